@@ -1,0 +1,25 @@
+namespace EventLink;
+
+/// <summary>How well records link to profiles, per record type.</summary>
+/// <param name="RecordTypes">The figures per record type, ordered by name.</param>
+public sealed record CoverageReport(IReadOnlyList<RecordTypeCoverage> RecordTypes)
+{
+    /// <summary>Gets the figures of one record type.</summary>
+    /// <param name="recordType">The record type.</param>
+    /// <returns>The figures (all zero when nothing of that type was seen).</returns>
+    public RecordTypeCoverage this[string recordType] =>
+        RecordTypes.FirstOrDefault(r => r.RecordType == recordType) ?? new RecordTypeCoverage(recordType, 0, 0, 0, 0, 0);
+}
+
+/// <summary>Coverage of one record type.</summary>
+/// <param name="RecordType">The record type.</param>
+/// <param name="Total">Records stored (linked plus quarantined).</param>
+/// <param name="Linked">Records linked to a profile.</param>
+/// <param name="Quarantined">Records in quarantine.</param>
+/// <param name="Rejected">Distinct records rejected (replays of the same bad record count once).</param>
+/// <param name="DistinctProfiles">Distinct profiles the linked records belong to.</param>
+public sealed record RecordTypeCoverage(string RecordType, long Total, long Linked, long Quarantined, long Rejected, long DistinctProfiles)
+{
+    /// <summary>Gets the share of stored records that are linked, in percent (100 when none are stored).</summary>
+    public double LinkedPercent => Total == 0 ? 100d : Math.Round(100d * Linked / Total, 2);
+}

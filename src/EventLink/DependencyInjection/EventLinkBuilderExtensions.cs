@@ -1,0 +1,90 @@
+using EventLink.Storage;
+using EventLink.Storage.InMemory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EventLink;
+
+/// <summary>Configuration methods of <see cref="IEventLinkBuilder"/>.</summary>
+public static class EventLinkBuilderExtensions
+{
+    /// <summary>Defines (part of) the schema in C#. May be called several times; definitions add up.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Defines record types, merge rules and identity rules.</param>
+    /// <returns>The builder.</returns>
+    public static IEventLinkBuilder AddSchema(this IEventLinkBuilder builder, Action<SchemaBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<EventLinkSchemaOptions>(options => configure(new SchemaBuilder(options)));
+        return builder;
+    }
+
+    /// <summary>Binds the schema from configuration (the shape of <see cref="EventLinkSchemaOptions"/>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="schemaSection">The section, such as <c>Configuration.GetSection("EventLink:Schema")</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IEventLinkBuilder BindSchema(this IEventLinkBuilder builder, IConfiguration schemaSection)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(schemaSection);
+        builder.Services.Configure<EventLinkSchemaOptions>(schemaSection);
+        return builder;
+    }
+
+    /// <summary>Binds engine options from a section and the schema from its <c>Schema</c> child.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section, such as <c>Configuration.GetSection("EventLink")</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IEventLinkBuilder BindConfiguration(this IEventLinkBuilder builder, IConfiguration section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        builder.Services.Configure<EventLinkOptions>(section);
+        return builder.BindSchema(section.GetSection("Schema"));
+    }
+
+    /// <summary>Configures engine options.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static IEventLinkBuilder Configure(this IEventLinkBuilder builder, Action<EventLinkOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Uses the in-memory store (the default).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IEventLinkBuilder UseInMemoryStore(this IEventLinkBuilder builder) =>
+        builder.UseStore(_ => new InMemoryEventLinkStore());
+
+    /// <summary>Uses a store created by a factory; it is a singleton the container disposes.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="factory">Creates the store.</param>
+    /// <returns>The builder.</returns>
+    public static IEventLinkBuilder UseStore(this IEventLinkBuilder builder, Func<IServiceProvider, EventLinkStore> factory)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.RemoveAll<EventLinkStore>();
+        builder.Services.AddSingleton(factory);
+        return builder;
+    }
+
+    /// <summary>Takes the ambient tenant from an accessor (for example one reading the current HTTP request).</summary>
+    /// <typeparam name="TAccessor">The accessor type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IEventLinkBuilder UseTenantAccessor<TAccessor>(this IEventLinkBuilder builder)
+        where TAccessor : class, ITenantAccessor
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.RemoveAll<ITenantAccessor>();
+        builder.Services.AddSingleton<ITenantAccessor, TAccessor>();
+        return builder;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics.Metrics;
+using EventLink;
+using EventLink.Internal;
+using EventLink.Storage;
+using EventLink.Storage.InMemory;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers EventLink in a service collection.</summary>
+public static class EventLinkServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IEventLink"/> and everything it needs. The in-memory store is used unless another is
+    /// chosen (for example <c>UseSqlite</c>); the schema is validated when the host starts.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Defines the schema, the store and options.</param>
+    /// <returns>The builder, for further configuration.</returns>
+    public static IEventLinkBuilder AddEventLink(this IServiceCollection services, Action<IEventLinkBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new ServiceCollectionEventLinkBuilder(services);
+        configure?.Invoke(builder);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<EventLinkOptions>().ValidateOnStart();
+        services.AddOptions<EventLinkSchemaOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkOptions>, EventLinkOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkSchemaOptions>, EventLinkSchemaOptionsValidator>());
+        services.TryAddSingleton(sp => EventLinkSchema.Create(sp.GetRequiredService<IOptions<EventLinkSchemaOptions>>().Value));
+        services.TryAddSingleton<EventLinkStore, InMemoryEventLinkStore>();
+        services.TryAddSingleton(sp => new EventLinkCore(
+            sp.GetRequiredService<EventLinkSchema>(),
+            sp.GetRequiredService<EventLinkStore>(),
+            sp.GetRequiredService<IOptions<EventLinkOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
+            new EventLinkMetrics(sp.GetService<IMeterFactory>()),
+            ownsStore: false));
+        services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers EventLink configured from a configuration section: its <c>Schema</c> child binds
+    /// <see cref="EventLinkSchemaOptions"/>, the rest binds <see cref="EventLinkOptions"/>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section, such as <c>Configuration.GetSection("EventLink")</c>.</param>
+    /// <param name="configure">Further configuration, such as the store.</param>
+    /// <returns>The builder.</returns>
+    public static IEventLinkBuilder AddEventLink(this IServiceCollection services, IConfiguration configuration, Action<IEventLinkBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddEventLink(builder =>
+        {
+            builder.BindConfiguration(configuration);
+            configure?.Invoke(builder);
+        });
+    }
+
+    private sealed class ServiceCollectionEventLinkBuilder(IServiceCollection services) : IEventLinkBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+
+    private sealed class EventLinkOptionsValidator : IValidateOptions<EventLinkOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EventLinkOptions options)
+        {
+            var errors = new List<string>();
+            if (options.MaxPayloadBytes < 1)
+            {
+                errors.Add($"EventLinkOptions.MaxPayloadBytes must be positive (was {options.MaxPayloadBytes}).");
+            }
+
+            if (options.BatchSize is < 1 or > 1_000_000)
+            {
+                errors.Add($"EventLinkOptions.BatchSize must be between 1 and 1,000,000 (was {options.BatchSize}).");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.DefaultTenant))
+            {
+                errors.Add("EventLinkOptions.DefaultTenant must not be empty.");
+            }
+
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+
+    private sealed class EventLinkSchemaOptionsValidator : IValidateOptions<EventLinkSchemaOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, EventLinkSchemaOptions options)
+        {
+            try
+            {
+                EventLinkSchema.Create(options);
+                return ValidateOptionsResult.Success;
+            }
+            catch (SchemaValidationException ex)
+            {
+                return ValidateOptionsResult.Fail(ex.Errors.Count > 0 ? ex.Errors : [ex.Message]);
+            }
+        }
+    }
+}

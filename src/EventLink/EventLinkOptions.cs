@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EventLink;
+
+/// <summary>Options of the EventLink engine.</summary>
+public sealed class EventLinkOptions
+{
+    /// <summary>Gets or sets the largest payload accepted, in bytes; larger records are rejected.</summary>
+    /// <value>The default value is 1 MiB (1,048,576).</value>
+    [Range(1, int.MaxValue)]
+    public int MaxPayloadBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Gets or sets how many records a streamed ingest stores per atomic batch.</summary>
+    /// <value>The default value is 1,000.</value>
+    [Range(1, 1_000_000)]
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Gets or sets the tenant used when no tenant is given and no <see cref="ITenantAccessor"/> supplies one.</summary>
+    /// <value>The default value is <c>default</c>.</value>
+    [Required]
+    public string DefaultTenant { get; set; } = "default";
+}

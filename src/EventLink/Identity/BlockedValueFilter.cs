@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+
+namespace EventLink;
+
+/// <summary>
+/// Decides which values are never identities: placeholders such as <c>null</c>, <c>undefined</c> or
+/// <c>0</c> that many records carry and that would glue unrelated people together.
+/// </summary>
+internal sealed class BlockedValueFilter
+{
+    /// <summary>The values blocked out of the box (compared case-insensitively, also in quoted form).</summary>
+    public static readonly IReadOnlyList<string> DefaultValues =
+        ["null", "undefined", "0", "anonymous", "guest", "nan", "[object object]", "-1", "none", "nil"];
+
+    private readonly HashSet<string> _exact;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
+    private readonly Regex[] _patterns;
+    private readonly bool _blockZerosAndDashes;
+
+    public BlockedValueFilter(IEnumerable<string> values, IEnumerable<string> patterns, bool useDefaults)
+    {
+        _exact = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (useDefaults)
+        {
+            _exact.UnionWith(DefaultValues);
+        }
+
+        foreach (var value in values)
+        {
+            _exact.Add(value.Trim());
+        }
+
+        _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
+        _patterns = patterns
+            .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, TimeSpan.FromSeconds(1)))
+            .ToArray();
+        _blockZerosAndDashes = useDefaults;
+    }
+
+    /// <summary>Returns whether the (trimmed) value is blocked.</summary>
+    public bool IsBlocked(ReadOnlySpan<char> value)
+    {
+        value = value.Trim();
+        if (value.Length >= 2 && (value[0] == '"' && value[^1] == '"' || value[0] == '\'' && value[^1] == '\''))
+        {
+            value = value[1..^1].Trim();
+        }
+
+        if (value.Length == 0 || _exactLookup.Contains(value))
+        {
+            return true;
+        }
+
+        if (_blockZerosAndDashes && value.IndexOfAnyExcept('0', '-') < 0)
+        {
+            return true;
+        }
+
+        foreach (var pattern in _patterns)
+        {
+            if (pattern.IsMatch(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,91 @@
+namespace EventLink;
+
+/// <summary>What ingesting one record did.</summary>
+public enum IngestOutcome
+{
+    /// <summary>A merged record created a new profile, or an append-only record created the profile it links to.</summary>
+    Created,
+
+    /// <summary>A merged record joined or updated an existing profile (possibly unifying several).</summary>
+    Updated,
+
+    /// <summary>An append-only record was stored and linked to its profile.</summary>
+    Linked,
+
+    /// <summary>The record (same source and source record id, same version) was already ingested; nothing changed.</summary>
+    Duplicate,
+
+    /// <summary>A newer version of this merged record is already stored; nothing changed.</summary>
+    Stale,
+
+    /// <summary>The record was stored but matches no profile yet; it links automatically once one appears.</summary>
+    Quarantined,
+
+    /// <summary>The record is unusable (malformed, incomplete, unknown type, too large); nothing was stored but a rejection note.</summary>
+    Rejected,
+}
+
+/// <summary>Why a record was quarantined or rejected.</summary>
+public enum IngestReason
+{
+    /// <summary>No reason: the record was accepted.</summary>
+    None,
+
+    /// <summary>The payload is not well-formed JSON.</summary>
+    MalformedJson,
+
+    /// <summary>The payload is JSON but not an object.</summary>
+    PayloadNotAnObject,
+
+    /// <summary>The payload is larger than the configured limit.</summary>
+    PayloadTooLarge,
+
+    /// <summary>The record names no source, or an invalid one.</summary>
+    InvalidSource,
+
+    /// <summary>The record type is not in the schema.</summary>
+    UnknownRecordType,
+
+    /// <summary>The record id selector found nothing usable.</summary>
+    MissingRecordId,
+
+    /// <summary>The source's record id is already used by a record of another type.</summary>
+    RecordIdConflict,
+
+    /// <summary>The occurred-at selector found nothing.</summary>
+    MissingOccurredAt,
+
+    /// <summary>The occurred-at value could not be read as a time.</summary>
+    InvalidOccurredAt,
+
+    /// <summary>None of the record's identifiers is usable (missing, malformed or blocked).</summary>
+    NoUsableIdentifier,
+
+    /// <summary>The record's identifiers match no profile yet.</summary>
+    NoMatchingProfile,
+}
+
+/// <summary>The result of ingesting one record.</summary>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Source">The record's source.</param>
+/// <param name="RecordType">The record's type.</param>
+/// <param name="RecordId">The source's record id, when it could be read.</param>
+/// <param name="ProfileId">The profile the record now belongs to, when linked.</param>
+/// <param name="Reason">Why the record was quarantined or rejected.</param>
+/// <param name="Message">A readable explanation for quarantined and rejected records.</param>
+public sealed record IngestResult(
+    IngestOutcome Outcome,
+    string Source,
+    string RecordType,
+    string? RecordId,
+    Guid? ProfileId,
+    IngestReason Reason = IngestReason.None,
+    string? Message = null)
+{
+    /// <summary>Gets whether the record is stored (linked, created, updated, quarantined, or already there).</summary>
+    public bool IsAccepted => Outcome is not IngestOutcome.Rejected;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Outcome} {Source}/{RecordType}/{RecordId}" + (ProfileId is { } id ? $" → {id}" : string.Empty) + (Message is null ? string.Empty : $": {Message}");
+}

@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace EventLink;
+
+/// <summary>A record whose payload parsed and whose record id and occurred-at were read.</summary>
+internal sealed class ParsedRecord : IDisposable
+{
+    public required RecordType Type { get; init; }
+
+    public required string Source { get; init; }
+
+    public required string RecordId { get; init; }
+
+    public required DateTimeOffset OccurredAt { get; init; }
+
+    public required string EventName { get; init; }
+
+    public required JsonDocument Document { get; init; }
+
+    public required ReadOnlyMemory<byte> Utf8Payload { get; init; }
+
+    public JsonElement Root => Document.RootElement;
+
+    public string PayloadJson => field ??= Encoding.UTF8.GetString(Utf8Payload.Span);
+
+    public string ContentHash => field ??= RecordParser.Hash(Utf8Payload.Span);
+
+    public void Dispose() => Document.Dispose();
+}
+
+/// <summary>Why a record was refused before anything was stored.</summary>
+internal readonly record struct Rejection(IngestReason Reason, string Message, string? RecordId);
+
+/// <summary>Turns an <see cref="IngestRecord"/> into a <see cref="ParsedRecord"/>, or says precisely why it can't.</summary>
+internal static class RecordParser
+{
+    private const int MaxRecordIdLength = 512;
+    private const int MaxSourceLength = 100;
+
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+
+    public static bool TryParse(EventLinkSchema schema, IngestRecord record, int maxPayloadBytes, out ParsedRecord parsed, out Rejection rejection)
+    {
+        parsed = null!;
+        rejection = default;
+        var source = record.Source.Trim();
+        if (source.Length == 0 || source.Length > MaxSourceLength || source.Any(char.IsControl))
+        {
+            rejection = new(IngestReason.InvalidSource, source.Length == 0 ? "the record names no source" : $"the source name '{Shorten(source)}' is empty, too long or has control characters", null);
+            return false;
+        }
+
+        if (!schema.TryGetRecordType(record.RecordType, out var type))
+        {
+            rejection = new(IngestReason.UnknownRecordType, $"record type '{Shorten(record.RecordType)}' is not in the schema (known: {string.Join(", ", schema.RecordTypes.Keys.Order(StringComparer.Ordinal))})", null);
+            return false;
+        }
+
+        if (record.Utf8Payload.Length > maxPayloadBytes)
+        {
+            rejection = new(IngestReason.PayloadTooLarge, $"the payload is {record.Utf8Payload.Length:N0} bytes; the limit is {maxPayloadBytes:N0}", null);
+            return false;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(record.Utf8Payload, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            rejection = new(IngestReason.MalformedJson, $"the payload is not valid JSON: {ex.Message}", null);
+            return false;
+        }
+
+        try
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                rejection = new(IngestReason.PayloadNotAnObject, $"the payload is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object", null);
+                return false;
+            }
+
+            if (!TryReadScalar(type.RecordId, root, out var recordId) || recordId.Trim().Length == 0 || recordId.Length > MaxRecordIdLength)
+            {
+                rejection = new(IngestReason.MissingRecordId, $"the record id selector '{type.RecordId}' found no string or number of 1 to {MaxRecordIdLength} characters", null);
+                return false;
+            }
+
+            recordId = recordId.Trim();
+            if (!type.OccurredAt.TrySelect(root, out var occurredAtValue))
+            {
+                rejection = new(IngestReason.MissingOccurredAt, $"the occurred-at selector '{type.OccurredAt}' found nothing", recordId);
+                return false;
+            }
+
+            if (!TimestampReader.TryRead(occurredAtValue, type.OccurredAtFormat, out var occurredAt, out var error))
+            {
+                rejection = new(IngestReason.InvalidOccurredAt, $"the occurred-at value at '{type.OccurredAt}' is unreadable: {error}", recordId);
+                return false;
+            }
+
+            var eventName = type.EventName is not null && TryReadScalar(type.EventName, root, out var name) && name.Length > 0 ? name : type.Name;
+            parsed = new ParsedRecord
+            {
+                Type = type,
+                Source = source,
+                RecordId = recordId,
+                OccurredAt = occurredAt,
+                EventName = eventName,
+                Document = document,
+                Utf8Payload = record.Utf8Payload,
+            };
+            document = null!;
+            return true;
+        }
+        finally
+        {
+            document?.Dispose();
+        }
+    }
+
+    /// <summary>Reads a string, or the text of a number or boolean, at a selector.</summary>
+    public static bool TryReadScalar(FieldPath path, JsonElement root, out string value)
+    {
+        value = string.Empty;
+        if (!path.TrySelect(root, out var element))
+        {
+            return false;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                value = element.GetString()!;
+                return true;
+            case JsonValueKind.Number:
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                value = element.GetRawText();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A short, stable hash of a payload (hex of the first 16 bytes of SHA-256).</summary>
+    public static string Hash(ReadOnlySpan<byte> payload)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(payload, hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
+}

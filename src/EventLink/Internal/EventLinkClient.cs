@@ -1,0 +1,119 @@
+using System.Runtime.CompilerServices;
+using EventLink.Storage;
+
+namespace EventLink.Internal;
+
+/// <summary>The <see cref="IEventLink"/> implementation: resolves the tenant of each call and delegates to the engine.</summary>
+internal sealed class EventLinkClient : IEventLink, IAsyncDisposable, IDisposable
+{
+    private readonly EventLinkCore _core;
+    private readonly ITenantAccessor? _tenantAccessor;
+    private readonly string? _fixedTenant;
+    private readonly IAsyncDisposable? _owned;
+
+    public EventLinkClient(EventLinkCore core, ITenantAccessor? tenantAccessor, string? fixedTenant = null, IAsyncDisposable? owned = null)
+    {
+        _core = core;
+        _tenantAccessor = tenantAccessor;
+        _fixedTenant = fixedTenant;
+        _owned = owned;
+    }
+
+    public EventLinkSchema Schema => _core.Schema;
+
+    public string Tenant
+    {
+        get
+        {
+            var tenant = _fixedTenant ?? _tenantAccessor?.CurrentTenant;
+            return string.IsNullOrWhiteSpace(tenant) ? _core.Options.DefaultTenant : tenant;
+        }
+    }
+
+    public IEventLink ForTenant(string tenant)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
+        return new EventLinkClient(_core, null, tenant);
+    }
+
+    public async ValueTask<IngestResult> IngestAsync(IngestRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var results = await _core.IngestBatchAsync(Tenant, [record], cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    public async ValueTask<IReadOnlyList<IngestResult>> IngestAsync(IEnumerable<IngestRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var list = records as IReadOnlyList<IngestRecord> ?? records.ToList();
+        if (list.Count == 0)
+        {
+            return [];
+        }
+
+        return await _core.IngestBatchAsync(Tenant, list, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<IngestResult> IngestAsync(IAsyncEnumerable<IngestRecord> records, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var tenant = Tenant;
+        var batch = new List<IngestRecord>(_core.Options.BatchSize);
+        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Add(record);
+            if (batch.Count >= _core.Options.BatchSize)
+            {
+                foreach (var result in await _core.IngestBatchAsync(tenant, batch, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return result;
+                }
+
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            foreach (var result in await _core.IngestBatchAsync(tenant, batch, cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    public ValueTask<Profile?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _core.GetProfileAsync(Tenant, profileId, cancellationToken);
+
+    public ValueTask<Profile?> FindProfileAsync(string identityKind, string value, CancellationToken cancellationToken = default) =>
+        _core.FindProfileAsync(Tenant, identityKind, value, cancellationToken);
+
+    public IAsyncEnumerable<Profile> GetProfilesAsync(CancellationToken cancellationToken = default) =>
+        _core.GetProfilesAsync(Tenant, cancellationToken);
+
+    public IAsyncEnumerable<TimelineEvent> GetTimelineAsync(Guid profileId, TimelineQuery? query = null, CancellationToken cancellationToken = default) =>
+        _core.GetTimelineAsync(Tenant, profileId, query, cancellationToken);
+
+    public IAsyncEnumerable<QuarantinedRecord> GetQuarantineAsync(string? recordType = null, CancellationToken cancellationToken = default) =>
+        _core.GetQuarantineAsync(Tenant, recordType, cancellationToken);
+
+    public ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string? recordType = null, CancellationToken cancellationToken = default) =>
+        _core.ReplayQuarantineAsync(Tenant, recordType, cancellationToken);
+
+    public IAsyncEnumerable<RejectionRow> GetRejectionsAsync(CancellationToken cancellationToken = default) =>
+        _core.GetRejectionsAsync(Tenant, cancellationToken);
+
+    public ValueTask<CoverageReport> GetCoverageAsync(CancellationToken cancellationToken = default) =>
+        _core.GetCoverageAsync(Tenant, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is not null)
+        {
+            await _owned.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

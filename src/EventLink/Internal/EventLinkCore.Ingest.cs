@@ -1,0 +1,383 @@
+using System.Text.Json;
+using EventLink.Storage;
+
+namespace EventLink.Internal;
+
+/// <summary>Ingestion: parse, resolve identities, link, merge, quarantine.</summary>
+internal sealed partial class EventLinkCore
+{
+    public ValueTask<IngestResult[]> IngestBatchAsync(string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken) =>
+        WriteAsync(tenant, async batch =>
+        {
+            var results = new IngestResult[records.Count];
+            for (var i = 0; i < records.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                results[i] = await IngestOneAsync(batch, records[i], cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var result in results)
+            {
+                Metrics.RecordsIngested.Add(
+                    1,
+                    new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()),
+                    new KeyValuePair<string, object?>("record_type", result.RecordType),
+                    new KeyValuePair<string, object?>("source", result.Source));
+            }
+
+            return results;
+        }, cancellationToken);
+
+    private async ValueTask<IngestResult> IngestOneAsync(Batch batch, IngestRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection))
+        {
+            var key = rejection.RecordId ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+            await batch.Session.AddRejectionAsync(
+                new RejectionRow(record.Source, record.RecordType, key, rejection.Reason, rejection.Message, batch.Now),
+                cancellationToken).ConfigureAwait(false);
+            Log.Rejected(Logger, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
+            return new IngestResult(IngestOutcome.Rejected, record.Source, record.RecordType, rejection.RecordId, null, rejection.Reason, rejection.Message);
+        }
+
+        using (parsed)
+        {
+            var result = parsed.Type.Kind == RecordKind.Merged
+                ? await IngestMergedAsync(batch, parsed, replay: false, cancellationToken).ConfigureAwait(false)
+                : await IngestAppendOnlyAsync(batch, parsed, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == IngestOutcome.Quarantined)
+            {
+                Log.Quarantined(Logger, parsed.Source, parsed.Type.Name, parsed.RecordId, result.Reason);
+            }
+
+            return result;
+        }
+    }
+
+    private async ValueTask<IngestResult> IngestAppendOnlyAsync(Batch batch, ParsedRecord record, CancellationToken cancellationToken)
+    {
+        var resolution = Resolve(batch, record);
+        var row = new EventRow(
+            0,
+            record.Source,
+            record.RecordId,
+            record.Type.Name,
+            record.EventName,
+            record.OccurredAt,
+            batch.Now,
+            resolution.ProfileId,
+            resolution.LinkIndex,
+            resolution.ProfileId is null ? resolution.Reason : IngestReason.None,
+            resolution.ProfileId is null ? resolution.Message : null,
+            record.PayloadJson);
+
+        var eventId = await batch.Session.TryInsertEventAsync(row, cancellationToken).ConfigureAwait(false);
+        if (eventId is not { } id)
+        {
+            return Result(IngestOutcome.Duplicate, record, null);
+        }
+
+        return await ApplyResolutionAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Links, creates or quarantines a stored event according to its resolution.</summary>
+    private async ValueTask<IngestResult> ApplyResolutionAsync(Batch batch, ParsedRecord record, long eventId, Resolution resolution, CancellationToken cancellationToken)
+    {
+        var session = batch.Session;
+        if (resolution.ProfileId is { } profileId)
+        {
+            if (resolution.Waits.Count > 0)
+            {
+                await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Result(IngestOutcome.Linked, record, profileId);
+        }
+
+        await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
+        if (resolution.Waits.Count > 0 && record.Type.OnUnmatched == UnmatchedPolicy.CreateProfile)
+        {
+            var first = resolution.Waits[0];
+            var entity = record.Type.Relations[first.RelationIndex].Target!.Entity;
+            var created = await CreateProfileAsync(batch, entity, cancellationToken).ConfigureAwait(false);
+            await AttachIdentityAsync(batch, first.Key, created, record, cancellationToken).ConfigureAwait(false);
+            return Result(IngestOutcome.Created, record, created);
+        }
+
+        return Result(IngestOutcome.Quarantined, record, null, resolution.Reason, resolution.Message);
+    }
+
+    /// <summary>Reads an append-only record's relation values in order and finds the first that matches a profile.</summary>
+    private Resolution Resolve(Batch batch, ParsedRecord record)
+    {
+        var waits = new List<EventWait>(1);
+        List<string>? problems = null;
+        Span<char> buffer = stackalloc char[IdentityNormalizer.MaxLength + 16];
+        foreach (var relation in record.Type.Relations)
+        {
+            if (!RecordParser.TryReadScalar(relation.Field, record.Root, out var raw))
+            {
+                (problems ??= []).Add($"'{relation.Field}' is missing");
+                continue;
+            }
+
+            var written = relation.IdentityKind.Normalize(raw, buffer, Schema.DefaultPhoneCountryCode);
+            if (written < 0)
+            {
+                (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is not a valid {relation.IdentityKind.Name}");
+                continue;
+            }
+
+            var normalized = buffer[..written];
+            if (Schema.Blocked.IsBlocked(normalized))
+            {
+                (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is blocked");
+                continue;
+            }
+
+            if (batch.Index.TryGet(relation.IdentityKind.Name, normalized, out var profileId))
+            {
+                return new Resolution(profileId, relation.Index, waits, IngestReason.None, null);
+            }
+
+            waits.Add(new EventWait(new IdentityKey(relation.IdentityKind.Name, new string(normalized)), relation.Index));
+        }
+
+        if (waits.Count == 0)
+        {
+            return new Resolution(null, -1, waits, IngestReason.NoUsableIdentifier,
+                $"no usable identifier: {string.Join("; ", problems ?? [])}");
+        }
+
+        var target = string.Join(" or ", waits.Select(w => $"{w.Key.Kind} '{w.Key.Value}'"));
+        return new Resolution(null, -1, waits, IngestReason.NoMatchingProfile, $"no profile has {target} yet");
+    }
+
+    private async ValueTask<IngestResult> IngestMergedAsync(Batch batch, ParsedRecord record, bool replay, CancellationToken cancellationToken)
+    {
+        var session = batch.Session;
+        var keys = ReadIdentities(record, out var problems);
+        var existing = await session.GetSourceRecordAsync(record.Source, record.RecordId, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && existing.RecordType != record.Type.Name)
+        {
+            var message = $"record id '{record.RecordId}' of source '{record.Source}' already belongs to a '{existing.RecordType}' record";
+            await session.AddRejectionAsync(new RejectionRow(record.Source, record.Type.Name, record.RecordId, IngestReason.RecordIdConflict, message, batch.Now), cancellationToken).ConfigureAwait(false);
+            return Result(IngestOutcome.Rejected, record, null, IngestReason.RecordIdConflict, message);
+        }
+
+        // Versions are ordered by occurred-at, then by content hash, so any arrival order keeps the same one.
+        var comparison = existing is null ? 1 : CompareVersion(record, existing);
+        if (comparison == 0 && !replay)
+        {
+            return Result(IngestOutcome.Duplicate, record, existing!.ProfileId);
+        }
+
+        var newer = comparison > 0 || replay;
+        var candidates = new List<(Guid Profile, IdentityKey Via)>();
+        if (existing?.ProfileId is { } existingProfile)
+        {
+            candidates.Add((existingProfile, new IdentityKey("record", $"{record.Source}/{record.RecordId}")));
+        }
+
+        foreach (var key in keys)
+        {
+            if (batch.Index.TryGet(key, out var holder) && !candidates.Exists(c => c.Profile == holder))
+            {
+                candidates.Add((holder, key));
+            }
+        }
+
+        if (candidates.Count == 0 && keys.Count == 0)
+        {
+            if (!newer)
+            {
+                return Result(IngestOutcome.Stale, record, null);
+            }
+
+            var message = $"no usable identity: {string.Join("; ", problems)}";
+            await session.UpsertSourceRecordAsync(NewVersion(batch, record, null, IngestReason.NoUsableIdentifier, message), cancellationToken).ConfigureAwait(false);
+            return Result(IngestOutcome.Quarantined, record, null, IngestReason.NoUsableIdentifier, message);
+        }
+
+        var created = false;
+        var merged = false;
+        Guid survivor;
+        if (candidates.Count == 0)
+        {
+            survivor = await CreateProfileAsync(batch, record.Type.Entity, cancellationToken).ConfigureAwait(false);
+            created = true;
+        }
+        else
+        {
+            survivor = await ChooseSurvivorAsync(session, candidates, cancellationToken).ConfigureAwait(false);
+            foreach (var (profile, via) in candidates)
+            {
+                if (profile != survivor)
+                {
+                    await MergeAsync(batch, survivor, profile, via, record, cancellationToken).ConfigureAwait(false);
+                    merged = true;
+                }
+            }
+        }
+
+        var newIdentity = false;
+        foreach (var key in keys)
+        {
+            if (!batch.Index.TryGet(key, out _))
+            {
+                await AttachIdentityAsync(batch, key, survivor, record, cancellationToken).ConfigureAwait(false);
+                newIdentity = true;
+            }
+        }
+
+        var relinked = existing is not null && existing.ProfileId != survivor;
+        if (newer)
+        {
+            await session.UpsertSourceRecordAsync(NewVersion(batch, record, survivor, IngestReason.None, null), cancellationToken).ConfigureAwait(false);
+        }
+        else if (relinked)
+        {
+            await session.UpsertSourceRecordAsync(existing! with { ProfileId = survivor, QuarantineReason = IngestReason.None, QuarantineMessage = null }, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (newer || merged || relinked)
+        {
+            await RefreshAttributesAsync(batch, survivor, cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcome = created ? IngestOutcome.Created
+            : !newer && !merged && !newIdentity && !relinked ? IngestOutcome.Stale
+            : IngestOutcome.Updated;
+        return Result(outcome, record, survivor);
+    }
+
+    private List<IdentityKey> ReadIdentities(ParsedRecord record, out List<string> problems)
+    {
+        var keys = new List<IdentityKey>(record.Type.Identities.Count);
+        var found = new List<string>();
+        problems = found;
+        foreach (var field in record.Type.Identities)
+        {
+            if (!field.Field.TrySelect(record.Root, out var element))
+            {
+                problems.Add($"'{field.Field}' is missing");
+                continue;
+            }
+
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    AddKey(field, item);
+                }
+            }
+            else
+            {
+                AddKey(field, element);
+            }
+        }
+
+        return keys;
+
+        void AddKey(IdentityField field, JsonElement element)
+        {
+            var raw = element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString(),
+                JsonValueKind.Number => element.GetRawText(),
+                _ => null,
+            };
+            if (raw is null)
+            {
+                found.Add($"'{field.Field}' is a {element.ValueKind.ToString().ToLowerInvariant()}, not a value");
+            }
+            else if (!Schema.TryNormalize(field.Kind.Name, raw, out var key))
+            {
+                found.Add($"'{field.Field}' value '{Shorten(raw)}' is not a usable {field.Kind.Name} (malformed or blocked)");
+            }
+            else if (!keys.Contains(key))
+            {
+                keys.Add(key);
+            }
+        }
+    }
+
+    private async ValueTask<Guid> CreateProfileAsync(Batch batch, string entity, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7(batch.Now);
+        await batch.Session.CreateProfileAsync(new ProfileRow(id, entity, batch.Now), cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Gives an unheld identity to a profile and links every event that was waiting for it.</summary>
+    private async ValueTask AttachIdentityAsync(Batch batch, IdentityKey key, Guid profileId, ParsedRecord record, CancellationToken cancellationToken)
+    {
+        await batch.Session.AddIdentityAsync(new IdentityRow(key, profileId, record.Source, record.Type.Name, record.RecordId, record.OccurredAt), cancellationToken).ConfigureAwait(false);
+        batch.Index.Set(key, profileId);
+        foreach (var pending in await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            if (pending.CurrentLinkIndex < 0 || pending.RelationIndex < pending.CurrentLinkIndex)
+            {
+                await batch.Session.LinkEventAsync(pending.EventId, profileId, pending.RelationIndex, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The survivor of a unification: the oldest profile, ties broken by id.</summary>
+    private static async ValueTask<Guid> ChooseSurvivorAsync(EventLinkStoreSession session, List<(Guid Profile, IdentityKey Via)> candidates, CancellationToken cancellationToken)
+    {
+        if (candidates.Count == 1)
+        {
+            return candidates[0].Profile;
+        }
+
+        ProfileRow? best = null;
+        foreach (var (id, _) in candidates)
+        {
+            var row = await session.GetProfileAsync(id, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The store has no profile {id} although its identity index points at it.");
+            if (best is null || row.CreatedAt < best.CreatedAt || (row.CreatedAt == best.CreatedAt && row.Id.CompareTo(best.Id) < 0))
+            {
+                best = row;
+            }
+        }
+
+        return best!.Id;
+    }
+
+    private async ValueTask MergeAsync(Batch batch, Guid survivor, Guid loser, IdentityKey via, ParsedRecord record, CancellationToken cancellationToken)
+    {
+        var identities = await batch.Session.GetIdentitiesAsync(loser, cancellationToken).ConfigureAwait(false);
+        await batch.Session.MergeProfilesAsync(new MergeRow(survivor, loser, via, record.Source, record.Type.Name, record.RecordId, batch.Now), cancellationToken).ConfigureAwait(false);
+        foreach (var identity in identities)
+        {
+            batch.Index.Set(identity.Key, survivor);
+        }
+
+        Metrics.ProfilesMerged.Add(1);
+        Log.Merged(Logger, loser, survivor, batch.Tenant, via, record.Source, record.RecordId);
+    }
+
+    private async ValueTask RefreshAttributesAsync(Batch batch, Guid profileId, CancellationToken cancellationToken)
+    {
+        var records = await batch.Session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
+        await batch.Session.ReplaceAttributesAsync(profileId, AttributeMerger.Merge(Schema, records), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static SourceRecordRow NewVersion(Batch batch, ParsedRecord record, Guid? profileId, IngestReason reason, string? message) =>
+        new(record.Source, record.RecordId, record.Type.Name, profileId, record.OccurredAt, batch.Now, record.ContentHash, record.PayloadJson, reason, message);
+
+    private static int CompareVersion(ParsedRecord record, SourceRecordRow existing)
+    {
+        var byTime = record.OccurredAt.CompareTo(existing.OccurredAt);
+        return byTime != 0 ? byTime : string.CompareOrdinal(record.ContentHash, existing.ContentHash);
+    }
+
+    private static IngestResult Result(IngestOutcome outcome, ParsedRecord record, Guid? profileId, IngestReason reason = IngestReason.None, string? message = null) =>
+        new(outcome, record.Source, record.Type.Name, record.RecordId, profileId, reason, message);
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
+
+    private readonly record struct Resolution(Guid? ProfileId, int LinkIndex, List<EventWait> Waits, IngestReason Reason, string? Message);
+}

@@ -1,0 +1,176 @@
+using System.Runtime.CompilerServices;
+using EventLink.Storage;
+
+namespace EventLink.Internal;
+
+/// <summary>Queries and quarantine replay.</summary>
+internal sealed partial class EventLinkCore
+{
+    public async ValueTask<Profile?> GetProfileAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false);
+        return stored is null ? null : ToProfile(stored);
+    }
+
+    public async ValueTask<Profile?> FindProfileAsync(string tenant, string identityKind, string value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identityKind);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (!Schema.IdentityKinds.ContainsKey(identityKind))
+        {
+            throw new ArgumentException($"Identity kind '{identityKind}' is not in the schema.", nameof(identityKind));
+        }
+
+        if (!Schema.TryNormalize(identityKind, value, out var key))
+        {
+            return null;
+        }
+
+        var id = await Store.FindProfileIdAsync(tenant, key, cancellationToken).ConfigureAwait(false);
+        return id is { } profileId ? await GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    public async IAsyncEnumerable<Profile> GetProfilesAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var stored in Store.ReadProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            yield return ToProfile(stored);
+        }
+    }
+
+    public async IAsyncEnumerable<TimelineEvent> GetTimelineAsync(string tenant, Guid profileId, TimelineQuery? query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (query?.Limit is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), "The timeline limit must not be negative.");
+        }
+
+        var profile = await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false);
+        if (profile is null)
+        {
+            yield break;
+        }
+
+        await foreach (var row in Store.ReadTimelineAsync(tenant, profile.Profile.Id, query ?? new TimelineQuery(), cancellationToken).ConfigureAwait(false))
+        {
+            yield return ToTimelineEvent(row);
+        }
+    }
+
+    public async IAsyncEnumerable<QuarantinedRecord> GetQuarantineAsync(string tenant, string? recordType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var entry in Store.ReadQuarantineAsync(tenant, recordType, cancellationToken).ConfigureAwait(false))
+        {
+            yield return entry.Record;
+        }
+    }
+
+    public async IAsyncEnumerable<RejectionRow> GetRejectionsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var row in Store.ReadRejectionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+        }
+    }
+
+    public async ValueTask<CoverageReport> GetCoverageAsync(string tenant, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await Store.GetCoverageCountsAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var byType = counts.ToDictionary(c => c.RecordType, StringComparer.Ordinal);
+        var names = Schema.RecordTypes.Keys.Union(byType.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var rows = names.Select(name => byType.TryGetValue(name, out var c)
+                ? new RecordTypeCoverage(name, c.Linked + c.Quarantined, c.Linked, c.Quarantined, c.Rejected, c.DistinctProfiles)
+                : new RecordTypeCoverage(name, 0, 0, 0, 0, 0))
+            .ToList();
+        return new CoverageReport(rows);
+    }
+
+    public async ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string tenant, string? recordType, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+
+        // Read first: a store may serialise its readers with its writers.
+        var entries = new List<QuarantineEntry>();
+        await foreach (var entry in Store.ReadQuarantineAsync(tenant, recordType, cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(entry);
+        }
+
+        if (entries.Count == 0)
+        {
+            return new QuarantineReplayResult(0, 0, 0);
+        }
+
+        var linked = await WriteAsync(tenant, async batch =>
+        {
+            var count = 0;
+            foreach (var entry in entries)
+            {
+                var record = entry.Record;
+                var input = new IngestRecord(record.Source, record.RecordType, record.PayloadJson);
+                if (!RecordParser.TryParse(Schema, input, int.MaxValue, out var parsed, out _))
+                {
+                    continue;
+                }
+
+                using (parsed)
+                {
+                    IngestResult result;
+                    if (entry.EventId is { } eventId && parsed.Type.Kind == RecordKind.AppendOnly)
+                    {
+                        var resolution = Resolve(batch, parsed);
+                        if (resolution.ProfileId is { } profileId)
+                        {
+                            await batch.Session.LinkEventAsync(eventId, profileId, resolution.LinkIndex, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await batch.Session.SetQuarantineAsync(eventId, resolution.Reason, resolution.Message!, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        result = await ApplyResolutionAsync(batch, parsed, eventId, resolution, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (entry.EventId is null && parsed.Type.Kind == RecordKind.Merged)
+                    {
+                        result = await IngestMergedAsync(batch, parsed, replay: true, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        continue;
+                    }
+
+                    if (result.ProfileId is not null)
+                    {
+                        count++;
+                    }
+                }
+            }
+
+            return count;
+        }, cancellationToken).ConfigureAwait(false);
+
+        return new QuarantineReplayResult(entries.Count, linked, entries.Count - linked);
+    }
+
+    internal static Profile ToProfile(StoredProfile stored) => new(
+        stored.Profile.Id,
+        stored.Profile.Entity,
+        stored.Profile.CreatedAt,
+        stored.Attributes.OrderBy(a => a.Name, StringComparer.Ordinal)
+            .Select(a => new ProfileAttribute(a.Name, a.ValueJson, a.Source, a.RecordType, a.RecordId, a.ObservedAt))
+            .ToList(),
+        stored.Identities.OrderBy(i => i.Key)
+            .Select(i => new ProfileIdentity(i.Key, i.Source, i.RecordType, i.RecordId, i.FirstSeenAt))
+            .ToList(),
+        stored.Records,
+        stored.Merges.Select(m => new ProfileMerge(m.SurvivorId, m.MergedId, m.Identity, m.Source, m.RecordType, m.RecordId, m.MergedAt)).ToList());
+
+    internal static TimelineEvent ToTimelineEvent(EventRow row) =>
+        new(row.Source, row.RecordType, row.RecordId, row.EventName, row.OccurredAt, row.IngestedAt, row.ProfileId, row.PayloadJson);
+}

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using EventLink.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace EventLink.Internal;
+
+/// <summary>
+/// The engine: owns the schema, the store, and one in-memory identity index per tenant. All linking logic
+/// lives here, on top of the store's primitives, so every store behaves identically.
+/// </summary>
+internal sealed partial class EventLinkCore : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _initGate = new(1, 1);
+    private readonly bool _ownsStore;
+    private volatile bool _initialized;
+
+    public EventLinkCore(
+        EventLinkSchema schema,
+        EventLinkStore store,
+        EventLinkOptions options,
+        TimeProvider timeProvider,
+        ILogger logger,
+        EventLinkMetrics metrics,
+        bool ownsStore)
+    {
+        Schema = schema;
+        Store = store;
+        Options = options;
+        Time = timeProvider;
+        Logger = logger;
+        Metrics = metrics;
+        _ownsStore = ownsStore;
+    }
+
+    public EventLinkSchema Schema { get; }
+
+    public EventLinkStore Store { get; }
+
+    public EventLinkOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public EventLinkMetrics Metrics { get; }
+
+    public async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _initGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_initialized)
+            {
+                await Store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+                _initialized = true;
+            }
+        }
+        finally
+        {
+            _initGate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> inside one store session of the tenant, with the tenant's identity index current; commits on success.</summary>
+    public async ValueTask<T> WriteAsync<T>(string tenant, Func<Batch, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var state = _tenants.GetOrAdd(tenant, static _ => new TenantState());
+        var started = Stopwatch.GetTimestamp();
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var session = await Store.BeginAsync(tenant, cancellationToken).ConfigureAwait(false);
+            await using (session.ConfigureAwait(false))
+            {
+                try
+                {
+                    var index = await GetIndexAsync(tenant, state, session, cancellationToken).ConfigureAwait(false);
+                    var batch = new Batch(this, tenant, session, index, TimestampReader.Normalize(Time.GetUtcNow()));
+                    var result = await work(batch).ConfigureAwait(false);
+                    index.Version = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return result;
+                }
+                catch (Exception ex)
+                {
+                    // The index may hold changes the store just rolled back: rebuild it on next use.
+                    state.Index = null;
+                    if (ex is not OperationCanceledException)
+                    {
+                        Log.BatchFailed(Logger, ex, tenant);
+                    }
+
+                    throw;
+                }
+            }
+        }
+        finally
+        {
+            state.Gate.Release();
+            Metrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsStore)
+        {
+            await Store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Metrics.Dispose();
+    }
+
+    private async ValueTask<IdentityIndex> GetIndexAsync(string tenant, TenantState state, EventLinkStoreSession session, CancellationToken cancellationToken)
+    {
+        if (state.Index is { } current && current.Version == session.Version)
+        {
+            return current;
+        }
+
+        // Another process (or a failed batch) changed the store since the index was built: the store is the authority.
+        var index = new IdentityIndex { Version = session.Version };
+        await foreach (var (key, profileId) in session.ReadIdentityIndexAsync(cancellationToken).ConfigureAwait(false))
+        {
+            index.Set(key, profileId);
+        }
+
+        state.Index = index;
+        Log.IndexLoaded(Logger, index.Count, tenant, session.Version);
+        return index;
+    }
+
+    private sealed class TenantState
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public IdentityIndex? Index { get; set; }
+    }
+}
+
+/// <summary>One unit of writes: the session, the tenant's index and the batch's clock.</summary>
+internal sealed class Batch(EventLinkCore core, string tenant, EventLinkStoreSession session, IdentityIndex index, DateTimeOffset now)
+{
+    public EventLinkCore Core { get; } = core;
+
+    public string Tenant { get; } = tenant;
+
+    public EventLinkStoreSession Session { get; } = session;
+
+    public IdentityIndex Index { get; } = index;
+
+    public DateTimeOffset Now { get; } = now;
+}

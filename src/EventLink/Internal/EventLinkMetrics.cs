@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+
+namespace EventLink.Internal;
+
+/// <summary>The <c>EventLink</c> meter: records ingested by outcome, merges, and batch durations.</summary>
+internal sealed class EventLinkMetrics : IDisposable
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "EventLink";
+
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+
+    public EventLinkMetrics(IMeterFactory? meterFactory)
+    {
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _ownsMeter = meterFactory is null;
+        RecordsIngested = _meter.CreateCounter<long>("eventlink.records.ingested", "{record}", "Records ingested, by outcome, record type and source.");
+        ProfilesMerged = _meter.CreateCounter<long>("eventlink.profiles.merged", "{merge}", "Profiles unified into another profile.");
+        BatchDuration = _meter.CreateHistogram<double>("eventlink.ingest.duration", "s", "Duration of one ingest batch, including its commit.");
+    }
+
+    public Counter<long> RecordsIngested { get; }
+
+    public Counter<long> ProfilesMerged { get; }
+
+    public Histogram<double> BatchDuration { get; }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+}

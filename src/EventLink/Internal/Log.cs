@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Logging;
+
+namespace EventLink.Internal;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Rejected {Source}/{RecordType} record {RecordId}: {Reason} ({Message})")]
+    public static partial void Rejected(ILogger logger, string source, string recordType, string? recordId, IngestReason reason, string message);
+
+    [LoggerMessage(2, LogLevel.Debug, "Quarantined {Source}/{RecordType} record {RecordId}: {Reason}")]
+    public static partial void Quarantined(ILogger logger, string source, string recordType, string recordId, IngestReason reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Merged profile {MergedId} into {SurvivorId} (tenant {Tenant}) through {Identity} from {Source}/{RecordId}")]
+    public static partial void Merged(ILogger logger, Guid mergedId, Guid survivorId, string tenant, IdentityKey identity, string source, string recordId);
+
+    [LoggerMessage(4, LogLevel.Information, "Loaded {Count} identities of tenant {Tenant} into memory (store version {Version})")]
+    public static partial void IndexLoaded(ILogger logger, int count, string tenant, long version);
+
+    [LoggerMessage(5, LogLevel.Warning, "An ingest batch of tenant {Tenant} failed and was rolled back; nothing of it was stored")]
+    public static partial void BatchFailed(ILogger logger, Exception exception, string tenant);
+}

@@ -1,0 +1,145 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EventLink;
+
+/// <summary>
+/// The schema as plain, mutable options: what the fluent <see cref="SchemaBuilder"/> writes and what
+/// <c>appsettings.json</c> binds to (section <c>EventLink:Schema</c> by convention).
+/// </summary>
+public sealed class EventLinkSchemaOptions
+{
+    /// <summary>Gets the record types by name.</summary>
+    public Dictionary<string, RecordTypeOptions> RecordTypes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the merge rules by attribute name; attributes without one use <see cref="DefaultMergeRule"/>.</summary>
+    public Dictionary<string, MergeRuleOptions> MergeRules { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the merge rule of attributes that have none of their own.</summary>
+    /// <value>The default value is <see cref="MergeRuleKind.MostRecent"/>.</value>
+    public MergeRuleOptions DefaultMergeRule { get; set; } = new();
+
+    /// <summary>Gets the identity kinds beyond the built-in ones, or overrides of them, by name.</summary>
+    public Dictionary<string, IdentityKindOptions> IdentityKinds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Gets values that are never identities, compared case-insensitively after trimming.</summary>
+    public List<string> BlockedValues { get; } = [];
+
+    /// <summary>Gets regular expressions whose matching values are never identities.</summary>
+    public List<string> BlockedPatterns { get; } = [];
+
+    /// <summary>Gets or sets whether the built-in blocked values apply (empty, <c>null</c>, <c>undefined</c>, <c>0</c>, <c>anonymous</c>, <c>guest</c>, <c>NaN</c>, <c>[object Object]</c>, <c>-1</c>, zeros and dashes only, and their quoted forms).</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool UseDefaultBlockedValues { get; set; } = true;
+
+    /// <summary>Gets or sets the country code (such as <c>1</c> or <c>44</c>) put in front of phone numbers written without one.</summary>
+    /// <value>The default value is <see langword="null"/>: such numbers are not identities.</value>
+    public string? DefaultPhoneCountryCode { get; set; }
+}
+
+/// <summary>One record type: how to read its records and how they link.</summary>
+public sealed class RecordTypeOptions
+{
+    /// <summary>Gets or sets whether the type is merged (state) or append-only (occurrences).</summary>
+    /// <value>The default value is <see cref="RecordKind.AppendOnly"/>.</value>
+    public RecordKind Kind { get; set; } = RecordKind.AppendOnly;
+
+    /// <summary>Gets or sets the kind of profile a merged type describes; merged types of the same entity unify into the same profiles.</summary>
+    /// <value>The default value is <c>person</c>.</value>
+    public string Entity { get; set; } = "person";
+
+    /// <summary>Gets or sets the selector of the source's id of the record.</summary>
+    /// <value>The default value is <c>id</c>.</value>
+    [Required]
+    public string RecordId { get; set; } = "id";
+
+    /// <summary>Gets or sets the selector of when the record happened (or was last changed, for merged types).</summary>
+    /// <value>The default value is <c>created</c>.</value>
+    [Required]
+    public string OccurredAt { get; set; } = "created";
+
+    /// <summary>Gets or sets how <see cref="OccurredAt"/> is read.</summary>
+    /// <value>The default value is <see cref="TimestampFormat.Auto"/>.</value>
+    public TimestampFormat OccurredAtFormat { get; set; } = TimestampFormat.Auto;
+
+    /// <summary>Gets or sets an optional selector of the event's name (such as Stripe's <c>type</c>) shown on timelines.</summary>
+    /// <value>The default value is <see langword="null"/>: the record type's name is used.</value>
+    public string? EventName { get; set; }
+
+    /// <summary>Gets the identity fields of a merged type.</summary>
+    public List<IdentityFieldOptions> Identities { get; } = [];
+
+    /// <summary>Gets the attributes a merged type contributes, each from a selector.</summary>
+    public List<AttributeOptions> Attributes { get; } = [];
+
+    /// <summary>Gets or sets whether every top-level field of a merged record also becomes an attribute of the same name.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool IncludeAllFields { get; set; } = true;
+
+    /// <summary>Gets the relation fields of an append-only type, tried in order: the first that matches a profile links the record.</summary>
+    public List<RelationOptions> Relations { get; } = [];
+
+    /// <summary>Gets or sets what happens to an append-only record that matches no profile.</summary>
+    /// <value>The default value is <see cref="UnmatchedPolicy.Quarantine"/>.</value>
+    public UnmatchedPolicy OnUnmatched { get; set; } = UnmatchedPolicy.Quarantine;
+}
+
+/// <summary>A field of a merged record that identifies the profile.</summary>
+public sealed class IdentityFieldOptions
+{
+    /// <summary>Gets or sets the selector of the field.</summary>
+    [Required]
+    public string Field { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the identity kind the field holds.</summary>
+    /// <value>The default value is <c>email</c>.</value>
+    [Required]
+    public string Kind { get; set; } = EventLink.IdentityKinds.Email;
+}
+
+/// <summary>An attribute taken from a selector.</summary>
+public sealed class AttributeOptions
+{
+    /// <summary>Gets or sets the attribute's name on the profile.</summary>
+    [Required]
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the selector of the value.</summary>
+    /// <value>The default value is <see langword="null"/>: the top-level field named <see cref="Name"/>.</value>
+    public string? Field { get; set; }
+}
+
+/// <summary>A relation field: the field of an append-only record that points at a profile.</summary>
+public sealed class RelationOptions
+{
+    /// <summary>Gets or sets the selector of the field (such as <c>customer_email</c>).</summary>
+    [Required]
+    public string Field { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the merged record type the field points at (such as <c>customer</c>).</summary>
+    [Required]
+    public string Target { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the identity kind of the field's value.</summary>
+    /// <value>The default value is <c>email</c>.</value>
+    [Required]
+    public string IdentityKind { get; set; } = EventLink.IdentityKinds.Email;
+}
+
+/// <summary>A merge rule.</summary>
+public sealed class MergeRuleOptions
+{
+    /// <summary>Gets or sets the rule.</summary>
+    /// <value>The default value is <see cref="MergeRuleKind.MostRecent"/>.</value>
+    public MergeRuleKind Rule { get; set; } = MergeRuleKind.MostRecent;
+
+    /// <summary>Gets the sources in priority order, for <see cref="MergeRuleKind.SourcePriority"/>.</summary>
+    public List<string> Sources { get; } = [];
+}
+
+/// <summary>An identity kind.</summary>
+public sealed class IdentityKindOptions
+{
+    /// <summary>Gets or sets how values of this kind are normalised.</summary>
+    /// <value>The default value is <see cref="IdentityNormalization.Exact"/>.</value>
+    public IdentityNormalization Normalization { get; set; } = IdentityNormalization.Exact;
+}

@@ -1,0 +1,278 @@
+
+namespace EventLink;
+
+/// <summary>A compiled record type.</summary>
+public sealed class RecordType
+{
+    private RecordType(string name, RecordTypeOptions options, FieldPath recordId, FieldPath occurredAt)
+    {
+        Name = name;
+        Kind = options.Kind;
+        Entity = options.Entity.Trim();
+        RecordId = recordId;
+        OccurredAt = occurredAt;
+        OccurredAtFormat = options.OccurredAtFormat;
+        IncludeAllFields = options.IncludeAllFields;
+        OnUnmatched = options.OnUnmatched;
+    }
+
+    /// <summary>Gets the type's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets whether the type is merged or append-only.</summary>
+    public RecordKind Kind { get; }
+
+    /// <summary>Gets the entity (kind of profile) a merged type describes.</summary>
+    public string Entity { get; }
+
+    /// <summary>Gets the selector of the source's record id.</summary>
+    public FieldPath RecordId { get; }
+
+    /// <summary>Gets the selector of the occurred-at time.</summary>
+    public FieldPath OccurredAt { get; }
+
+    /// <summary>Gets how the occurred-at time is read.</summary>
+    public TimestampFormat OccurredAtFormat { get; }
+
+    /// <summary>Gets the selector of the event's name, if any.</summary>
+    public FieldPath? EventName { get; private set; }
+
+    /// <summary>Gets the identity fields of a merged type.</summary>
+    public IReadOnlyList<IdentityField> Identities { get; private set; } = [];
+
+    /// <summary>Gets the declared attributes of a merged type.</summary>
+    public IReadOnlyList<AttributeField> Attributes { get; private set; } = [];
+
+    /// <summary>Gets whether every top-level field of a merged record is also an attribute.</summary>
+    public bool IncludeAllFields { get; }
+
+    /// <summary>Gets the relation fields of an append-only type, in the order they are tried.</summary>
+    public IReadOnlyList<RelationField> Relations { get; private set; } = [];
+
+    /// <summary>Gets what happens to an append-only record that matches no profile.</summary>
+    public UnmatchedPolicy OnUnmatched { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} ({Kind})";
+
+    internal static RecordType? Compile(string name, RecordTypeOptions options, Dictionary<string, IdentityKindDefinition> kinds, List<string> errors)
+    {
+        var before = errors.Count;
+        if (!Enum.IsDefined(options.Kind))
+        {
+            errors.Add($"Record type '{name}': kind '{options.Kind}' is neither Merged nor AppendOnly.");
+        }
+
+        if (!EventLinkSchema.IsName(options.Entity))
+        {
+            errors.Add($"Record type '{name}': entity '{options.Entity}' must be a non-empty name.");
+        }
+
+        var recordId = Path(name, "record id", options.RecordId, errors);
+        var occurredAt = Path(name, "occurred-at", options.OccurredAt, errors);
+        FieldPath? eventName = options.EventName is null ? null : Path(name, "event name", options.EventName, errors);
+
+        var identities = new List<IdentityField>();
+        var attributes = new List<AttributeField>();
+        var relations = new List<RelationField>();
+
+        if (options.Kind == RecordKind.Merged)
+        {
+            if (options.Identities.Count == 0)
+            {
+                errors.Add($"Record type '{name}' is merged but declares no identity field; declare at least one (such as 'email').");
+            }
+
+            if (options.Relations.Count > 0)
+            {
+                errors.Add($"Record type '{name}' is merged; relation fields ('{options.Relations[0].Field}') belong to append-only types.");
+            }
+        }
+        else if (options.Identities.Count > 0)
+        {
+            errors.Add($"Record type '{name}' is append-only; identity fields ('{options.Identities[0].Field}') belong to merged types — use a relation field.");
+        }
+        else if (options.Relations.Count == 0)
+        {
+            errors.Add($"Record type '{name}' is append-only but declares no relation field; declare one (such as 'customer_email' → 'customer').");
+        }
+
+        foreach (var identity in options.Identities)
+        {
+            var path = Path(name, "identity", identity.Field, errors);
+            if (!kinds.TryGetValue(identity.Kind ?? string.Empty, out var kind))
+            {
+                errors.Add($"Record type '{name}': identity field '{identity.Field}' has unknown identity kind '{identity.Kind}'.");
+                continue;
+            }
+
+            if (path is not null)
+            {
+                if (identities.Any(i => i.Field.Equals(path) && i.Kind == kind))
+                {
+                    errors.Add($"Record type '{name}': identity field '{identity.Field}' is declared twice.");
+                    continue;
+                }
+
+                identities.Add(new IdentityField(path, kind));
+            }
+        }
+
+        var attributeNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var attribute in options.Attributes)
+        {
+            if (string.IsNullOrWhiteSpace(attribute.Name))
+            {
+                errors.Add($"Record type '{name}': an attribute has no name.");
+                continue;
+            }
+
+            if (!attributeNames.Add(attribute.Name))
+            {
+                errors.Add($"Record type '{name}': attribute '{attribute.Name}' is declared twice.");
+                continue;
+            }
+
+            if (Path(name, $"attribute '{attribute.Name}'", attribute.Field ?? attribute.Name, errors) is { } path)
+            {
+                attributes.Add(new AttributeField(attribute.Name, path));
+            }
+        }
+
+        var relationFields = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var relation in options.Relations)
+        {
+            var path = Path(name, "relation", relation.Field, errors);
+            if (!kinds.TryGetValue(relation.IdentityKind ?? string.Empty, out var kind))
+            {
+                errors.Add($"Record type '{name}': relation field '{relation.Field}' has unknown identity kind '{relation.IdentityKind}'.");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(relation.Target))
+            {
+                errors.Add($"Record type '{name}': relation field '{relation.Field}' names no target record type.");
+                continue;
+            }
+
+            if (path is not null)
+            {
+                if (!relationFields.Add(relation.Field + "→" + relation.Target + ":" + kind.Name))
+                {
+                    errors.Add($"Record type '{name}': relation field '{relation.Field}' is declared twice.");
+                    continue;
+                }
+
+                relations.Add(new RelationField(relations.Count, path, relation.Target.Trim(), kind));
+            }
+        }
+
+        if (errors.Count > before || recordId is null || occurredAt is null)
+        {
+            return null;
+        }
+
+        return new RecordType(name, options, recordId, occurredAt)
+        {
+            EventName = eventName,
+            Identities = identities,
+            Attributes = attributes,
+            Relations = relations,
+        };
+    }
+
+    private static FieldPath? Path(string type, string what, string? selector, List<string> errors)
+    {
+        if (FieldPath.TryParse(selector, out var path, out var error))
+        {
+            return path;
+        }
+
+        errors.Add($"Record type '{type}': the {what} selector is invalid: {error}");
+        return null;
+    }
+}
+
+/// <summary>An identity field of a merged type.</summary>
+/// <param name="Field">The selector.</param>
+/// <param name="Kind">The identity kind.</param>
+public sealed record IdentityField(FieldPath Field, IdentityKindDefinition Kind);
+
+/// <summary>A declared attribute of a merged type.</summary>
+/// <param name="Name">The attribute's name on the profile.</param>
+/// <param name="Field">The selector.</param>
+public sealed record AttributeField(string Name, FieldPath Field);
+
+/// <summary>A relation field of an append-only type.</summary>
+public sealed class RelationField
+{
+    internal RelationField(int index, FieldPath field, string targetName, IdentityKindDefinition identityKind)
+    {
+        Index = index;
+        Field = field;
+        TargetName = targetName;
+        IdentityKind = identityKind;
+    }
+
+    /// <summary>Gets the position of the relation among its type's relations (0 is tried first).</summary>
+    public int Index { get; }
+
+    /// <summary>Gets the selector.</summary>
+    public FieldPath Field { get; }
+
+    /// <summary>Gets the name of the merged record type it points at.</summary>
+    public string TargetName { get; }
+
+    /// <summary>Gets the merged record type it points at (set once the schema is validated).</summary>
+    public RecordType? Target { get; internal set; }
+
+    /// <summary>Gets the identity kind of the value.</summary>
+    public IdentityKindDefinition IdentityKind { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Field} → {TargetName} ({IdentityKind.Name})";
+}
+
+/// <summary>A compiled identity kind.</summary>
+public sealed class IdentityKindDefinition
+{
+    internal IdentityKindDefinition(string name, IdentityNormalization normalization)
+    {
+        Name = name;
+        Normalization = normalization;
+    }
+
+    /// <summary>Gets the kind's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets how values are normalised.</summary>
+    public IdentityNormalization Normalization { get; }
+
+    internal int Normalize(ReadOnlySpan<char> raw, Span<char> destination, string? defaultCountryCode) =>
+        IdentityNormalizer.Normalize(Normalization, raw, destination, defaultCountryCode);
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}
+
+/// <summary>A compiled merge rule.</summary>
+public sealed class MergeRule
+{
+    internal MergeRule(MergeRuleKind kind, IReadOnlyList<string> sources)
+    {
+        Kind = kind;
+        Sources = sources;
+    }
+
+    /// <summary>Gets the most-recent-wins rule.</summary>
+    public static MergeRule MostRecent { get; } = new(MergeRuleKind.MostRecent, []);
+
+    /// <summary>Gets the rule.</summary>
+    public MergeRuleKind Kind { get; }
+
+    /// <summary>Gets the source priority, for <see cref="MergeRuleKind.SourcePriority"/>.</summary>
+    public IReadOnlyList<string> Sources { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Kind == MergeRuleKind.SourcePriority ? $"SourcePriority({string.Join(", ", Sources)})" : Kind.ToString();
+}

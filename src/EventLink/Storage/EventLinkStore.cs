@@ -1,0 +1,214 @@
+namespace EventLink.Storage;
+
+/// <summary>
+/// Where EventLink keeps its data. The engine holds all the linking logic and reaches data only through this
+/// small abstraction, so every store behaves the same; a store makes each <see cref="EventLinkStoreSession"/>
+/// atomic (all of a batch or nothing) and scopes every read and write by tenant.
+/// </summary>
+/// <remarks>An abstract class rather than an interface so members can be added without breaking stores.</remarks>
+public abstract class EventLinkStore : IAsyncDisposable
+{
+    /// <summary>Creates or migrates the store's schema; called once before first use, and safe to call again.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the store is ready.</returns>
+    public abstract ValueTask InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Starts an atomic unit of writes for one tenant. A store lets one session per tenant write at a time
+    /// (across processes, when the store is shared); the session's changes become visible on
+    /// <see cref="EventLinkStoreSession.CommitAsync"/> and are discarded when it is disposed uncommitted.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The session.</returns>
+    public abstract ValueTask<EventLinkStoreSession> BeginAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds the profile holding an identity.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="key">The normalised identity.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profile id, or <see langword="null"/>.</returns>
+    public abstract ValueTask<Guid?> FindProfileIdAsync(string tenant, IdentityKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a profile; an id that was merged away returns the profile it was merged into.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profile, or <see langword="null"/>.</returns>
+    public abstract ValueTask<StoredProfile?> GetProfileAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams every live (not merged-away) profile of a tenant, ordered by id.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profiles.</returns>
+    public abstract IAsyncEnumerable<StoredProfile> ReadProfilesAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams the events linked to a profile, ordered by occurred-at, then source, then record id.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="profileId">The (surviving) profile id.</param>
+    /// <param name="query">The window and filters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The events.</returns>
+    public abstract IAsyncEnumerable<EventRow> ReadTimelineAsync(string tenant, Guid profileId, TimelineQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams every stored event of a tenant (linked or quarantined), ordered by source then record id.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The events.</returns>
+    public abstract IAsyncEnumerable<EventRow> ReadEventsAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams the quarantine: quarantined events and quarantined merged records, ordered by record type, source, record id.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="recordType">Only this record type, when not <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The quarantined records.</returns>
+    public abstract IAsyncEnumerable<QuarantineEntry> ReadQuarantineAsync(string tenant, string? recordType, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams the rejection notes of a tenant, ordered by record type, source, key.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The notes.</returns>
+    public abstract IAsyncEnumerable<RejectionRow> ReadRejectionsAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts records per record type for coverage.</summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The counts, one entry per record type seen.</returns>
+    public abstract ValueTask<IReadOnlyList<CoverageCounts>> GetCoverageCountsAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <inheritdoc />
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A quarantined record and where the store keeps it.</summary>
+/// <param name="EventId">The event's store id, or <see langword="null"/> for a quarantined merged record.</param>
+/// <param name="Record">The record.</param>
+public sealed record QuarantineEntry(long? EventId, QuarantinedRecord Record);
+
+/// <summary>
+/// An atomic unit of writes for one tenant. The engine calls these primitives; a store implements each
+/// exactly as documented, inside one transaction, so that every store ends in the same state.
+/// </summary>
+public abstract class EventLinkStoreSession : IAsyncDisposable
+{
+    /// <summary>Gets the tenant's change version when the session began: it grows with every committed session that changed something.</summary>
+    public abstract long Version { get; }
+
+    /// <summary>Streams every identity of the tenant with the profile holding it (for the engine's in-memory index).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The identities.</returns>
+    public abstract IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a profile row by id (merged-away profiles included, as they are).</summary>
+    /// <param name="profileId">The id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The row, or <see langword="null"/>.</returns>
+    public abstract ValueTask<ProfileRow?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts a new profile.</summary>
+    /// <param name="profile">The row.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts an identity that no profile holds yet.</summary>
+    /// <param name="identity">The row.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the identities a profile holds.</summary>
+    /// <param name="profileId">The profile.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The identities.</returns>
+    public abstract ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the stored version of a merged source record.</summary>
+    /// <param name="source">The source.</param>
+    /// <param name="recordId">The source record id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The row, or <see langword="null"/>.</returns>
+    public abstract ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces the stored version of a merged source record (keyed by source and record id).</summary>
+    /// <param name="record">The row.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask UpsertSourceRecordAsync(SourceRecordRow record, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the merged source records of a profile.</summary>
+    /// <param name="profileId">The profile.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The rows.</returns>
+    public abstract ValueTask<IReadOnlyList<SourceRecordRow>> GetSourceRecordsAsync(Guid profileId, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces all merged attributes of a profile.</summary>
+    /// <param name="profileId">The profile.</param>
+    /// <param name="attributes">The attributes.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask ReplaceAttributesAsync(Guid profileId, IReadOnlyList<AttributeRow> attributes, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts an event unless one with the same source and record id exists.</summary>
+    /// <param name="row">The row (its <see cref="EventRow.Id"/> is ignored).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The new event's id, or <see langword="null"/> when it is a duplicate.</returns>
+    public abstract ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default);
+
+    /// <summary>Records identities an event waits for (replacing any it waited for before).</summary>
+    /// <param name="eventId">The event.</param>
+    /// <param name="waits">The identities and the relation index each came from.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the events waiting for an identity.</summary>
+    /// <param name="key">The identity.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The waiting events, ordered by event id.</returns>
+    public abstract ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default);
+
+    /// <summary>Links an event to a profile through a relation, clears its quarantine, and drops its waits with an index at or above <paramref name="relationIndex"/>.</summary>
+    /// <param name="eventId">The event.</param>
+    /// <param name="profileId">The profile.</param>
+    /// <param name="relationIndex">The relation index that matched.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default);
+
+    /// <summary>Updates the quarantine reason of a quarantined event.</summary>
+    /// <param name="eventId">The event.</param>
+    /// <param name="reason">The reason.</param>
+    /// <param name="message">The readable explanation.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Merges one profile into another: moves its identities, merged source records and events to the survivor,
+    /// deletes its attributes, marks it merged into the survivor and appends the merge to history.
+    /// </summary>
+    /// <param name="merge">The merge.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a rejection note unless one with the same source, record type, key and reason exists.</summary>
+    /// <param name="rejection">The note.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public abstract ValueTask AddRejectionAsync(RejectionRow rejection, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes every change of the session durable and visible, atomically.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The tenant's version after the commit.</returns>
+    public abstract ValueTask<long> CommitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the session, discarding uncommitted changes.</summary>
+    /// <returns>A task.</returns>
+    public abstract ValueTask DisposeAsync();
+}

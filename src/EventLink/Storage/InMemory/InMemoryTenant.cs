@@ -1,0 +1,65 @@
+namespace EventLink.Storage.InMemory;
+
+/// <summary>The data of one tenant in the in-memory store. Guarded by <see cref="Gate"/>.</summary>
+internal sealed class InMemoryTenant
+{
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    public long Version { get; set; }
+
+    public long NextEventId { get; set; } = 1;
+
+    public Dictionary<Guid, ProfileRow> Profiles { get; } = [];
+
+    public Dictionary<IdentityKey, IdentityRow> Identities { get; } = [];
+
+    public Dictionary<Guid, HashSet<IdentityKey>> IdentitiesByProfile { get; } = [];
+
+    public Dictionary<RecordKey, SourceRecordRow> SourceRecords { get; } = [];
+
+    public Dictionary<Guid, HashSet<RecordKey>> SourceRecordsByProfile { get; } = [];
+
+    public Dictionary<Guid, IReadOnlyList<AttributeRow>> Attributes { get; } = [];
+
+    public Dictionary<long, EventRow> Events { get; } = [];
+
+    public Dictionary<RecordKey, long> EventKeys { get; } = [];
+
+    public Dictionary<Guid, HashSet<long>> EventsByProfile { get; } = [];
+
+    public Dictionary<IdentityKey, List<(long EventId, int Index)>> Waits { get; } = [];
+
+    public Dictionary<long, List<EventWait>> WaitsByEvent { get; } = [];
+
+    public Dictionary<Guid, List<MergeRow>> MergeHistory { get; } = [];
+
+    public Dictionary<(string Source, string RecordType, string Key, IngestReason Reason), RejectionRow> Rejections { get; } = [];
+}
+
+/// <summary>The key of a source record: its source and the source's id.</summary>
+internal readonly record struct RecordKey(string Source, string RecordId);
+
+/// <summary>Helpers for the in-memory collections.</summary>
+internal static class InMemoryCollections
+{
+    public static void AddTo<TKey, TValue>(this Dictionary<TKey, HashSet<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var set))
+        {
+            set = [];
+            map[key] = set;
+        }
+
+        set.Add(value);
+    }
+
+    public static void RemoveFrom<TKey, TValue>(this Dictionary<TKey, HashSet<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (map.TryGetValue(key, out var set) && set.Remove(value) && set.Count == 0)
+        {
+            map.Remove(key);
+        }
+    }
+}

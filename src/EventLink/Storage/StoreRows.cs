@@ -1,0 +1,127 @@
+namespace EventLink.Storage;
+
+/// <summary>A profile row.</summary>
+/// <param name="Id">The profile id.</param>
+/// <param name="Entity">The entity.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="MergedInto">The profile it was merged into, if any.</param>
+public sealed record ProfileRow(Guid Id, string Entity, DateTimeOffset CreatedAt, Guid? MergedInto = null);
+
+/// <summary>An identity row: which profile holds a normalised identity, and which record brought it.</summary>
+/// <param name="Key">The identity.</param>
+/// <param name="ProfileId">The profile holding it.</param>
+/// <param name="Source">The source of the record that brought it.</param>
+/// <param name="RecordType">The record type that brought it.</param>
+/// <param name="RecordId">The source record id that brought it.</param>
+/// <param name="FirstSeenAt">When that record occurred.</param>
+public sealed record IdentityRow(IdentityKey Key, Guid ProfileId, string Source, string RecordType, string RecordId, DateTimeOffset FirstSeenAt);
+
+/// <summary>The stored (newest) version of a merged source record.</summary>
+/// <param name="Source">The source.</param>
+/// <param name="RecordId">The source record id.</param>
+/// <param name="RecordType">The record type.</param>
+/// <param name="ProfileId">The profile it belongs to, or <see langword="null"/> while quarantined.</param>
+/// <param name="OccurredAt">When this version occurred.</param>
+/// <param name="IngestedAt">When it was stored.</param>
+/// <param name="ContentHash">A hash of the payload, the tie-break between versions with the same occurred-at.</param>
+/// <param name="PayloadJson">The payload.</param>
+/// <param name="QuarantineReason">Why it is quarantined, if it is.</param>
+/// <param name="QuarantineMessage">The readable explanation, if quarantined.</param>
+public sealed record SourceRecordRow(
+    string Source,
+    string RecordId,
+    string RecordType,
+    Guid? ProfileId,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset IngestedAt,
+    string ContentHash,
+    string PayloadJson,
+    IngestReason QuarantineReason = IngestReason.None,
+    string? QuarantineMessage = null);
+
+/// <summary>A merged attribute with provenance.</summary>
+/// <param name="Name">The attribute name.</param>
+/// <param name="ValueJson">The value as JSON text.</param>
+/// <param name="Source">The winning record's source.</param>
+/// <param name="RecordType">The winning record's type.</param>
+/// <param name="RecordId">The winning record's id.</param>
+/// <param name="ObservedAt">When the winning record occurred.</param>
+public sealed record AttributeRow(string Name, string ValueJson, string Source, string RecordType, string RecordId, DateTimeOffset ObservedAt);
+
+/// <summary>An append-only record.</summary>
+/// <param name="Id">The store's id for the row (assigned on insert; ignored by <see cref="EventLinkStoreSession.TryInsertEventAsync"/>).</param>
+/// <param name="Source">The source.</param>
+/// <param name="RecordId">The source record id.</param>
+/// <param name="RecordType">The record type.</param>
+/// <param name="EventName">The event name.</param>
+/// <param name="OccurredAt">When it happened.</param>
+/// <param name="IngestedAt">When it was stored.</param>
+/// <param name="ProfileId">The linked profile, or <see langword="null"/> while quarantined.</param>
+/// <param name="LinkIndex">The index of the relation field that linked it, or -1 while quarantined.</param>
+/// <param name="QuarantineReason">Why it is quarantined.</param>
+/// <param name="QuarantineMessage">The readable explanation, if quarantined.</param>
+/// <param name="PayloadJson">The payload.</param>
+public sealed record EventRow(
+    long Id,
+    string Source,
+    string RecordId,
+    string RecordType,
+    string EventName,
+    DateTimeOffset OccurredAt,
+    DateTimeOffset IngestedAt,
+    Guid? ProfileId,
+    int LinkIndex,
+    IngestReason QuarantineReason,
+    string? QuarantineMessage,
+    string PayloadJson);
+
+/// <summary>A quarantined (or lower-priority-linked) event waiting for an identity to appear.</summary>
+/// <param name="EventId">The event's store id.</param>
+/// <param name="RelationIndex">The index of the relation field the identity came from.</param>
+/// <param name="CurrentLinkIndex">The relation index the event is linked through now, or -1 while quarantined.</param>
+public readonly record struct PendingLink(long EventId, int RelationIndex, int CurrentLinkIndex);
+
+/// <summary>An identity an event waits for.</summary>
+/// <param name="Key">The identity.</param>
+/// <param name="RelationIndex">The index of the relation field it came from.</param>
+public readonly record struct EventWait(IdentityKey Key, int RelationIndex);
+
+/// <summary>A merge of one profile into another.</summary>
+/// <param name="SurvivorId">The profile that remains.</param>
+/// <param name="MergedId">The profile merged into it.</param>
+/// <param name="Identity">The identity that tied them.</param>
+/// <param name="Source">The source of the record that tied them.</param>
+/// <param name="RecordType">That record's type.</param>
+/// <param name="RecordId">That record's id.</param>
+/// <param name="MergedAt">When the merge was applied.</param>
+public sealed record MergeRow(Guid SurvivorId, Guid MergedId, IdentityKey Identity, string Source, string RecordType, string RecordId, DateTimeOffset MergedAt);
+
+/// <summary>A rejected record's note: enough to count it once and explain it, not its payload.</summary>
+/// <param name="Source">The source as given.</param>
+/// <param name="RecordType">The record type as given.</param>
+/// <param name="Key">The record id, or a hash of the payload when no id could be read.</param>
+/// <param name="Reason">Why it was rejected.</param>
+/// <param name="Message">The readable explanation.</param>
+/// <param name="RejectedAt">When it was first rejected.</param>
+public sealed record RejectionRow(string Source, string RecordType, string Key, IngestReason Reason, string Message, DateTimeOffset RejectedAt);
+
+/// <summary>A profile with everything the store holds about it.</summary>
+/// <param name="Profile">The profile row (of the surviving profile).</param>
+/// <param name="Identities">Its identities.</param>
+/// <param name="Attributes">Its merged attributes.</param>
+/// <param name="Records">Its merged source records (payloads not needed).</param>
+/// <param name="Merges">Every merge that formed it, in order.</param>
+public sealed record StoredProfile(
+    ProfileRow Profile,
+    IReadOnlyList<IdentityRow> Identities,
+    IReadOnlyList<AttributeRow> Attributes,
+    IReadOnlyList<ProfileRecord> Records,
+    IReadOnlyList<MergeRow> Merges);
+
+/// <summary>Raw coverage counts of one record type.</summary>
+/// <param name="RecordType">The record type.</param>
+/// <param name="Linked">Stored and linked.</param>
+/// <param name="Quarantined">Stored and quarantined.</param>
+/// <param name="Rejected">Distinct rejection notes.</param>
+/// <param name="DistinctProfiles">Distinct profiles of the linked records.</param>
+public sealed record CoverageCounts(string RecordType, long Linked, long Quarantined, long Rejected, long DistinctProfiles);

@@ -10,14 +10,53 @@ internal sealed partial class EventLinkCore
         WriteAsync(tenant, async batch =>
         {
             var results = new IngestResult[records.Count];
-            for (var i = 0; i < records.Count; i++)
+
+            // Consecutive append-only records are inserted together (one bulk call), then linked in order; a merged
+            // record flushes them first, so the outcome is exactly that of ingesting one record after another.
+            var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>();
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                results[i] = await IngestOneAsync(batch, records[i], cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < records.Count; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var record = records[i];
+                    ArgumentNullException.ThrowIfNull(record);
+                    if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection))
+                    {
+                        results[i] = await RejectAsync(batch, record, rejection, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (parsed.Type.Kind == RecordKind.AppendOnly)
+                    {
+                        pending.Add((i, parsed, Resolve(batch, parsed)));
+                        continue;
+                    }
+
+                    await FlushAppendOnlyAsync(batch, pending, results, cancellationToken).ConfigureAwait(false);
+                    using (parsed)
+                    {
+                        results[i] = await IngestMergedAsync(batch, parsed, replay: false, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                await FlushAppendOnlyAsync(batch, pending, results, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var (_, record, _) in pending)
+                {
+                    record.Dispose();
+                }
             }
 
             foreach (var result in results)
             {
+                if (result.Outcome == IngestOutcome.Quarantined)
+                {
+                    Log.Quarantined(Logger, result.Source, result.RecordType, result.RecordId!, result.Reason);
+                }
+
                 Metrics.RecordsIngested.Add(
                     1,
                     new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()),
@@ -28,58 +67,73 @@ internal sealed partial class EventLinkCore
             return results;
         }, cancellationToken);
 
-    private async ValueTask<IngestResult> IngestOneAsync(Batch batch, IngestRecord record, CancellationToken cancellationToken)
+    private async ValueTask<IngestResult> RejectAsync(Batch batch, IngestRecord record, Rejection rejection, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
-        if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection))
+        var key = rejection.RecordId ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+        await batch.Session.AddRejectionAsync(
+            new RejectionRow(record.Source, record.RecordType, key, rejection.Reason, rejection.Message, batch.Now),
+            cancellationToken).ConfigureAwait(false);
+        Log.Rejected(Logger, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
+        return new IngestResult(IngestOutcome.Rejected, record.Source, record.RecordType, rejection.RecordId, null, rejection.Reason, rejection.Message);
+    }
+
+    private async ValueTask FlushAppendOnlyAsync(Batch batch, List<(int Position, ParsedRecord Record, Resolution Resolution)> pending, IngestResult[] results, CancellationToken cancellationToken)
+    {
+        if (pending.Count == 0)
         {
-            var key = rejection.RecordId ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
-            await batch.Session.AddRejectionAsync(
-                new RejectionRow(record.Source, record.RecordType, key, rejection.Reason, rejection.Message, batch.Now),
-                cancellationToken).ConfigureAwait(false);
-            Log.Rejected(Logger, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
-            return new IngestResult(IngestOutcome.Rejected, record.Source, record.RecordType, rejection.RecordId, null, rejection.Reason, rejection.Message);
+            return;
         }
 
-        using (parsed)
+        var rows = new EventRow[pending.Count];
+        for (var i = 0; i < pending.Count; i++)
         {
-            var result = parsed.Type.Kind == RecordKind.Merged
-                ? await IngestMergedAsync(batch, parsed, replay: false, cancellationToken).ConfigureAwait(false)
-                : await IngestAppendOnlyAsync(batch, parsed, cancellationToken).ConfigureAwait(false);
-            if (result.Outcome == IngestOutcome.Quarantined)
+            rows[i] = ToEventRow(batch, pending[i].Record, pending[i].Resolution);
+        }
+
+        var ids = await batch.Session.TryInsertEventsAsync(rows, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var (position, record, resolution) = pending[i];
+            if (ids[i] is not { } id)
             {
-                Log.Quarantined(Logger, parsed.Source, parsed.Type.Name, parsed.RecordId, result.Reason);
+                results[position] = Result(IngestOutcome.Duplicate, record, null);
+                continue;
             }
 
-            return result;
+            // A profile created by an earlier record of this run may now hold the identity this one waits for.
+            if (resolution.ProfileId is null && resolution.Waits.Count > 0 && record.Type.OnUnmatched == UnmatchedPolicy.CreateProfile)
+            {
+                resolution = Resolve(batch, record);
+                if (resolution.ProfileId is { } profileId)
+                {
+                    await batch.Session.LinkEventAsync(id, profileId, resolution.LinkIndex, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            results[position] = await ApplyResolutionAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
         }
-    }
 
-    private async ValueTask<IngestResult> IngestAppendOnlyAsync(Batch batch, ParsedRecord record, CancellationToken cancellationToken)
-    {
-        var resolution = Resolve(batch, record);
-        var row = new EventRow(
-            0,
-            record.Source,
-            record.RecordId,
-            record.Type.Name,
-            record.EventName,
-            record.OccurredAt,
-            batch.Now,
-            resolution.ProfileId,
-            resolution.LinkIndex,
-            resolution.ProfileId is null ? resolution.Reason : IngestReason.None,
-            resolution.ProfileId is null ? resolution.Message : null,
-            record.PayloadJson);
-
-        var eventId = await batch.Session.TryInsertEventAsync(row, cancellationToken).ConfigureAwait(false);
-        if (eventId is not { } id)
+        foreach (var (_, record, _) in pending)
         {
-            return Result(IngestOutcome.Duplicate, record, null);
+            record.Dispose();
         }
 
-        return await ApplyResolutionAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
+        pending.Clear();
     }
+
+    private static EventRow ToEventRow(Batch batch, ParsedRecord record, Resolution resolution) => new(
+        0,
+        record.Source,
+        record.RecordId,
+        record.Type.Name,
+        record.EventName,
+        record.OccurredAt,
+        batch.Now,
+        resolution.ProfileId,
+        resolution.LinkIndex,
+        resolution.ProfileId is null ? resolution.Reason : IngestReason.None,
+        resolution.ProfileId is null ? resolution.Message : null,
+        record.PayloadJson);
 
     /// <summary>Links, creates or quarantines a stored event according to its resolution.</summary>
     private async ValueTask<IngestResult> ApplyResolutionAsync(Batch batch, ParsedRecord record, long eventId, Resolution resolution, CancellationToken cancellationToken)

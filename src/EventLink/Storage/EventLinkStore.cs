@@ -159,6 +159,25 @@ public abstract class EventLinkStoreSession : IAsyncDisposable
     /// <returns>The new event's id, or <see langword="null"/> when it is a duplicate.</returns>
     public abstract ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Inserts events in order, skipping any whose source and record id exist already (or appear earlier in
+    /// <paramref name="rows"/>). Stores override this to insert in bulk; the default calls <see cref="TryInsertEventAsync"/> per row.
+    /// </summary>
+    /// <param name="rows">The rows (their <see cref="EventRow.Id"/> is ignored).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>For each row, in order, the new event's id or <see langword="null"/> for a duplicate.</returns>
+    public virtual async ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var ids = new long?[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            ids[i] = await TryInsertEventAsync(rows[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return ids;
+    }
+
     /// <summary>Records identities an event waits for (replacing any it waited for before).</summary>
     /// <param name="eventId">The event.</param>
     /// <param name="waits">The identities and the relation index each came from.</param>

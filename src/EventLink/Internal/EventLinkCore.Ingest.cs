@@ -176,6 +176,12 @@ internal sealed partial class EventLinkCore
                 continue;
             }
 
+            if (Schema.Blocked.IsBlocked(raw))
+            {
+                (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is blocked");
+                continue;
+            }
+
             var written = relation.IdentityKind.Normalize(raw, buffer, Schema.DefaultPhoneCountryCode);
             if (written < 0)
             {

@@ -207,6 +207,11 @@ public sealed class EventLinkSchema
             return false;
         }
 
+        if (Blocked.IsBlocked(raw))
+        {
+            return false;
+        }
+
         Span<char> buffer = stackalloc char[IdentityNormalizer.MaxLength + 16];
         var written = definition.Normalize(raw, buffer, DefaultPhoneCountryCode);
         if (written < 0 || Blocked.IsBlocked(buffer[..written]))

@@ -8,7 +8,7 @@ namespace EventLink.Storage.Tests;
 /// </summary>
 public abstract class StoreFixture : IAsyncLifetime
 {
-    /// <summary>Gets whether a store opened again by <see cref="OpenStoreAsync"/> sees what an earlier instance wrote (false for the in-memory store).</summary>
+    /// <summary>Gets whether the data outlives the process (false for the in-memory store, whose <see cref="OpenStoreAsync"/> returns the same instance).</summary>
     public abstract bool IsDurable { get; }
 
     /// <summary>Creates a new, empty store named <paramref name="name"/> (removing what an earlier run left under that name).</summary>

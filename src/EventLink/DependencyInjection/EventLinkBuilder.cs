@@ -1,5 +1,6 @@
 using EventLink.Internal;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace EventLink;
 
@@ -29,6 +30,11 @@ public sealed class EventLinkBuilder : IEventLinkBuilder
         {
             var core = provider.GetRequiredService<EventLinkCore>();
             return new EventLinkClient(core, provider.GetService<ITenantAccessor>(), owned: provider);
+        }
+        catch (OptionsValidationException ex) when (ex.OptionsType == typeof(EventLinkSchemaOptions))
+        {
+            provider.Dispose();
+            throw new SchemaValidationException(ex.Failures.ToList());
         }
         catch
         {

@@ -10,10 +10,12 @@ namespace EventLink;
 public static class EventLinkBuilderExtensions
 {
     /// <summary>Defines (part of) the schema in C#. May be called several times; definitions add up.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Defines record types, merge rules and identity rules.</param>
     /// <returns>The builder.</returns>
-    public static IEventLinkBuilder AddSchema(this IEventLinkBuilder builder, Action<SchemaBuilder> configure)
+    public static TBuilder AddSchema<TBuilder>(this TBuilder builder, Action<SchemaBuilder> configure)
+        where TBuilder : IEventLinkBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
@@ -22,10 +24,12 @@ public static class EventLinkBuilderExtensions
     }
 
     /// <summary>Binds the schema from configuration (the shape of <see cref="EventLinkSchemaOptions"/>).</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="schemaSection">The section, such as <c>Configuration.GetSection("EventLink:Schema")</c>.</param>
     /// <returns>The builder.</returns>
-    public static IEventLinkBuilder BindSchema(this IEventLinkBuilder builder, IConfiguration schemaSection)
+    public static TBuilder BindSchema<TBuilder>(this TBuilder builder, IConfiguration schemaSection)
+        where TBuilder : IEventLinkBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(schemaSection);
@@ -34,10 +38,12 @@ public static class EventLinkBuilderExtensions
     }
 
     /// <summary>Binds engine options from a section and the schema from its <c>Schema</c> child.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="section">The section, such as <c>Configuration.GetSection("EventLink")</c>.</param>
     /// <returns>The builder.</returns>
-    public static IEventLinkBuilder BindConfiguration(this IEventLinkBuilder builder, IConfiguration section)
+    public static TBuilder BindConfiguration<TBuilder>(this TBuilder builder, IConfiguration section)
+        where TBuilder : IEventLinkBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
@@ -46,10 +52,12 @@ public static class EventLinkBuilderExtensions
     }
 
     /// <summary>Configures engine options.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Changes the options.</param>
     /// <returns>The builder.</returns>
-    public static IEventLinkBuilder Configure(this IEventLinkBuilder builder, Action<EventLinkOptions> configure)
+    public static TBuilder Configure<TBuilder>(this TBuilder builder, Action<EventLinkOptions> configure)
+        where TBuilder : IEventLinkBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure(configure);
@@ -57,16 +65,20 @@ public static class EventLinkBuilderExtensions
     }
 
     /// <summary>Uses the in-memory store (the default).</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IEventLinkBuilder UseInMemoryStore(this IEventLinkBuilder builder) =>
+    public static TBuilder UseInMemoryStore<TBuilder>(this TBuilder builder)
+        where TBuilder : IEventLinkBuilder =>
         builder.UseStore(_ => new InMemoryEventLinkStore());
 
     /// <summary>Uses a store created by a factory; it is a singleton the container disposes.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="factory">Creates the store.</param>
     /// <returns>The builder.</returns>
-    public static IEventLinkBuilder UseStore(this IEventLinkBuilder builder, Func<IServiceProvider, EventLinkStore> factory)
+    public static TBuilder UseStore<TBuilder>(this TBuilder builder, Func<IServiceProvider, EventLinkStore> factory)
+        where TBuilder : IEventLinkBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(factory);

@@ -212,4 +212,47 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         only.Payload.GetProperty("amount").GetInt64().Should().Be(100);
         only.OccurredAt.Should().Be(Day(2026, 1, 2));
     }
+
+    [Fact]
+    public virtual async Task A_streamed_ingest_stores_in_batches_and_yields_every_result_in_order()
+    {
+        var link = await CreateAsync(options: o => o.BatchSize = 3);
+        var results = await link.IngestAsync(Stream()).ToListAsync();
+
+        results.Should().HaveCount(11);
+        results[0].Outcome.Should().Be(IngestOutcome.Created);
+        results.Skip(1).Should().AllSatisfy(r => r.Outcome.Should().Be(IngestOutcome.Linked));
+        results.Skip(1).Select(r => r.RecordId).Should().Equal(Enumerable.Range(0, 10).Select(i => $"ch_{i}"));
+        (await link.GetTimelineAsync(results[0].ProfileId!.Value).ToListAsync()).Should().HaveCount(10);
+
+        static async IAsyncEnumerable<IngestRecord> Stream()
+        {
+            yield return StripeCustomer("cus_1", "ada@example.com", Day(2026, 1, 1));
+            for (var i = 0; i < 10; i++)
+            {
+                await Task.Yield();
+                yield return StripeCharge($"ch_{i}", "ada@example.com", Day(2026, 1, 2).AddHours(i), 100);
+            }
+        }
+    }
+
+    [Fact]
+    public virtual async Task Concurrent_ingest_from_many_callers_ends_in_the_same_state_as_a_sequential_one()
+    {
+        var input = SeedData.Records().Concat(Enumerable.Range(0, 60).Select(i =>
+            StripeCharge($"ch_c{i}", i % 3 == 0 ? "ada@example.com" : i % 3 == 1 ? "bob@example.com" : "zed@example.com", Day(2026, 5, 1).AddMinutes(i), i))).ToList();
+        var sequential = await CreateAsync(name: "concurrency_sequential");
+        await sequential.IngestAsync(input);
+
+        var concurrent = await CreateAsync(name: "concurrency_parallel");
+        await Parallel.ForEachAsync(input.Chunk(4), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (chunk, ct) =>
+        {
+            foreach (var record in chunk)
+            {
+                await concurrent.IngestAsync(record, ct);
+            }
+        });
+
+        (await Snapshot.CanonicalAsync(concurrent)).Should().Be(await Snapshot.CanonicalAsync(sequential));
+    }
 }

@@ -4,8 +4,10 @@ namespace EventLink;
 /// Ingests records from any source, links them to unified profiles, and answers profile, timeline, quarantine
 /// and coverage questions. Thread-safe. Calls act on the ambient tenant (see <see cref="ITenantAccessor"/>,
 /// else <see cref="EventLinkOptions.DefaultTenant"/>) unless made through <see cref="ForTenant"/>.
+/// Disposing an instance built by <see cref="EventLinkBuilder.Build"/> releases its store; disposing one
+/// resolved from a service provider, or a <see cref="ForTenant"/> view, does nothing (the container owns it).
 /// </summary>
-public interface IEventLink
+public interface IEventLink : IAsyncDisposable
 {
     /// <summary>Gets the schema in use.</summary>
     EventLinkSchema Schema { get; }

@@ -42,7 +42,7 @@ public abstract class ContractTestBase<TFixture> : IClassFixture<TFixture>, IAsy
         }
 
         var link = builder.Build();
-        _disposables.Add((IAsyncDisposable)link);
+        _disposables.Add(link);
         return link;
     }
 

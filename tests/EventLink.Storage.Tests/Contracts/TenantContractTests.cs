@@ -59,8 +59,7 @@ public abstract class TenantContractTests<TFixture>(TFixture fixture) : Contract
         var builder = new EventLinkBuilder();
         builder.Services.AddSingleton<ITenantAccessor>(accessor);
         builder.AddSchema(Define).UseStore(_ => store);
-        await using var link = (IAsyncDisposable)builder.Build();
-        var el = (IEventLink)link;
+        await using var el = builder.Build();
 
         accessor.CurrentTenant = "acme";
         el.Tenant.Should().Be("acme");

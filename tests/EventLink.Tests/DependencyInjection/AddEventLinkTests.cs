@@ -120,12 +120,11 @@ public sealed class AddEventLinkTests
     [Fact]
     public async Task The_standalone_builder_builds_the_same_engine_without_a_host()
     {
-        await using var link = (IAsyncDisposable)new EventLinkBuilder()
+        await using var eventLink = new EventLinkBuilder()
             .AddSchema(s => s.Merged("customer", t => t.Identity("email")))
             .Configure(o => o.DefaultTenant = "main")
             .UseInMemoryStore()
             .Build();
-        var eventLink = (IEventLink)link;
 
         eventLink.Tenant.Should().Be("main");
         (await eventLink.IngestAsync(new IngestRecord("crm", "customer", """{"id":"1","created":"2026-01-01T00:00:00Z","email":"a@example.com"}""")))

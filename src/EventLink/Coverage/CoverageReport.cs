@@ -20,6 +20,6 @@ public sealed record CoverageReport(IReadOnlyList<RecordTypeCoverage> RecordType
 /// <param name="DistinctProfiles">Distinct profiles the linked records belong to.</param>
 public sealed record RecordTypeCoverage(string RecordType, long Total, long Linked, long Quarantined, long Rejected, long DistinctProfiles)
 {
-    /// <summary>Gets the share of stored records that are linked, in percent (100 when none are stored).</summary>
-    public double LinkedPercent => Total == 0 ? 100d : Math.Round(100d * Linked / Total, 2);
+    /// <summary>Gets the share of the records received (stored or rejected) that are linked, in percent, rounded to two decimals; 100 when none were received.</summary>
+    public double LinkedPercent => Total + Rejected == 0 ? 100d : Math.Round(100d * Linked / (Total + Rejected), 2);
 }

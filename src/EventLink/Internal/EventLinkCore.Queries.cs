@@ -171,6 +171,14 @@ internal sealed partial class EventLinkCore
         stored.Records,
         stored.Merges.Select(m => new ProfileMerge(m.SurvivorId, m.MergedId, m.Identity, m.Source, m.RecordType, m.RecordId, m.MergedAt)).ToList());
 
-    internal static TimelineEvent ToTimelineEvent(EventRow row) =>
-        new(row.Source, row.RecordType, row.RecordId, row.EventName, row.OccurredAt, row.IngestedAt, row.ProfileId, row.PayloadJson);
+    internal TimelineEvent ToTimelineEvent(EventRow row)
+    {
+        string? linkedBy = null;
+        if (row.ProfileId is not null && row.LinkIndex >= 0 && Schema.TryGetRecordType(row.RecordType, out var type) && row.LinkIndex < type.Relations.Count)
+        {
+            linkedBy = type.Relations[row.LinkIndex].Field.Text;
+        }
+
+        return new(row.Source, row.RecordType, row.RecordId, row.EventName, row.OccurredAt, row.IngestedAt, row.ProfileId, row.PayloadJson, linkedBy);
+    }
 }

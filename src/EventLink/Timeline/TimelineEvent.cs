@@ -11,6 +11,7 @@ namespace EventLink;
 /// <param name="IngestedAt">When EventLink stored it (UTC).</param>
 /// <param name="ProfileId">The profile it is linked to, or <see langword="null"/> while quarantined.</param>
 /// <param name="PayloadJson">The payload as received.</param>
+/// <param name="LinkedBy">The selector of the relation field that linked it (such as <c>customer_email</c>), or <see langword="null"/> while quarantined.</param>
 public sealed record TimelineEvent(
     string Source,
     string RecordType,
@@ -19,7 +20,8 @@ public sealed record TimelineEvent(
     DateTimeOffset OccurredAt,
     DateTimeOffset IngestedAt,
     Guid? ProfileId,
-    string PayloadJson)
+    string PayloadJson,
+    string? LinkedBy = null)
 {
     /// <summary>Gets the payload as a JSON element.</summary>
     public JsonElement Payload => JsonElement.Parse(PayloadJson);

@@ -192,9 +192,10 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
 
         charge.Outcome.Should().Be(IngestOutcome.Linked);
         charge.ProfileId.Should().Be(byUser.ProfileId, "customer_email matches nobody, metadata.user_id does");
+        (await link.GetTimelineAsync(byUser.ProfileId!.Value).ToListAsync()).Should().ContainSingle().Which.LinkedBy.Should().Be("metadata.user_id");
 
         var byEmail = await link.IngestAsync(StripeCustomer("cus_e", "other@example.com", Day(2026, 1, 3)));
-        (await link.GetTimelineAsync(byEmail.ProfileId!.Value).ToListAsync()).Select(e => e.RecordId).Should().Equal(["ch_1"],
+        (await link.GetTimelineAsync(byEmail.ProfileId!.Value).ToListAsync()).Select(e => (e.RecordId, e.LinkedBy)).Should().Equal([("ch_1", "customer_email")],
             "the first relation field wins as soon as it matches, whatever the arrival order");
         (await link.GetTimelineAsync(byUser.ProfileId!.Value).ToListAsync()).Should().BeEmpty();
     }

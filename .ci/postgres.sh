@@ -19,7 +19,7 @@ eventlink_pg_find_bin() {
         return
     fi
     # Debian keeps the server binaries out of PATH, in /usr/lib/postgresql/<version>/bin; take the newest.
-    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -n -r); do
+    for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
         if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then
             echo "$dir"
             return

@@ -1,0 +1,386 @@
+using System.Runtime.CompilerServices;
+using EventLink.Storage;
+using Npgsql;
+using static EventLink.PostgreSql.Internal.PostgreSqlRows;
+
+namespace EventLink.PostgreSql.Internal;
+
+/// <summary>
+/// A session of the PostgreSQL store: one connection and one transaction that holds the tenant's advisory lock,
+/// so writers of a tenant take turns across processes. Every statement is prepared (Npgsql keeps prepared
+/// statements per physical connection, so a pooled connection prepares each one once).
+/// </summary>
+internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
+{
+    private readonly PostgreSqlSql _sql;
+    private readonly string _tenant;
+    private readonly int _bulkThreshold;
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+    private bool _dirty;
+    private bool _stagingReady;
+    private bool _committed;
+
+    private PostgreSqlStoreSession(PostgreSqlSql sql, string tenant, int bulkThreshold, NpgsqlConnection connection, NpgsqlTransaction transaction, long version)
+    {
+        _sql = sql;
+        _tenant = tenant;
+        _bulkThreshold = bulkThreshold;
+        _connection = connection;
+        _transaction = transaction;
+        Version = version;
+    }
+
+    public override long Version { get; }
+
+    private NpgsqlConnection Connection => _connection ?? throw new ObjectDisposedException(nameof(PostgreSqlStoreSession));
+
+    public static async ValueTask<PostgreSqlStoreSession> BeginAsync(NpgsqlDataSource dataSource, PostgreSqlSql sql, string tenant, int bulkThreshold, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        NpgsqlTransaction? transaction = null;
+        try
+        {
+            transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+
+            // The lock is held until commit or rollback; each later statement (read committed) sees everything the
+            // previous holder committed.
+            await using var batch = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    BatchCommand(sql.Lock, Text(tenant), Text(sql.Schema)),
+                    BatchCommand(sql.EnsureTenant, Text(tenant)),
+                },
+            };
+            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            long version;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) || !await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new InvalidOperationException($"The tenant row of '{tenant}' is missing.");
+                }
+
+                version = reader.GetInt64(0);
+            }
+
+            return new PostgreSqlStoreSession(sql, tenant, bulkThreshold, connection, transaction, version);
+        }
+        catch
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override async IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var command = await PrepareAsync(_sql.ReadIdentityIndex, cancellationToken, Text(_tenant)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new(new IdentityKey(reader.GetString(0), reader.GetString(1)), reader.GetGuid(2));
+        }
+    }
+
+    public override async ValueTask<ProfileRow?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        await using var command = await PrepareAsync(_sql.GetProfileRow, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadProfile(reader) : null;
+    }
+
+    public override ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return ExecuteAsync(_sql.CreateProfile, cancellationToken, Text(_tenant), Uuid(profile.Id), Text(profile.Entity), Timestamp(profile.CreatedAt), NullableUuid(profile.MergedInto));
+    }
+
+    public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        return ExecuteAsync(
+            _sql.AddIdentity,
+            cancellationToken,
+            Text(_tenant),
+            Text(identity.Key.Kind),
+            Text(identity.Key.Value),
+            Uuid(identity.ProfileId),
+            Text(identity.Source),
+            Text(identity.RecordType),
+            Text(identity.RecordId),
+            Timestamp(identity.FirstSeenAt));
+    }
+
+    public override async ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<IdentityRow>();
+        await using var command = await PrepareAsync(_sql.GetIdentities, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(ReadIdentity(reader));
+        }
+
+        rows.Sort((a, b) => a.Key.CompareTo(b.Key));
+        return rows;
+    }
+
+    public override async ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default)
+    {
+        await using var command = await PrepareAsync(_sql.GetSourceRecord, cancellationToken, Text(_tenant), Text(source), Text(recordId)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSourceRecord(reader) : null;
+    }
+
+    public override ValueTask UpsertSourceRecordAsync(SourceRecordRow record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return ExecuteAsync(
+            _sql.UpsertSourceRecord,
+            cancellationToken,
+            Text(_tenant),
+            Text(record.Source),
+            Text(record.RecordId),
+            Text(record.RecordType),
+            NullableUuid(record.ProfileId),
+            Timestamp(record.OccurredAt),
+            Timestamp(record.IngestedAt),
+            Text(record.ContentHash),
+            Text(record.PayloadJson),
+            Reason(record.QuarantineReason),
+            NullableText(record.QuarantineMessage));
+    }
+
+    public override async ValueTask<IReadOnlyList<SourceRecordRow>> GetSourceRecordsAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<SourceRecordRow>();
+        await using var command = await PrepareAsync(_sql.GetSourceRecords, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(ReadSourceRecord(reader));
+        }
+
+        return rows;
+    }
+
+    public override async ValueTask ReplaceAttributesAsync(Guid profileId, IReadOnlyList<AttributeRow> attributes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        await using var batch = new NpgsqlBatch(Connection, _transaction);
+        batch.BatchCommands.Add(BatchCommand(_sql.DeleteAttributes, Text(_tenant), Uuid(profileId)));
+        if (attributes.Count > 0)
+        {
+            batch.BatchCommands.Add(BatchCommand(
+                _sql.InsertAttributes,
+                Text(_tenant),
+                Uuid(profileId),
+                TextArray([.. attributes.Select(a => a.Name)]),
+                TextArray([.. attributes.Select(a => a.ValueJson)]),
+                TextArray([.. attributes.Select(a => a.Source)]),
+                TextArray([.. attributes.Select(a => a.RecordType)]),
+                TextArray([.. attributes.Select(a => a.RecordId)]),
+                TimestampArray([.. attributes.Select(a => a.ObservedAt.UtcDateTime)])));
+        }
+
+        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        await using var command = await PrepareAsync(
+            _sql.InsertEvent,
+            cancellationToken,
+            Text(_tenant),
+            Text(row.Source),
+            Text(row.RecordId),
+            Text(row.RecordType),
+            Text(row.EventName),
+            Timestamp(row.OccurredAt),
+            Timestamp(row.IngestedAt),
+            NullableUuid(row.ProfileId),
+            Int(row.LinkIndex),
+            Reason(row.QuarantineReason),
+            NullableText(row.QuarantineMessage),
+            Text(row.PayloadJson)).ConfigureAwait(false);
+        var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (id is long value)
+        {
+            _dirty = true;
+            return value;
+        }
+
+        return null;
+    }
+
+    public override async ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(waits);
+        await using var batch = new NpgsqlBatch(Connection, _transaction);
+        batch.BatchCommands.Add(BatchCommand(_sql.DeleteWaits, Text(_tenant), Long(eventId)));
+        if (waits.Count > 0)
+        {
+            batch.BatchCommands.Add(BatchCommand(
+                _sql.InsertWaits,
+                Text(_tenant),
+                Long(eventId),
+                TextArray([.. waits.Select(w => w.Key.Kind)]),
+                TextArray([.. waits.Select(w => w.Key.Value)]),
+                IntArray([.. waits.Select(w => w.RelationIndex)])));
+        }
+
+        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<PendingLink>();
+        await using var command = await PrepareAsync(_sql.GetWaits, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new PendingLink(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)));
+        }
+
+        return rows;
+    }
+
+    public override async ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
+    {
+        await using var batch = new NpgsqlBatch(Connection, _transaction)
+        {
+            BatchCommands =
+            {
+                BatchCommand(_sql.LinkEvent, Text(_tenant), Long(eventId), Uuid(profileId), Int(relationIndex)),
+                BatchCommand(_sql.DropWaitsFrom, Text(_tenant), Long(eventId), Int(relationIndex)),
+            },
+        };
+        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(_sql.SetQuarantine, cancellationToken, Text(_tenant), Long(eventId), Reason(reason), Text(message));
+
+    public override async ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(merge);
+        await using var batch = new NpgsqlBatch(Connection, _transaction);
+        foreach (var sql in _sql.MergeStatements)
+        {
+            batch.BatchCommands.Add(BatchCommand(sql, Text(_tenant), Uuid(merge.MergedId), Uuid(merge.SurvivorId)));
+        }
+
+        batch.BatchCommands.Add(BatchCommand(
+            _sql.InsertMerge,
+            Text(_tenant),
+            Uuid(merge.SurvivorId),
+            Uuid(merge.MergedId),
+            Text(merge.Identity.Kind),
+            Text(merge.Identity.Value),
+            Text(merge.Source),
+            Text(merge.RecordType),
+            Text(merge.RecordId),
+            Timestamp(merge.MergedAt)));
+        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask AddRejectionAsync(RejectionRow rejection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        await using var command = await PrepareAsync(
+            _sql.AddRejection,
+            cancellationToken,
+            Text(_tenant),
+            Text(rejection.Source),
+            Text(rejection.RecordType),
+            Text(rejection.Key),
+            Reason(rejection.Reason),
+            Text(rejection.Message),
+            Timestamp(rejection.RejectedAt)).ConfigureAwait(false);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
+            _dirty = true;
+        }
+    }
+
+    public override async ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        var transaction = _transaction ?? throw new ObjectDisposedException(nameof(PostgreSqlStoreSession));
+        if (_committed)
+        {
+            throw new InvalidOperationException("The session is already committed.");
+        }
+
+        var version = Version;
+        if (_dirty)
+        {
+            await using var command = await PrepareAsync(_sql.BumpVersion, cancellationToken, Text(_tenant)).ConfigureAwait(false);
+            version = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The tenant row of '{_tenant}' is missing."));
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _committed = true;
+        return version;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        var transaction = _transaction;
+        var connection = _connection;
+        _transaction = null;
+        _connection = null;
+        try
+        {
+            if (transaction is not null)
+            {
+                // Rolls back (and so releases the tenant's lock) unless committed.
+                await transaction.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask<NpgsqlCommand> PrepareAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        var command = Command(Connection, _transaction, sql, parameters);
+        try
+        {
+            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            return command;
+        }
+        catch
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async ValueTask ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = await PrepareAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _dirty = true;
+    }
+
+    private async ValueTask ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _dirty = true;
+    }
+}

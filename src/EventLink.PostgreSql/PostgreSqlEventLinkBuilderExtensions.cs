@@ -1,0 +1,97 @@
+using EventLink.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace EventLink;
+
+/// <summary>Chooses the PostgreSQL store on an <see cref="IEventLinkBuilder"/>.</summary>
+public static class PostgreSqlEventLinkBuilderExtensions
+{
+    /// <summary>Stores EventLink's data in PostgreSQL, connecting with a connection string (the store owns its data source).</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="connectionString">The Npgsql connection string, such as <c>Host=localhost;Username=app;Password=…;Database=app</c>.</param>
+    /// <param name="configure">Changes further options, such as the schema.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="connectionString"/> is <see langword="null"/>.</exception>
+    public static TBuilder UsePostgreSql<TBuilder>(this TBuilder builder, string connectionString, Action<PostgreSqlEventLinkStoreOptions>? configure = null)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(connectionString);
+        return builder.UsePostgreSql(options =>
+        {
+            options.ConnectionString = connectionString;
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>Stores EventLink's data in PostgreSQL, connecting through a data source (which the store does not dispose).</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="dataSource">The data source.</param>
+    /// <param name="configure">Changes further options, such as the schema.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> or <paramref name="dataSource"/> is <see langword="null"/>.</exception>
+    public static TBuilder UsePostgreSql<TBuilder>(this TBuilder builder, NpgsqlDataSource dataSource, Action<PostgreSqlEventLinkStoreOptions>? configure = null)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return builder.UsePostgreSql(options =>
+        {
+            options.DataSource = dataSource;
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// Stores EventLink's data in PostgreSQL. Unless <paramref name="configure"/> sets a connection string or a data
+    /// source, the store uses the <see cref="NpgsqlDataSource"/> registered in the container (for example with
+    /// Npgsql's <c>AddNpgsqlDataSource</c>). Options are validated when the host starts.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets options, such as the schema.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    public static TBuilder UsePostgreSql<TBuilder>(this TBuilder builder, Action<PostgreSqlEventLinkStoreOptions>? configure = null)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Services.AddOptions<PostgreSqlEventLinkStoreOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<PostgreSqlEventLinkStoreOptions>, ResolveDataSource>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlEventLinkStoreOptions>, Validator>());
+        return builder.UseStore(sp => new PostgreSqlEventLinkStore(sp.GetRequiredService<IOptions<PostgreSqlEventLinkStoreOptions>>().Value));
+    }
+
+    /// <summary>Reports invalid options when the host starts rather than at first use.</summary>
+    private sealed class Validator : IValidateOptions<PostgreSqlEventLinkStoreOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, PostgreSqlEventLinkStoreOptions options)
+        {
+            var errors = options.GetErrors();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+
+    /// <summary>Fills in the container's data source when the options name no connection.</summary>
+    private sealed class ResolveDataSource(IServiceProvider services) : IPostConfigureOptions<PostgreSqlEventLinkStoreOptions>
+    {
+        public void PostConfigure(string? name, PostgreSqlEventLinkStoreOptions options)
+        {
+            if (options.DataSource is null && string.IsNullOrWhiteSpace(options.ConnectionString))
+            {
+                options.DataSource = services.GetService<NpgsqlDataSource>()
+                    ?? throw new InvalidOperationException(
+                        "UsePostgreSql was given no connection string or data source, and no NpgsqlDataSource is registered (register one with AddNpgsqlDataSource, or pass a connection string).");
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using EventLink.PostgreSql;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace EventLink.Storage.Tests;
+
+/// <summary>What only the PostgreSQL store has: migrations, bulk insert, the jsonb payload, configuration.</summary>
+public sealed class PostgreSqlStoreTests(PostgreSqlFixture fixture) : ContractTestBase<PostgreSqlFixture>(fixture)
+{
+    private static readonly DateTimeOffset At = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
+    [PostgresFact]
+    public async Task InitializeAsync_from_many_processes_at_once_migrates_once()
+    {
+        var name = nameof(InitializeAsync_from_many_processes_at_once_migrates_once);
+        var stores = new List<EventLinkStore> { await Fixture.CreateStoreAsync(name) };
+        for (var i = 1; i < 6; i++)
+        {
+            stores.Add(await Fixture.OpenStoreAsync(name));
+        }
+
+        await Task.WhenAll(stores.Select(s => Task.Run(async () => await s.InitializeAsync())));
+        await stores[0].InitializeAsync();
+
+        var schema = PostgreSqlFixture.SchemaName(name);
+        (await Fixture.ScalarAsync($"SELECT version FROM \"{schema}\".schema_version")).Should().Be(PostgreSqlEventLinkStore.SchemaVersion);
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    [PostgresFact]
+    public async Task InitializeAsync_refuses_a_schema_migrated_by_a_newer_version()
+    {
+        var name = nameof(InitializeAsync_refuses_a_schema_migrated_by_a_newer_version);
+        await using var store = await Fixture.CreateStoreAsync(name);
+        await store.InitializeAsync();
+        await Fixture.ScalarAsync($"UPDATE \"{PostgreSqlFixture.SchemaName(name)}\".schema_version SET version = 99");
+
+        await using var newer = await Fixture.OpenStoreAsync(name);
+        var act = async () => await newer.InitializeAsync();
+
+        (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("version 99").And.Contain("upgrade");
+    }
+
+    [PostgresFact]
+    public async Task TryInsertEventsAsync_in_bulk_keeps_the_first_of_a_key_and_skips_stored_keys()
+    {
+        await using var store = await Fixture.CreateStoreAsync(nameof(TryInsertEventsAsync_in_bulk_keeps_the_first_of_a_key_and_skips_stored_keys));
+        await store.InitializeAsync();
+
+        long? stored;
+        await using (var session = await store.BeginAsync("t1"))
+        {
+            stored = await session.TryInsertEventAsync(Row("stripe", "a", "{\"n\":0}"));
+            await session.CommitAsync();
+        }
+
+        IReadOnlyList<long?> ids;
+        long version;
+        await using (var session = await store.BeginAsync("t1"))
+        {
+            ids = await session.TryInsertEventsAsync(
+            [
+                Row("stripe", "b", "{\"n\":1}"),
+                Row("stripe", "a", "{\"n\":2}"),
+                Row("hubspot", "b", "{\"n\":3}"),
+                Row("stripe", "b", "{\"n\":4}"),
+                Row("stripe", "c", "{\"n\":5}"),
+            ]);
+            version = await session.CommitAsync();
+        }
+
+        stored.Should().NotBeNull();
+        ids.Select(id => id is not null).Should().Equal(true, false, true, false, true);
+        ids.Where(id => id is not null).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+        version.Should().Be(2);
+
+        var events = new List<EventRow>();
+        await foreach (var e in store.ReadEventsAsync("t1"))
+        {
+            events.Add(e);
+        }
+
+        events.Select(e => $"{e.Source}/{e.RecordId} {e.PayloadJson}").Should().Equal(
+            "hubspot/b {\"n\":3}", "stripe/a {\"n\":0}", "stripe/b {\"n\":1}", "stripe/c {\"n\":5}");
+
+        var otherTenant = new List<EventRow>();
+        await foreach (var e in store.ReadEventsAsync("t2"))
+        {
+            otherTenant.Add(e);
+        }
+
+        otherTenant.Should().BeEmpty();
+    }
+
+    [PostgresFact]
+    public async Task A_session_disposed_without_commit_leaves_no_trace_and_releases_the_tenant()
+    {
+        await using var store = await Fixture.CreateStoreAsync(nameof(A_session_disposed_without_commit_leaves_no_trace_and_releases_the_tenant));
+        await store.InitializeAsync();
+        await using (var session = await store.BeginAsync("t1"))
+        {
+            await session.TryInsertEventsAsync([Row("s", "1", "{}"), Row("s", "2", "{}"), Row("s", "3", "{}"), Row("s", "4", "{}")]);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using (var session = await store.BeginAsync("t1", timeout.Token))
+        {
+            session.Version.Should().Be(0);
+            await session.TryInsertEventsAsync([Row("s", "1", "{}"), Row("s", "2", "{}"), Row("s", "3", "{}"), Row("s", "4", "{}")], timeout.Token);
+            (await session.CommitAsync(timeout.Token)).Should().Be(1);
+        }
+
+        var count = 0;
+        await foreach (var _ in store.ReadEventsAsync("t1"))
+        {
+            count++;
+        }
+
+        count.Should().Be(4);
+    }
+
+    [PostgresFact]
+    public async Task Payloads_are_kept_as_received_and_queryable_as_jsonb()
+    {
+        var link = await CreateAsync();
+        const string payload = """{"id":"ch_1","type":"charge.succeeded","amount":1200,"currency":"eur","customer_email":"x@example.com","created":1767225600,  "z":1.50}""";
+        await link.IngestAsync(new IngestRecord("stripe", "charge", payload));
+
+        var quarantined = new List<QuarantinedRecord>();
+        await foreach (var q in link.GetQuarantineAsync())
+        {
+            quarantined.Add(q);
+        }
+
+        quarantined.Should().ContainSingle().Which.PayloadJson.Should().Be(payload);
+        var schema = PostgreSqlFixture.SchemaName($"{nameof(PostgreSqlStoreTests)}_{nameof(Payloads_are_kept_as_received_and_queryable_as_jsonb)}");
+        (await Fixture.ScalarAsync($$"""SELECT count(*) FROM "{{schema}}".events WHERE payload @> '{"currency":"eur"}'""")).Should().Be(1L);
+    }
+
+    [PostgresFact]
+    public async Task UsePostgreSql_takes_the_data_source_registered_in_the_container()
+    {
+        var schema = PostgreSqlFixture.SchemaName($"{nameof(PostgreSqlStoreTests)}_di");
+        await Fixture.DropSchemaAsync(schema);
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(PostgreSqlFixture.RequireConnectionString()));
+        services.AddEventLink(builder => builder.AddSchema(TestSchema.Define).UsePostgreSql(options => options.Schema = schema));
+        await using var provider = services.BuildServiceProvider();
+
+        var link = provider.GetRequiredService<IEventLink>();
+        var result = await link.IngestAsync(TestSchema.StripeCustomer("cus_1", "ada@example.com", At));
+
+        result.Outcome.Should().Be(IngestOutcome.Created);
+        (await Fixture.ScalarAsync($"SELECT count(*) FROM \"{schema}\".profiles")).Should().Be(1L);
+    }
+
+    [Fact]
+    public void Options_reject_a_schema_that_is_not_a_plain_identifier()
+    {
+        var act = () => new PostgreSqlEventLinkStore("Host=localhost", "bad-schema; DROP TABLE x");
+
+        act.Should().Throw<ArgumentException>().WithMessage("*Schema*plain PostgreSQL identifier*");
+    }
+
+    private static EventRow Row(string source, string recordId, string payload) =>
+        new(0, source, recordId, "charge", "charge.succeeded", At, At, null, -1, IngestReason.NoMatchingProfile, "waiting", payload);
+}

@@ -365,7 +365,7 @@ internal sealed partial class EventLinkCore
 
     private async ValueTask<Guid> CreateProfileAsync(Batch batch, string entity, CancellationToken cancellationToken)
     {
-        var id = Guid.CreateVersion7(batch.Now);
+        var id = NewProfileId(batch.Now);
         await batch.Session.CreateProfileAsync(new ProfileRow(id, entity, batch.Now), cancellationToken).ConfigureAwait(false);
         return id;
     }
@@ -423,6 +423,31 @@ internal sealed partial class EventLinkCore
     {
         var records = await batch.Session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
         await batch.Session.ReplaceAttributesAsync(profileId, AttributeMerger.Merge(Schema, records), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A version-7 id, strictly greater than the previous one of this engine: profiles created in the same
+    /// millisecond still sort in creation order, which makes the survivor of a merge reproducible.
+    /// </summary>
+    private Guid NewProfileId(DateTimeOffset now)
+    {
+        lock (_idLock)
+        {
+            var id = Guid.CreateVersion7(now);
+            if (id.CompareTo(_lastProfileId) <= 0)
+            {
+                Span<byte> bytes = stackalloc byte[16];
+                _lastProfileId.TryWriteBytes(bytes, bigEndian: true, out _);
+                for (var i = bytes.Length - 1; i >= 0 && ++bytes[i] == 0; i--)
+                {
+                }
+
+                id = new Guid(bytes, bigEndian: true);
+            }
+
+            _lastProfileId = id;
+            return id;
+        }
     }
 
     private static SourceRecordRow NewVersion(Batch batch, ParsedRecord record, Guid? profileId, IngestReason reason, string? message) =>

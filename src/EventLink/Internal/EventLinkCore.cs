@@ -14,6 +14,8 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private readonly bool _ownsStore;
+    private readonly Lock _idLock = new();
+    private Guid _lastProfileId;
     private volatile bool _initialized;
 
     public EventLinkCore(

@@ -6,7 +6,7 @@ namespace EventLink.Storage.Tests;
 public abstract class CoverageContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
-    [Fact]
+    [StoreFact]
     public virtual async Task Coverage_counts_every_record_type_of_the_seed_data()
     {
         var link = await CreateAsync();
@@ -26,7 +26,7 @@ public abstract class CoverageContractTests<TFixture>(TFixture fixture) : Contra
         coverage["deal_stage"].LinkedPercent.Should().Be(100);
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Coverage_follows_merges_and_auto_links()
     {
         var link = await CreateAsync();
@@ -45,7 +45,7 @@ public abstract class CoverageContractTests<TFixture>(TFixture fixture) : Contra
         (await link.GetCoverageAsync())["ticket"].Should().Be(new RecordTypeCoverage("ticket", 2, 2, 0, 0, 1));
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task An_empty_store_reports_every_schema_type_with_zeros()
     {
         var link = await CreateAsync();

@@ -6,7 +6,7 @@ namespace EventLink.Storage.Tests;
 public abstract class IdempotencyContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
-    [Fact]
+    [StoreFact]
     public virtual async Task Replaying_the_full_input_three_times_leaves_the_state_identical()
     {
         var link = await CreateAsync();
@@ -24,7 +24,7 @@ public abstract class IdempotencyContractTests<TFixture>(TFixture fixture) : Con
         (await Snapshot.ExactAsync(link)).Should().Be(before);
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Replaying_one_record_at_a_time_is_a_no_op()
     {
         var link = await CreateAsync();
@@ -40,7 +40,7 @@ public abstract class IdempotencyContractTests<TFixture>(TFixture fixture) : Con
         (await Snapshot.ExactAsync(link)).Should().Be(before);
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task The_same_record_id_from_two_sources_is_two_records()
     {
         var link = await CreateAsync();
@@ -53,7 +53,7 @@ public abstract class IdempotencyContractTests<TFixture>(TFixture fixture) : Con
             .Should().Equal("intercom/42", "zendesk/42");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Duplicates_inside_one_batch_keep_the_first_delivery()
     {
         var link = await CreateAsync();

@@ -6,7 +6,7 @@ namespace EventLink.Storage.Tests;
 public abstract class IngestionContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
-    [Fact]
+    [StoreFact]
     public virtual async Task Stripe_customer_and_HubSpot_contact_with_the_same_email_become_one_profile_with_provenance()
     {
         var link = await CreateAsync();
@@ -32,7 +32,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         profile["object"].Should().Be("customer", "every top-level field of a Stripe customer is an attribute");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Three_charges_appear_on_the_profile_as_separate_events()
     {
         var link = await CreateAsync();
@@ -55,7 +55,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         timeline.Should().AllSatisfy(e => e.EventName.Should().Be("charge.succeeded"));
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task A_churn_story_across_five_tools_comes_back_from_one_timeline_call_in_occurred_at_order()
     {
         var link = await CreateAsync();
@@ -95,7 +95,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
             "2026-04-25 stripe subscription.deleted");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task A_merged_record_carrying_identities_of_two_profiles_unifies_them_and_the_events_follow()
     {
         var link = await CreateAsync();
@@ -130,7 +130,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         (await link.GetProfilesAsync().ToListAsync()).Should().ContainSingle();
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task An_older_version_of_a_merged_record_never_overwrites_a_newer_one()
     {
         var link = await CreateAsync();
@@ -147,7 +147,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         (await link.FindProfileAsync(IdentityKinds.Email, "ada@example.com"))!["plan"].Should().Be("enterprise");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task First_non_empty_keeps_the_earliest_value_and_empty_values_never_win()
     {
         var link = await CreateAsync();
@@ -161,7 +161,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         profile["city"].Should().Be("Paris", "an empty or null value never replaces a real one");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Create_profile_policy_creates_the_profile_from_the_relation_value()
     {
         var link = await CreateAsync(s =>
@@ -183,7 +183,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         (await link.GetQuarantineAsync().ToListAsync()).Should().BeEmpty();
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task A_later_relation_links_when_the_first_matches_nothing_and_the_first_takes_over_once_it_matches()
     {
         var link = await CreateAsync();
@@ -200,7 +200,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         (await link.GetTimelineAsync(byUser.ProfileId!.Value).ToListAsync()).Should().BeEmpty();
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Append_only_records_are_never_overwritten()
     {
         var link = await CreateAsync();
@@ -214,7 +214,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         only.OccurredAt.Should().Be(Day(2026, 1, 2));
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task A_streamed_ingest_stores_in_batches_and_yields_every_result_in_order()
     {
         var link = await CreateAsync(options: o => o.BatchSize = 3);
@@ -237,7 +237,7 @@ public abstract class IngestionContractTests<TFixture>(TFixture fixture) : Contr
         }
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Concurrent_ingest_from_many_callers_ends_in_the_same_state_as_a_sequential_one()
     {
         var input = SeedData.Records().Concat(Enumerable.Range(0, 60).Select(i =>

@@ -14,7 +14,7 @@ public abstract class OrderIndependenceContractTests<TFixture>(TFixture fixture)
 
     protected virtual int OrdersPerSet => 4;
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Every_arrival_order_gives_the_same_profiles_links_and_timelines()
     {
         for (var set = 0; set < Sets; set++)

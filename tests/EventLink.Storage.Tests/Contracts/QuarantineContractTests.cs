@@ -6,7 +6,7 @@ namespace EventLink.Storage.Tests;
 public abstract class QuarantineContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
-    [Fact]
+    [StoreFact]
     public virtual async Task An_event_whose_relation_matches_no_profile_is_quarantined_with_its_reason()
     {
         var link = await CreateAsync();
@@ -28,7 +28,7 @@ public abstract class QuarantineContractTests<TFixture>(TFixture fixture) : Cont
         (await link.GetCoverageAsync())["ticket"].Should().BeEquivalentTo(new { Total = 1L, Linked = 0L, Quarantined = 1L });
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Quarantined_events_link_automatically_when_the_profile_appears()
     {
         var link = await CreateAsync();
@@ -48,7 +48,7 @@ public abstract class QuarantineContractTests<TFixture>(TFixture fixture) : Cont
         coverage["conversation"].Should().BeEquivalentTo(new { Total = 1L, Linked = 1L, Quarantined = 0L });
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task An_event_with_no_usable_identifier_stays_quarantined_with_that_reason()
     {
         var link = await CreateAsync();
@@ -69,7 +69,7 @@ public abstract class QuarantineContractTests<TFixture>(TFixture fixture) : Cont
         (await link.GetQuarantineAsync("charge").ToListAsync()).Should().HaveCount(3);
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task A_merged_record_without_a_usable_identity_is_quarantined_until_a_version_with_one_arrives()
     {
         var link = await CreateAsync();
@@ -84,7 +84,7 @@ public abstract class QuarantineContractTests<TFixture>(TFixture fixture) : Cont
         (await link.GetCoverageAsync())["customer"].Should().BeEquivalentTo(new { Total = 1L, Linked = 1L, Quarantined = 0L });
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Replaying_the_quarantine_links_what_a_changed_schema_now_matches()
     {
         var link = await CreateAsync();
@@ -106,7 +106,7 @@ public abstract class QuarantineContractTests<TFixture>(TFixture fixture) : Cont
         (await fixedSchema.GetQuarantineAsync().ToListAsync()).Should().ContainSingle().Which.RecordId.Should().Be("zd-2");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Replaying_the_quarantine_with_an_unchanged_schema_changes_nothing()
     {
         var link = await CreateAsync();

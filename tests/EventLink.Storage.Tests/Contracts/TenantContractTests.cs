@@ -7,7 +7,7 @@ namespace EventLink.Storage.Tests;
 public abstract class TenantContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
-    [Fact]
+    [StoreFact]
     public virtual async Task The_same_records_in_two_tenants_give_two_independent_sets_of_profiles()
     {
         var link = await CreateAsync();
@@ -23,7 +23,7 @@ public abstract class TenantContractTests<TFixture>(TFixture fixture) : Contract
         (await link.GetProfilesAsync().ToListAsync()).Should().BeEmpty("the default tenant has nothing");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task A_tenant_cannot_read_link_or_merge_into_another_tenants_profiles()
     {
         var link = await CreateAsync();
@@ -51,7 +51,7 @@ public abstract class TenantContractTests<TFixture>(TFixture fixture) : Contract
         (await b.GetCoverageAsync())["charge"].Should().Be(new RecordTypeCoverage("charge", 1, 1, 0, 0, 1));
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task The_ambient_tenant_comes_from_the_tenant_accessor()
     {
         var accessor = new MutableTenantAccessor();

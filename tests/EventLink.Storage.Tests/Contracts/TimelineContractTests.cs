@@ -22,7 +22,7 @@ public abstract class TimelineContractTests<TFixture>(TFixture fixture) : Contra
         return (link, customer.ProfileId!.Value);
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Events_are_ordered_by_occurred_at_then_source_then_record_id()
     {
         var (link, profile) = await SeedAsync(nameof(Events_are_ordered_by_occurred_at_then_source_then_record_id));
@@ -32,7 +32,7 @@ public abstract class TimelineContractTests<TFixture>(TFixture fixture) : Contra
         timeline.Should().AllSatisfy(e => e.ProfileId.Should().Be(profile));
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task A_window_includes_its_start_and_excludes_its_end()
     {
         var (link, profile) = await SeedAsync(nameof(A_window_includes_its_start_and_excludes_its_end));
@@ -40,7 +40,7 @@ public abstract class TimelineContractTests<TFixture>(TFixture fixture) : Contra
         window.Select(e => e.RecordId).Should().Equal("ic-1", "ch_a", "ch_b");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Record_type_source_and_limit_filters_apply()
     {
         var (link, profile) = await SeedAsync(nameof(Record_type_source_and_limit_filters_apply));
@@ -54,7 +54,7 @@ public abstract class TimelineContractTests<TFixture>(TFixture fixture) : Contra
             .Select(e => e.RecordId).Should().Equal("zd-2");
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task A_late_event_lands_in_its_place()
     {
         var (link, profile) = await SeedAsync(nameof(A_late_event_lands_in_its_place));
@@ -66,7 +66,7 @@ public abstract class TimelineContractTests<TFixture>(TFixture fixture) : Contra
         timeline[0].IngestedAt.Should().BeAfter(timeline[1].IngestedAt);
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task Timestamps_in_seconds_milliseconds_and_ISO_8601_with_offsets_are_normalised_to_UTC()
     {
         var link = await CreateAsync();
@@ -87,7 +87,7 @@ public abstract class TimelineContractTests<TFixture>(TFixture fixture) : Contra
         timeline.Should().AllSatisfy(e => e.OccurredAt.Offset.Should().Be(TimeSpan.Zero));
     }
 
-    [Fact]
+    [StoreFact]
     public virtual async Task An_unknown_profile_has_an_empty_timeline()
     {
         var link = await CreateAsync();

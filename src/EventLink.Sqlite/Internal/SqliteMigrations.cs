@@ -12,7 +12,8 @@ internal static class SqliteMigrations
     private static readonly string[] Steps =
     [
         // 1: the initial schema. Times are unix microseconds; profile ids are big-endian 16-byte blobs, so v7 ids
-        // sort (and insert) in creation order and byte order matches Guid.CompareTo.
+        // sort (and insert) in creation order and byte order matches Guid.CompareTo. The per-profile indexes carry
+        // the columns reads sort by: otherwise SQLite prefers walking the whole tenant in sort order to sorting.
         """
         CREATE TABLE IF NOT EXISTS tenants (
             tenant_key INTEGER PRIMARY KEY,
@@ -37,7 +38,7 @@ internal static class SqliteMigrations
             record_id TEXT NOT NULL,
             first_seen_at INTEGER NOT NULL,
             PRIMARY KEY (tenant_key, kind, value)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS ix_identities_profile ON identities (tenant_key, profile_id);
+        CREATE INDEX IF NOT EXISTS ix_identities_profile ON identities (tenant_key, profile_id, kind, value);
 
         CREATE TABLE IF NOT EXISTS source_records (
             id INTEGER PRIMARY KEY,
@@ -53,7 +54,7 @@ internal static class SqliteMigrations
             quarantine_reason INTEGER NOT NULL,
             quarantine_message TEXT,
             UNIQUE (tenant_key, source, record_id));
-        CREATE INDEX IF NOT EXISTS ix_source_records_profile ON source_records (tenant_key, profile_id);
+        CREATE INDEX IF NOT EXISTS ix_source_records_profile ON source_records (tenant_key, profile_id, source, record_id);
 
         CREATE TABLE IF NOT EXISTS attributes (
             tenant_key INTEGER NOT NULL,

@@ -70,7 +70,8 @@ internal sealed partial class SqliteStoreSession
         /// <summary>A merge moves everything the loser holds, and the loser's merge history, to the survivor.</summary>
         public static readonly string[] MoveToSurvivor =
         [
-            "UPDATE identities SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
+            // Hinted: without statistics SQLite would walk the tenant's whole primary key instead.
+            "UPDATE identities INDEXED BY ix_identities_profile SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
             "UPDATE source_records SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
             "UPDATE events SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
             "UPDATE profiles SET merged_into = $survivor WHERE tenant_key = $t AND id = $loser;",

@@ -1,0 +1,181 @@
+using Microsoft.Data.Sqlite;
+
+namespace EventLink.Sqlite.Internal;
+
+/// <summary>
+/// The versioned schema. Each migration runs once, in order, inside the same write transaction that records the
+/// new version in <c>meta</c>, so concurrent openers (threads or processes) apply it exactly once.
+/// </summary>
+internal static class SqliteMigrations
+{
+    /// <summary>The migrations, index + 1 being the schema version each one produces.</summary>
+    private static readonly string[] Steps =
+    [
+        // 1: the initial schema. Times are unix microseconds; profile ids are big-endian 16-byte blobs, so v7 ids
+        // sort (and insert) in creation order and byte order matches Guid.CompareTo. The per-profile indexes carry
+        // the columns reads sort by: otherwise SQLite prefers walking the whole tenant in sort order to sorting.
+        """
+        CREATE TABLE IF NOT EXISTS tenants (
+            tenant_key INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL DEFAULT 0);
+
+        CREATE TABLE IF NOT EXISTS profiles (
+            tenant_key INTEGER NOT NULL,
+            id BLOB NOT NULL,
+            entity TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            merged_into BLOB,
+            PRIMARY KEY (tenant_key, id)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS identities (
+            tenant_key INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            profile_id BLOB NOT NULL,
+            source TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            first_seen_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, kind, value)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_identities_profile ON identities (tenant_key, profile_id, kind, value);
+
+        CREATE TABLE IF NOT EXISTS source_records (
+            id INTEGER PRIMARY KEY,
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            profile_id BLOB,
+            occurred_at INTEGER NOT NULL,
+            ingested_at INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            quarantine_reason INTEGER NOT NULL,
+            quarantine_message TEXT,
+            UNIQUE (tenant_key, source, record_id));
+        CREATE INDEX IF NOT EXISTS ix_source_records_profile ON source_records (tenant_key, profile_id, source, record_id);
+
+        CREATE TABLE IF NOT EXISTS attributes (
+            tenant_key INTEGER NOT NULL,
+            profile_id BLOB NOT NULL,
+            ordinal INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            value_json TEXT NOT NULL,
+            source TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            observed_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, profile_id, ordinal)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS events (
+            id INTEGER PRIMARY KEY,
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            event_name TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL,
+            ingested_at INTEGER NOT NULL,
+            profile_id BLOB,
+            link_index INTEGER NOT NULL,
+            quarantine_reason INTEGER NOT NULL,
+            quarantine_message TEXT,
+            payload TEXT NOT NULL,
+            UNIQUE (tenant_key, source, record_id));
+        CREATE INDEX IF NOT EXISTS ix_events_profile ON events (tenant_key, profile_id, occurred_at);
+
+        CREATE TABLE IF NOT EXISTS waits (
+            tenant_key INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            event_id INTEGER NOT NULL,
+            relation_index INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_waits_identity ON waits (tenant_key, kind, value, event_id);
+        CREATE INDEX IF NOT EXISTS ix_waits_event ON waits (tenant_key, event_id);
+
+        CREATE TABLE IF NOT EXISTS merges (
+            seq INTEGER PRIMARY KEY,
+            tenant_key INTEGER NOT NULL,
+            root BLOB NOT NULL,
+            survivor_id BLOB NOT NULL,
+            merged_id BLOB NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            source TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            merged_at INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_merges_root ON merges (tenant_key, root, merged_at);
+
+        CREATE TABLE IF NOT EXISTS rejections (
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            key TEXT NOT NULL,
+            reason INTEGER NOT NULL,
+            message TEXT NOT NULL,
+            rejected_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, source, record_type, key, reason)) WITHOUT ROWID;
+        """,
+    ];
+
+    /// <summary>Gets the newest schema version this library knows.</summary>
+    public static long LatestVersion => Steps.Length;
+
+    /// <summary>Brings the database to <see cref="LatestVersion"/>; does nothing when it is there already.</summary>
+    /// <exception cref="SqliteSchemaVersionException">The file was written by a newer version.</exception>
+    public static void Apply(SqliteConnection connection)
+    {
+        using (var journal = connection.CreateCommand())
+        {
+            // Persistent in the file; it cannot change inside a transaction, so it is set before the migration.
+            journal.CommandText = "PRAGMA journal_mode = WAL;";
+            journal.ExecuteNonQuery();
+        }
+
+        Execute(connection, "BEGIN IMMEDIATE;");
+        try
+        {
+            Execute(connection, "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;");
+            long current;
+            using (var read = connection.CreateCommand())
+            {
+                read.CommandText = "SELECT value FROM meta WHERE key = 'schema_version';";
+                current = read.ExecuteScalar() is long v ? v : 0;
+            }
+
+            if (current > LatestVersion)
+            {
+                throw new SqliteSchemaVersionException(current, LatestVersion);
+            }
+
+            for (var version = current + 1; version <= LatestVersion; version++)
+            {
+                Execute(connection, Steps[version - 1]);
+                using var write = connection.CreateCommand();
+                write.CommandText = "INSERT INTO meta (key, value) VALUES ('schema_version', $v) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+                write.Parameters.AddWithValue("$v", version);
+                write.ExecuteNonQuery();
+            }
+
+            Execute(connection, "COMMIT;");
+        }
+        catch
+        {
+            if (SqliteValues.InTransaction(connection))
+            {
+                Execute(connection, "ROLLBACK;");
+            }
+
+            throw;
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,487 @@
+using System.Runtime.CompilerServices;
+using EventLink.Storage;
+using Microsoft.Data.Sqlite;
+using static EventLink.Sqlite.Internal.SqliteValues;
+
+namespace EventLink.Sqlite.Internal;
+
+/// <summary>
+/// A session of the SQLite store: one <c>BEGIN IMMEDIATE</c> transaction on the store's write connection, which
+/// holds SQLite's write lock (so no other process writes the file meanwhile) until commit or rollback.
+/// </summary>
+internal sealed partial class SqliteStoreSession : EventLinkStoreSession
+{
+    private readonly SqliteEventLinkStore _store;
+    private readonly SqliteWriter _writer;
+    private readonly string _tenant;
+    private readonly long _tenantKey;
+    private readonly object _tenantKeyValue;
+    private bool _dirty;
+    private bool _committed;
+    private bool _disposed;
+
+    // Hot-path caches: consecutive events mostly share the batch clock and often the profile.
+    private long _lastIngestedAt = long.MinValue;
+    private object _lastIngestedAtValue = DBNull.Value;
+    private Guid _lastProfile;
+    private byte[]? _lastProfileBlob;
+
+    private SqliteStoreSession(SqliteEventLinkStore store, SqliteWriter writer, string tenant, long tenantKey, long version)
+    {
+        _store = store;
+        _writer = writer;
+        _tenant = tenant;
+        _tenantKey = tenantKey;
+        _tenantKeyValue = tenantKey;
+        Version = version;
+    }
+
+    public override long Version { get; }
+
+    /// <summary>Begins the transaction and reads (or registers) the tenant; the caller holds the store's write gate.</summary>
+    public static SqliteStoreSession Begin(SqliteEventLinkStore store, SqliteWriter writer, string tenant)
+    {
+        writer.Execute(Sql.BeginImmediate);
+        try
+        {
+            long key;
+            long version;
+            var find = writer.Get(Sql.FindTenant, tenantScoped: false, "$name");
+            find.Parameters[0].Value = tenant;
+            using (var reader = find.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    key = reader.GetInt64(0);
+                    version = reader.GetInt64(1);
+                }
+                else
+                {
+                    key = -1;
+                    version = 0;
+                }
+            }
+
+            if (key < 0)
+            {
+                var add = writer.Get(Sql.AddTenant, tenantScoped: false, "$name");
+                add.Parameters[0].Value = tenant;
+                add.ExecuteNonQuery();
+                key = LastInsertRowId(writer.Connection);
+            }
+
+            return new SqliteStoreSession(store, writer, tenant, key, version);
+        }
+        catch
+        {
+            if (InTransaction(writer.Connection))
+            {
+                writer.Execute(Sql.Rollback);
+            }
+
+            throw;
+        }
+    }
+
+    public override async IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var command = Command(Sql.ReadIdentityIndex);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return new(new IdentityKey(reader.GetString(0), reader.GetString(1)), ToGuid(reader, 2));
+            }
+        }
+    }
+
+    public override ValueTask<ProfileRow?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.GetProfile, "$id");
+        command.Parameters[1].Value = ToBlob(profileId);
+        using var reader = command.ExecuteReader();
+        return ValueTask.FromResult(reader.Read() ? SqliteReads.ReadProfileRow(reader) : null);
+    }
+
+    public override ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.CreateProfile, "$id", "$entity", "$created", "$merged");
+        var p = command.Parameters;
+        p[1].Value = ToBlob(profile.Id);
+        p[2].Value = profile.Entity;
+        p[3].Value = ToMicros(profile.CreatedAt);
+        p[4].Value = ToBlob(profile.MergedInto);
+        Write(command);
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.AddIdentity, "$kind", "$value", "$profile", "$source", "$type", "$record", "$seen");
+        var p = command.Parameters;
+        p[1].Value = identity.Key.Kind;
+        p[2].Value = identity.Key.Value;
+        p[3].Value = ProfileBlob(identity.ProfileId);
+        p[4].Value = identity.Source;
+        p[5].Value = identity.RecordType;
+        p[6].Value = identity.RecordId;
+        p[7].Value = ToMicros(identity.FirstSeenAt);
+        Write(command);
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(SqliteReads.Identities, "$profile");
+        command.Parameters[1].Value = ToBlob(profileId);
+        return ValueTask.FromResult<IReadOnlyList<IdentityRow>>(SqliteReads.ReadIdentities(command));
+    }
+
+    public override ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.GetSourceRecord, "$source", "$record");
+        command.Parameters[1].Value = source;
+        command.Parameters[2].Value = recordId;
+        using var reader = command.ExecuteReader();
+        return ValueTask.FromResult(reader.Read() ? ReadSourceRecord(reader) : null);
+    }
+
+    public override ValueTask UpsertSourceRecordAsync(SourceRecordRow record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.UpsertSourceRecord, "$source", "$record", "$type", "$profile", "$occurred", "$ingested", "$hash", "$payload", "$reason", "$message");
+        var p = command.Parameters;
+        p[1].Value = record.Source;
+        p[2].Value = record.RecordId;
+        p[3].Value = record.RecordType;
+        p[4].Value = ToBlob(record.ProfileId);
+        p[5].Value = ToMicros(record.OccurredAt);
+        p[6].Value = ToMicros(record.IngestedAt);
+        p[7].Value = record.ContentHash;
+        p[8].Value = record.PayloadJson;
+        p[9].Value = (int)record.QuarantineReason;
+        p[10].Value = ToDb(record.QuarantineMessage);
+        Write(command);
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<IReadOnlyList<SourceRecordRow>> GetSourceRecordsAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.GetSourceRecords, "$profile");
+        command.Parameters[1].Value = ToBlob(profileId);
+        var rows = new List<SourceRecordRow>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(ReadSourceRecord(reader));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<SourceRecordRow>>(rows);
+    }
+
+    public override ValueTask ReplaceAttributesAsync(Guid profileId, IReadOnlyList<AttributeRow> attributes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        cancellationToken.ThrowIfCancellationRequested();
+        var profile = ToBlob(profileId);
+        var delete = Command(Sql.DeleteAttributes, "$profile");
+        delete.Parameters[1].Value = profile;
+        Write(delete);
+
+        var insert = Command(Sql.InsertAttribute, "$profile", "$ordinal", "$name", "$value", "$source", "$type", "$record", "$observed");
+        var p = insert.Parameters;
+        p[1].Value = profile;
+        for (var i = 0; i < attributes.Count; i++)
+        {
+            var attribute = attributes[i];
+            p[2].Value = i;
+            p[3].Value = attribute.Name;
+            p[4].Value = attribute.ValueJson;
+            p[5].Value = attribute.Source;
+            p[6].Value = attribute.RecordType;
+            p[7].Value = attribute.RecordId;
+            p[8].Value = ToMicros(attribute.ObservedAt);
+            insert.ExecuteNonQuery();
+        }
+
+        _dirty = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(InsertEvent(InsertEventCommand(), row));
+    }
+
+    public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = InsertEventCommand();
+        var ids = new long?[rows.Count];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if ((i & 1023) == 1023)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            ids[i] = InsertEvent(command, rows[i]);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<long?>>(ids);
+    }
+
+    public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(waits);
+        cancellationToken.ThrowIfCancellationRequested();
+        var delete = Command(Sql.DeleteWaits, "$event");
+        delete.Parameters[1].Value = eventId;
+        delete.ExecuteNonQuery();
+        if (waits.Count > 0)
+        {
+            var insert = Command(Sql.InsertWait, "$kind", "$value", "$event", "$index");
+            var p = insert.Parameters;
+            p[3].Value = eventId;
+            foreach (var wait in waits)
+            {
+                p[1].Value = wait.Key.Kind;
+                p[2].Value = wait.Key.Value;
+                p[4].Value = wait.RelationIndex;
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        // As the in-memory store: setting waits counts as a change even when it changes nothing.
+        _dirty = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.GetWaits, "$kind", "$value");
+        command.Parameters[1].Value = key.Kind;
+        command.Parameters[2].Value = key.Value;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return ValueTask.FromResult<IReadOnlyList<PendingLink>>([]);
+        }
+
+        var links = new List<PendingLink>();
+        do
+        {
+            links.Add(new PendingLink(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)));
+        }
+        while (reader.Read());
+        return ValueTask.FromResult<IReadOnlyList<PendingLink>>(links);
+    }
+
+    public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var link = Command(Sql.LinkEvent, "$event", "$profile", "$index");
+        link.Parameters[1].Value = eventId;
+        link.Parameters[2].Value = ProfileBlob(profileId);
+        link.Parameters[3].Value = relationIndex;
+        Write(link);
+
+        var drop = Command(Sql.DropWaitsFrom, "$event", "$index");
+        drop.Parameters[1].Value = eventId;
+        drop.Parameters[2].Value = relationIndex;
+        drop.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.SetQuarantine, "$event", "$reason", "$message");
+        command.Parameters[1].Value = eventId;
+        command.Parameters[2].Value = (int)reason;
+        command.Parameters[3].Value = message;
+        Write(command);
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(merge);
+        cancellationToken.ThrowIfCancellationRequested();
+        var survivor = ToBlob(merge.SurvivorId);
+        var loser = ToBlob(merge.MergedId);
+        foreach (var sql in Sql.MoveToSurvivor)
+        {
+            var move = Command(sql, "$survivor", "$loser");
+            move.Parameters[1].Value = survivor;
+            move.Parameters[2].Value = loser;
+            move.ExecuteNonQuery();
+        }
+
+        var delete = Command(Sql.DeleteAttributes, "$profile");
+        delete.Parameters[1].Value = loser;
+        delete.ExecuteNonQuery();
+
+        var insert = Command(Sql.InsertMerge, "$survivor", "$loser", "$kind", "$value", "$source", "$type", "$record", "$at");
+        var p = insert.Parameters;
+        p[1].Value = survivor;
+        p[2].Value = loser;
+        p[3].Value = merge.Identity.Kind;
+        p[4].Value = merge.Identity.Value;
+        p[5].Value = merge.Source;
+        p[6].Value = merge.RecordType;
+        p[7].Value = merge.RecordId;
+        p[8].Value = ToMicros(merge.MergedAt);
+        insert.ExecuteNonQuery();
+        _dirty = true;
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask AddRejectionAsync(RejectionRow rejection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = Command(Sql.AddRejection, "$source", "$type", "$key", "$reason", "$message", "$at");
+        var p = command.Parameters;
+        p[1].Value = rejection.Source;
+        p[2].Value = rejection.RecordType;
+        p[3].Value = rejection.Key;
+        p[4].Value = (int)rejection.Reason;
+        p[5].Value = rejection.Message;
+        p[6].Value = ToMicros(rejection.RejectedAt);
+        Write(command);
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_committed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        var version = Version;
+        if (_dirty)
+        {
+            version++;
+            var bump = _writer.Get(Sql.SetVersion, tenantScoped: true, "$version");
+            bump.Parameters[0].Value = _tenantKeyValue;
+            bump.Parameters[1].Value = version;
+            bump.ExecuteNonQuery();
+        }
+
+        _writer.Execute(Sql.Commit);
+        _committed = true;
+        _store.RememberTenant(_tenant, _tenantKey);
+        return ValueTask.FromResult(version);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _disposed = true;
+        try
+        {
+            if (InTransaction(_writer.Connection))
+            {
+                _writer.Execute(Sql.Rollback);
+            }
+        }
+        finally
+        {
+            _store.ReleaseWriter();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private SqliteCommand InsertEventCommand() =>
+        Command(Sql.InsertEvent, "$source", "$record", "$type", "$name", "$occurred", "$ingested", "$profile", "$link", "$reason", "$message", "$payload");
+
+    /// <summary>The hot path: one prepared INSERT per event; a conflict on (tenant, source, record id) inserts nothing.</summary>
+    private long? InsertEvent(SqliteCommand command, EventRow row)
+    {
+        var p = command.Parameters;
+        p[1].Value = row.Source;
+        p[2].Value = row.RecordId;
+        p[3].Value = row.RecordType;
+        p[4].Value = row.EventName;
+        p[5].Value = ToMicros(row.OccurredAt);
+        var ingested = ToMicros(row.IngestedAt);
+        if (ingested != _lastIngestedAt)
+        {
+            _lastIngestedAt = ingested;
+            _lastIngestedAtValue = ingested;
+        }
+
+        p[6].Value = _lastIngestedAtValue;
+        p[7].Value = row.ProfileId is { } profile ? ProfileBlob(profile) : DBNull.Value;
+        p[8].Value = row.LinkIndex;
+        p[9].Value = (int)row.QuarantineReason;
+        p[10].Value = ToDb(row.QuarantineMessage);
+        p[11].Value = row.PayloadJson;
+        if (command.ExecuteNonQuery() == 0)
+        {
+            return null;
+        }
+
+        _dirty = true;
+        return LastInsertRowId(_writer.Connection);
+    }
+
+    private byte[] ProfileBlob(Guid profileId)
+    {
+        if (_lastProfileBlob is null || profileId != _lastProfile)
+        {
+            _lastProfile = profileId;
+            _lastProfileBlob = ToBlob(profileId);
+        }
+
+        return _lastProfileBlob;
+    }
+
+    /// <summary>Gets a prepared statement whose first parameter is the tenant key, set to this session's tenant.</summary>
+    private SqliteCommand Command(string sql, params ReadOnlySpan<string> parameters)
+    {
+        ObjectDisposedException.ThrowIf(_disposed || _committed, this);
+        var command = _writer.Get(sql, tenantScoped: true, parameters);
+        command.Parameters[0].Value = _tenantKeyValue;
+        return command;
+    }
+
+    private void Write(SqliteCommand command)
+    {
+        if (command.ExecuteNonQuery() > 0)
+        {
+            _dirty = true;
+        }
+    }
+
+    private static SourceRecordRow ReadSourceRecord(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        ToNullableGuid(reader, 3),
+        ToTime(reader, 4),
+        ToTime(reader, 5),
+        reader.GetString(6),
+        reader.GetString(7),
+        (IngestReason)reader.GetInt32(8),
+        ToNullableString(reader, 9));
+}

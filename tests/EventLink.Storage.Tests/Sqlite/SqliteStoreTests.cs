@@ -1,0 +1,195 @@
+using EventLink.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using static EventLink.Storage.Tests.TestSchema;
+
+namespace EventLink.Storage.Tests;
+
+/// <summary>SQLite-only behaviour: schema versions, options, writer exclusion across store instances, key order.</summary>
+public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<SqliteFixture>(fixture)
+{
+    [Fact]
+    public async Task Opening_a_file_with_a_newer_schema_version_fails_with_both_versions()
+    {
+        const string Name = "newer";
+        await (await Fixture.CreateStoreAsync(Name)).DisposeAsync();
+        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE meta SET value = 99 WHERE key = 'schema_version';";
+            (await command.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        await using var store = new SqliteEventLinkStore(Fixture.OptionsOf(Name));
+        var open = async () => await store.InitializeAsync();
+        var error = (await open.Should().ThrowAsync<SqliteSchemaVersionException>()).Which;
+        error.FileVersion.Should().Be(99);
+        error.SupportedVersion.Should().Be(SqliteEventLinkStore.SchemaVersion);
+        error.Message.Should().Contain("99").And.Contain($"up to {SqliteEventLinkStore.SchemaVersion}");
+        error.Should().BeAssignableTo<InvalidOperationException>();
+
+        var link = Build(new SqliteEventLinkStore(Fixture.OptionsOf(Name)), null, null);
+        var ingest = async () => await link.IngestAsync(StripeCustomer("c", "a@example.com", Day(2026, 1, 1)));
+        await ingest.Should().ThrowAsync<SqliteSchemaVersionException>();
+    }
+
+    [Fact]
+    public async Task Initializing_again_and_from_several_instances_at_once_is_idempotent()
+    {
+        const string Name = "idempotent";
+        Fixture.DeleteFiles(Name);
+        var stores = Enumerable.Range(0, 4).Select(_ => new SqliteEventLinkStore(Fixture.OptionsOf(Name))).ToList();
+        await Task.WhenAll(stores.Select(s => Task.Run(async () => await s.InitializeAsync())));
+        await stores[0].InitializeAsync();
+        foreach (var store in stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE key = 'schema_version'; ";
+        (await command.ExecuteScalarAsync()).Should().Be(SqliteEventLinkStore.SchemaVersion);
+        command.CommandText = "PRAGMA journal_mode;";
+        (await command.ExecuteScalarAsync()).Should().Be("wal");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Data Source=:memory:")]
+    [InlineData("Data Source=x.db;Mode=Memory")]
+    [InlineData("Data Source=x.db;Mode=ReadOnly")]
+    public void Options_that_cannot_hold_a_store_are_refused(string connectionString)
+    {
+        var create = () => new SqliteEventLinkStore(new SqliteEventLinkStoreOptions { ConnectionString = connectionString });
+        create.Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
+    public void Negative_busy_timeout_is_refused()
+    {
+        var create = () => new SqliteEventLinkStore(new SqliteEventLinkStoreOptions { ConnectionString = "Data Source=x.db", BusyTimeout = TimeSpan.FromSeconds(-1) });
+        create.Should().Throw<ArgumentException>().WithMessage("*BusyTimeout*");
+    }
+
+    [Fact]
+    public async Task UseSqlite_registers_the_sqlite_store()
+    {
+        Fixture.DeleteFiles("di");
+        var services = new ServiceCollection();
+        services.AddEventLink(el => el.AddSchema(Define).UseSqlite($"Data Source={Fixture.PathOf("di")}"));
+        await using var provider = services.BuildServiceProvider();
+        provider.GetRequiredService<EventLinkStore>().Should().BeOfType<SqliteEventLinkStore>();
+        var link = provider.GetRequiredService<IEventLink>();
+        (await link.IngestAsync(StripeCustomer("c1", "a@example.com", Day(2026, 1, 1)))).Outcome.Should().Be(IngestOutcome.Created);
+
+        var builder = new EventLinkBuilder();
+        builder.AddSchema(Define).UseSqlite(o =>
+        {
+            o.ConnectionString = $"Data Source={Fixture.PathOf("di")}";
+            o.Synchronous = SqliteSynchronousMode.Normal;
+        });
+        var second = builder.Build();
+        await using ((IAsyncDisposable)second)
+        {
+            (await second.FindProfileAsync(IdentityKinds.Email, "a@example.com")).Should().NotBeNull();
+        }
+    }
+
+    [Fact]
+    public async Task A_session_keeps_other_store_instances_on_the_same_file_from_writing_until_it_ends()
+    {
+        await using var first = await Fixture.CreateStoreAsync("exclusive");
+        await using var second = await Fixture.OpenStoreAsync("exclusive");
+
+        var session = await first.BeginAsync("t");
+        await session.CreateProfileAsync(new ProfileRow(Guid.CreateVersion7(), "person", Day(2026, 1, 1)));
+        var waiting = Task.Run(async () => await second.BeginAsync("t"));
+        (await Task.WhenAny(waiting, Task.Delay(300))).Should().NotBeSameAs(waiting, "the first session holds the write lock");
+
+        var version = await session.CommitAsync();
+        await session.DisposeAsync();
+        var next = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        await using (next)
+        {
+            next.Version.Should().Be(version, "the second writer sees the first one's commit");
+            version.Should().Be(1);
+        }
+    }
+
+    [Fact]
+    public async Task A_second_instance_on_the_same_file_sees_the_first_ones_identities()
+    {
+        var one = await CreateAsync();
+        var two = await ReopenAsync();
+        await one.IngestAsync(StripeCustomer("c1", "a@example.com", Day(2026, 1, 1)));
+        (await two.IngestAsync(StripeCharge("ch1", "a@example.com", Day(2026, 1, 2), 10))).Outcome.Should().Be(IngestOutcome.Linked);
+        await two.IngestAsync(StripeCustomer("c2", "b@example.com", Day(2026, 1, 3)));
+        (await one.IngestAsync(StripeCharge("ch2", "b@example.com", Day(2026, 1, 4), 10))).Outcome.Should().Be(IngestOutcome.Linked);
+        (await one.IngestAsync(StripeCharge("ch1", "a@example.com", Day(2026, 1, 2), 10))).Outcome.Should().Be(IngestOutcome.Duplicate);
+    }
+
+    [Fact]
+    public async Task Sessions_roll_back_unless_committed_and_bump_the_version_only_on_change()
+    {
+        await using var store = await Fixture.CreateStoreAsync("rollback");
+        var id = Guid.CreateVersion7();
+        await using (var session = await store.BeginAsync("t"))
+        {
+            await session.CreateProfileAsync(new ProfileRow(id, "person", Day(2026, 1, 1)));
+        }
+
+        await using (var session = await store.BeginAsync("t"))
+        {
+            session.Version.Should().Be(0);
+            (await session.GetProfileAsync(id)).Should().BeNull("the uncommitted profile was rolled back");
+            await session.AddRejectionAsync(new RejectionRow("s", "r", "k", IngestReason.MalformedJson, "bad", Day(2026, 1, 1)));
+            (await session.CommitAsync()).Should().Be(1);
+        }
+
+        await using (var session = await store.BeginAsync("t"))
+        {
+            await session.AddRejectionAsync(new RejectionRow("s", "r", "k", IngestReason.MalformedJson, "bad again", Day(2026, 1, 2)));
+            (await session.CommitAsync()).Should().Be(1, "a rejection already noted changes nothing");
+        }
+
+        (await store.ReadRejectionsAsync("t").ToListAsync()).Should().ContainSingle().Which.Message.Should().Be("bad");
+        (await store.ReadRejectionsAsync("other").ToListAsync()).Should().BeEmpty("tenants are separate");
+    }
+
+    [Fact]
+    public async Task Profiles_are_read_in_Guid_order_whatever_their_bytes()
+    {
+        await using var store = await Fixture.CreateStoreAsync("order");
+        var ids = Enumerable.Range(0, 200).Select(_ => Guid.NewGuid()).ToList();
+        await using (var session = await store.BeginAsync("t"))
+        {
+            foreach (var id in ids)
+            {
+                await session.CreateProfileAsync(new ProfileRow(id, "person", Day(2026, 1, 1)));
+            }
+
+            await session.CommitAsync();
+        }
+
+        (await store.ReadProfilesAsync("t").Select(p => p.Profile.Id).ToListAsync()).Should().Equal(ids.Order());
+    }
+
+    [Fact]
+    public async Task Events_inserted_in_bulk_skip_duplicates_in_the_store_and_in_the_batch()
+    {
+        await using var store = await Fixture.CreateStoreAsync("bulk");
+        EventRow Row(string id) => new(0, "stripe", id, "charge", "charge.succeeded", Day(2026, 1, 1), Day(2026, 1, 2), null, -1, IngestReason.NoMatchingProfile, "none", "{}");
+        await using var session = await store.BeginAsync("t");
+        var first = await session.TryInsertEventsAsync([Row("a"), Row("b")]);
+        first.Should().OnlyContain(id => id != null);
+        var second = await session.TryInsertEventsAsync([Row("b"), Row("c"), Row("c")]);
+        second[0].Should().BeNull();
+        second[1].Should().NotBeNull().And.BeGreaterThan(first[1]!.Value);
+        second[2].Should().BeNull();
+        await session.CommitAsync();
+        (await store.ReadEventsAsync("t").Select(e => e.RecordId).ToListAsync()).Should().Equal("a", "b", "c");
+    }
+}

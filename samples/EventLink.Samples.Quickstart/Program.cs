@@ -17,12 +17,10 @@ const string databasePath = "quickstart.db";
 DeleteDatabase(databasePath);
 
 var data = SampleData.Generate();
-var builder = new EventLinkBuilder();
-builder.AddSchema(QuickstartSchema.Define)
-    .UseInMemoryStore(); // .UseSqlite($"Data Source={databasePath}")
-
-var eventLink = builder.Build();
-await using var lifetime = (IAsyncDisposable)eventLink;
+await using var eventLink = new EventLinkBuilder()
+    .AddSchema(QuickstartSchema.Define)
+    .UseSqlite($"Data Source={databasePath}")
+    .Build();
 
 // Ingest as a webhook consumer would: in arrival order, a batch at a time.
 var results = new List<IngestResult>(data.Deliveries.Count);

@@ -7,7 +7,7 @@ namespace EventLink;
 /// Disposing an instance built by <see cref="EventLinkBuilder.Build"/> releases its store; disposing one
 /// resolved from a service provider, or a <see cref="ForTenant"/> view, does nothing (the container owns it).
 /// </summary>
-public interface IEventLink : IAsyncDisposable
+public partial interface IEventLink : IAsyncDisposable
 {
     /// <summary>Gets the schema in use.</summary>
     EventLinkSchema Schema { get; }

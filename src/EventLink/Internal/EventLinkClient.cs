@@ -4,7 +4,7 @@ using EventLink.Storage;
 namespace EventLink.Internal;
 
 /// <summary>The <see cref="IEventLink"/> implementation: resolves the tenant of each call and delegates to the engine.</summary>
-internal sealed class EventLinkClient : IEventLink, IDisposable
+internal sealed partial class EventLinkClient : IEventLink, IDisposable
 {
     private readonly EventLinkCore _core;
     private readonly ITenantAccessor? _tenantAccessor;

@@ -6,7 +6,7 @@ namespace EventLink.Storage;
 /// atomic (all of a batch or nothing) and scopes every read and write by tenant.
 /// </summary>
 /// <remarks>An abstract class rather than an interface so members can be added without breaking stores.</remarks>
-public abstract class EventLinkStore : IAsyncDisposable
+public abstract partial class EventLinkStore : IAsyncDisposable
 {
     /// <summary>Creates or migrates the store's schema; called once before first use, and safe to call again.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -93,7 +93,7 @@ public sealed record QuarantineEntry(long? EventId, QuarantinedRecord Record);
 /// An atomic unit of writes for one tenant. The engine calls these primitives; a store implements each
 /// exactly as documented, inside one transaction, so that every store ends in the same state.
 /// </summary>
-public abstract class EventLinkStoreSession : IAsyncDisposable
+public abstract partial class EventLinkStoreSession : IAsyncDisposable
 {
     /// <summary>Gets the tenant's change version when the session began: it grows with every committed session that changed something.</summary>
     public abstract long Version { get; }

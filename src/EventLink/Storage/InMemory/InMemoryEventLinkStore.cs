@@ -8,7 +8,7 @@ namespace EventLink.Storage.InMemory;
 /// what unit tests of a schema use. Writes and reads of one tenant are serialised; a session's changes are
 /// undone when it ends uncommitted.
 /// </summary>
-public sealed class InMemoryEventLinkStore : EventLinkStore
+public sealed partial class InMemoryEventLinkStore : EventLinkStore
 {
     private readonly ConcurrentDictionary<string, InMemoryTenant> _tenants = new(StringComparer.Ordinal);
 

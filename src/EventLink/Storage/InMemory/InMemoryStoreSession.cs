@@ -6,7 +6,7 @@ namespace EventLink.Storage.InMemory;
 /// A session of the in-memory store: changes apply to the tenant's data at once and each pushes its inverse
 /// onto an undo log, which is played back when the session ends without a commit.
 /// </summary>
-internal sealed class InMemoryStoreSession : EventLinkStoreSession
+internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 {
     private readonly InMemoryTenant _state;
     private readonly Stack<Action> _undo = new();

@@ -17,6 +17,10 @@ internal sealed class BlockedValueFilter
     private readonly Regex[] _patterns;
     private readonly bool _blockZerosAndDashes;
 
+    // Lengths of the exact values: most identities (e-mails, ids) match none, which skips the case-insensitive hash.
+    private readonly ulong _exactLengths;
+    private readonly bool _hasLongExact;
+
     public BlockedValueFilter(IEnumerable<string> values, IEnumerable<string> patterns, bool useDefaults)
     {
         _exact = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -31,6 +35,18 @@ internal sealed class BlockedValueFilter
         }
 
         _exactLookup = _exact.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var value in _exact)
+        {
+            if (value.Length < 64)
+            {
+                _exactLengths |= 1UL << value.Length;
+            }
+            else
+            {
+                _hasLongExact = true;
+            }
+        }
+
         _patterns = patterns
             .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.NonBacktracking, TimeSpan.FromSeconds(1)))
             .ToArray();
@@ -46,7 +62,7 @@ internal sealed class BlockedValueFilter
             value = value[1..^1].Trim();
         }
 
-        if (value.Length == 0 || _exactLookup.Contains(value))
+        if (value.Length == 0 || MayBeExact(value.Length) && _exactLookup.Contains(value))
         {
             return true;
         }
@@ -66,4 +82,6 @@ internal sealed class BlockedValueFilter
 
         return false;
     }
+
+    private bool MayBeExact(int length) => length < 64 ? (_exactLengths & (1UL << length)) != 0 : _hasLongExact;
 }

@@ -2,11 +2,15 @@ namespace EventLink;
 
 /// <summary>
 /// The engine's in-memory map from normalised identity to profile id, one per tenant: the hot path of every
-/// link. Lookups take the normalised value as a span, so matching allocates nothing.
+/// link. Each identity kind has its own compact <see cref="IdentityTable"/> (about 60 bytes per e-mail instead
+/// of 200+ for a <c>Dictionary&lt;string, Guid&gt;</c>), and lookups take the normalised value as a span, so
+/// matching allocates nothing.
 /// </summary>
 internal sealed class IdentityIndex
 {
-    private readonly Dictionary<string, KindMap> _kinds = new(StringComparer.Ordinal);
+    // A handful of kinds per schema: a linear scan that usually hits on reference equality beats hashing the name.
+    private IdentityTable[] _tables = [];
+    private string[] _kinds = [];
 
     /// <summary>Gets or sets the store version this index reflects.</summary>
     public long Version { get; set; }
@@ -16,9 +20,9 @@ internal sealed class IdentityIndex
 
     public bool TryGet(string kind, ReadOnlySpan<char> normalizedValue, out Guid profileId)
     {
-        if (_kinds.TryGetValue(kind, out var map))
+        if (Find(kind) is { } table)
         {
-            return map.Lookup.TryGetValue(normalizedValue, out profileId);
+            return table.TryGet(normalizedValue, out profileId);
         }
 
         profileId = Guid.Empty;
@@ -29,39 +33,47 @@ internal sealed class IdentityIndex
 
     public void Set(IdentityKey key, Guid profileId)
     {
-        if (!_kinds.TryGetValue(key.Kind, out var map))
+        var table = Find(key.Kind);
+        if (table is null)
         {
-            map = new KindMap();
-            _kinds[key.Kind] = map;
+            table = new IdentityTable();
+            _kinds = [.. _kinds, key.Kind];
+            _tables = [.. _tables, table];
         }
 
-        if (map.Values.TryAdd(key.Value, profileId))
+        if (table.Set(key.Value, profileId))
         {
             Count++;
-        }
-        else
-        {
-            map.Values[key.Value] = profileId;
         }
     }
 
     public void Remove(IdentityKey key)
     {
-        if (_kinds.TryGetValue(key.Kind, out var map) && map.Values.Remove(key.Value))
+        if (Find(key.Kind) is { } table && table.Remove(key.Value))
         {
             Count--;
         }
     }
 
-    private sealed class KindMap
+    private IdentityTable? Find(string kind)
     {
-        public KindMap()
+        var kinds = _kinds;
+        for (var i = 0; i < kinds.Length; i++)
         {
-            Lookup = Values.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (ReferenceEquals(kinds[i], kind))
+            {
+                return _tables[i];
+            }
         }
 
-        public Dictionary<string, Guid> Values { get; } = new(StringComparer.Ordinal);
+        for (var i = 0; i < kinds.Length; i++)
+        {
+            if (string.Equals(kinds[i], kind, StringComparison.Ordinal))
+            {
+                return _tables[i];
+            }
+        }
 
-        public Dictionary<string, Guid>.AlternateLookup<ReadOnlySpan<char>> Lookup { get; }
+        return null;
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace EventLink;
 
 /// <summary>Span-based, allocation-free normalisation of identity values.</summary>
@@ -5,6 +7,10 @@ internal static class IdentityNormalizer
 {
     /// <summary>The longest normalised identity accepted, in characters.</summary>
     public const int MaxLength = 512;
+
+    private static readonly SearchValues<char> PrintableAscii = SearchValues.Create("!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    private static readonly SearchValues<char> EmailForbidden = SearchValues.Create("<>,;\"()");
 
     /// <summary>Normalises <paramref name="raw"/> into <paramref name="destination"/>.</summary>
     /// <returns>The number of characters written, or -1 when the value is not a valid identity of that normalisation.</returns>
@@ -47,11 +53,22 @@ internal static class IdentityNormalizer
             return -1;
         }
 
-        foreach (var c in value)
+        // Printable ASCII (nearly every address) needs one vectorised scan; anything else takes the full check.
+        if (!value.ContainsAnyExcept(PrintableAscii))
         {
-            if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"' or '(' or ')')
+            if (value.ContainsAny(EmailForbidden))
             {
                 return -1;
+            }
+        }
+        else
+        {
+            foreach (var c in value)
+            {
+                if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"' or '(' or ')')
+                {
+                    return -1;
+                }
             }
         }
 

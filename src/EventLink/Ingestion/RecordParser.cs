@@ -17,17 +17,32 @@ internal sealed class ParsedRecord : IDisposable
 
     public required string EventName { get; init; }
 
-    public required JsonDocument Document { get; init; }
+    /// <summary>Gets the parsed payload of a merged record (append-only records are read in one pass instead; see <see cref="Selected"/>).</summary>
+    public JsonDocument? Document { get; init; }
+
+    /// <summary>Gets what an append-only record's selectors found, in <see cref="PayloadExtractor"/> order.</summary>
+    public SelectedValue[]? Selected { get; init; }
 
     public required ReadOnlyMemory<byte> Utf8Payload { get; init; }
 
-    public JsonElement Root => Document.RootElement;
+    public JsonElement Root => Document?.RootElement ?? throw new InvalidOperationException("An append-only record keeps no JsonDocument; read its selected values.");
 
     public string PayloadJson => field ??= Encoding.UTF8.GetString(Utf8Payload.Span);
 
     public string ContentHash => field ??= RecordParser.Hash(Utf8Payload.Span);
 
-    public void Dispose() => Document.Dispose();
+    /// <summary>Reads the raw value of a relation (string, number or boolean text), or <see langword="null"/> when it is absent.</summary>
+    public string? RelationValue(int relationIndex)
+    {
+        if (Selected is { } selected)
+        {
+            return selected[PayloadExtractor.FirstRelationTarget + relationIndex].Scalar;
+        }
+
+        return RecordParser.TryReadScalar(Type.Relations[relationIndex].Field, Root, out var value) ? value : null;
+    }
+
+    public void Dispose() => Document?.Dispose();
 }
 
 /// <summary>Why a record was refused before anything was stored.</summary>
@@ -46,7 +61,7 @@ internal static class RecordParser
         parsed = null!;
         rejection = default;
         var source = record.Source.Trim();
-        if (source.Length == 0 || source.Length > MaxSourceLength || source.Any(char.IsControl))
+        if (source.Length == 0 || source.Length > MaxSourceLength || HasControl(source))
         {
             rejection = new(IngestReason.InvalidSource, source.Length == 0 ? "the record names no source" : $"the source name '{Shorten(source)}' is empty, too long or has control characters", null);
             return false;
@@ -64,6 +79,74 @@ internal static class RecordParser
             return false;
         }
 
+        return type.Kind == RecordKind.AppendOnly
+            ? TryParseAppendOnly(type, source, record, out parsed, out rejection)
+            : TryParseDocument(type, source, record, out parsed, out rejection);
+    }
+
+    /// <summary>Reads an append-only record in one pass over the payload: the hot path of event ingestion.</summary>
+    private static bool TryParseAppendOnly(RecordType type, string source, IngestRecord record, out ParsedRecord parsed, out Rejection rejection)
+    {
+        parsed = null!;
+        rejection = default;
+        var extractor = type.Extractor;
+        var selected = new SelectedValue[extractor.TargetCount];
+        JsonValueKind rootKind;
+        try
+        {
+            extractor.Extract(record.Utf8Payload.Span, selected, out rootKind);
+        }
+        catch (JsonException ex)
+        {
+            rejection = new(IngestReason.MalformedJson, $"the payload is not valid JSON: {ex.Message}", null);
+            return false;
+        }
+
+        if (rootKind != JsonValueKind.Object)
+        {
+            rejection = new(IngestReason.PayloadNotAnObject, $"the payload is a JSON {rootKind.ToString().ToLowerInvariant()}, not an object", null);
+            return false;
+        }
+
+        var recordId = selected[PayloadExtractor.RecordIdTarget].Scalar;
+        if (recordId is null || recordId.AsSpan().Trim().Length == 0 || recordId.Length > MaxRecordIdLength)
+        {
+            rejection = new(IngestReason.MissingRecordId, $"the record id selector '{type.RecordId}' found no string or number of 1 to {MaxRecordIdLength} characters", null);
+            return false;
+        }
+
+        recordId = recordId.Trim();
+        ref var occurred = ref selected[PayloadExtractor.OccurredAtTarget];
+        if (occurred.Kind == JsonValueKind.Undefined)
+        {
+            rejection = new(IngestReason.MissingOccurredAt, $"the occurred-at selector '{type.OccurredAt}' found nothing", recordId);
+            return false;
+        }
+
+        if (!TimestampReader.TryRead(occurred.Kind, occurred.GetText(), occurred.IsDouble, occurred.Number, type.OccurredAtFormat, out var occurredAt, out var error))
+        {
+            rejection = new(IngestReason.InvalidOccurredAt, $"the occurred-at value at '{type.OccurredAt}' is unreadable: {error}", recordId);
+            return false;
+        }
+
+        var eventName = type.EventName is not null && selected[PayloadExtractor.EventNameTarget].Scalar is { Length: > 0 } name ? name : type.Name;
+        parsed = new ParsedRecord
+        {
+            Type = type,
+            Source = source,
+            RecordId = recordId,
+            OccurredAt = occurredAt,
+            EventName = eventName,
+            Selected = selected,
+            Utf8Payload = record.Utf8Payload,
+        };
+        return true;
+    }
+
+    internal static bool TryParseDocument(RecordType type, string source, IngestRecord record, out ParsedRecord parsed, out Rejection rejection)
+    {
+        parsed = null!;
+        rejection = default;
         JsonDocument document;
         try
         {
@@ -153,6 +236,19 @@ internal static class RecordParser
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(payload, hash);
         return Convert.ToHexStringLower(hash[..16]);
+    }
+
+    private static bool HasControl(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";

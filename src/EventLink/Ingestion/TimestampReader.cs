@@ -11,22 +11,31 @@ internal static class TimestampReader
     private static readonly DateTimeOffset Latest = new(2200, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>Reads a timestamp; returns an error message when it cannot.</summary>
-    public static bool TryRead(JsonElement value, TimestampFormat format, out DateTimeOffset result, out string error)
+    public static bool TryRead(JsonElement value, TimestampFormat format, out DateTimeOffset result, out string error) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.Number => TryRead(JsonValueKind.Number, value.GetRawText(), value.TryGetDouble(out var number), number, format, out result, out error),
+            JsonValueKind.String => TryRead(JsonValueKind.String, value.GetString(), false, 0, format, out result, out error),
+            _ => TryRead(value.ValueKind, null, false, 0, format, out result, out error),
+        };
+
+    /// <summary>Reads a timestamp already pulled out of the payload: its kind, its text (a string's value or a number's raw text) and, for a number, its value.</summary>
+    public static bool TryRead(JsonValueKind kind, string? text, bool isDouble, double number, TimestampFormat format, out DateTimeOffset result, out string error)
     {
         result = default;
         error = string.Empty;
-        switch (value.ValueKind)
+        switch (kind)
         {
             case JsonValueKind.Number when format != TimestampFormat.Iso8601:
-                if (!value.TryGetDouble(out var number))
+                if (!isDouble)
                 {
-                    error = $"the number {value.GetRawText()} is not a time";
+                    error = $"the number {text} is not a time";
                     return false;
                 }
 
-                return FromUnix(number, format, value.GetRawText(), out result, out error);
+                return FromUnix(number, format, text!, out result, out error);
             case JsonValueKind.String:
-                var text = value.GetString()!.Trim();
+                text = text!.Trim();
                 if (format != TimestampFormat.Iso8601 && text.Length > 0 && IsNumber(text) &&
                     double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
                 {
@@ -41,7 +50,7 @@ internal static class TimestampReader
 
                 return FromIso(text, out result, out error);
             default:
-                error = $"a {value.ValueKind.ToString().ToLowerInvariant()} is not a time";
+                error = $"a {kind.ToString().ToLowerInvariant()} is not a time";
                 return false;
         }
     }

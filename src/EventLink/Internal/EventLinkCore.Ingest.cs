@@ -165,48 +165,38 @@ internal sealed partial class EventLinkCore
     /// <summary>Reads an append-only record's relation values in order and finds the first that matches a profile.</summary>
     private Resolution Resolve(Batch batch, ParsedRecord record)
     {
-        var waits = new List<EventWait>(1);
+        List<EventWait>? waits = null;
         List<string>? problems = null;
-        Span<char> buffer = stackalloc char[IdentityNormalizer.MaxLength + 16];
-        foreach (var relation in record.Type.Relations)
+        Span<char> buffer = stackalloc char[IdentityMatcher.BufferLength];
+        var relations = record.Type.Relations;
+        for (var i = 0; i < relations.Count; i++)
         {
-            if (!RecordParser.TryReadScalar(relation.Field, record.Root, out var raw))
+            var relation = relations[i];
+            if (record.RelationValue(i) is not { } raw)
             {
                 (problems ??= []).Add($"'{relation.Field}' is missing");
                 continue;
             }
 
-            if (Schema.Blocked.IsBlocked(raw))
+            switch (IdentityMatcher.Match(Schema, batch.Index, relation.IdentityKind, raw, buffer, out var written, out var profileId))
             {
-                (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is blocked");
-                continue;
+                case IdentityMatchStatus.Matched:
+                    return new Resolution(profileId, relation.Index, (IReadOnlyList<EventWait>?)waits ?? [], IngestReason.None, null);
+                case IdentityMatchStatus.Invalid:
+                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is not a valid {relation.IdentityKind.Name}");
+                    break;
+                case IdentityMatchStatus.Blocked:
+                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is blocked");
+                    break;
+                default:
+                    (waits ??= new List<EventWait>(1)).Add(new EventWait(new IdentityKey(relation.IdentityKind.Name, new string(buffer[..written])), relation.Index));
+                    break;
             }
-
-            var written = relation.IdentityKind.Normalize(raw, buffer, Schema.DefaultPhoneCountryCode);
-            if (written < 0)
-            {
-                (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is not a valid {relation.IdentityKind.Name}");
-                continue;
-            }
-
-            var normalized = buffer[..written];
-            if (Schema.Blocked.IsBlocked(normalized))
-            {
-                (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is blocked");
-                continue;
-            }
-
-            if (batch.Index.TryGet(relation.IdentityKind.Name, normalized, out var profileId))
-            {
-                return new Resolution(profileId, relation.Index, waits, IngestReason.None, null);
-            }
-
-            waits.Add(new EventWait(new IdentityKey(relation.IdentityKind.Name, new string(normalized)), relation.Index));
         }
 
-        if (waits.Count == 0)
+        if (waits is null)
         {
-            return new Resolution(null, -1, waits, IngestReason.NoUsableIdentifier,
+            return new Resolution(null, -1, [], IngestReason.NoUsableIdentifier,
                 $"no usable identifier: {string.Join("; ", problems ?? [])}");
         }
 
@@ -464,5 +454,5 @@ internal sealed partial class EventLinkCore
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
-    private readonly record struct Resolution(Guid? ProfileId, int LinkIndex, List<EventWait> Waits, IngestReason Reason, string? Message);
+    private readonly record struct Resolution(Guid? ProfileId, int LinkIndex, IReadOnlyList<EventWait> Waits, IngestReason Reason, string? Message);
 }

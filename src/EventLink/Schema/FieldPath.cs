@@ -134,6 +134,12 @@ public sealed class FieldPath : IEquatable<FieldPath>
         return current.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
     }
 
+    /// <summary>Gets the number of segments (a property name or an array index each).</summary>
+    internal int SegmentCount => _segments.Length;
+
+    /// <summary>Gets a segment: a property name, or <see langword="null"/> and an array index.</summary>
+    internal (string? Name, int Index) GetSegment(int position) => (_segments[position].Name, _segments[position].Index);
+
     /// <inheritdoc />
     public bool Equals(FieldPath? other) => other is not null && string.Equals(Text, other.Text, StringComparison.Ordinal);
 

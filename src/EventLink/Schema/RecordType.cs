@@ -52,6 +52,9 @@ public sealed class RecordType
     /// <summary>Gets what happens to an append-only record that matches no profile.</summary>
     public UnmatchedPolicy OnUnmatched { get; }
 
+    /// <summary>Gets the single-pass reader of this type's selectors (record id, occurred-at, event name, relations).</summary>
+    internal PayloadExtractor Extractor => field ??= PayloadExtractor.Create(this);
+
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Kind})";
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace EventLink.Storage.InMemory;
 
@@ -152,6 +153,59 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
             _state.NextEventId = id;
         });
         return ValueTask.FromResult<long?>(id);
+    }
+
+    public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default)
+    {
+        // The bulk form of TryInsertEventAsync, with the same outcome row by row: one undo entry for the batch
+        // instead of a closure per row, and one hash lookup for the duplicate check and the key's insertion.
+        ArgumentNullException.ThrowIfNull(rows);
+        var ids = new long?[rows.Count];
+        var stored = new EventRow[rows.Count];
+        var count = 0;
+        var firstId = _state.NextEventId;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_state.EventKeys, new RecordKey(row.Source, row.RecordId), out var exists);
+            if (exists)
+            {
+                continue;
+            }
+
+            var id = _state.NextEventId++;
+            slot = id;
+            var inserted = row with { Id = id };
+            _state.Events.Add(id, inserted);
+            if (inserted.ProfileId is { } profile)
+            {
+                _state.EventsByProfile.AddTo(profile, id);
+            }
+
+            stored[count++] = inserted;
+            ids[i] = id;
+        }
+
+        if (count > 0)
+        {
+            _undo.Push(() =>
+            {
+                for (var i = count - 1; i >= 0; i--)
+                {
+                    var row = stored[i];
+                    _state.Events.Remove(row.Id);
+                    _state.EventKeys.Remove(new RecordKey(row.Source, row.RecordId));
+                    if (row.ProfileId is { } p)
+                    {
+                        _state.EventsByProfile.RemoveFrom(p, row.Id);
+                    }
+                }
+
+                _state.NextEventId = firstId;
+            });
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<long?>>(ids);
     }
 
     public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)

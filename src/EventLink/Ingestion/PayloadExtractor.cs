@@ -1,0 +1,299 @@
+using System.Runtime.ExceptionServices;
+using System.Text;
+using System.Text.Json;
+
+namespace EventLink;
+
+/// <summary>A value a selector found in a payload: its kind and, for scalars, its text (a string's value, a number's or boolean's raw text).</summary>
+internal struct SelectedValue
+{
+    /// <summary>The JSON kind; <see cref="JsonValueKind.Undefined"/> when the selector found nothing.</summary>
+    public JsonValueKind Kind;
+
+    /// <summary>The text of a string, number, <c>true</c> or <c>false</c>.</summary>
+    public string? Text;
+
+    /// <summary>Whether a number reads as a finite double (<see cref="Number"/>).</summary>
+    public bool IsDouble;
+
+    /// <summary>The value of a number.</summary>
+    public double Number;
+
+    /// <summary>Why a string could not be decoded (invalid UTF-8); thrown when the value is read, as <see cref="JsonElement.GetString"/> would.</summary>
+    public ExceptionDispatchInfo? Error;
+
+    /// <summary>Gets the value as <see cref="RecordParser.TryReadScalar"/> reads it: strings, numbers and booleans only.</summary>
+    public readonly string? Scalar => Kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? GetText() : null;
+
+    /// <summary>Gets the text, throwing what decoding the string threw.</summary>
+    public readonly string? GetText()
+    {
+        Error?.Throw();
+        return Text;
+    }
+}
+
+/// <summary>
+/// Reads every selector of an append-only record type in one forward pass of <see cref="Utf8JsonReader"/>,
+/// skipping the subtrees no selector enters, instead of building a <see cref="JsonDocument"/>.
+/// </summary>
+/// <remarks>
+/// It answers exactly as <see cref="FieldPath.TrySelect"/> over a <see cref="JsonDocument"/> would: the whole
+/// payload is still validated (same depth limit, same exceptions), a repeated property name resolves to its
+/// last occurrence (captures under a property are cleared when it appears again), and JSON <c>null</c> reads
+/// as absent.
+/// </remarks>
+internal sealed class PayloadExtractor
+{
+    /// <summary>The selector positions: record id, occurred-at, event name, then one per relation.</summary>
+    public const int RecordIdTarget = 0;
+    public const int OccurredAtTarget = 1;
+    public const int EventNameTarget = 2;
+    public const int FirstRelationTarget = 3;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    private readonly Node _root;
+
+    private PayloadExtractor(Node root, int targetCount)
+    {
+        _root = root;
+        TargetCount = targetCount;
+    }
+
+    /// <summary>Gets the number of selectors (the length of the span <see cref="Extract"/> fills).</summary>
+    public int TargetCount { get; }
+
+    public static PayloadExtractor Create(RecordType type)
+    {
+        var root = new Node(null, -1);
+        Add(root, type.RecordId, RecordIdTarget);
+        Add(root, type.OccurredAt, OccurredAtTarget);
+        if (type.EventName is not null)
+        {
+            Add(root, type.EventName, EventNameTarget);
+        }
+
+        for (var i = 0; i < type.Relations.Count; i++)
+        {
+            Add(root, type.Relations[i].Field, FirstRelationTarget + i);
+        }
+
+        root.Freeze();
+        return new PayloadExtractor(root, FirstRelationTarget + type.Relations.Count);
+    }
+
+    /// <summary>Validates the payload and reads the selectors.</summary>
+    /// <param name="utf8Json">The payload.</param>
+    /// <param name="values">Receives the value of each selector (<see cref="TargetCount"/> long, cleared on entry).</param>
+    /// <param name="rootKind">The kind of the payload's root value.</param>
+    /// <exception cref="JsonException">The payload is not valid JSON.</exception>
+    public void Extract(ReadOnlySpan<byte> utf8Json, Span<SelectedValue> values, out JsonValueKind rootKind)
+    {
+        values.Clear();
+        var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
+        reader.Read();
+        rootKind = KindOf(reader.TokenType);
+        if (rootKind == JsonValueKind.Object)
+        {
+            Walk(ref reader, _root, values);
+        }
+        else
+        {
+            reader.Skip();
+        }
+
+        // Anything after the root value is an error, as JsonDocument.Parse reports it.
+        while (reader.Read())
+        {
+        }
+    }
+
+    private static void Walk(ref Utf8JsonReader reader, Node node, Span<SelectedValue> values)
+    {
+        foreach (var target in node.Targets)
+        {
+            Capture(ref reader, ref values[target]);
+        }
+
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject when node.Properties.Length > 0:
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var child = FindProperty(ref reader, node.Properties);
+                    reader.Read();
+                    if (child is null)
+                    {
+                        reader.Skip();
+                        continue;
+                    }
+
+                    // A repeated property replaces what an earlier occurrence selected (JsonDocument reads the last one).
+                    foreach (var target in child.Subtree)
+                    {
+                        values[target] = default;
+                    }
+
+                    Walk(ref reader, child, values);
+                }
+
+                break;
+            case JsonTokenType.StartArray when node.Elements.Length > 0:
+                var position = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var child = FindElement(node.Elements, position++);
+                    if (child is null)
+                    {
+                        reader.Skip();
+                    }
+                    else
+                    {
+                        Walk(ref reader, child, values);
+                    }
+                }
+
+                break;
+            default:
+                reader.Skip();
+                break;
+        }
+    }
+
+    private static void Capture(ref Utf8JsonReader reader, ref SelectedValue value)
+    {
+        value.Kind = KindOf(reader.TokenType);
+        switch (value.Kind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    value.Text = reader.GetString();
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // JsonDocument would fail only when (and if) the value is read, after validating the whole payload.
+                    value.Error = ExceptionDispatchInfo.Capture(ex);
+                }
+
+                break;
+            case JsonValueKind.Number:
+                value.Text = Encoding.UTF8.GetString(reader.ValueSpan);
+                value.IsDouble = reader.TryGetDouble(out value.Number);
+                break;
+            case JsonValueKind.True:
+                value.Text = "true";
+                break;
+            case JsonValueKind.False:
+                value.Text = "false";
+                break;
+            case JsonValueKind.Null:
+                // FieldPath.TrySelect reads null as absent.
+                value.Kind = JsonValueKind.Undefined;
+                break;
+        }
+    }
+
+    private static Node? FindProperty(ref Utf8JsonReader reader, Node[] properties)
+    {
+        foreach (var property in properties)
+        {
+            if (reader.ValueTextEquals(property.Utf8Name))
+            {
+                return property;
+            }
+        }
+
+        return null;
+    }
+
+    private static Node? FindElement(Node[] elements, int position)
+    {
+        foreach (var element in elements)
+        {
+            if (element.Position == position)
+            {
+                return element;
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonValueKind KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => JsonValueKind.Object,
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        JsonTokenType.Null => JsonValueKind.Null,
+        _ => JsonValueKind.Undefined,
+    };
+
+    private static void Add(Node root, FieldPath path, int target)
+    {
+        var node = root;
+        node.SubtreeList.Add(target);
+        for (var i = 0; i < path.SegmentCount; i++)
+        {
+            var (name, index) = path.GetSegment(i);
+            node = node.Child(name, index);
+            node.SubtreeList.Add(target);
+        }
+
+        node.TargetList.Add(target);
+    }
+
+    private sealed class Node(string? name, int position)
+    {
+        private readonly List<Node> _children = [];
+
+        public byte[] Utf8Name { get; } = name is null ? [] : Encoding.UTF8.GetBytes(name);
+
+        public string? Name { get; } = name;
+
+        public int Position { get; } = position;
+
+        public List<int> TargetList { get; } = [];
+
+        public List<int> SubtreeList { get; } = [];
+
+        public int[] Targets { get; private set; } = [];
+
+        public int[] Subtree { get; private set; } = [];
+
+        public Node[] Properties { get; private set; } = [];
+
+        public Node[] Elements { get; private set; } = [];
+
+        public Node Child(string? childName, int childPosition)
+        {
+            foreach (var child in _children)
+            {
+                if (string.Equals(child.Name, childName, StringComparison.Ordinal) && child.Position == (childName is null ? childPosition : -1))
+                {
+                    return child;
+                }
+            }
+
+            var created = new Node(childName, childName is null ? childPosition : -1);
+            _children.Add(created);
+            return created;
+        }
+
+        public void Freeze()
+        {
+            Targets = [.. TargetList];
+            Subtree = [.. SubtreeList];
+            Properties = [.. _children.Where(c => c.Name is not null)];
+            Elements = [.. _children.Where(c => c.Name is null)];
+            foreach (var child in _children)
+            {
+                child.Freeze();
+            }
+        }
+    }
+}

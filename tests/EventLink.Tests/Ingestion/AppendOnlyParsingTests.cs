@@ -1,0 +1,110 @@
+using System.Text;
+
+namespace EventLink.Tests.Ingestion;
+
+/// <summary>The one-pass reader of append-only records answers exactly as the JsonDocument path does.</summary>
+public sealed class AppendOnlyParsingTests
+{
+    private static readonly EventLinkSchema Schema = EventLinkSchema.Create(s => s
+        .Merged("customer", t => t.RecordId("id").OccurredAt("created").Identity("email").Identity("metadata.user_id", IdentityKinds.UserId))
+        .AppendOnly("charge", t => t
+            .RecordId("id").OccurredAt("created").EventName("type")
+            .RelatesTo("customer_email", "customer")
+            .RelatesTo("metadata.user_id", "customer", IdentityKinds.UserId)
+            .RelatesTo("billing.emails[1]", "customer")
+            .RelatesTo("data.object.receipt_email", "customer"))
+        .AppendOnly("visit", t => t
+            .RecordId("$.id").OccurredAt("at", TimestampFormat.Iso8601)
+            .RelatesTo("user.email", "customer")));
+
+    public static TheoryData<string, string> Payloads() => new()
+    {
+        { "charge", """{"id":"ch_1","type":"charge.succeeded","created":1700000000,"customer_email":" Ada@Example.COM ","metadata":{"user_id":"u1"}}""" },
+        { "charge", """{"id":42,"created":"1700000000123","customer_email":null,"metadata":{"user_id":7}}""" },
+        { "charge", """{"id":"ch_2","created":1700000000,"billing":{"emails":["a@x.com","b@x.com","c@x.com"]}}""" },
+        { "charge", """{"id":"ch_3","created":1700000000,"billing":{"emails":["a@x.com"]},"data":{"object":{"receipt_email":"r@x.com"}}}""" },
+        { "charge", """{"id":"ch_4","created":1700000000,"customer_email":"first@x.com","customer_email":"last@x.com"}""" },
+        { "charge", """{"id":"ch_5","created":1700000000,"metadata":{"user_id":"a"},"metadata":{"other":1}}""" },
+        { "charge", """{"id":"ch_6","created":1700000000,"metadata":{"user_id":true},"type":""}""" },
+        { "charge", """{"id":"ch_7","created":1700000000,"metadata":{"user_id":{"nested":1}},"customer_email":["x@y.com"]}""" },
+        { "charge", """{"id":"ch_8","created":1700000000,"metadata":[{"user_id":"u"}],"billing":{"emails":{"1":"no@x.com"}}}""" },
+        { "charge", """{"\u0069d":"ch_esc","created":1700000000,"customer_email":"esc\u0040x.com\n"}""" },
+        { "charge", """{"id":"  ","created":1700000000}""" },
+        { "charge", """{"created":1700000000}""" },
+        { "charge", """{"id":"ch_9"}""" },
+        { "charge", """{"id":"ch_10","created":null}""" },
+        { "charge", """{"id":"ch_11","created":{"at":1}}""" },
+        { "charge", """{"id":"ch_12","created":"yesterday"}""" },
+        { "charge", """{"id":"ch_13","created":1e400}""" },
+        { "charge", """{"id":"ch_14","created":-1e20}""" },
+        { "charge", """{"id":"ch_15","created":"2024-01-02T03:04:05Z"}""" },
+        { "charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"a":[{}]}]}}""" },
+        { "charge", """[1,2,3]""" },
+        { "charge", "\"just a string\"" },
+        { "charge", """null""" },
+        { "charge", """42""" },
+        { "charge", "" },
+        { "charge", "   " },
+        { "charge", """{"id":"ch_17","created":1700000000""" },
+        { "charge", """{"id":"ch_18","created":1700000000} trailing""" },
+        { "charge", """{"id":"ch_19","created":1700000000}{}""" },
+        { "charge", """{"id":"ch_20","created":1700000000,}""" },
+        { "charge", """{"id":"ch_21",/*c*/"created":1700000000}""" },
+        { "charge", """[1,2""" },
+        { "charge", "\uFEFF{\"id\":\"bom\",\"created\":1700000000}" },
+        { "charge", new string('[', 70) + new string(']', 70) },
+        { "charge", "{\"id\":\"deep\",\"created\":1700000000,\"x\":" + new string('[', 70) + new string(']', 70) + "}" },
+        { "charge", "{\"id\":\"ok-deep\",\"created\":1700000000,\"x\":" + new string('[', 60) + new string(']', 60) + "}" },
+        { "visit", """{"id":"v1","at":"2024-05-06T07:08:09+02:00","user":{"email":"V@X.COM"}}""" },
+        { "visit", """{"id":"v2","at":1700000000,"user":{"email":"v@x.com"}}""" },
+        { "visit", """{"id":"v3","at":"2024-05-06T07:08:09","user":"v@x.com"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
+    public void The_one_pass_reader_matches_the_document_reader(string recordType, string json)
+    {
+        var record = new IngestRecord("stripe", recordType, json);
+        Schema.TryGetRecordType(recordType, out var type).Should().BeTrue();
+
+        var fast = RecordParser.TryParse(Schema, record, 1 << 20, out var fastParsed, out var fastRejection);
+        var slow = RecordParser.TryParseDocument(type, "stripe", record, out var slowParsed, out var slowRejection);
+
+        fast.Should().Be(slow);
+        fastRejection.Should().Be(slowRejection);
+        if (fast)
+        {
+            using (fastParsed)
+            using (slowParsed)
+            {
+                fastParsed.Selected.Should().NotBeNull();
+                slowParsed.Selected.Should().BeNull();
+                fastParsed.RecordId.Should().Be(slowParsed.RecordId);
+                fastParsed.OccurredAt.Should().Be(slowParsed.OccurredAt);
+                fastParsed.EventName.Should().Be(slowParsed.EventName);
+                for (var i = 0; i < type.Relations.Count; i++)
+                {
+                    fastParsed.RelationValue(i).Should().Be(slowParsed.RelationValue(i), "relation {0}", i);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_selected_string_throws_only_when_read()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"id":"ch_1","created":1700000000,"customer_email":"a@x.com","metadata":{"user_id":"__"}}""");
+        var at = Array.IndexOf(json, (byte)'_', Encoding.UTF8.GetByteCount("""{"id":"ch_1","created":1700000000,"customer_email":"a@x.com","metadata":{"user_id":"""));
+        json[at] = 0xC3;
+        json[at + 1] = 0x28;
+        var record = new IngestRecord("stripe", "charge", json);
+
+        RecordParser.TryParse(Schema, record, 1 << 20, out var parsed, out _).Should().BeTrue();
+        using (parsed)
+        {
+            parsed.RelationValue(0).Should().Be("a@x.com");
+            var read = () => parsed.RelationValue(1);
+            read.Should().Throw<InvalidOperationException>();
+        }
+    }
+}

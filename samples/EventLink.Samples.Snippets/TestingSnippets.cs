@@ -21,4 +21,16 @@ public static class TestingSnippets
         await host.CoverageShouldBeAsync("charge", linked: 2, quarantined: 1);
         #endregion
     }
+
+    public static async Task SchemaCheckAsync()
+    {
+        #region testing-schema-check
+        var report = await SchemaCheck.RunAsync(services => Register(services), "samples/payloads");
+        Console.WriteLine(report);                                        // one block per record type, problems marked with '!'
+        if (!report.IsClean)
+        {
+            Environment.ExitCode = 1;
+        }
+        #endregion
+    }
 }

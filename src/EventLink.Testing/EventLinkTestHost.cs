@@ -248,7 +248,7 @@ public sealed partial class EventLinkTestHost : IAsyncDisposable
     internal static string Describe(Profile profile) =>
         $"{profile.Id} ({string.Join(", ", profile.Identities.Select(i => i.Key.ToString()))})";
 
-    private static IEnumerable<string> SplitPayloads(string text)
+    internal static IEnumerable<string> SplitPayloads(string text)
     {
         var trimmed = text.TrimStart();
         if (trimmed.StartsWith('['))

@@ -94,7 +94,18 @@ public readonly record struct EventWait(IdentityKey Key, int RelationIndex);
 /// <param name="RecordType">That record's type.</param>
 /// <param name="RecordId">That record's id.</param>
 /// <param name="MergedAt">When the merge was applied.</param>
-public sealed record MergeRow(Guid SurvivorId, Guid MergedId, IdentityKey Identity, string Source, string RecordType, string RecordId, DateTimeOffset MergedAt);
+/// <param name="Kind">A merge (the default) or a split (<paramref name="MergedId"/> was split off <paramref name="SurvivorId"/>).</param>
+public sealed record MergeRow(Guid SurvivorId, Guid MergedId, IdentityKey Identity, string Source, string RecordType, string RecordId, DateTimeOffset MergedAt, MergeKind Kind = MergeKind.Merge);
+
+/// <summary>What a history entry of a profile records.</summary>
+public enum MergeKind
+{
+    /// <summary>Another profile was merged into this one.</summary>
+    Merge,
+
+    /// <summary>A profile was split off this one (an unmerge, or a rule that now keeps identities apart).</summary>
+    Split,
+}
 
 /// <summary>A rejected record's note: enough to count it once and explain it, not its payload.</summary>
 /// <param name="Source">The source as given.</param>

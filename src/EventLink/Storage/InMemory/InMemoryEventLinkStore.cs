@@ -230,7 +230,7 @@ public sealed partial class InMemoryEventLinkStore : EventLinkStore
         return _tenants.GetOrAdd(tenant, static _ => new InMemoryTenant());
     }
 
-    private async ValueTask<T> WithTenantAsync<T>(string tenant, Func<InMemoryTenant, T> read, CancellationToken cancellationToken)
+    internal async ValueTask<T> WithTenantAsync<T>(string tenant, Func<InMemoryTenant, T> read, CancellationToken cancellationToken)
     {
         var state = Tenant(tenant);
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,26 @@ internal sealed class InMemoryTenant
     public Dictionary<Guid, List<MergeRow>> MergeHistory { get; } = [];
 
     public Dictionary<(string Source, string RecordType, string Key, IngestReason Reason), RejectionRow> Rejections { get; } = [];
+
+    public Dictionary<ClaimKey, InMemoryClaim> Claims { get; } = [];
+
+    public Dictionary<IdentityKey, HashSet<ClaimKey>> ClaimsByIdentity { get; } = [];
+
+    public Dictionary<ClaimKey, List<ConflictRow>> Conflicts { get; } = [];
+
+    public Dictionary<IdentityKey, DateTimeOffset> UnmergeRules { get; } = [];
+
+    public HashSet<MembershipRow> Memberships { get; } = [];
+}
+
+/// <summary>A claim of the in-memory store.</summary>
+internal sealed class InMemoryClaim(string recordType, DateTimeOffset firstOccurredAt)
+{
+    public string RecordType { get; } = recordType;
+
+    public DateTimeOffset FirstOccurredAt { get; set; } = firstOccurredAt;
+
+    public SortedSet<IdentityKey> Identities { get; } = [];
 }
 
 /// <summary>The key of a source record: its source and the source's id.</summary>

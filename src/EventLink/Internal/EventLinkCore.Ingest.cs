@@ -100,14 +100,10 @@ internal sealed partial class EventLinkCore
                 continue;
             }
 
-            // A profile created by an earlier record of this run may now hold the identity this one waits for.
-            if (resolution.ProfileId is null && resolution.Waits.Count > 0 && record.Type.OnUnmatched == UnmatchedPolicy.CreateProfile)
+            if (record.Type.MakesClaims)
             {
-                resolution = Resolve(batch, record);
-                if (resolution.ProfileId is { } profileId)
-                {
-                    await batch.Session.LinkEventAsync(id, profileId, resolution.LinkIndex, cancellationToken).ConfigureAwait(false);
-                }
+                results[position] = await ClaimEventAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             results[position] = await ApplyResolutionAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
@@ -150,15 +146,6 @@ internal sealed partial class EventLinkCore
         }
 
         await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
-        if (resolution.Waits.Count > 0 && record.Type.OnUnmatched == UnmatchedPolicy.CreateProfile)
-        {
-            var first = resolution.Waits[0];
-            var entity = record.Type.Relations[first.RelationIndex].Target!.Entity;
-            var created = await CreateProfileAsync(batch, entity, cancellationToken).ConfigureAwait(false);
-            await AttachIdentityAsync(batch, first.Key, created, record, cancellationToken).ConfigureAwait(false);
-            return Result(IngestOutcome.Created, record, created);
-        }
-
         return Result(IngestOutcome.Quarantined, record, null, resolution.Reason, resolution.Message);
     }
 
@@ -224,22 +211,21 @@ internal sealed partial class EventLinkCore
         }
 
         var newer = comparison > 0 || replay;
-        var candidates = new List<(Guid Profile, IdentityKey Via)>();
-        if (existing?.ProfileId is { } existingProfile)
+        if (keys.Count == 0)
         {
-            candidates.Add((existingProfile, new IdentityKey("record", $"{record.Source}/{record.RecordId}")));
-        }
-
-        foreach (var key in keys)
-        {
-            if (batch.Index.TryGet(key, out var holder) && !candidates.Exists(c => c.Profile == holder))
+            // This version names nobody; the record keeps the profile its other versions gave it.
+            if (existing?.ProfileId is { } kept)
             {
-                candidates.Add((holder, key));
-            }
-        }
+                if (!newer)
+                {
+                    return Result(IngestOutcome.Stale, record, kept);
+                }
 
-        if (candidates.Count == 0 && keys.Count == 0)
-        {
+                await session.UpsertSourceRecordAsync(NewVersion(batch, record, kept, IngestReason.None, null), cancellationToken).ConfigureAwait(false);
+                await RefreshAttributesAsync(batch, kept, cancellationToken).ConfigureAwait(false);
+                return Result(IngestOutcome.Updated, record, kept);
+            }
+
             if (!newer)
             {
                 return Result(IngestOutcome.Stale, record, null);
@@ -250,56 +236,48 @@ internal sealed partial class EventLinkCore
             return Result(IngestOutcome.Quarantined, record, null, IngestReason.NoUsableIdentifier, message);
         }
 
-        var created = false;
-        var merged = false;
-        Guid survivor;
-        if (candidates.Count == 0)
-        {
-            survivor = await CreateProfileAsync(batch, record.Type.Entity, cancellationToken).ConfigureAwait(false);
-            created = true;
-        }
-        else
-        {
-            survivor = await ChooseSurvivorAsync(session, candidates, cancellationToken).ConfigureAwait(false);
-            foreach (var (profile, via) in candidates)
-            {
-                if (profile != survivor)
-                {
-                    await MergeAsync(batch, survivor, profile, via, record, cancellationToken).ConfigureAwait(false);
-                    merged = true;
-                }
-            }
-        }
-
-        var newIdentity = false;
-        foreach (var key in keys)
-        {
-            if (!batch.Index.TryGet(key, out _))
-            {
-                await AttachIdentityAsync(batch, key, survivor, record, cancellationToken).ConfigureAwait(false);
-                newIdentity = true;
-            }
-        }
-
-        var relinked = existing is not null && existing.ProfileId != survivor;
+        var claim = new ClaimKey(ClaimKind.Record, record.Source, record.RecordId);
+        var before = await session.GetClaimAsync(claim, cancellationToken).ConfigureAwait(false);
+        await session.UpsertClaimAsync(claim, record.Type.Name, record.OccurredAt, keys, cancellationToken).ConfigureAwait(false);
+        await AddMembershipsAsync(batch, record, keys, cancellationToken).ConfigureAwait(false);
         if (newer)
         {
-            await session.UpsertSourceRecordAsync(NewVersion(batch, record, survivor, IngestReason.None, null), cancellationToken).ConfigureAwait(false);
-        }
-        else if (relinked)
-        {
-            await session.UpsertSourceRecordAsync(existing! with { ProfileId = survivor, QuarantineReason = IngestReason.None, QuarantineMessage = null }, cancellationToken).ConfigureAwait(false);
+            await session.UpsertSourceRecordAsync(NewVersion(batch, record, existing?.ProfileId, IngestReason.None, null), cancellationToken).ConfigureAwait(false);
         }
 
-        if (newer || merged || relinked)
+        var claimChanged = before is null || record.OccurredAt < before.FirstOccurredAt || keys.Exists(k => !before.Identities.Contains(k));
+        if (!claimChanged && existing?.ProfileId is { } unchanged)
         {
-            await RefreshAttributesAsync(batch, survivor, cancellationToken).ConfigureAwait(false);
+            if (!newer)
+            {
+                return Result(IngestOutcome.Stale, record, unchanged);
+            }
+
+            await RefreshAttributesAsync(batch, unchanged, cancellationToken).ConfigureAwait(false);
+            return Result(IngestOutcome.Updated, record, unchanged);
         }
 
-        var outcome = created ? IngestOutcome.Created
-            : !newer && !merged && !newIdentity && !relinked ? IngestOutcome.Stale
-            : IngestOutcome.Updated;
-        return Result(outcome, record, survivor);
+        var change = await RecomputeAsync(batch, claim, refreshSeed: newer, cancellationToken).ConfigureAwait(false);
+        var profileId = change.SeedProfile;
+        var outcome = before is null && change.Created.Contains(profileId) ? IngestOutcome.Created : IngestOutcome.Updated;
+        return Result(outcome, record, profileId);
+    }
+
+    /// <summary>Records the accounts a person's merged record says it belongs to.</summary>
+    private async ValueTask AddMembershipsAsync(Batch batch, ParsedRecord record, List<IdentityKey> members, CancellationToken cancellationToken)
+    {
+        foreach (var membership in record.Type.Memberships)
+        {
+            if (!RecordParser.TryReadScalar(membership.Field, record.Root, out var raw) || !Schema.TryNormalize(membership.IdentityKind.Name, raw, out var account))
+            {
+                continue;
+            }
+
+            foreach (var member in members)
+            {
+                await batch.Session.AddMembershipAsync(new MembershipRow(member, account, record.Source, record.RecordId), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private List<IdentityKey> ReadIdentities(ParsedRecord record, out List<string> problems)
@@ -358,55 +336,6 @@ internal sealed partial class EventLinkCore
         var id = NewProfileId(batch.Now);
         await batch.Session.CreateProfileAsync(new ProfileRow(id, entity, batch.Now), cancellationToken).ConfigureAwait(false);
         return id;
-    }
-
-    /// <summary>Gives an unheld identity to a profile and links every event that was waiting for it.</summary>
-    private async ValueTask AttachIdentityAsync(Batch batch, IdentityKey key, Guid profileId, ParsedRecord record, CancellationToken cancellationToken)
-    {
-        await batch.Session.AddIdentityAsync(new IdentityRow(key, profileId, record.Source, record.Type.Name, record.RecordId, record.OccurredAt), cancellationToken).ConfigureAwait(false);
-        batch.Index.Set(key, profileId);
-        foreach (var pending in await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false))
-        {
-            if (pending.CurrentLinkIndex < 0 || pending.RelationIndex < pending.CurrentLinkIndex)
-            {
-                await batch.Session.LinkEventAsync(pending.EventId, profileId, pending.RelationIndex, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>The survivor of a unification: the oldest profile, ties broken by id.</summary>
-    private static async ValueTask<Guid> ChooseSurvivorAsync(EventLinkStoreSession session, List<(Guid Profile, IdentityKey Via)> candidates, CancellationToken cancellationToken)
-    {
-        if (candidates.Count == 1)
-        {
-            return candidates[0].Profile;
-        }
-
-        ProfileRow? best = null;
-        foreach (var (id, _) in candidates)
-        {
-            var row = await session.GetProfileAsync(id, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The store has no profile {id} although its identity index points at it.");
-            if (best is null || row.CreatedAt < best.CreatedAt || (row.CreatedAt == best.CreatedAt && row.Id.CompareTo(best.Id) < 0))
-            {
-                best = row;
-            }
-        }
-
-        return best!.Id;
-    }
-
-    private async ValueTask MergeAsync(Batch batch, Guid survivor, Guid loser, IdentityKey via, ParsedRecord record, CancellationToken cancellationToken)
-    {
-        var identities = await batch.Session.GetIdentitiesAsync(loser, cancellationToken).ConfigureAwait(false);
-        await batch.Session.MergeProfilesAsync(new MergeRow(survivor, loser, via, record.Source, record.Type.Name, record.RecordId, batch.Now), cancellationToken).ConfigureAwait(false);
-        foreach (var identity in identities)
-        {
-            batch.Index.Set(identity.Key, survivor);
-        }
-
-        Metrics.ProfilesMerged.Add(1);
-        Log.Merged(Logger, loser, survivor, batch.Tenant, via, record.Source, record.RecordId);
     }
 
     private async ValueTask RefreshAttributesAsync(Batch batch, Guid profileId, CancellationToken cancellationToken)

@@ -150,6 +150,15 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
 /// <summary>One unit of writes: the session, the tenant's index and the batch's clock.</summary>
 internal sealed class Batch(EventLinkCore core, string tenant, EventLinkStoreSession session, IdentityIndex index, DateTimeOffset now)
 {
+    private HashSet<IdentityKey>? _unmergeRules;
+
+    /// <summary>Gets the tenant's unmerge rules (read once per batch).</summary>
+    public async ValueTask<IReadOnlySet<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken) =>
+        _unmergeRules ??= [.. await Session.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false)];
+
+    /// <summary>Forgets the cached unmerge rules after one was added.</summary>
+    public void UnmergeRulesChanged() => _unmergeRules = null;
+
     public EventLinkCore Core { get; } = core;
 
     public string Tenant { get; } = tenant;

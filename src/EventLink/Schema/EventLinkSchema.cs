@@ -38,6 +38,9 @@ public sealed class EventLinkSchema
 
     internal string? DefaultPhoneCountryCode { get; }
 
+    /// <summary>Gets the most merges that may form one profile.</summary>
+    public int MaxMergesPerProfile { get; private init; } = 100;
+
     /// <summary>Creates a schema with the fluent builder.</summary>
     /// <param name="configure">Defines the schema.</param>
     /// <returns>The validated schema.</returns>
@@ -59,13 +62,14 @@ public sealed class EventLinkSchema
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
 
-        var kinds = new Dictionary<string, IdentityKindDefinition>(StringComparer.Ordinal)
+        var builtIn = new Dictionary<string, (IdentityNormalization Normalization, int Priority, int Max)>(StringComparer.Ordinal)
         {
-            [EventLink.IdentityKinds.Email] = new(EventLink.IdentityKinds.Email, IdentityNormalization.Email),
-            [EventLink.IdentityKinds.UserId] = new(EventLink.IdentityKinds.UserId, IdentityNormalization.Exact),
-            [EventLink.IdentityKinds.Phone] = new(EventLink.IdentityKinds.Phone, IdentityNormalization.Phone),
-            [EventLink.IdentityKinds.AnonymousId] = new(EventLink.IdentityKinds.AnonymousId, IdentityNormalization.Exact),
+            [EventLink.IdentityKinds.UserId] = (IdentityNormalization.Exact, 1, 1),
+            [EventLink.IdentityKinds.Email] = (IdentityNormalization.Email, 2, 5),
+            [EventLink.IdentityKinds.Phone] = (IdentityNormalization.Phone, 3, 5),
+            [EventLink.IdentityKinds.AnonymousId] = (IdentityNormalization.Exact, 4, 100),
         };
+        var kinds = builtIn.ToDictionary(p => p.Key, p => new IdentityKindDefinition(p.Key, p.Value.Normalization, p.Value.Priority, p.Value.Max), StringComparer.Ordinal);
         foreach (var (name, kind) in options.IdentityKinds)
         {
             if (!IsName(name))
@@ -74,7 +78,27 @@ public sealed class EventLinkSchema
                 continue;
             }
 
-            kinds[name] = new IdentityKindDefinition(name, kind.Normalization);
+            if (kind is null)
+            {
+                errors.Add($"Identity kind '{name}' has no definition.");
+                continue;
+            }
+
+            var defaults = builtIn.TryGetValue(name, out var b) ? b : (IdentityNormalization.Exact, 10, int.MaxValue);
+            if (kind.Normalization is { } n && !Enum.IsDefined(n))
+            {
+                errors.Add($"Identity kind '{name}' has unknown normalization '{n}'.");
+                continue;
+            }
+
+            if (kind.Priority is < 1)
+            {
+                errors.Add($"Identity kind '{name}' has priority {kind.Priority}; priorities start at 1 (highest).");
+                continue;
+            }
+
+            var max = kind.MaxPerProfile is { } m ? (m <= 0 ? int.MaxValue : m) : defaults.Item3;
+            kinds[name] = new IdentityKindDefinition(name, kind.Normalization ?? defaults.Item1, kind.Priority ?? defaults.Item2, max);
         }
 
         var mergeRules = new Dictionary<string, MergeRule>(StringComparer.Ordinal);
@@ -161,6 +185,29 @@ public sealed class EventLinkSchema
                 relation.Target = target;
             }
 
+            foreach (var membership in type.Memberships)
+            {
+                if (!types.TryGetValue(membership.TargetName, out var target) || target.Kind != RecordKind.Merged)
+                {
+                    errors.Add($"Record type '{type.Name}': membership field '{membership.Field}' points at '{membership.TargetName}', which is not a merged record type.");
+                    continue;
+                }
+
+                if (target.Entity == type.Entity)
+                {
+                    errors.Add($"Record type '{type.Name}': membership field '{membership.Field}' points at '{target.Name}' of the same entity '{type.Entity}'; a membership ties a person to an account of another entity.");
+                    continue;
+                }
+
+                if (!target.Identities.Any(i => i.Kind.Name == membership.IdentityKind.Name))
+                {
+                    errors.Add($"Record type '{type.Name}': membership field '{membership.Field}' matches '{target.Name}' by identity kind '{membership.IdentityKind.Name}', but '{target.Name}' declares no identity of that kind.");
+                    continue;
+                }
+
+                membership.Target = target;
+            }
+
             var entities = type.Relations.Where(r => r.Target is not null).Select(r => r.Target!.Entity).Distinct(StringComparer.Ordinal).ToList();
             if (entities.Count > 1)
             {
@@ -173,6 +220,11 @@ public sealed class EventLinkSchema
             throw new SchemaValidationException(errors);
         }
 
+        if (options.MaxMergesPerProfile < 1)
+        {
+            throw new SchemaValidationException([$"MaxMergesPerProfile must be at least 1 (was {options.MaxMergesPerProfile})."]);
+        }
+
         var blocked = new BlockedValueFilter(options.BlockedValues, options.BlockedPatterns, options.UseDefaultBlockedValues);
         return new EventLinkSchema(
             types.ToFrozenDictionary(StringComparer.Ordinal),
@@ -180,7 +232,10 @@ public sealed class EventLinkSchema
             mergeRules.ToFrozenDictionary(StringComparer.Ordinal),
             defaultRule,
             blocked,
-            string.IsNullOrWhiteSpace(options.DefaultPhoneCountryCode) ? null : options.DefaultPhoneCountryCode.Trim());
+            string.IsNullOrWhiteSpace(options.DefaultPhoneCountryCode) ? null : options.DefaultPhoneCountryCode.Trim())
+        {
+            MaxMergesPerProfile = options.MaxMergesPerProfile,
+        };
     }
 
     /// <summary>Gets a record type by name.</summary>

@@ -31,6 +31,11 @@ public sealed class EventLinkSchemaOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool UseDefaultBlockedValues { get; set; } = true;
 
+    /// <summary>Gets or sets the most merges that may form one profile; a merge beyond it is refused and recorded as a conflict.</summary>
+    /// <value>The default value is 100.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxMergesPerProfile { get; set; } = 100;
+
     /// <summary>Gets or sets the country code (such as <c>1</c> or <c>44</c>) put in front of phone numbers written without one.</summary>
     /// <value>The default value is <see langword="null"/>: such numbers are not identities.</value>
     public string? DefaultPhoneCountryCode { get; set; }
@@ -77,6 +82,16 @@ public sealed class RecordTypeOptions
 
     /// <summary>Gets the relation fields of an append-only type, tried in order: the first that matches a profile links the record.</summary>
     public List<RelationOptions> Relations { get; } = [];
+
+    /// <summary>
+    /// Gets or sets whether the usable values of an append-only type's relation fields are also identities of the
+    /// profile it links to, tying them together (as a tracked event carrying both a user id and an anonymous id does).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool TieIdentities { get; set; }
+
+    /// <summary>Gets the account memberships a merged (person) type declares: fields naming the account the person belongs to.</summary>
+    public List<MembershipOptions> Memberships { get; } = [];
 
     /// <summary>Gets or sets what happens to an append-only record that matches no profile.</summary>
     /// <value>The default value is <see cref="UnmatchedPolicy.Quarantine"/>.</value>
@@ -125,6 +140,22 @@ public sealed class RelationOptions
     public string IdentityKind { get; set; } = EventLink.IdentityKinds.Email;
 }
 
+/// <summary>A membership field: the field of a person's merged record naming the account (company) it belongs to.</summary>
+public sealed class MembershipOptions
+{
+    /// <summary>Gets or sets the selector of the field (such as <c>company_id</c> or <c>properties.company_domain</c>).</summary>
+    [Required]
+    public string Field { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the merged account record type it points at (such as <c>company</c>).</summary>
+    [Required]
+    public string Target { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the identity kind of the value; the target must declare it.</summary>
+    [Required]
+    public string IdentityKind { get; set; } = string.Empty;
+}
+
 /// <summary>A merge rule.</summary>
 public sealed class MergeRuleOptions
 {
@@ -136,10 +167,18 @@ public sealed class MergeRuleOptions
     public List<string> Sources { get; } = [];
 }
 
-/// <summary>An identity kind.</summary>
+/// <summary>An identity kind, or the override of a built-in one.</summary>
 public sealed class IdentityKindOptions
 {
     /// <summary>Gets or sets how values of this kind are normalised.</summary>
-    /// <value>The default value is <see cref="IdentityNormalization.Exact"/>.</value>
-    public IdentityNormalization Normalization { get; set; } = IdentityNormalization.Exact;
+    /// <value>The default value is <see langword="null"/>: the built-in kind's normalisation, or <see cref="IdentityNormalization.Exact"/> for a new kind.</value>
+    public IdentityNormalization? Normalization { get; set; }
+
+    /// <summary>Gets or sets the kind's priority (1 is highest): when a record's identities cannot all join one profile, the lower-priority ones are left out.</summary>
+    /// <value>The default value is <see langword="null"/>: <c>user_id</c> 1, <c>email</c> 2, <c>phone</c> 3, <c>anonymous_id</c> 4, other kinds 10.</value>
+    public int? Priority { get; set; }
+
+    /// <summary>Gets or sets the most identities of this kind one profile may hold (0 or less: no limit).</summary>
+    /// <value>The default value is <see langword="null"/>: <c>user_id</c> 1, <c>email</c> 5, <c>phone</c> 5, <c>anonymous_id</c> 100, other kinds unlimited.</value>
+    public int? MaxPerProfile { get; set; }
 }

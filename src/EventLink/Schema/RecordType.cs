@@ -14,6 +14,7 @@ public sealed class RecordType
         OccurredAtFormat = options.OccurredAtFormat;
         IncludeAllFields = options.IncludeAllFields;
         OnUnmatched = options.OnUnmatched;
+        TiesIdentities = options.TieIdentities;
     }
 
     /// <summary>Gets the type's name.</summary>
@@ -51,6 +52,15 @@ public sealed class RecordType
 
     /// <summary>Gets what happens to an append-only record that matches no profile.</summary>
     public UnmatchedPolicy OnUnmatched { get; }
+
+    /// <summary>Gets whether an append-only type's relation values are also identities of its profile, tying them together.</summary>
+    public bool TiesIdentities { get; }
+
+    /// <summary>Gets the account memberships of a merged (person) type.</summary>
+    public IReadOnlyList<MembershipField> Memberships { get; private set; } = [];
+
+    /// <summary>Gets whether records of this append-only type assert identities (they tie identities, or may create a profile).</summary>
+    internal bool MakesClaims => Kind == RecordKind.AppendOnly && (TiesIdentities || OnUnmatched == UnmatchedPolicy.CreateProfile);
 
     /// <summary>Gets the single-pass reader of this type's selectors (record id, occurred-at, event name, relations).</summary>
     internal PayloadExtractor Extractor => field ??= PayloadExtractor.Create(this);
@@ -142,6 +152,38 @@ public sealed class RecordType
             }
         }
 
+        var memberships = new List<MembershipField>();
+        if (options.Memberships.Count > 0 && options.Kind != RecordKind.Merged)
+        {
+            errors.Add($"Record type '{name}' is append-only; memberships ('{options.Memberships[0].Field}') belong to merged types.");
+        }
+
+        if (options.TieIdentities && options.Kind != RecordKind.AppendOnly)
+        {
+            errors.Add($"Record type '{name}' is merged; TieIdentities applies to append-only types (a merged record's identities always belong together).");
+        }
+
+        foreach (var membership in options.Memberships)
+        {
+            var path = Path(name, "membership", membership.Field, errors);
+            if (!kinds.TryGetValue(membership.IdentityKind ?? string.Empty, out var kind))
+            {
+                errors.Add($"Record type '{name}': membership field '{membership.Field}' has unknown identity kind '{membership.IdentityKind}'.");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(membership.Target))
+            {
+                errors.Add($"Record type '{name}': membership field '{membership.Field}' names no target record type.");
+                continue;
+            }
+
+            if (path is not null)
+            {
+                memberships.Add(new MembershipField(path, membership.Target.Trim(), kind));
+            }
+        }
+
         var relationFields = new HashSet<string>(StringComparer.Ordinal);
         foreach (var relation in options.Relations)
         {
@@ -181,6 +223,7 @@ public sealed class RecordType
             Identities = identities,
             Attributes = attributes,
             Relations = relations,
+            Memberships = memberships,
         };
     }
 
@@ -236,13 +279,38 @@ public sealed class RelationField
     public override string ToString() => $"{Field} → {TargetName} ({IdentityKind.Name})";
 }
 
+/// <summary>A membership field of a merged (person) type: the account the person belongs to.</summary>
+public sealed class MembershipField
+{
+    internal MembershipField(FieldPath field, string targetName, IdentityKindDefinition identityKind)
+    {
+        Field = field;
+        TargetName = targetName;
+        IdentityKind = identityKind;
+    }
+
+    /// <summary>Gets the selector.</summary>
+    public FieldPath Field { get; }
+
+    /// <summary>Gets the name of the account record type.</summary>
+    public string TargetName { get; }
+
+    /// <summary>Gets the account record type (set once the schema is validated).</summary>
+    public RecordType? Target { get; internal set; }
+
+    /// <summary>Gets the identity kind of the value.</summary>
+    public IdentityKindDefinition IdentityKind { get; }
+}
+
 /// <summary>A compiled identity kind.</summary>
 public sealed class IdentityKindDefinition
 {
-    internal IdentityKindDefinition(string name, IdentityNormalization normalization)
+    internal IdentityKindDefinition(string name, IdentityNormalization normalization, int priority = 10, int maxPerProfile = int.MaxValue)
     {
         Name = name;
         Normalization = normalization;
+        Priority = priority;
+        MaxPerProfile = maxPerProfile;
     }
 
     /// <summary>Gets the kind's name.</summary>
@@ -250,6 +318,12 @@ public sealed class IdentityKindDefinition
 
     /// <summary>Gets how values are normalised.</summary>
     public IdentityNormalization Normalization { get; }
+
+    /// <summary>Gets the kind's priority (1 is highest).</summary>
+    public int Priority { get; }
+
+    /// <summary>Gets the most identities of this kind one profile may hold (<see cref="int.MaxValue"/>: no limit).</summary>
+    public int MaxPerProfile { get; }
 
     internal int Normalize(ReadOnlySpan<char> raw, Span<char> destination, string? defaultCountryCode) =>
         IdentityNormalizer.Normalize(Normalization, raw, destination, defaultCountryCode);

@@ -62,11 +62,22 @@ public sealed class SchemaBuilder
     /// <summary>Declares (or overrides) an identity kind.</summary>
     /// <param name="name">The kind's name.</param>
     /// <param name="normalization">How its values are normalised.</param>
+    /// <param name="priority">Its priority (1 is highest); the built-in or default one when <see langword="null"/>.</param>
+    /// <param name="maxPerProfile">The most identities of the kind one profile may hold (0: no limit); the default when <see langword="null"/>.</param>
     /// <returns>This builder.</returns>
-    public SchemaBuilder IdentityKind(string name, IdentityNormalization normalization)
+    public SchemaBuilder IdentityKind(string name, IdentityNormalization? normalization = null, int? priority = null, int? maxPerProfile = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        Options.IdentityKinds[name] = new IdentityKindOptions { Normalization = normalization };
+        Options.IdentityKinds[name] = new IdentityKindOptions { Normalization = normalization, Priority = priority, MaxPerProfile = maxPerProfile };
+        return this;
+    }
+
+    /// <summary>Sets the most merges that may form one profile.</summary>
+    /// <param name="max">The limit (at least 1).</param>
+    /// <returns>This builder.</returns>
+    public SchemaBuilder MaxMergesPerProfile(int max)
+    {
+        Options.MaxMergesPerProfile = max;
         return this;
     }
 
@@ -187,6 +198,17 @@ public sealed class MergedRecordTypeBuilder : RecordTypeBuilder<MergedRecordType
         return this;
     }
 
+    /// <summary>Declares that the person belongs to an account (company) named by a field.</summary>
+    /// <param name="selector">The field's selector, such as <c>company_id</c>.</param>
+    /// <param name="accountType">The merged account record type, such as <c>company</c>.</param>
+    /// <param name="identityKind">The identity kind of the value; the account type must declare it.</param>
+    /// <returns>This builder.</returns>
+    public MergedRecordTypeBuilder MemberOf(string selector, string accountType, string identityKind)
+    {
+        Options.Memberships.Add(new MembershipOptions { Field = selector, Target = accountType, IdentityKind = identityKind });
+        return this;
+    }
+
     /// <summary>Sets whether every top-level field also becomes an attribute (on by default).</summary>
     /// <param name="include">Whether to include them.</param>
     /// <returns>This builder.</returns>
@@ -213,6 +235,15 @@ public sealed class AppendOnlyRecordTypeBuilder : RecordTypeBuilder<AppendOnlyRe
     public AppendOnlyRecordTypeBuilder RelatesTo(string selector, string target, string identityKind = IdentityKinds.Email)
     {
         Options.Relations.Add(new RelationOptions { Field = selector, Target = target, IdentityKind = identityKind });
+        return this;
+    }
+
+    /// <summary>Makes the record's relation values identities of the profile it links to, tying them together (anonymous id and user id on one tracked event).</summary>
+    /// <param name="tie">Whether to tie them.</param>
+    /// <returns>This builder.</returns>
+    public AppendOnlyRecordTypeBuilder TiesIdentities(bool tie = true)
+    {
+        Options.TieIdentities = tie;
         return this;
     }
 

@@ -8,7 +8,7 @@ namespace EventLink;
 /// same profiles and the same conflicts.
 /// </summary>
 /// <remarks>
-/// Each claim joins the profile holding its highest-priority identity (or a new one). Its other identities join
+/// Each claim joins the profile holding its highest-priority identity (or a new one when that identity is unheld). Its other identities join
 /// that profile, merging the profiles holding them, unless that would break a limit (identities per kind per
 /// profile, merges per profile) or an unmerge rule; then the identity is left out — it stays where it is, or stays
 /// unheld — and the refusal is a conflict.
@@ -71,16 +71,11 @@ internal static class IdentityGraph
             {
                 holders.TryGetValue(seal, out anchor);
             }
-            else
+            else if (identities.Count > 0)
             {
-                foreach (var identity in identities)
-                {
-                    if (holders.TryGetValue(identity, out var holder))
-                    {
-                        anchor = holder;
-                        break;
-                    }
-                }
+                // The claim's profile is the one of its highest-priority identity: a record naming a new user id
+                // starts a new person even when its e-mail belongs to someone else.
+                holders.TryGetValue(identities[0], out anchor);
             }
 
             if (anchor is null)

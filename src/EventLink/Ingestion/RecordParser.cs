@@ -79,7 +79,7 @@ internal static class RecordParser
             return false;
         }
 
-        return type.Kind == RecordKind.AppendOnly
+        return type.Kind == RecordKind.AppendOnly && type.OccurredAtFormat != TimestampFormat.SegmentCorrected
             ? TryParseAppendOnly(type, source, record, out parsed, out rejection)
             : TryParseDocument(type, source, record, out parsed, out rejection);
     }
@@ -174,16 +174,28 @@ internal static class RecordParser
             }
 
             recordId = recordId.Trim();
-            if (!type.OccurredAt.TrySelect(root, out var occurredAtValue))
+            DateTimeOffset occurredAt;
+            if (type.OccurredAtFormat == TimestampFormat.SegmentCorrected)
             {
-                rejection = new(IngestReason.MissingOccurredAt, $"the occurred-at selector '{type.OccurredAt}' found nothing", recordId);
-                return false;
+                if (!SegmentTimestamp.TryRead(type.OccurredAt, root, out occurredAt, out var segmentError))
+                {
+                    rejection = new(segmentError.StartsWith("no ", StringComparison.Ordinal) ? IngestReason.MissingOccurredAt : IngestReason.InvalidOccurredAt, segmentError, recordId);
+                    return false;
+                }
             }
-
-            if (!TimestampReader.TryRead(occurredAtValue, type.OccurredAtFormat, out var occurredAt, out var error))
+            else
             {
-                rejection = new(IngestReason.InvalidOccurredAt, $"the occurred-at value at '{type.OccurredAt}' is unreadable: {error}", recordId);
-                return false;
+                if (!type.OccurredAt.TrySelect(root, out var occurredAtValue))
+                {
+                    rejection = new(IngestReason.MissingOccurredAt, $"the occurred-at selector '{type.OccurredAt}' found nothing", recordId);
+                    return false;
+                }
+
+                if (!TimestampReader.TryRead(occurredAtValue, type.OccurredAtFormat, out occurredAt, out var error))
+                {
+                    rejection = new(IngestReason.InvalidOccurredAt, $"the occurred-at value at '{type.OccurredAt}' is unreadable: {error}", recordId);
+                    return false;
+                }
             }
 
             var eventName = type.EventName is not null && TryReadScalar(type.EventName, root, out var name) && name.Length > 0 ? name : type.Name;

@@ -184,6 +184,7 @@ internal sealed partial class EventLinkCore
                 var origin = ordered.First(c => c.Identities.Contains(identity));
                 await session.SetIdentityAsync(new IdentityRow(identity, profileId, origin.Key.Source, origin.RecordType, origin.Key.RecordId, origin.FirstOccurredAt), cancellationToken).ConfigureAwait(false);
                 batch.Index.Set(identity, profileId);
+                change.IdentitiesChanged = true;
                 if (had)
                 {
                     lostIdentities.Add(current);
@@ -202,6 +203,7 @@ internal sealed partial class EventLinkCore
             {
                 await session.RemoveIdentityAsync(identity, cancellationToken).ConfigureAwait(false);
                 batch.Index.Remove(identity);
+                change.IdentitiesChanged = true;
                 lostIdentities.Add(current);
             }
         }
@@ -326,5 +328,10 @@ internal sealed partial class EventLinkCore
         public Dictionary<Guid, IdentityGraph.Group> Assignments { get; } = [];
 
         public Guid SeedProfile { get; set; }
+
+        public bool IdentitiesChanged { get; set; }
+
+        /// <summary>Gets whether profiles, their identities or their records changed.</summary>
+        public bool ChangedAnything => IdentitiesChanged || Created.Count > 0 || Merged.Count > 0 || Changed.Count > 0;
     }
 }

@@ -259,13 +259,28 @@ internal sealed partial class EventLinkCore
 
         var change = await RecomputeAsync(batch, claim, refreshSeed: newer, cancellationToken).ConfigureAwait(false);
         var profileId = change.SeedProfile;
-        var outcome = before is null && change.Created.Contains(profileId) ? IngestOutcome.Created : IngestOutcome.Updated;
+        var outcome = before is null && change.Created.Contains(profileId) ? IngestOutcome.Created
+            : !newer && !change.ChangedAnything ? IngestOutcome.Stale
+            : IngestOutcome.Updated;
         return Result(outcome, record, profileId);
     }
 
-    /// <summary>Records the accounts a person's merged record says it belongs to.</summary>
+    /// <summary>Records the accounts a person's merged record says it belongs to, and the members an account's record names.</summary>
     private async ValueTask AddMembershipsAsync(Batch batch, ParsedRecord record, List<IdentityKey> members, CancellationToken cancellationToken)
     {
+        foreach (var member in record.Type.Members)
+        {
+            if (!RecordParser.TryReadScalar(member.Field, record.Root, out var raw) || !Schema.TryNormalize(member.IdentityKind.Name, raw, out var person))
+            {
+                continue;
+            }
+
+            foreach (var account in members)
+            {
+                await batch.Session.AddMembershipAsync(new MembershipRow(person, account, record.Source, record.RecordId), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         foreach (var membership in record.Type.Memberships)
         {
             if (!RecordParser.TryReadScalar(membership.Field, record.Root, out var raw) || !Schema.TryNormalize(membership.IdentityKind.Name, raw, out var account))

@@ -83,10 +83,16 @@ internal sealed partial class EventLinkCore
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var counts = await Store.GetCoverageCountsAsync(tenant, cancellationToken).ConfigureAwait(false);
         var byType = counts.ToDictionary(c => c.RecordType, StringComparer.Ordinal);
+        var conflicts = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var conflict in Store.ReadConflictsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            conflicts[conflict.RecordType] = conflicts.GetValueOrDefault(conflict.RecordType) + 1;
+        }
+
         var names = Schema.RecordTypes.Keys.Union(byType.Keys, StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var rows = names.Select(name => byType.TryGetValue(name, out var c)
-                ? new RecordTypeCoverage(name, c.Linked + c.Quarantined, c.Linked, c.Quarantined, c.Rejected, c.DistinctProfiles)
-                : new RecordTypeCoverage(name, 0, 0, 0, 0, 0))
+                ? new RecordTypeCoverage(name, c.Linked + c.Quarantined, c.Linked, c.Quarantined, c.Rejected, c.DistinctProfiles, conflicts.GetValueOrDefault(name))
+                : new RecordTypeCoverage(name, 0, 0, 0, 0, 0, conflicts.GetValueOrDefault(name)))
             .ToList();
         return new CoverageReport(rows);
     }
@@ -169,7 +175,7 @@ internal sealed partial class EventLinkCore
             .Select(i => new ProfileIdentity(i.Key, i.Source, i.RecordType, i.RecordId, i.FirstSeenAt))
             .ToList(),
         stored.Records,
-        stored.Merges.Select(m => new ProfileMerge(m.SurvivorId, m.MergedId, m.Identity, m.Source, m.RecordType, m.RecordId, m.MergedAt)).ToList());
+        stored.Merges.Select(m => new ProfileMerge(m.SurvivorId, m.MergedId, m.Identity, m.Source, m.RecordType, m.RecordId, m.MergedAt, m.Kind)).ToList());
 
     internal TimelineEvent ToTimelineEvent(EventRow row)
     {

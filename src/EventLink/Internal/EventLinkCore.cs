@@ -71,7 +71,11 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> inside one store session of the tenant, with the tenant's identity index current; commits on success.</summary>
-    public async ValueTask<T> WriteAsync<T>(string tenant, Func<Batch, ValueTask<T>> work, CancellationToken cancellationToken)
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="work">The work.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="commit">Whether to commit; a read-only unit of work (a preview) passes <see langword="false"/> and changes nothing.</param>
+    public async ValueTask<T> WriteAsync<T>(string tenant, Func<Batch, ValueTask<T>> work, CancellationToken cancellationToken, bool commit = true)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var state = _tenants.GetOrAdd(tenant, static _ => new TenantState());
@@ -87,7 +91,11 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
                     var index = await GetIndexAsync(tenant, state, session, cancellationToken).ConfigureAwait(false);
                     var batch = new Batch(this, tenant, session, index, TimestampReader.Normalize(Time.GetUtcNow()));
                     var result = await work(batch).ConfigureAwait(false);
-                    index.Version = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    if (commit)
+                    {
+                        index.Version = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
                     return result;
                 }
                 catch (Exception ex)

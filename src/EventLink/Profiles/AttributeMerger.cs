@@ -67,6 +67,20 @@ internal static class AttributeMerger
             }
         }
 
+        foreach (var path in type.AttributeObjects)
+        {
+            if (path.TrySelect(root, out var container) && container.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in container.EnumerateObject())
+                {
+                    if (!IsEmpty(property.Value))
+                    {
+                        values[property.Name] = property.Value.GetRawText();
+                    }
+                }
+            }
+        }
+
         foreach (var attribute in type.Attributes)
         {
             if (attribute.Field.TrySelect(root, out var value) && !IsEmpty(value))

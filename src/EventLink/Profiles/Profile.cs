@@ -128,4 +128,5 @@ public sealed record ProfileRecord(string Source, string RecordType, string Reco
 /// <param name="RecordType">The record type of that record.</param>
 /// <param name="RecordId">That record's source id.</param>
 /// <param name="MergedAt">When the merge was applied.</param>
-public sealed record ProfileMerge(Guid SurvivorId, Guid MergedId, IdentityKey Identity, string Source, string RecordType, string RecordId, DateTimeOffset MergedAt);
+/// <param name="Kind">A merge, or a split (<paramref name="MergedId"/> was split off <paramref name="SurvivorId"/>).</param>
+public sealed record ProfileMerge(Guid SurvivorId, Guid MergedId, IdentityKey Identity, string Source, string RecordType, string RecordId, DateTimeOffset MergedAt, Storage.MergeKind Kind = Storage.MergeKind.Merge);

@@ -38,6 +38,19 @@ public sealed class EventLinkSchema
 
     internal string? DefaultPhoneCountryCode { get; }
 
+    /// <summary>Gets a copy of the options the schema was made from.</summary>
+    internal EventLinkSchemaOptions SourceOptions { get; private init; } = new();
+
+    /// <summary>Copies schema options deeply.</summary>
+    internal static EventLinkSchemaOptions Clone(EventLinkSchemaOptions options) =>
+        System.Text.Json.JsonSerializer.Deserialize<EventLinkSchemaOptions>(
+            System.Text.Json.JsonSerializer.Serialize(options, CloneOptions), CloneOptions)!;
+
+    private static readonly System.Text.Json.JsonSerializerOptions CloneOptions = new()
+    {
+        PreferredObjectCreationHandling = System.Text.Json.Serialization.JsonObjectCreationHandling.Populate,
+    };
+
     /// <summary>Gets the most merges that may form one profile.</summary>
     public int MaxMergesPerProfile { get; private init; } = 100;
 
@@ -185,23 +198,23 @@ public sealed class EventLinkSchema
                 relation.Target = target;
             }
 
-            foreach (var membership in type.Memberships)
+            foreach (var (membership, what) in type.Memberships.Select(m => (m, "membership")).Concat(type.Members.Select(m => (m, "member"))))
             {
                 if (!types.TryGetValue(membership.TargetName, out var target) || target.Kind != RecordKind.Merged)
                 {
-                    errors.Add($"Record type '{type.Name}': membership field '{membership.Field}' points at '{membership.TargetName}', which is not a merged record type.");
+                    errors.Add($"Record type '{type.Name}': {what} field '{membership.Field}' points at '{membership.TargetName}', which is not a merged record type.");
                     continue;
                 }
 
                 if (target.Entity == type.Entity)
                 {
-                    errors.Add($"Record type '{type.Name}': membership field '{membership.Field}' points at '{target.Name}' of the same entity '{type.Entity}'; a membership ties a person to an account of another entity.");
+                    errors.Add($"Record type '{type.Name}': {what} field '{membership.Field}' points at '{target.Name}' of the same entity '{type.Entity}'; a membership ties a person to an account of another entity.");
                     continue;
                 }
 
                 if (!target.Identities.Any(i => i.Kind.Name == membership.IdentityKind.Name))
                 {
-                    errors.Add($"Record type '{type.Name}': membership field '{membership.Field}' matches '{target.Name}' by identity kind '{membership.IdentityKind.Name}', but '{target.Name}' declares no identity of that kind.");
+                    errors.Add($"Record type '{type.Name}': {what} field '{membership.Field}' matches '{target.Name}' by identity kind '{membership.IdentityKind.Name}', but '{target.Name}' declares no identity of that kind.");
                     continue;
                 }
 
@@ -235,6 +248,7 @@ public sealed class EventLinkSchema
             string.IsNullOrWhiteSpace(options.DefaultPhoneCountryCode) ? null : options.DefaultPhoneCountryCode.Trim())
         {
             MaxMergesPerProfile = options.MaxMergesPerProfile,
+            SourceOptions = Clone(options),
         };
     }
 

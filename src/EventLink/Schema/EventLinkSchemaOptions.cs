@@ -76,6 +76,9 @@ public sealed class RecordTypeOptions
     /// <summary>Gets the attributes a merged type contributes, each from a selector.</summary>
     public List<AttributeOptions> Attributes { get; } = [];
 
+    /// <summary>Gets selectors of objects whose fields all become attributes of the same names (such as Segment's <c>traits</c>).</summary>
+    public List<string> AttributeObjects { get; } = [];
+
     /// <summary>Gets or sets whether every top-level field of a merged record also becomes an attribute of the same name.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool IncludeAllFields { get; set; } = true;
@@ -92,6 +95,9 @@ public sealed class RecordTypeOptions
 
     /// <summary>Gets the account memberships a merged (person) type declares: fields naming the account the person belongs to.</summary>
     public List<MembershipOptions> Memberships { get; } = [];
+
+    /// <summary>Gets the members an account (merged) type names: fields holding the identity of a person that belongs to the account (as a Segment <c>group</c> call's <c>userId</c>).</summary>
+    public List<MembershipOptions> Members { get; } = [];
 
     /// <summary>Gets or sets what happens to an append-only record that matches no profile.</summary>
     /// <value>The default value is <see cref="UnmatchedPolicy.Quarantine"/>.</value>
@@ -140,14 +146,14 @@ public sealed class RelationOptions
     public string IdentityKind { get; set; } = EventLink.IdentityKinds.Email;
 }
 
-/// <summary>A membership field: the field of a person's merged record naming the account (company) it belongs to.</summary>
+/// <summary>A membership field: the field of a person's merged record naming the account (company) it belongs to, or of an account's record naming a member.</summary>
 public sealed class MembershipOptions
 {
     /// <summary>Gets or sets the selector of the field (such as <c>company_id</c> or <c>properties.company_domain</c>).</summary>
     [Required]
     public string Field { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets the merged account record type it points at (such as <c>company</c>).</summary>
+    /// <summary>Gets or sets the merged record type at the other end: the account type (in <see cref="RecordTypeOptions.Memberships"/>) or the person type (in <see cref="RecordTypeOptions.Members"/>).</summary>
     [Required]
     public string Target { get; set; } = string.Empty;
 

@@ -59,6 +59,12 @@ public sealed class RecordType
     /// <summary>Gets the account memberships of a merged (person) type.</summary>
     public IReadOnlyList<MembershipField> Memberships { get; private set; } = [];
 
+    /// <summary>Gets the member fields of a merged (account) type.</summary>
+    public IReadOnlyList<MembershipField> Members { get; private set; } = [];
+
+    /// <summary>Gets selectors of objects whose fields all become attributes.</summary>
+    public IReadOnlyList<FieldPath> AttributeObjects { get; private set; } = [];
+
     /// <summary>Gets whether records of this append-only type assert identities (they tie identities, or may create a profile).</summary>
     internal bool MakesClaims => Kind == RecordKind.AppendOnly && (TiesIdentities || OnUnmatched == UnmatchedPolicy.CreateProfile);
 
@@ -153,34 +159,48 @@ public sealed class RecordType
         }
 
         var memberships = new List<MembershipField>();
-        if (options.Memberships.Count > 0 && options.Kind != RecordKind.Merged)
-        {
-            errors.Add($"Record type '{name}' is append-only; memberships ('{options.Memberships[0].Field}') belong to merged types.");
-        }
-
         if (options.TieIdentities && options.Kind != RecordKind.AppendOnly)
         {
             errors.Add($"Record type '{name}' is merged; TieIdentities applies to append-only types (a merged record's identities always belong together).");
         }
 
-        foreach (var membership in options.Memberships)
+        var members = new List<MembershipField>();
+        foreach (var (list, target, what) in new[] { (options.Memberships, memberships, "membership"), (options.Members, members, "member") })
         {
-            var path = Path(name, "membership", membership.Field, errors);
-            if (!kinds.TryGetValue(membership.IdentityKind ?? string.Empty, out var kind))
+            if (list.Count > 0 && options.Kind != RecordKind.Merged)
             {
-                errors.Add($"Record type '{name}': membership field '{membership.Field}' has unknown identity kind '{membership.IdentityKind}'.");
+                errors.Add($"Record type '{name}' is append-only; {what} fields ('{list[0].Field}') belong to merged types.");
                 continue;
             }
 
-            if (string.IsNullOrWhiteSpace(membership.Target))
+            foreach (var membership in list)
             {
-                errors.Add($"Record type '{name}': membership field '{membership.Field}' names no target record type.");
-                continue;
-            }
+                var path = Path(name, what, membership.Field, errors);
+                if (!kinds.TryGetValue(membership.IdentityKind ?? string.Empty, out var kind))
+                {
+                    errors.Add($"Record type '{name}': {what} field '{membership.Field}' has unknown identity kind '{membership.IdentityKind}'.");
+                    continue;
+                }
 
-            if (path is not null)
+                if (string.IsNullOrWhiteSpace(membership.Target))
+                {
+                    errors.Add($"Record type '{name}': {what} field '{membership.Field}' names no target record type.");
+                    continue;
+                }
+
+                if (path is not null)
+                {
+                    target.Add(new MembershipField(path, membership.Target.Trim(), kind));
+                }
+            }
+        }
+
+        var attributeObjects = new List<FieldPath>();
+        foreach (var selector in options.AttributeObjects)
+        {
+            if (Path(name, "attribute object", selector, errors) is { } path)
             {
-                memberships.Add(new MembershipField(path, membership.Target.Trim(), kind));
+                attributeObjects.Add(path);
             }
         }
 
@@ -224,6 +244,8 @@ public sealed class RecordType
             Attributes = attributes,
             Relations = relations,
             Memberships = memberships,
+            Members = members,
+            AttributeObjects = attributeObjects,
         };
     }
 

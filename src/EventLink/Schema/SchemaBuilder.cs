@@ -209,6 +209,26 @@ public sealed class MergedRecordTypeBuilder : RecordTypeBuilder<MergedRecordType
         return this;
     }
 
+    /// <summary>Declares a member of this account type: a field holding the identity of a person who belongs to it.</summary>
+    /// <param name="selector">The field's selector, such as <c>userId</c>.</param>
+    /// <param name="personType">A merged person record type declaring that identity kind.</param>
+    /// <param name="identityKind">The identity kind of the value.</param>
+    /// <returns>This builder.</returns>
+    public MergedRecordTypeBuilder HasMember(string selector, string personType, string identityKind)
+    {
+        Options.Members.Add(new MembershipOptions { Field = selector, Target = personType, IdentityKind = identityKind });
+        return this;
+    }
+
+    /// <summary>Makes every field of an object an attribute of the same name (such as Segment's <c>traits</c>).</summary>
+    /// <param name="selector">The object's selector.</param>
+    /// <returns>This builder.</returns>
+    public MergedRecordTypeBuilder AttributesFrom(string selector)
+    {
+        Options.AttributeObjects.Add(selector);
+        return this;
+    }
+
     /// <summary>Sets whether every top-level field also becomes an attribute (on by default).</summary>
     /// <param name="include">Whether to include them.</param>
     /// <returns>This builder.</returns>

@@ -34,6 +34,13 @@ public enum TimestampFormat
 
     /// <summary>An ISO-8601 string with a UTC offset (<c>Z</c> or <c>+02:00</c>).</summary>
     Iso8601,
+
+    /// <summary>
+    /// The Segment spec's rule: with <c>receivedAt</c>, <c>sentAt</c> and <c>originalTimestamp</c> all present, the time is
+    /// <c>receivedAt − (sentAt − originalTimestamp)</c> (the device clock's skew removed); otherwise the selector's value
+    /// (usually <c>timestamp</c>), else <c>originalTimestamp</c>, else <c>receivedAt</c>.
+    /// </summary>
+    SegmentCorrected,
 }
 
 /// <summary>The rule that decides which record's value a merged attribute takes.</summary>

@@ -9,7 +9,7 @@ namespace EventLink.PostgreSql.Internal;
 internal static class PostgreSqlMigrations
 {
     /// <summary>The migrations in order; the schema's version is the number applied.</summary>
-    private static readonly Func<string, string>[] Steps = [Version1];
+    private static readonly Func<string, string>[] Steps = [Version1, Version2];
 
     public static int LatestVersion => Steps.Length;
 
@@ -210,5 +210,66 @@ internal static class PostgreSqlMigrations
             message text NOT NULL,
             rejected_at timestamptz NOT NULL,
             PRIMARY KEY (tenant, record_type, source, key, reason));
+        """;
+
+    /// <summary>
+    /// The identity graph: claims (records and events with the identities they assert, keyed compactly by id),
+    /// conflicts, unmerge rules and memberships; and the kind of each history entry (0 = merge, 1 = split).
+    /// </summary>
+    private static string Version2(string s) => $"""
+        ALTER TABLE {s}.merges ADD COLUMN kind smallint NOT NULL DEFAULT 0;
+
+        CREATE TABLE {s}.claims (
+            tenant text COLLATE "C" NOT NULL,
+            id bigint GENERATED ALWAYS AS IDENTITY,
+            source text COLLATE "C" NOT NULL,
+            record_id text COLLATE "C" NOT NULL,
+            kind smallint NOT NULL,
+            record_type text NOT NULL,
+            first_occurred_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant, id),
+            UNIQUE (tenant, source, record_id, kind));
+
+        CREATE TABLE {s}.claim_identities (
+            tenant text COLLATE "C" NOT NULL,
+            claim_id bigint NOT NULL,
+            kind text COLLATE "C" NOT NULL,
+            value text COLLATE "C" NOT NULL,
+            PRIMARY KEY (tenant, claim_id, kind, value));
+        CREATE INDEX claim_identities_identity ON {s}.claim_identities (tenant, kind, value);
+
+        CREATE TABLE {s}.conflicts (
+            tenant text COLLATE "C" NOT NULL,
+            id bigint GENERATED ALWAYS AS IDENTITY,
+            source text COLLATE "C" NOT NULL,
+            record_id text COLLATE "C" NOT NULL,
+            claim_kind smallint NOT NULL,
+            record_type text NOT NULL,
+            identity_kind text COLLATE "C" NOT NULL,
+            identity_value text COLLATE "C" NOT NULL,
+            reason smallint NOT NULL,
+            other_kind smallint,
+            other_source text,
+            other_record_id text,
+            PRIMARY KEY (tenant, id));
+        CREATE INDEX conflicts_claim ON {s}.conflicts (tenant, source, record_id, claim_kind);
+
+        CREATE TABLE {s}.unmerge_rules (
+            tenant text COLLATE "C" NOT NULL,
+            kind text COLLATE "C" NOT NULL,
+            value text COLLATE "C" NOT NULL,
+            created_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant, kind, value));
+
+        CREATE TABLE {s}.memberships (
+            tenant text COLLATE "C" NOT NULL,
+            member_kind text COLLATE "C" NOT NULL,
+            member_value text COLLATE "C" NOT NULL,
+            account_kind text COLLATE "C" NOT NULL,
+            account_value text COLLATE "C" NOT NULL,
+            source text COLLATE "C" NOT NULL,
+            record_id text COLLATE "C" NOT NULL,
+            PRIMARY KEY (tenant, member_kind, member_value, account_kind, account_value, source, record_id));
+        CREATE INDEX memberships_account ON {s}.memberships (tenant, account_kind, account_value);
         """;
 }

@@ -62,7 +62,8 @@ internal static class PostgreSqlRows
         reader.GetString(offset + 4),
         reader.GetString(offset + 5),
         reader.GetString(offset + 6),
-        Time(reader, offset + 7));
+        Time(reader, offset + 7),
+        (MergeKind)reader.GetInt16(offset + 8));
 
     public static DateTimeOffset Time(NpgsqlDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 
@@ -77,6 +78,8 @@ internal static class PostgreSqlRows
     public static NpgsqlParameter NullableUuid(Guid? value) => new() { NpgsqlDbType = NpgsqlDbType.Uuid, Value = value is { } v ? v : DBNull.Value };
 
     public static NpgsqlParameter Int(int value) => new NpgsqlParameter<int> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Integer };
+
+    public static NpgsqlParameter Smallint(short value) => new NpgsqlParameter<short> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Smallint };
 
     public static NpgsqlParameter Long(long value) => new NpgsqlParameter<long> { TypedValue = value, NpgsqlDbType = NpgsqlDbType.Bigint };
 

@@ -4,13 +4,13 @@ namespace EventLink.PostgreSql.Internal;
 /// The store's SQL, written once per schema. Parameter <c>$1</c> is always the tenant, so every statement is
 /// scoped to one tenant (and stays on one shard when the tables are distributed by tenant).
 /// </summary>
-internal sealed class PostgreSqlSql
+internal sealed partial class PostgreSqlSql
 {
     public const string EventColumns = "id, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload_text";
     public const string IdentityColumns = "kind, value, profile_id, source, record_type, record_id, first_seen_at";
     public const string SourceRecordColumns = "source, record_id, record_type, profile_id, occurred_at, ingested_at, content_hash, payload_text, quarantine_reason, quarantine_message";
     public const string AttributeColumns = "name, value_json, source, record_type, record_id, observed_at";
-    public const string MergeColumns = "survivor_id, merged_id, identity_kind, identity_value, source, record_type, record_id, merged_at";
+    public const string MergeColumns = "survivor_id, merged_id, identity_kind, identity_value, source, record_type, record_id, merged_at, kind";
     public const string StagingTable = "pg_temp.eventlink_event_staging";
 
     public PostgreSqlSql(string schema)
@@ -115,7 +115,7 @@ internal sealed class PostgreSqlSql
         ];
         InsertMerge = $"""
             INSERT INTO {s}.merges (tenant, owner_id, history_order, {MergeColumns})
-            VALUES ($1, $2, (SELECT count(*) FROM {s}.merges WHERE tenant = $1 AND owner_id = $2), $2, $3, $4, $5, $6, $7, $8, $9)
+            VALUES ($1, $2, (SELECT count(*) FROM {s}.merges WHERE tenant = $1 AND owner_id = $2), $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """;
         AddRejection = $"""
             INSERT INTO {s}.rejections (tenant, source, record_type, key, reason, message, rejected_at) VALUES ($1, $2, $3, $4, $5, $6, $7)

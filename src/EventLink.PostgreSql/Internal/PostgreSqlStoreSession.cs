@@ -278,19 +278,23 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
             batch.BatchCommands.Add(BatchCommand(sql, Text(_tenant), Uuid(merge.MergedId), Uuid(merge.SurvivorId)));
         }
 
-        batch.BatchCommands.Add(BatchCommand(
-            _sql.InsertMerge,
-            Text(_tenant),
-            Uuid(merge.SurvivorId),
-            Uuid(merge.MergedId),
-            Text(merge.Identity.Kind),
-            Text(merge.Identity.Value),
-            Text(merge.Source),
-            Text(merge.RecordType),
-            Text(merge.RecordId),
-            Timestamp(merge.MergedAt)));
+        batch.BatchCommands.Add(InsertHistoryCommand(merge));
         await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The statement appending an entry (a merge or a split) to the history of its survivor.</summary>
+    private NpgsqlBatchCommand InsertHistoryCommand(MergeRow entry) => BatchCommand(
+        _sql.InsertMerge,
+        Text(_tenant),
+        Uuid(entry.SurvivorId),
+        Uuid(entry.MergedId),
+        Text(entry.Identity.Kind),
+        Text(entry.Identity.Value),
+        Text(entry.Source),
+        Text(entry.RecordType),
+        Text(entry.RecordId),
+        Timestamp(entry.MergedAt),
+        Smallint((short)entry.Kind));
 
     public override async ValueTask AddRejectionAsync(RejectionRow rejection, CancellationToken cancellationToken = default)
     {

@@ -118,6 +118,65 @@ internal static class SqliteMigrations
             rejected_at INTEGER NOT NULL,
             PRIMARY KEY (tenant_key, source, record_type, key, reason)) WITHOUT ROWID;
         """,
+
+        // 2: the identity graph. A claim is a record (kind 0) or event (kind 1) and the identities it asserts,
+        // keyed compactly by its row id; conflicts keep their claims' keys (a conflict may outlive nothing but its
+        // claim, and reads need them). History entries get their kind (0 = merge, 1 = split); the merges table's
+        // `kind` column is the identity's kind already, hence `merge_kind`.
+        """
+        ALTER TABLE merges ADD COLUMN merge_kind INTEGER NOT NULL DEFAULT 0;
+
+        CREATE TABLE IF NOT EXISTS claims (
+            id INTEGER PRIMARY KEY,
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            record_type TEXT NOT NULL,
+            first_occurred_at INTEGER NOT NULL,
+            UNIQUE (tenant_key, source, record_id, kind));
+
+        CREATE TABLE IF NOT EXISTS claim_identities (
+            tenant_key INTEGER NOT NULL,
+            claim_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (tenant_key, claim_id, kind, value)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_claim_identities_identity ON claim_identities (tenant_key, kind, value, claim_id);
+
+        CREATE TABLE IF NOT EXISTS conflicts (
+            seq INTEGER PRIMARY KEY,
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            claim_kind INTEGER NOT NULL,
+            record_type TEXT NOT NULL,
+            identity_kind TEXT NOT NULL,
+            identity_value TEXT NOT NULL,
+            reason INTEGER NOT NULL,
+            other_kind INTEGER,
+            other_source TEXT,
+            other_record_id TEXT);
+        CREATE INDEX IF NOT EXISTS ix_conflicts_claim ON conflicts (tenant_key, source, record_id, claim_kind);
+
+        CREATE TABLE IF NOT EXISTS unmerge_rules (
+            tenant_key INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, kind, value)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS memberships (
+            tenant_key INTEGER NOT NULL,
+            member_kind TEXT NOT NULL,
+            member_value TEXT NOT NULL,
+            account_kind TEXT NOT NULL,
+            account_value TEXT NOT NULL,
+            source TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            PRIMARY KEY (tenant_key, member_kind, member_value, account_kind, account_value, source, record_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_memberships_account ON memberships (tenant_key, account_kind, account_value, member_kind, member_value);
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library knows.</summary>

@@ -36,7 +36,7 @@ internal static class SqliteReads
         """;
 
     public const string Merges = """
-        SELECT survivor_id, merged_id, kind, value, source, record_type, record_id, merged_at
+        SELECT survivor_id, merged_id, kind, value, source, record_type, record_id, merged_at, merge_kind
         FROM merges WHERE tenant_key = $t AND root = $profile ORDER BY merged_at, seq;
         """;
 
@@ -195,7 +195,8 @@ internal sealed class SqliteProfileReader : IDisposable
                     reader.GetString(4),
                     reader.GetString(5),
                     reader.GetString(6),
-                    ToTime(reader, 7)));
+                    ToTime(reader, 7),
+                    (MergeKind)reader.GetInt32(8)));
             }
         }
 

@@ -79,8 +79,8 @@ internal sealed partial class SqliteStoreSession
         ];
 
         public const string InsertMerge = """
-            INSERT INTO merges (tenant_key, root, survivor_id, merged_id, kind, value, source, record_type, record_id, merged_at)
-            VALUES ($t, $survivor, $survivor, $loser, $kind, $value, $source, $type, $record, $at);
+            INSERT INTO merges (tenant_key, root, survivor_id, merged_id, kind, value, source, record_type, record_id, merged_at, merge_kind)
+            VALUES ($t, $survivor, $survivor, $loser, $kind, $value, $source, $type, $record, $at, $mkind);
             """;
 
         public const string AddRejection = """

@@ -336,19 +336,26 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         delete.Parameters[1].Value = loser;
         delete.ExecuteNonQuery();
 
-        var insert = Command(Sql.InsertMerge, "$survivor", "$loser", "$kind", "$value", "$source", "$type", "$record", "$at");
+        InsertHistory(merge, survivor, loser);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Appends an entry (a merge or a split) to the history of its survivor.</summary>
+    private void InsertHistory(MergeRow entry, byte[] survivor, byte[] merged)
+    {
+        var insert = Command(Sql.InsertMerge, "$survivor", "$loser", "$kind", "$value", "$source", "$type", "$record", "$at", "$mkind");
         var p = insert.Parameters;
         p[1].Value = survivor;
-        p[2].Value = loser;
-        p[3].Value = merge.Identity.Kind;
-        p[4].Value = merge.Identity.Value;
-        p[5].Value = merge.Source;
-        p[6].Value = merge.RecordType;
-        p[7].Value = merge.RecordId;
-        p[8].Value = ToMicros(merge.MergedAt);
+        p[2].Value = merged;
+        p[3].Value = entry.Identity.Kind;
+        p[4].Value = entry.Identity.Value;
+        p[5].Value = entry.Source;
+        p[6].Value = entry.RecordType;
+        p[7].Value = entry.RecordId;
+        p[8].Value = ToMicros(entry.MergedAt);
+        p[9].Value = (int)entry.Kind;
         insert.ExecuteNonQuery();
         _dirty = true;
-        return ValueTask.CompletedTask;
     }
 
     public override ValueTask AddRejectionAsync(RejectionRow rejection, CancellationToken cancellationToken = default)
@@ -473,7 +480,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         }
     }
 
-    private static SourceRecordRow ReadSourceRecord(SqliteDataReader reader) => new(
+    internal static SourceRecordRow ReadSourceRecord(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),

@@ -16,3 +16,5 @@ public sealed class InMemoryBadInputTests(InMemoryFixture fixture) : BadInputCon
 public sealed class InMemoryTenantTests(InMemoryFixture fixture) : TenantContractTests<InMemoryFixture>(fixture);
 
 public sealed class InMemoryOrderIndependenceTests(InMemoryFixture fixture) : OrderIndependenceContractTests<InMemoryFixture>(fixture);
+
+public sealed class InMemoryGraphPrimitivesTests(InMemoryFixture fixture) : GraphPrimitivesContractTests<InMemoryFixture>(fixture);

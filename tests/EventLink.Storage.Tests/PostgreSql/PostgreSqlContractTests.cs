@@ -16,3 +16,5 @@ public sealed class PostgreSqlBadInputTests(PostgreSqlFixture fixture) : BadInpu
 public sealed class PostgreSqlTenantTests(PostgreSqlFixture fixture) : TenantContractTests<PostgreSqlFixture>(fixture);
 
 public sealed class PostgreSqlOrderIndependenceTests(PostgreSqlFixture fixture) : OrderIndependenceContractTests<PostgreSqlFixture>(fixture);
+
+public sealed class PostgreSqlGraphPrimitivesTests(PostgreSqlFixture fixture) : GraphPrimitivesContractTests<PostgreSqlFixture>(fixture);

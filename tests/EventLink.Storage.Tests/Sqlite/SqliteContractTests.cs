@@ -16,3 +16,5 @@ public sealed class SqliteBadInputTests(SqliteFixture fixture) : BadInputContrac
 public sealed class SqliteTenantTests(SqliteFixture fixture) : TenantContractTests<SqliteFixture>(fixture);
 
 public sealed class SqliteOrderIndependenceTests(SqliteFixture fixture) : OrderIndependenceContractTests<SqliteFixture>(fixture);
+
+public sealed class SqliteGraphPrimitivesTests(SqliteFixture fixture) : GraphPrimitivesContractTests<SqliteFixture>(fixture);

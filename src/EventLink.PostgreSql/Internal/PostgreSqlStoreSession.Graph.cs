@@ -1,0 +1,216 @@
+using EventLink.Storage;
+using Npgsql;
+using static EventLink.PostgreSql.Internal.PostgreSqlGraphSql;
+using static EventLink.PostgreSql.Internal.PostgreSqlRows;
+
+namespace EventLink.PostgreSql.Internal;
+
+/// <summary>
+/// The identity graph primitives of a PostgreSQL session. A change counts (bumps the tenant's version at commit)
+/// only when it changes a row, as in the in-memory store.
+/// </summary>
+internal sealed partial class PostgreSqlStoreSession
+{
+    private PostgreSqlGraphSql Graph => _sql.Graph;
+
+    public override async ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recordType);
+        ArgumentNullException.ThrowIfNull(identities);
+        await using var batch = new NpgsqlBatch(Connection, _transaction);
+        batch.BatchCommands.Add(BatchCommand(
+            Graph.UpsertClaim,
+            Text(_tenant),
+            Text(key.Source),
+            Text(key.RecordId),
+            Smallint((short)key.Kind),
+            Text(recordType),
+            Timestamp(occurredAt)));
+        if (identities.Count > 0)
+        {
+            var distinct = identities.Distinct().ToList();
+            batch.BatchCommands.Add(BatchCommand(
+                Graph.AddClaimIdentities,
+                Text(_tenant),
+                Text(key.Source),
+                Text(key.RecordId),
+                Smallint((short)key.Kind),
+                TextArray([.. distinct.Select(i => i.Kind)]),
+                TextArray([.. distinct.Select(i => i.Value)])));
+        }
+
+        await ExecuteCountedAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default)
+    {
+        await using var batch = Graph.ClaimBatch(Connection, _transaction, _tenant, key);
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadClaimAsync(batch, key, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default)
+    {
+        var keys = new List<ClaimKey>();
+        await using var command = await PrepareAsync(Graph.GetClaimsByIdentity, cancellationToken, Text(_tenant), Text(identity.Kind), Text(identity.Value)).ConfigureAwait(false);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Add(new ClaimKey((ClaimKind)reader.GetInt16(2), reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        keys.Sort();
+        return keys;
+    }
+
+    public override async ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
+    {
+        await using var command = await PrepareAsync(Graph.GetIdentity, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadIdentity(reader) : null;
+    }
+
+    public override ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+
+        // As the in-memory store: setting an identity counts as a change even when it moves it nowhere.
+        return ExecuteAsync(
+            Graph.SetIdentity,
+            cancellationToken,
+            Text(_tenant),
+            Text(identity.Key.Kind),
+            Text(identity.Key.Value),
+            Uuid(identity.ProfileId),
+            Text(identity.Source),
+            Text(identity.RecordType),
+            Text(identity.RecordId),
+            Timestamp(identity.FirstSeenAt));
+    }
+
+    public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        ExecuteCountedAsync(Graph.RemoveIdentity, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value));
+
+    public override async ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<EventRow>();
+        await using var command = await PrepareAsync(Graph.GetEventsOfProfile, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(ReadEvent(reader));
+        }
+
+        return rows;
+    }
+
+    public override ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return ExecuteAsync(Graph.UnlinkEvent, cancellationToken, Text(_tenant), Long(eventId), Reason(reason), Text(message));
+    }
+
+    public override async ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        ArgumentNullException.ThrowIfNull(conflicts);
+        if (claims.Count == 0 && conflicts.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(Connection, _transaction);
+        if (claims.Count > 0)
+        {
+            var distinct = claims.Distinct().ToList();
+            batch.BatchCommands.Add(BatchCommand(
+                Graph.DeleteConflicts,
+                Text(_tenant),
+                TextArray([.. distinct.Select(c => c.Source)]),
+                TextArray([.. distinct.Select(c => c.RecordId)]),
+                SmallintArray([.. distinct.Select(c => (short)c.Kind)])));
+        }
+
+        if (conflicts.Count > 0)
+        {
+            foreach (var conflict in conflicts)
+            {
+                ArgumentNullException.ThrowIfNull(conflict, nameof(conflicts));
+            }
+
+            batch.BatchCommands.Add(BatchCommand(
+                Graph.InsertConflicts,
+                Text(_tenant),
+                TextArray([.. conflicts.Select(c => c.Claim.Source)]),
+                TextArray([.. conflicts.Select(c => c.Claim.RecordId)]),
+                SmallintArray([.. conflicts.Select(c => (short)c.Claim.Kind)]),
+                TextArray([.. conflicts.Select(c => c.RecordType)]),
+                TextArray([.. conflicts.Select(c => c.Identity.Kind)]),
+                TextArray([.. conflicts.Select(c => c.Identity.Value)]),
+                SmallintArray([.. conflicts.Select(c => (short)c.Reason)]),
+                SmallintArray([.. conflicts.Select(c => c.Other is { } other ? (short)other.Kind : (short)-1)]),
+                NullableTextArray([.. conflicts.Select(c => c.Other?.Source)]),
+                NullableTextArray([.. conflicts.Select(c => c.Other?.RecordId)])));
+        }
+
+        await ExecuteCountedAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = await PrepareAsync(Graph.GetUnmergeRules, cancellationToken, Text(_tenant)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadIdentityKeysAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override ValueTask AddUnmergeRuleAsync(IdentityKey identity, DateTimeOffset createdAt, CancellationToken cancellationToken = default) =>
+        ExecuteCountedAsync(Graph.AddUnmergeRule, cancellationToken, Text(_tenant), Text(identity.Kind), Text(identity.Value), Timestamp(createdAt));
+
+    public override ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        return ExecuteCountedAsync(
+            Graph.AddMembership,
+            cancellationToken,
+            Text(_tenant),
+            Text(membership.Member.Kind),
+            Text(membership.Member.Value),
+            Text(membership.Account.Kind),
+            Text(membership.Account.Value),
+            Text(membership.Source),
+            Text(membership.RecordId));
+    }
+
+    public override async ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var batch = new NpgsqlBatch(Connection, _transaction) { BatchCommands = { InsertHistoryCommand(entry) } };
+        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a statement; it counts as a change only when it changed a row.</summary>
+    private async ValueTask ExecuteCountedAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = await PrepareAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
+            _dirty = true;
+        }
+    }
+
+    /// <summary>Runs a batch; it counts as a change only when one of its statements changed a row.</summary>
+    private async ValueTask ExecuteCountedAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    {
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var command in batch.BatchCommands)
+        {
+            if (command.RecordsAffected > 0)
+            {
+                _dirty = true;
+            }
+        }
+    }
+}

@@ -137,4 +137,46 @@ public static class ConceptSnippets
         Console.WriteLine($"{waiting} waiting; {replay.Linked} linked after the replay");
         #endregion
     }
+
+    public static void GraphSchema(SchemaBuilder schema)
+    {
+        #region graph-schema
+        schema
+            .AddSegment()                                              // segment.identify, .track, .page, .screen, .alias, .group
+            .IdentityKind("domain", IdentityNormalization.LowerCase)
+            .IdentityKind(IdentityKinds.Email, maxPerProfile: 3)       // stricter than the default 5
+            .Merged("company", t => t.Entity("account").RecordId("id").OccurredAt("updatedAt").Identity("domain", "domain"))
+            .Merged("contact", t => t
+                .RecordId("vid").OccurredAt("updatedAt")
+                .Identity("properties.email")
+                .MemberOf("properties.company_domain", "company", "domain"));
+        #endregion
+    }
+
+    public static async Task GraphAsync(IEventLink link, Guid accountId)
+    {
+        #region graph-calls
+        await foreach (var conflict in link.GetConflictsAsync())
+        {
+            Console.WriteLine(conflict);                             // what was left out, and why
+        }
+
+        var why = await link.ExplainAsync("stripe", "ch_1");
+        Console.WriteLine(why);                                      // relation field, identity, the record that brought it, merges
+
+        var split = await link.UnmergeAsync(IdentityKinds.Email, "billing@acme.com");
+        Console.WriteLine($"{split.Identity} moved from {split.ProfileBefore} to {split.ProfileAfter}");
+
+        var preview = await link.PreviewIdentityRulesAsync(options => options.BlockedValues.Add("info@acme.com"));
+        foreach (var change in preview.Changes)
+        {
+            Console.WriteLine($"{change.Kind}: {string.Join(", ", change.Profiles)}");
+        }
+
+        await foreach (var e in link.GetAccountTimelineAsync(accountId))
+        {
+            Console.WriteLine($"{e.OccurredAt:yyyy-MM-dd} {e.Source,-9} {e.EventName}");
+        }
+        #endregion
+    }
 }

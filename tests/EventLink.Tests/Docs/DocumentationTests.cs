@@ -66,6 +66,7 @@ public sealed partial class DocumentationTests
         { "docs/configuration.md", typeof(RelationOptions) },
         { "docs/configuration.md", typeof(MergeRuleOptions) },
         { "docs/configuration.md", typeof(IdentityKindOptions) },
+        { "docs/configuration.md", typeof(MembershipOptions) },
         { "docs/sqlite.md", typeof(SqliteEventLinkStoreOptions) },
         { "docs/stores.md", typeof(PostgreSqlEventLinkStoreOptions) },
     };

@@ -27,6 +27,17 @@ internal sealed partial class EventLinkCore
                         continue;
                     }
 
+                    // Erasure hook: a record of an erased person is not stored (see EventLinkCore.Changes.cs).
+                    if (await IsSuppressedAsync(batch, parsed, cancellationToken).ConfigureAwait(false))
+                    {
+                        using (parsed)
+                        {
+                            results[i] = await SuppressAsync(batch, parsed, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
                     if (parsed.Type.Kind == RecordKind.AppendOnly)
                     {
                         pending.Add((i, parsed, Resolve(batch, parsed)));
@@ -41,6 +52,7 @@ internal sealed partial class EventLinkCore
                 }
 
                 await FlushAppendOnlyAsync(batch, pending, results, cancellationToken).ConfigureAwait(false);
+                await FlushChangesAsync(batch, cancellationToken).ConfigureAwait(false); // Outbox hook.
             }
             finally
             {
@@ -146,6 +158,7 @@ internal sealed partial class EventLinkCore
                 await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
             }
 
+            OnEventLinked(batch, eventId, profileId); // Outbox hook.
             return Result(IngestOutcome.Linked, record, profileId);
         }
 
@@ -155,6 +168,7 @@ internal sealed partial class EventLinkCore
             var first = resolution.Waits[0];
             var entity = record.Type.Relations[first.RelationIndex].Target!.Entity;
             var created = await CreateProfileAsync(batch, entity, cancellationToken).ConfigureAwait(false);
+            OnProfileChanged(batch, created, created: true); // Outbox hook.
             await AttachIdentityAsync(batch, first.Key, created, record, cancellationToken).ConfigureAwait(false);
             return Result(IngestOutcome.Created, record, created);
         }
@@ -299,6 +313,11 @@ internal sealed partial class EventLinkCore
         var outcome = created ? IngestOutcome.Created
             : !newer && !merged && !newIdentity && !relinked ? IngestOutcome.Stale
             : IngestOutcome.Updated;
+        if (outcome != IngestOutcome.Stale)
+        {
+            OnProfileChanged(batch, survivor, created); // Outbox hook.
+        }
+
         return Result(outcome, record, survivor);
     }
 
@@ -370,6 +389,10 @@ internal sealed partial class EventLinkCore
             if (pending.CurrentLinkIndex < 0 || pending.RelationIndex < pending.CurrentLinkIndex)
             {
                 await batch.Session.LinkEventAsync(pending.EventId, profileId, pending.RelationIndex, cancellationToken).ConfigureAwait(false);
+                if (pending.CurrentLinkIndex < 0)
+                {
+                    OnEventLinked(batch, pending.EventId, profileId); // Outbox hook: the event leaves quarantine.
+                }
             }
         }
     }

@@ -88,7 +88,7 @@ internal sealed partial class EventLinkCore
                 ? new RecordTypeCoverage(name, c.Linked + c.Quarantined, c.Linked, c.Quarantined, c.Rejected, c.DistinctProfiles)
                 : new RecordTypeCoverage(name, 0, 0, 0, 0, 0))
             .ToList();
-        return new CoverageReport(rows);
+        return new CoverageReport(await AddSuppressedAsync(tenant, rows, cancellationToken).ConfigureAwait(false));
     }
 
     public async ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string tenant, string? recordType, CancellationToken cancellationToken)
@@ -152,6 +152,7 @@ internal sealed partial class EventLinkCore
                 }
             }
 
+            await FlushChangesAsync(batch, cancellationToken).ConfigureAwait(false); // Outbox hook.
             return count;
         }, cancellationToken).ConfigureAwait(false);
 

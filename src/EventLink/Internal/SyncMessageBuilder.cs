@@ -156,6 +156,15 @@ internal sealed class SyncMessageBuilder(EventLinkCore core, string tenant, stri
             core.Sync.Privacy.Strip(data);
         }
 
+        if (sync.HashIdentities && data is JsonObject obj)
+        {
+            // Identities go out hashed only: the fields (and attributes) they were read from are not sent in clear.
+            foreach (var name in IdentityFieldNames(core.Schema))
+            {
+                obj.Remove(name);
+            }
+        }
+
         if (sync.FieldMap.Count == 0 || data is null)
         {
             return data;
@@ -173,6 +182,12 @@ internal sealed class SyncMessageBuilder(EventLinkCore core, string tenant, stri
 
         return mapped;
     }
+
+    private static IEnumerable<string> IdentityFieldNames(EventLinkSchema schema) =>
+        schema.RecordTypes.Values
+            .SelectMany(t => t.Identities.Select(i => i.Field.Text).Concat(t.Relations.Select(r => r.Field.Text)))
+            .Select(text => text.Split('.', '[')[0])
+            .Distinct(StringComparer.Ordinal);
 
     private JsonArray Identities(IReadOnlyList<IdentityRow> identities)
     {

@@ -9,7 +9,7 @@ namespace EventLink.PostgreSql.Internal;
 internal static class PostgreSqlMigrations
 {
     /// <summary>The migrations in order; the schema's version is the number applied.</summary>
-    private static readonly Func<string, string>[] Steps = [Version1, Version2];
+    private static readonly Func<string, string>[] Steps = [Version1, Version2, DestinationsVersion];
 
     public static int LatestVersion => Steps.Length;
 
@@ -271,5 +271,57 @@ internal static class PostgreSqlMigrations
             record_id text COLLATE "C" NOT NULL,
             PRIMARY KEY (tenant, member_kind, member_value, account_kind, account_value, source, record_id));
         CREATE INDEX memberships_account ON {s}.memberships (tenant, account_kind, account_value);
+        """;
+
+    /// <summary>
+    /// Destinations, syncs and privacy: the change log (outbox; an identity column, so a sequence is never reused
+    /// after an erasure deletes entries), sync progress, dead letters, erasure tombstones and suppressed records.
+    /// </summary>
+    private static string DestinationsVersion(string s) => $"""
+        CREATE TABLE {s}.changes (
+            tenant text COLLATE "C" NOT NULL,
+            seq bigint GENERATED ALWAYS AS IDENTITY,
+            kind smallint NOT NULL,
+            profile_id uuid NOT NULL,
+            event_id bigint,
+            data text,
+            at timestamptz NOT NULL,
+            PRIMARY KEY (tenant, seq));
+        CREATE INDEX changes_profile ON {s}.changes (tenant, profile_id);
+
+        CREATE TABLE {s}.sync_state (
+            tenant text COLLATE "C" NOT NULL,
+            sync text COLLATE "C" NOT NULL,
+            cursor bigint NOT NULL,
+            retry_seq bigint NOT NULL,
+            attempts integer NOT NULL,
+            next_attempt_at timestamptz,
+            last_error text,
+            PRIMARY KEY (tenant, sync));
+
+        CREATE TABLE {s}.dead_letters (
+            tenant text COLLATE "C" NOT NULL,
+            sync text COLLATE "C" NOT NULL,
+            seq bigint NOT NULL,
+            profile_id uuid NOT NULL,
+            idempotency_key text NOT NULL,
+            attempts integer NOT NULL,
+            last_error text NOT NULL,
+            dead_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant, sync, seq));
+        CREATE INDEX dead_letters_profile ON {s}.dead_letters (tenant, profile_id);
+
+        CREATE TABLE {s}.tombstones (
+            tenant text COLLATE "C" NOT NULL,
+            hash text COLLATE "C" NOT NULL,
+            PRIMARY KEY (tenant, hash));
+
+        CREATE TABLE {s}.suppressions (
+            tenant text COLLATE "C" NOT NULL,
+            source text COLLATE "C" NOT NULL,
+            record_id text COLLATE "C" NOT NULL,
+            record_type text COLLATE "C" NOT NULL,
+            suppressed_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant, source, record_id));
         """;
 }

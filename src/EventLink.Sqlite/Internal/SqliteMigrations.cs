@@ -177,6 +177,55 @@ internal static class SqliteMigrations
             PRIMARY KEY (tenant_key, member_kind, member_value, account_kind, account_value, source, record_id)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_memberships_account ON memberships (tenant_key, account_kind, account_value, member_kind, member_value);
         """,
+
+        // 3: destinations, syncs and privacy: the change log (outbox; AUTOINCREMENT so a sequence is never reused after
+        // an erasure deletes entries), sync progress, dead letters, erasure tombstones and suppressed records.
+        """
+        CREATE TABLE IF NOT EXISTS changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant_key INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            profile_id BLOB NOT NULL,
+            event_id INTEGER,
+            data TEXT,
+            at INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_changes_tenant ON changes (tenant_key, seq);
+        CREATE INDEX IF NOT EXISTS ix_changes_profile ON changes (tenant_key, profile_id);
+
+        CREATE TABLE IF NOT EXISTS sync_state (
+            tenant_key INTEGER NOT NULL,
+            sync TEXT NOT NULL,
+            cursor INTEGER NOT NULL,
+            retry_seq INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER,
+            last_error TEXT,
+            PRIMARY KEY (tenant_key, sync)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS dead_letters (
+            tenant_key INTEGER NOT NULL,
+            sync TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            profile_id BLOB NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_error TEXT NOT NULL,
+            dead_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, sync, seq)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS tombstones (
+            tenant_key INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (tenant_key, hash)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS suppressions (
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            suppressed_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, source, record_id)) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library knows.</summary>

@@ -21,6 +21,9 @@ public sealed record CoverageReport(IReadOnlyList<RecordTypeCoverage> RecordType
 /// <param name="Conflicts">Identities records of this type asserted that were left out of their profile (see <see cref="IEventLink.GetConflictsAsync"/>).</param>
 public sealed record RecordTypeCoverage(string RecordType, long Total, long Linked, long Quarantined, long Rejected, long DistinctProfiles, long Conflicts = 0)
 {
+    /// <summary>Gets the distinct records not stored because they belong to an erased person (replays count once).</summary>
+    public long Suppressed { get; init; }
+
     /// <summary>Gets the share of the records received (stored or rejected) that are linked, in percent, rounded to two decimals; 100 when none were received.</summary>
     public double LinkedPercent => Total + Rejected == 0 ? 100d : Math.Round(100d * Linked / (Total + Rejected), 2);
 }

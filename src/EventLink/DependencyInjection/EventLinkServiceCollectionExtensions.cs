@@ -41,7 +41,10 @@ public static class EventLinkServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
             new EventLinkMetrics(sp.GetService<IMeterFactory>()),
-            ownsStore: false));
+            ownsStore: false)
+        {
+            Sync = SyncSettings.Create(sp),
+        });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));
         return builder;
     }

@@ -23,6 +23,9 @@ public enum IngestOutcome
 
     /// <summary>The record is unusable (malformed, incomplete, unknown type, too large); nothing was stored but a rejection note.</summary>
     Rejected,
+
+    /// <summary>The record belongs to an erased person (an identity or relation value matches a tombstone); nothing was stored but a suppression note.</summary>
+    Suppressed,
 }
 
 /// <summary>Why a record was quarantined or rejected.</summary>
@@ -63,6 +66,9 @@ public enum IngestReason
 
     /// <summary>The record's identifiers match no profile yet.</summary>
     NoMatchingProfile,
+
+    /// <summary>The record belongs to an erased person.</summary>
+    Erased,
 }
 
 /// <summary>The result of ingesting one record.</summary>
@@ -83,7 +89,7 @@ public sealed record IngestResult(
     string? Message = null)
 {
     /// <summary>Gets whether the record is stored (linked, created, updated, quarantined, or already there).</summary>
-    public bool IsAccepted => Outcome is not IngestOutcome.Rejected;
+    public bool IsAccepted => Outcome is not (IngestOutcome.Rejected or IngestOutcome.Suppressed);
 
     /// <inheritdoc />
     public override string ToString() =>

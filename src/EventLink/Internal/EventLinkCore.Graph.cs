@@ -27,6 +27,7 @@ internal sealed partial class EventLinkCore
         {
             await batch.Session.LinkEventAsync(eventId, profileId, linked.LinkIndex, cancellationToken).ConfigureAwait(false);
             await batch.Session.SetWaitsAsync(eventId, linked.Waits, cancellationToken).ConfigureAwait(false);
+            OnEventLinked(batch, eventId, profileId); // Outbox hook.
             return Result(outcome.Created.Contains(profileId) ? IngestOutcome.Created : IngestOutcome.Linked, record, profileId);
         }
 
@@ -253,10 +254,17 @@ internal sealed partial class EventLinkCore
         {
             var profileId = assigned[group];
             change.Assignments[profileId] = group;
+            var isSeed = group.Claims.Any(c => c.Key == seed);
             if (change.Created.Contains(profileId) || change.Merged.Contains(profileId) || change.Changed.Contains(profileId) ||
-                lostIdentities.Contains(profileId) || (refreshSeed && group.Claims.Any(c => c.Key == seed)))
+                lostIdentities.Contains(profileId) || (refreshSeed && isSeed))
             {
                 await RefreshAttributesAsync(batch, profileId, cancellationToken).ConfigureAwait(false);
+
+                // Outbox hook; the seed's profile is reported by the caller, which knows the record's outcome.
+                if (!isSeed)
+                {
+                    OnProfileChanged(batch, profileId, change.Created.Contains(profileId));
+                }
             }
         }
 
@@ -280,6 +288,10 @@ internal sealed partial class EventLinkCore
                 if (profileId != row.ProfileId || resolution.LinkIndex != row.LinkIndex)
                 {
                     await batch.Session.LinkEventAsync(row.Id, profileId, resolution.LinkIndex, cancellationToken).ConfigureAwait(false);
+                    if (row.ProfileId is null)
+                    {
+                        OnEventLinked(batch, row.Id, profileId); // Outbox hook: the event leaves quarantine.
+                    }
                 }
 
                 await batch.Session.SetWaitsAsync(row.Id, resolution.Waits, cancellationToken).ConfigureAwait(false);
@@ -295,11 +307,17 @@ internal sealed partial class EventLinkCore
     /// <summary>Links every event waiting for an identity that a profile now holds.</summary>
     private async ValueTask LinkWaitingAsync(Batch batch, IdentityKey key, Guid profileId, CancellationToken cancellationToken)
     {
-        foreach (var pending in await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false))
+        // An event may wait for the same identity through several relation fields: the first field wins.
+        var waits = await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false);
+        foreach (var pending in waits.GroupBy(w => w.EventId).Select(g => g.MinBy(w => w.RelationIndex)))
         {
             if (pending.CurrentLinkIndex < 0 || pending.RelationIndex < pending.CurrentLinkIndex)
             {
                 await batch.Session.LinkEventAsync(pending.EventId, profileId, pending.RelationIndex, cancellationToken).ConfigureAwait(false);
+                if (pending.CurrentLinkIndex < 0)
+                {
+                    OnEventLinked(batch, pending.EventId, profileId); // Outbox hook: the event leaves quarantine.
+                }
             }
         }
     }

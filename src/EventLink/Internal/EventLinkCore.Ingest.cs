@@ -27,6 +27,17 @@ internal sealed partial class EventLinkCore
                         continue;
                     }
 
+                    // Erasure hook: a record of an erased person is not stored (see EventLinkCore.Changes.cs).
+                    if (await IsSuppressedAsync(batch, parsed, cancellationToken).ConfigureAwait(false))
+                    {
+                        using (parsed)
+                        {
+                            results[i] = await SuppressAsync(batch, parsed, cancellationToken).ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
                     if (parsed.Type.Kind == RecordKind.AppendOnly)
                     {
                         pending.Add((i, parsed, Resolve(batch, parsed)));
@@ -41,6 +52,7 @@ internal sealed partial class EventLinkCore
                 }
 
                 await FlushAppendOnlyAsync(batch, pending, results, cancellationToken).ConfigureAwait(false);
+                await FlushChangesAsync(batch, cancellationToken).ConfigureAwait(false); // Outbox hook.
             }
             finally
             {
@@ -142,6 +154,7 @@ internal sealed partial class EventLinkCore
                 await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
             }
 
+            OnEventLinked(batch, eventId, profileId); // Outbox hook.
             return Result(IngestOutcome.Linked, record, profileId);
         }
 
@@ -223,6 +236,7 @@ internal sealed partial class EventLinkCore
 
                 await session.UpsertSourceRecordAsync(NewVersion(batch, record, kept, IngestReason.None, null), cancellationToken).ConfigureAwait(false);
                 await RefreshAttributesAsync(batch, kept, cancellationToken).ConfigureAwait(false);
+                OnProfileChanged(batch, kept, created: false); // Outbox hook.
                 return Result(IngestOutcome.Updated, record, kept);
             }
 
@@ -254,6 +268,7 @@ internal sealed partial class EventLinkCore
             }
 
             await RefreshAttributesAsync(batch, unchanged, cancellationToken).ConfigureAwait(false);
+            OnProfileChanged(batch, unchanged, created: false); // Outbox hook.
             return Result(IngestOutcome.Updated, record, unchanged);
         }
 
@@ -262,6 +277,11 @@ internal sealed partial class EventLinkCore
         var outcome = before is null && change.Created.Contains(profileId) ? IngestOutcome.Created
             : !newer && !change.ChangedAnything ? IngestOutcome.Stale
             : IngestOutcome.Updated;
+        if (outcome != IngestOutcome.Stale)
+        {
+            OnProfileChanged(batch, profileId, outcome == IngestOutcome.Created); // Outbox hook.
+        }
+
         return Result(outcome, record, profileId);
     }
 

@@ -94,7 +94,7 @@ internal sealed partial class EventLinkCore
                 ? new RecordTypeCoverage(name, c.Linked + c.Quarantined, c.Linked, c.Quarantined, c.Rejected, c.DistinctProfiles, conflicts.GetValueOrDefault(name))
                 : new RecordTypeCoverage(name, 0, 0, 0, 0, 0, conflicts.GetValueOrDefault(name)))
             .ToList();
-        return new CoverageReport(rows);
+        return new CoverageReport(await AddSuppressedAsync(tenant, rows, cancellationToken).ConfigureAwait(false));
     }
 
     public async ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string tenant, string? recordType, CancellationToken cancellationToken)
@@ -158,6 +158,7 @@ internal sealed partial class EventLinkCore
                 }
             }
 
+            await FlushChangesAsync(batch, cancellationToken).ConfigureAwait(false); // Outbox hook.
             return count;
         }, cancellationToken).ConfigureAwait(false);
 

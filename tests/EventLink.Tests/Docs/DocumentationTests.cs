@@ -69,6 +69,10 @@ public sealed partial class DocumentationTests
         { "docs/configuration.md", typeof(MembershipOptions) },
         { "docs/sqlite.md", typeof(SqliteEventLinkStoreOptions) },
         { "docs/stores.md", typeof(PostgreSqlEventLinkStoreOptions) },
+        { "docs/destinations.md", typeof(EventLinkSyncOptions) },
+        { "docs/destinations.md", typeof(SyncDefinition) },
+        { "docs/destinations.md", typeof(HttpWebhookDestinationOptions) },
+        { "docs/destinations.md", typeof(EventLinkPrivacyOptions) },
     };
 
     [Theory]

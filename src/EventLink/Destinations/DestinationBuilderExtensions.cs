@@ -1,0 +1,119 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EventLink;
+
+/// <summary>Registers destinations, syncs, privacy rules and the background sync service.</summary>
+public static class DestinationBuilderExtensions
+{
+    /// <summary>Adds a destination created by a factory (a singleton of the container), under a name syncs refer to.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The destination's name.</param>
+    /// <param name="factory">Creates the destination.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddDestination<TBuilder>(this TBuilder builder, string name, Func<IServiceProvider, IEventLinkDestination> factory)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        builder.Services.AddKeyedSingleton(name, (sp, _) => factory(sp));
+        return builder;
+    }
+
+    /// <summary>Adds an <see cref="HttpWebhookDestination"/> whose <see cref="HttpClient"/> comes from <c>IHttpClientFactory</c> (client name <c>EventLink.{name}</c>).</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The destination's name.</param>
+    /// <param name="configure">Sets the URL, headers and signing secret.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddHttpWebhookDestination<TBuilder>(this TBuilder builder, string name, Action<HttpWebhookDestinationOptions> configure)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var clientName = "EventLink." + name;
+        builder.Services.AddHttpClient(clientName);
+        return builder.AddDestination(name, sp =>
+        {
+            var options = new HttpWebhookDestinationOptions();
+            configure(options);
+            return new HttpWebhookDestination(sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName), options);
+        });
+    }
+
+    /// <summary>Adds a <see cref="JsonLinesFileDestination"/>.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The destination's name.</param>
+    /// <param name="path">The file.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddJsonLinesFileDestination<TBuilder>(this TBuilder builder, string name, string path)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return builder.AddDestination(name, _ => new JsonLinesFileDestination(path));
+    }
+
+    /// <summary>Adds a sync: what goes to which destination.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="name">The sync's name (part of every idempotency key; keep it stable).</param>
+    /// <param name="configure">Sets the destination, content, filters, mapping, purpose and identity hashing.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddSync<TBuilder>(this TBuilder builder, string name, Action<SyncDefinition> configure)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure<EventLinkSyncOptions>(options =>
+        {
+            var sync = new SyncDefinition();
+            configure(sync);
+            options.Syncs[name] = sync;
+        });
+        return builder;
+    }
+
+    /// <summary>Configures how syncs deliver (attempts, backoff, page size, interval, tenants).</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder ConfigureSyncs<TBuilder>(this TBuilder builder, Action<EventLinkSyncOptions> configure)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures consent fields and restricted fields.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder ConfigurePrivacy<TBuilder>(this TBuilder builder, Action<EventLinkPrivacyOptions> configure)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Runs the syncs in the background (<see cref="EventLinkSyncService"/>, an <c>IHostedService</c>).</summary>
+    /// <typeparam name="TBuilder">The builder type.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddSyncService<TBuilder>(this TBuilder builder)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, EventLinkSyncService>());
+        return builder;
+    }
+}

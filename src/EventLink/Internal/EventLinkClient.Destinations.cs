@@ -1,0 +1,22 @@
+using EventLink.Storage;
+
+namespace EventLink.Internal;
+
+/// <summary>Syncs and erasure, on the tenant of the call.</summary>
+internal sealed partial class EventLinkClient
+{
+    public ValueTask<SyncRunResult> RunSyncOnceAsync(string syncName, CancellationToken cancellationToken = default) =>
+        _core.RunSyncOnceAsync(Tenant, syncName, cancellationToken);
+
+    public ValueTask<IReadOnlyList<DeadLetterRow>> GetDeadLettersAsync(string syncName, CancellationToken cancellationToken = default) =>
+        _core.GetDeadLettersAsync(Tenant, syncName, cancellationToken);
+
+    public ValueTask<SyncRunResult> RetryDeadLettersAsync(string syncName, CancellationToken cancellationToken = default) =>
+        _core.RetryDeadLettersAsync(Tenant, syncName, cancellationToken);
+
+    public ValueTask<ErasureResult> ForgetAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _core.ForgetProfileAsync(Tenant, profileId, cancellationToken);
+
+    public ValueTask<ErasureResult> ForgetAsync(string identityKind, string value, CancellationToken cancellationToken = default) =>
+        _core.ForgetIdentityAsync(Tenant, identityKind, value, cancellationToken);
+}

@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using EventLink.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace EventLink.Internal;
+
+/// <summary>
+/// The sync runner. Each sync reads the tenant's change log in order from its durable cursor; an item is done when
+/// the destination acknowledged it, when the sync skips or withholds it, or when it is dead-lettered, and the cursor
+/// is saved after each one, so an acknowledged delivery is never repeated. A failure stops the run (order is kept)
+/// and the item is retried, from any process, once its backoff has passed.
+/// </summary>
+internal sealed partial class EventLinkCore
+{
+    private readonly ConcurrentDictionary<(string Tenant, string Sync), SemaphoreSlim> _syncGates = new();
+
+    public async ValueTask<SyncRunResult> RunSyncOnceAsync(string tenant, string syncName, CancellationToken cancellationToken)
+    {
+        var sync = Sync.GetSync(syncName);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var destination = Sync.GetDestination(sync.Destination);
+        var gate = _syncGates.GetOrAdd((tenant, syncName), static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var builder = new SyncMessageBuilder(this, tenant, syncName, sync);
+            var state = await Store.GetSyncStateAsync(tenant, syncName, cancellationToken).ConfigureAwait(false)
+                ?? new SyncStateRow(syncName, 0, 0, 0, null, null);
+            int delivered = 0, withheld = 0, skipped = 0, failed = 0, dead = 0;
+            while (true)
+            {
+                var changes = await Store.ReadChangesAsync(tenant, state.Cursor, Sync.Options.PageSize, cancellationToken).ConfigureAwait(false);
+                if (changes.Count == 0)
+                {
+                    return new SyncRunResult(delivered, withheld, skipped, failed, dead);
+                }
+
+                foreach (var change in changes)
+                {
+                    var retrying = state.RetrySequence == change.Sequence;
+                    if (retrying && state.NextAttemptAt is { } next && next > Time.GetUtcNow())
+                    {
+                        return new SyncRunResult(delivered, withheld, skipped, failed, dead);
+                    }
+
+                    var (decision, message) = await builder.BuildAsync(change, cancellationToken).ConfigureAwait(false);
+                    DeliveryResult outcome = default;
+                    if (decision == SyncDecision.Send)
+                    {
+                        if (message!.Kind == DestinationMessageKind.Erasure && destination is not IErasureDestination)
+                        {
+                            decision = SyncDecision.Skip;
+                        }
+                        else
+                        {
+                            outcome = await SendAsync(destination, message, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+
+                    var done = new SyncStateRow(syncName, change.Sequence, 0, 0, null, null);
+                    if (decision != SyncDecision.Send || outcome.Succeeded)
+                    {
+                        _ = decision switch
+                        {
+                            SyncDecision.Skip => skipped++,
+                            SyncDecision.Withhold => withheld++,
+                            _ => delivered++,
+                        };
+                        state = done;
+                        await Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    var attempts = (retrying ? state.Attempts : 0) + 1;
+                    var error = outcome.Error ?? "the destination did not acknowledge";
+                    SyncLog.DeliveryFailed(Logger, syncName, tenant, message!.IdempotencyKey, attempts, error);
+                    if (attempts >= Sync.Options.MaxAttempts)
+                    {
+                        dead++;
+                        state = done;
+                        await Store.SaveSyncStateAsync(
+                            tenant,
+                            state,
+                            new DeadLetterRow(syncName, change.Sequence, change.ProfileId, message.IdempotencyKey, attempts, error, Time.GetUtcNow()),
+                            cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    failed++;
+                    state = new SyncStateRow(syncName, state.Cursor, change.Sequence, attempts, Time.GetUtcNow() + Backoff(attempts), error);
+                    await Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
+                    return new SyncRunResult(delivered, withheld, skipped, failed, dead);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask<IReadOnlyList<DeadLetterRow>> GetDeadLettersAsync(string tenant, string syncName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(syncName);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await Store.ReadDeadLettersAsync(tenant, syncName, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<SyncRunResult> RetryDeadLettersAsync(string tenant, string syncName, CancellationToken cancellationToken)
+    {
+        var sync = Sync.GetSync(syncName);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var destination = Sync.GetDestination(sync.Destination);
+        var builder = new SyncMessageBuilder(this, tenant, syncName, sync);
+        int delivered = 0, withheld = 0, skipped = 0, failed = 0;
+        foreach (var letter in await Store.ReadDeadLettersAsync(tenant, syncName, cancellationToken).ConfigureAwait(false))
+        {
+            var changes = await Store.ReadChangesAsync(tenant, letter.Sequence - 1, 1, cancellationToken).ConfigureAwait(false);
+            var (decision, message) = changes.Count == 1 && changes[0].Sequence == letter.Sequence
+                ? await builder.BuildAsync(changes[0], cancellationToken).ConfigureAwait(false)
+                : (SyncDecision.Skip, null);
+            if (decision == SyncDecision.Send)
+            {
+                var outcome = message!.Kind == DestinationMessageKind.Erasure && destination is not IErasureDestination
+                    ? DeliveryResult.Success
+                    : await SendAsync(destination, message, cancellationToken).ConfigureAwait(false);
+                if (!outcome.Succeeded)
+                {
+                    failed++;
+                    continue;
+                }
+
+                delivered++;
+            }
+            else if (decision == SyncDecision.Withhold)
+            {
+                withheld++;
+            }
+            else
+            {
+                skipped++;
+            }
+
+            await Store.RemoveDeadLetterAsync(tenant, syncName, letter.Sequence, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new SyncRunResult(delivered, withheld, skipped, failed, 0);
+    }
+
+    /// <summary>Exponential backoff with "equal jitter": half of the delay is fixed, half random, so retries of many items spread out.</summary>
+    private TimeSpan Backoff(int attempts)
+    {
+        var options = Sync.Options;
+        var exponential = options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 30));
+        var delay = Math.Min(exponential, options.MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds((delay / 2) + (Random.Shared.NextDouble() * delay / 2));
+    }
+
+    private static async ValueTask<DeliveryResult> SendAsync(IEventLinkDestination destination, DestinationMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return message.Kind == DestinationMessageKind.Erasure
+                ? await ((IErasureDestination)destination).EraseAsync(message, cancellationToken).ConfigureAwait(false)
+                : await destination.DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // A destination that throws is a failed delivery like any other: retried, then dead-lettered.
+            return DeliveryResult.Failure($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+}
+
+/// <summary>Log messages of the sync runner.</summary>
+internal static partial class SyncLog
+{
+    [LoggerMessage(100, LogLevel.Warning, "Sync {Sync} (tenant {Tenant}) failed to deliver {IdempotencyKey} (attempt {Attempts}): {Error}")]
+    public static partial void DeliveryFailed(ILogger logger, string sync, string tenant, string idempotencyKey, int attempts, string error);
+
+    [LoggerMessage(101, LogLevel.Error, "Sync {Sync} (tenant {Tenant}) stopped with an error; it runs again next round")]
+    public static partial void RunFailed(ILogger logger, Exception exception, string sync, string tenant);
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EventLink.Internal;
+
+/// <summary>The syncs, privacy rules and destinations the engine runs with (empty when none are registered).</summary>
+internal sealed class SyncSettings
+{
+    private readonly IServiceProvider? _services;
+
+    private SyncSettings(EventLinkSyncOptions options, EventLinkPrivacyOptions privacy, IServiceProvider? services)
+    {
+        Options = options;
+        Privacy = new PrivacyRules(privacy);
+        _services = services;
+    }
+
+    public static SyncSettings Empty { get; } = new(new EventLinkSyncOptions(), new EventLinkPrivacyOptions(), null);
+
+    public EventLinkSyncOptions Options { get; }
+
+    public PrivacyRules Privacy { get; }
+
+    /// <summary>Gets whether changes are logged: only when a sync exists to read them, so ingest without syncs pays nothing.</summary>
+    public bool RecordsChanges => Options.Syncs.Count > 0;
+
+    public static SyncSettings Create(IServiceProvider services) => new(
+        services.GetRequiredService<IOptions<EventLinkSyncOptions>>().Value,
+        services.GetRequiredService<IOptions<EventLinkPrivacyOptions>>().Value,
+        services);
+
+    public SyncDefinition GetSync(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Options.Syncs.TryGetValue(name, out var sync)
+            ? sync
+            : throw new ArgumentException($"No sync is named '{name}'; add it with AddSync.", nameof(name));
+    }
+
+    public IEventLinkDestination GetDestination(string name) =>
+        _services?.GetKeyedService<IEventLinkDestination>(name)
+        ?? throw new InvalidOperationException($"No destination is named '{name}'; add it with AddDestination, AddHttpWebhookDestination or AddJsonLinesFileDestination.");
+}

@@ -4,6 +4,9 @@ namespace EventLink;
 /// <param name="RecordTypes">The figures per record type, ordered by name.</param>
 public sealed record CoverageReport(IReadOnlyList<RecordTypeCoverage> RecordTypes)
 {
+    /// <summary>Gets the append-only records per record type and event name, under their new names where an event rename applies.</summary>
+    public IReadOnlyList<EventNameCoverage> EventNames { get; init; } = [];
+
     /// <summary>Gets the figures of one record type.</summary>
     /// <param name="recordType">The record type.</param>
     /// <returns>The figures (all zero when nothing of that type was seen).</returns>
@@ -20,6 +23,9 @@ public sealed record CoverageReport(IReadOnlyList<RecordTypeCoverage> RecordType
 /// <param name="DistinctProfiles">Distinct profiles the linked records belong to.</param>
 public sealed record RecordTypeCoverage(string RecordType, long Total, long Linked, long Quarantined, long Rejected, long DistinctProfiles)
 {
+    /// <summary>Gets the distinct records a transformation filtered out on purpose (not counted as received).</summary>
+    public long Filtered { get; init; }
+
     /// <summary>Gets the share of the records received (stored or rejected) that are linked, in percent, rounded to two decimals; 100 when none were received.</summary>
     public double LinkedPercent => Total + Rejected == 0 ? 100d : Math.Round(100d * Linked / (Total + Rejected), 2);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using EventLink;
 using EventLink.Internal;
+using EventLink.Internal.Quality;
 using EventLink.Storage;
 using EventLink.Storage.InMemory;
 using Microsoft.Extensions.Configuration;
@@ -32,6 +33,7 @@ public static class EventLinkServiceCollectionExtensions
         services.AddOptions<EventLinkSchemaOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkOptions>, EventLinkOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkSchemaOptions>, EventLinkSchemaOptionsValidator>());
+        DataQualityBuilderExtensions.Register(services);
         services.TryAddSingleton(sp => EventLinkSchema.Create(sp.GetRequiredService<IOptions<EventLinkSchemaOptions>>().Value));
         services.TryAddSingleton<EventLinkStore, InMemoryEventLinkStore>();
         services.TryAddSingleton(sp => new EventLinkCore(
@@ -41,7 +43,10 @@ public static class EventLinkServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
             new EventLinkMetrics(sp.GetService<IMeterFactory>()),
-            ownsStore: false));
+            ownsStore: false)
+        {
+            Quality = DataQualityRuntime.Create(sp.GetRequiredService<EventLinkSchema>(), sp.GetRequiredService<IOptions<DataQualityOptions>>().Value),
+        });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));
         return builder;
     }

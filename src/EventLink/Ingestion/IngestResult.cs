@@ -23,6 +23,9 @@ public enum IngestOutcome
 
     /// <summary>The record is unusable (malformed, incomplete, unknown type, too large); nothing was stored but a rejection note.</summary>
     Rejected,
+
+    /// <summary>A transformation filtered the record out on purpose; nothing was stored but a note that counts it (see <see cref="RecordTypeCoverage.Filtered"/>).</summary>
+    Filtered,
 }
 
 /// <summary>Why a record was quarantined or rejected.</summary>
@@ -63,6 +66,9 @@ public enum IngestReason
 
     /// <summary>The record's identifiers match no profile yet.</summary>
     NoMatchingProfile,
+
+    /// <summary>The record breaks its data contract (see <see cref="ContractOptions"/>); the message lists the violations.</summary>
+    ContractViolation,
 }
 
 /// <summary>The result of ingesting one record.</summary>
@@ -82,7 +88,7 @@ public sealed record IngestResult(
     IngestReason Reason = IngestReason.None,
     string? Message = null)
 {
-    /// <summary>Gets whether the record is stored (linked, created, updated, quarantined, or already there).</summary>
+    /// <summary>Gets whether the record is stored (linked, created, updated, quarantined, or already there), or was filtered out on purpose.</summary>
     public bool IsAccepted => Outcome is not IngestOutcome.Rejected;
 
     /// <inheritdoc />

@@ -54,9 +54,10 @@ internal sealed partial class EventLinkCore
             yield break;
         }
 
-        await foreach (var row in Store.ReadTimelineAsync(tenant, profile.Profile.Id, query ?? new TimelineQuery(), cancellationToken).ConfigureAwait(false))
+        // Data quality (EventLinkCore.QualityQueries.cs): event renames and the event-name filter.
+        await foreach (var timelineEvent in ReadRenamedTimelineAsync(tenant, profile.Profile.Id, query ?? new TimelineQuery(), cancellationToken).ConfigureAwait(false))
         {
-            yield return ToTimelineEvent(row);
+            yield return timelineEvent;
         }
     }
 
@@ -88,7 +89,9 @@ internal sealed partial class EventLinkCore
                 ? new RecordTypeCoverage(name, c.Linked + c.Quarantined, c.Linked, c.Quarantined, c.Rejected, c.DistinctProfiles)
                 : new RecordTypeCoverage(name, 0, 0, 0, 0, 0))
             .ToList();
-        return new CoverageReport(rows);
+
+        // Data quality (EventLinkCore.QualityQueries.cs): filtered records and the breakdown by (renamed) event name.
+        return await AddQualityCoverageAsync(tenant, new CoverageReport(rows), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string tenant, string? recordType, CancellationToken cancellationToken)
@@ -121,6 +124,12 @@ internal sealed partial class EventLinkCore
 
                 using (parsed)
                 {
+                    // Data quality (EventLinkCore.Quality.cs): a record that still breaks its contract stays quarantined.
+                    if (await RecheckContractAsync(batch, entry, parsed, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
                     IngestResult result;
                     if (entry.EventId is { } eventId && parsed.Type.Kind == RecordKind.AppendOnly)
                     {

@@ -1,7 +1,7 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>The data of one tenant in the in-memory store. Guarded by <see cref="Gate"/>.</summary>
-internal sealed class InMemoryTenant
+internal sealed partial class InMemoryTenant
 {
     public SemaphoreSlim Gate { get; } = new(1, 1);
 

@@ -36,16 +36,22 @@ public static class EventLinkServiceCollectionExtensions
         DataQualityBuilderExtensions.Register(services);
         services.TryAddSingleton(sp => EventLinkSchema.Create(sp.GetRequiredService<IOptions<EventLinkSchemaOptions>>().Value));
         services.TryAddSingleton<EventLinkStore, InMemoryEventLinkStore>();
-        services.TryAddSingleton(sp => new EventLinkCore(
-            sp.GetRequiredService<EventLinkSchema>(),
-            sp.GetRequiredService<EventLinkStore>(),
-            sp.GetRequiredService<IOptions<EventLinkOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
-            new EventLinkMetrics(sp.GetService<IMeterFactory>()),
-            ownsStore: false)
+        services.TryAddSingleton(sp =>
         {
-            Quality = DataQualityRuntime.Create(sp.GetRequiredService<EventLinkSchema>(), sp.GetRequiredService<IOptions<DataQualityOptions>>().Value),
+            // Data quality is validated before the store is created, so a bad configuration leaves nothing to dispose.
+            var schema = sp.GetRequiredService<EventLinkSchema>();
+            var quality = DataQualityRuntime.Create(schema, sp.GetRequiredService<IOptions<DataQualityOptions>>().Value);
+            return new EventLinkCore(
+                schema,
+                sp.GetRequiredService<EventLinkStore>(),
+                sp.GetRequiredService<IOptions<EventLinkOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
+                new EventLinkMetrics(sp.GetService<IMeterFactory>()),
+                ownsStore: false)
+            {
+                Quality = quality,
+            };
         });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));
         return builder;

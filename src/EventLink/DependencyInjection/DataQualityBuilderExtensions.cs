@@ -53,7 +53,7 @@ public static class DataQualityBuilderExtensions
             {
                 compiled = EventLinkSchema.Create(schema.Value);
             }
-            catch (SchemaValidationException)
+            catch (Exception ex) when (ex is SchemaValidationException or OptionsValidationException)
             {
                 // The schema's own validator reports it.
                 return ValidateOptionsResult.Skip;

@@ -6,10 +6,10 @@ namespace EventLink.PostgreSql.Internal;
 /// The versioned schema of the store. Each migration runs once, in order, inside one transaction that holds an
 /// advisory lock on the schema, so several processes starting together neither race nor apply a step twice.
 /// </summary>
-internal static class PostgreSqlMigrations
+internal static partial class PostgreSqlMigrations
 {
     /// <summary>The migrations in order; the schema's version is the number applied.</summary>
-    private static readonly Func<string, string>[] Steps = [Version1, Version2, DestinationsVersion];
+    private static readonly Func<string, string>[] Steps = [Version1, Version2, DestinationsVersion, QualityVersion];
 
     public static int LatestVersion => Steps.Length;
 

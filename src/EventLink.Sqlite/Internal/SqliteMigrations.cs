@@ -226,6 +226,41 @@ internal static class SqliteMigrations
             suppressed_at INTEGER NOT NULL,
             PRIMARY KEY (tenant_key, source, record_id)) WITHOUT ROWID;
         """,
+
+        // 4: data quality — notes (filtered records, contract violations; one per record and rule), payload shapes
+        // for the schema-drift report, and hourly arrival counts for the anomaly check.
+        """
+        CREATE TABLE IF NOT EXISTS quality_notes (
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            key TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            rule TEXT NOT NULL,
+            message TEXT NOT NULL,
+            noted_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, source, record_type, key, kind, rule)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS field_shapes (
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            path TEXT NOT NULL,
+            json_type TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, source, record_type, path, json_type)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS hourly_counts (
+            tenant_key INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            record_type TEXT NOT NULL,
+            hour INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, source, record_type, hour)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_hourly_counts_hour ON hourly_counts (tenant_key, hour);
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library knows.</summary>

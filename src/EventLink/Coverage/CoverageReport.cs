@@ -4,6 +4,9 @@ namespace EventLink;
 /// <param name="RecordTypes">The figures per record type, ordered by name.</param>
 public sealed record CoverageReport(IReadOnlyList<RecordTypeCoverage> RecordTypes)
 {
+    /// <summary>Gets the append-only records per record type and event name, under their new names where an event rename applies.</summary>
+    public IReadOnlyList<EventNameCoverage> EventNames { get; init; } = [];
+
     /// <summary>Gets the figures of one record type.</summary>
     /// <param name="recordType">The record type.</param>
     /// <returns>The figures (all zero when nothing of that type was seen).</returns>
@@ -23,6 +26,9 @@ public sealed record RecordTypeCoverage(string RecordType, long Total, long Link
 {
     /// <summary>Gets the distinct records not stored because they belong to an erased person (replays count once).</summary>
     public long Suppressed { get; init; }
+
+    /// <summary>Gets the distinct records a transformation filtered out on purpose (not counted as received).</summary>
+    public long Filtered { get; init; }
 
     /// <summary>Gets the share of the records received (stored or rejected) that are linked, in percent, rounded to two decimals; 100 when none were received.</summary>
     public double LinkedPercent => Total + Rejected == 0 ? 100d : Math.Round(100d * Linked / (Total + Rejected), 2);

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using EventLink;
 using EventLink.Internal;
+using EventLink.Internal.Quality;
 using EventLink.Storage;
 using EventLink.Storage.InMemory;
 using Microsoft.Extensions.Configuration;
@@ -32,18 +33,26 @@ public static class EventLinkServiceCollectionExtensions
         services.AddOptions<EventLinkSchemaOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkOptions>, EventLinkOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkSchemaOptions>, EventLinkSchemaOptionsValidator>());
+        DataQualityBuilderExtensions.Register(services);
         services.TryAddSingleton(sp => EventLinkSchema.Create(sp.GetRequiredService<IOptions<EventLinkSchemaOptions>>().Value));
         services.TryAddSingleton<EventLinkStore, InMemoryEventLinkStore>();
-        services.TryAddSingleton(sp => new EventLinkCore(
-            sp.GetRequiredService<EventLinkSchema>(),
-            sp.GetRequiredService<EventLinkStore>(),
-            sp.GetRequiredService<IOptions<EventLinkOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
-            new EventLinkMetrics(sp.GetService<IMeterFactory>()),
-            ownsStore: false)
+        services.TryAddSingleton(sp =>
         {
-            Sync = SyncSettings.Create(sp),
+            // Data quality is validated before the store is created, so a bad configuration leaves nothing to dispose.
+            var schema = sp.GetRequiredService<EventLinkSchema>();
+            var quality = DataQualityRuntime.Create(schema, sp.GetRequiredService<IOptions<DataQualityOptions>>().Value);
+            return new EventLinkCore(
+                schema,
+                sp.GetRequiredService<EventLinkStore>(),
+                sp.GetRequiredService<IOptions<EventLinkOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
+                new EventLinkMetrics(sp.GetService<IMeterFactory>()),
+                ownsStore: false)
+            {
+                Quality = quality,
+                Sync = SyncSettings.Create(sp),
+            };
         });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));
         return builder;

@@ -26,6 +26,9 @@ public enum IngestOutcome
 
     /// <summary>The record belongs to an erased person (an identity or relation value matches a tombstone); nothing was stored but a suppression note.</summary>
     Suppressed,
+
+    /// <summary>A transformation filtered the record out on purpose; nothing was stored but a note that counts it (see <see cref="RecordTypeCoverage.Filtered"/>).</summary>
+    Filtered,
 }
 
 /// <summary>Why a record was quarantined or rejected.</summary>
@@ -69,6 +72,9 @@ public enum IngestReason
 
     /// <summary>The record belongs to an erased person.</summary>
     Erased,
+
+    /// <summary>The record breaks its data contract (see <see cref="ContractOptions"/>); the message lists the violations.</summary>
+    ContractViolation,
 }
 
 /// <summary>The result of ingesting one record.</summary>
@@ -88,7 +94,7 @@ public sealed record IngestResult(
     IngestReason Reason = IngestReason.None,
     string? Message = null)
 {
-    /// <summary>Gets whether the record is stored (linked, created, updated, quarantined, or already there).</summary>
+    /// <summary>Gets whether the record is stored (linked, created, updated, quarantined, or already there), or was filtered out on purpose.</summary>
     public bool IsAccepted => Outcome is not (IngestOutcome.Rejected or IngestOutcome.Suppressed);
 
     /// <inheritdoc />

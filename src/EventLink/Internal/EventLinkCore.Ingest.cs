@@ -14,6 +14,7 @@ internal sealed partial class EventLinkCore
             // Consecutive append-only records are inserted together (one bulk call), then linked in order; a merged
             // record flushes them first, so the outcome is exactly that of ingesting one record after another.
             var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>();
+            var quality = new QualityBatch(records.Count);
             try
             {
                 for (var i = 0; i < records.Count; i++)
@@ -21,6 +22,14 @@ internal sealed partial class EventLinkCore
                     cancellationToken.ThrowIfCancellationRequested();
                     var record = records[i];
                     ArgumentNullException.ThrowIfNull(record);
+
+                    // Data quality (EventLinkCore.Quality.cs): transformations may rewrite the payload or filter the record out.
+                    if (await TransformAsync(batch, record, results, i, cancellationToken).ConfigureAwait(false) is not { } transformed)
+                    {
+                        continue;
+                    }
+
+                    record = transformed;
                     if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection))
                     {
                         results[i] = await RejectAsync(batch, record, rejection, cancellationToken).ConfigureAwait(false);
@@ -35,6 +44,13 @@ internal sealed partial class EventLinkCore
                             results[i] = await SuppressAsync(batch, parsed, cancellationToken).ConfigureAwait(false);
                         }
 
+                        continue;
+                    }
+
+                    // Data quality: remember the stored shape; a contract may reject or quarantine the record.
+                    quality.Track(i, parsed);
+                    if (await EnforceContractAsync(batch, i, parsed, pending, results, cancellationToken).ConfigureAwait(false))
+                    {
                         continue;
                     }
 
@@ -61,6 +77,9 @@ internal sealed partial class EventLinkCore
                     record.Dispose();
                 }
             }
+
+            // Data quality: payload shapes (schema drift) and hourly arrivals (anomalies) of the stored records.
+            await FlushQualityAsync(batch, quality, results, cancellationToken).ConfigureAwait(false);
 
             foreach (var result in results)
             {

@@ -54,9 +54,10 @@ internal sealed partial class EventLinkCore
             yield break;
         }
 
-        await foreach (var row in Store.ReadTimelineAsync(tenant, profile.Profile.Id, query ?? new TimelineQuery(), cancellationToken).ConfigureAwait(false))
+        // Data quality (EventLinkCore.QualityQueries.cs): event renames and the event-name filter.
+        await foreach (var timelineEvent in ReadRenamedTimelineAsync(tenant, profile.Profile.Id, query ?? new TimelineQuery(), cancellationToken).ConfigureAwait(false))
         {
-            yield return ToTimelineEvent(row);
+            yield return timelineEvent;
         }
     }
 
@@ -94,7 +95,10 @@ internal sealed partial class EventLinkCore
                 ? new RecordTypeCoverage(name, c.Linked + c.Quarantined, c.Linked, c.Quarantined, c.Rejected, c.DistinctProfiles, conflicts.GetValueOrDefault(name))
                 : new RecordTypeCoverage(name, 0, 0, 0, 0, 0, conflicts.GetValueOrDefault(name)))
             .ToList();
-        return new CoverageReport(await AddSuppressedAsync(tenant, rows, cancellationToken).ConfigureAwait(false));
+
+        // Erasure (suppressed records) and data quality (filtered records, the breakdown by renamed event name).
+        var report = await AddSuppressedAsync(tenant, rows, cancellationToken).ConfigureAwait(false);
+        return await AddQualityCoverageAsync(tenant, new CoverageReport(report), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string tenant, string? recordType, CancellationToken cancellationToken)
@@ -127,6 +131,12 @@ internal sealed partial class EventLinkCore
 
                 using (parsed)
                 {
+                    // Data quality (EventLinkCore.Quality.cs): a record that still breaks its contract stays quarantined.
+                    if (await RecheckContractAsync(batch, entry, parsed, cancellationToken).ConfigureAwait(false))
+                    {
+                        continue;
+                    }
+
                     IngestResult result;
                     if (entry.EventId is { } eventId && parsed.Type.Kind == RecordKind.AppendOnly)
                     {

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace EventLink.Internal;
 
 /// <summary>The <c>EventLink</c> meter: records ingested by outcome, merges, and batch durations.</summary>
-internal sealed class EventLinkMetrics : IDisposable
+internal sealed partial class EventLinkMetrics : IDisposable
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "EventLink";

@@ -23,6 +23,9 @@ public sealed record TimelineEvent(
     string PayloadJson,
     string? LinkedBy = null)
 {
+    /// <summary>Gets the name the event was stored with when an event rename (see <see cref="EventRenameOptions"/>) shows it under <see cref="EventName"/>; else <see langword="null"/>.</summary>
+    public string? OriginalEventName { get; init; }
+
     /// <summary>Gets the payload as a JSON element.</summary>
     public JsonElement Payload => JsonElement.Parse(PayloadJson);
 
@@ -44,6 +47,9 @@ public sealed class TimelineQuery
 
     /// <summary>Gets or sets the sources to include; all when <see langword="null"/> or empty.</summary>
     public IReadOnlyCollection<string>? Sources { get; set; }
+
+    /// <summary>Gets or sets the event names to include, after renames (a new name also finds the events stored under its old names); all when <see langword="null"/> or empty.</summary>
+    public IReadOnlyCollection<string>? EventNames { get; set; }
 
     /// <summary>Gets or sets the most events to return.</summary>
     public int? Limit { get; set; }

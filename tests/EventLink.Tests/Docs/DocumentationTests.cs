@@ -73,6 +73,13 @@ public sealed partial class DocumentationTests
         { "docs/destinations.md", typeof(SyncDefinition) },
         { "docs/destinations.md", typeof(HttpWebhookDestinationOptions) },
         { "docs/destinations.md", typeof(EventLinkPrivacyOptions) },
+        { "docs/data-quality.md", typeof(DataQualityOptions) },
+        { "docs/data-quality.md", typeof(ContractOptions) },
+        { "docs/data-quality.md", typeof(PropertyContractOptions) },
+        { "docs/data-quality.md", typeof(TransformationOptions) },
+        { "docs/data-quality.md", typeof(EventRenameOptions) },
+        { "docs/data-quality.md", typeof(SchemaDriftOptions) },
+        { "docs/data-quality.md", typeof(AnomalyOptions) },
     };
 
     [Theory]
@@ -109,9 +116,22 @@ public sealed partial class DocumentationTests
                 continue;
             }
 
+            // The table under the heading, or the one this header starts: its rows end at the first other line.
             var names = new HashSet<string>(StringComparer.Ordinal);
+            var inTable = false;
             for (var j = i + 1; j < lines.Length && !lines[j].StartsWith('#'); j++)
             {
+                if (!lines[j].StartsWith('|'))
+                {
+                    if (inTable)
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                inTable = true;
                 if (OptionRow().Match(lines[j]) is { Success: true } row)
                 {
                     names.Add(row.Groups[1].Value);

@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using EventLink.Storage;
+using static EventLink.Sqlite.Internal.SqliteValues;
+
+namespace EventLink.Sqlite;
+
+/// <summary>Data-quality reads, each in its own read snapshot.</summary>
+public sealed partial class SqliteEventLinkStore
+{
+    /// <inheritdoc />
+    public override async ValueTask<IReadOnlyList<QualityNoteCount>> GetQualityNoteCountsAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        if (scope is null)
+        {
+            return [];
+        }
+
+        using var command = scope.Command("SELECT record_type, kind, rule, count(*) FROM quality_notes WHERE tenant_key = $t GROUP BY record_type, kind, rule ORDER BY record_type, kind, rule;");
+        using var reader = command.ExecuteReader();
+        var counts = new List<QualityNoteCount>();
+        while (reader.Read())
+        {
+            counts.Add(new QualityNoteCount(reader.GetString(0), (QualityNoteKind)reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3)));
+        }
+
+        return counts;
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<FieldObservationRow> ReadFieldObservationsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        if (scope is null)
+        {
+            yield break;
+        }
+
+        using var command = scope.Command("""
+            SELECT source, record_type, path, json_type, first_seen, last_seen, count FROM field_shapes
+            WHERE tenant_key = $t ORDER BY source, record_type, path, json_type;
+            """);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return new FieldObservationRow(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), ToTime(reader, 4), ToTime(reader, 5), reader.GetInt64(6));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<HourlyCountRow> ReadHourlyCountsAsync(string tenant, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        if (scope is null)
+        {
+            yield break;
+        }
+
+        using var command = scope.Command("""
+            SELECT source, record_type, hour, count FROM hourly_counts
+            WHERE tenant_key = $t AND hour >= $from AND hour < $to ORDER BY source, record_type, hour;
+            """);
+        command.Parameters.AddWithValue("$from", CeilingMicros(from));
+        command.Parameters.AddWithValue("$to", CeilingMicros(to));
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return new HourlyCountRow(reader.GetString(0), reader.GetString(1), ToTime(reader, 2), reader.GetInt64(3));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<IReadOnlyList<EventNameCountRow>> CountEventsByNameAsync(string tenant, DateTimeOffset? occurredBefore, CancellationToken cancellationToken = default)
+    {
+        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        if (scope is null)
+        {
+            return [];
+        }
+
+        using var command = scope.Command("""
+            SELECT record_type, event_name, count(profile_id), count(*) - count(profile_id) FROM events
+            WHERE tenant_key = $t AND ($before IS NULL OR occurred_at < $before)
+            GROUP BY record_type, event_name ORDER BY record_type, event_name;
+            """);
+        command.Parameters.AddWithValue("$before", occurredBefore is { } before ? CeilingMicros(before) : DBNull.Value);
+        using var reader = command.ExecuteReader();
+        var rows = new List<EventNameCountRow>();
+        while (reader.Read())
+        {
+            rows.Add(new EventNameCountRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        return rows;
+    }
+}

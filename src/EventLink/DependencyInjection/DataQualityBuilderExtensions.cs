@@ -1,0 +1,66 @@
+using EventLink.Internal.Quality;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace EventLink;
+
+/// <summary>Data-quality configuration methods of <see cref="IEventLinkBuilder"/>.</summary>
+public static class DataQualityBuilderExtensions
+{
+    /// <summary>Configures contracts, transformations, event renames, drift and anomaly detection in C#. May be called several times; settings add up.</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Changes the options.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder AddDataQuality<TBuilder>(this TBuilder builder, Action<DataQualityOptions> configure)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Binds data-quality options from configuration (the shape of <see cref="DataQualityOptions"/>; delegates are C# only).</summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="section">The section, such as <c>Configuration.GetSection("EventLink:DataQuality")</c>.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder BindDataQuality<TBuilder>(this TBuilder builder, IConfiguration section)
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        builder.Services.Configure<DataQualityOptions>(section);
+        return builder;
+    }
+
+    /// <summary>Registers the options validation (called by <c>AddEventLink</c>).</summary>
+    internal static void Register(IServiceCollection services)
+    {
+        services.AddOptions<DataQualityOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataQualityOptions>, DataQualityOptionsValidator>());
+    }
+
+    private sealed class DataQualityOptionsValidator(IOptions<EventLinkSchemaOptions> schema) : IValidateOptions<DataQualityOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DataQualityOptions options)
+        {
+            EventLinkSchema compiled;
+            try
+            {
+                compiled = EventLinkSchema.Create(schema.Value);
+            }
+            catch (Exception ex) when (ex is SchemaValidationException or OptionsValidationException)
+            {
+                // The schema's own validator reports it.
+                return ValidateOptionsResult.Skip;
+            }
+
+            var errors = DataQualityRuntime.Validate(compiled, options);
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

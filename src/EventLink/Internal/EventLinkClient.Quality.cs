@@ -1,0 +1,14 @@
+namespace EventLink.Internal;
+
+/// <summary>Data-quality queries, on the tenant of the call.</summary>
+internal sealed partial class EventLinkClient
+{
+    public ValueTask<SchemaDriftReport> GetSchemaDriftAsync(CancellationToken cancellationToken = default) =>
+        _core.GetSchemaDriftAsync(Tenant, cancellationToken);
+
+    public ValueTask<AnomalyReport> GetAnomaliesAsync(TimeSpan window, CancellationToken cancellationToken = default) =>
+        _core.GetAnomaliesAsync(Tenant, window, cancellationToken);
+
+    public ValueTask<IReadOnlyList<ContractViolationCount>> GetContractViolationsAsync(CancellationToken cancellationToken = default) =>
+        _core.GetContractViolationsAsync(Tenant, cancellationToken);
+}

@@ -1,0 +1,60 @@
+namespace EventLink.Storage.InMemory;
+
+/// <summary>Data-quality writes of the in-memory store, undone like the others when the session ends uncommitted.</summary>
+internal sealed partial class InMemoryStoreSession
+{
+    public override ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        var key = (note.Source, note.RecordType, note.Key, note.Kind, note.Rule);
+        if (_state.QualityNotes.TryAdd(key, note))
+        {
+            _undo.Push(() => _state.QualityNotes.Remove(key));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var isNew = new bool[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var key = (row.Source, row.RecordType, row.Path, row.JsonType);
+            if (_state.FieldObservations.TryGetValue(key, out var previous))
+            {
+                _state.FieldObservations[key] = previous with
+                {
+                    FirstSeen = row.FirstSeen < previous.FirstSeen ? row.FirstSeen : previous.FirstSeen,
+                    LastSeen = row.LastSeen > previous.LastSeen ? row.LastSeen : previous.LastSeen,
+                    Count = previous.Count + row.Count,
+                };
+                _undo.Push(() => _state.FieldObservations[key] = previous);
+            }
+            else
+            {
+                _state.FieldObservations[key] = row;
+                _undo.Push(() => _state.FieldObservations.Remove(key));
+                isNew[i] = true;
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<bool>>(isNew);
+    }
+
+    public override ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        foreach (var row in rows)
+        {
+            var key = (row.Source, row.RecordType, row.Hour.ToUniversalTime());
+            var had = _state.HourlyCounts.TryGetValue(key, out var previous);
+            _state.HourlyCounts[key] = previous + row.Count;
+            _undo.Push(had ? () => _state.HourlyCounts[key] = previous : () => _state.HourlyCounts.Remove(key));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -80,6 +80,7 @@ public sealed partial class DocumentationTests
         { "docs/data-quality.md", typeof(EventRenameOptions) },
         { "docs/data-quality.md", typeof(SchemaDriftOptions) },
         { "docs/data-quality.md", typeof(AnomalyOptions) },
+        { "docs/presets.md", typeof(EventLink.Presets.PresetOptions) },
     };
 
     [Theory]

@@ -1,0 +1,17 @@
+namespace EventLink.Cli;
+
+/// <summary>The tool's exit codes.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Everything went well.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Bad input was found (the count is printed), or the profile asked for does not exist.</summary>
+    public const int BadInput = 1;
+
+    /// <summary>The command line, a schema file or a preset name is wrong.</summary>
+    public const int Usage = 2;
+}
+
+/// <summary>A mistake in how the tool was called; printed and turned into <see cref="ExitCodes.Usage"/>.</summary>
+internal sealed class UsageException(string message) : Exception(message);

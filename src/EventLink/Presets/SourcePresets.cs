@@ -1,0 +1,39 @@
+namespace EventLink.Presets;
+
+/// <summary>The presets EventLink ships for the tools teams use; see <see cref="SourcePreset"/>.</summary>
+public static class SourcePresets
+{
+    /// <summary>Gets the Stripe preset: customers (merged) and charge, invoice and subscription events from webhooks or <c>GET /v1/events</c>.</summary>
+    public static SourcePreset Stripe { get; } = new(new StripePreset());
+
+    /// <summary>Gets the HubSpot preset: contacts, companies (accounts) and deal stage changes from CRM v3 objects.</summary>
+    public static SourcePreset HubSpot { get; } = new(new HubSpotPreset());
+
+    /// <summary>Gets the Intercom preset: contacts and conversation notifications from webhooks.</summary>
+    public static SourcePreset Intercom { get; } = new(new IntercomPreset());
+
+    /// <summary>Gets the Zendesk preset: users and ticket events from event webhooks.</summary>
+    public static SourcePreset Zendesk { get; } = new(new ZendeskPreset());
+
+    /// <summary>Gets the PostHog preset: persons and events (by <c>distinct_id</c>) from the webhook destination or batch exports.</summary>
+    public static SourcePreset PostHog { get; } = new(new PostHogPreset());
+
+    /// <summary>Gets the Mailchimp preset: list members and campaign email activity by subscriber e-mail.</summary>
+    public static SourcePreset Mailchimp { get; } = new(new MailchimpPreset());
+
+    /// <summary>Gets the Marketo preset: leads and activities from the REST API.</summary>
+    public static SourcePreset Marketo { get; } = new(new MarketoPreset());
+
+    /// <summary>Gets every preset, ordered by name.</summary>
+    public static IReadOnlyList<SourcePreset> All { get; } = [HubSpot, Intercom, Mailchimp, Marketo, PostHog, Stripe, Zendesk];
+
+    /// <summary>Finds a preset by name (case-insensitive), such as <c>stripe</c>.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="preset">The preset, when found.</param>
+    /// <returns><see langword="true"/> when a preset has that name.</returns>
+    public static bool TryGet(string? name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SourcePreset? preset)
+    {
+        preset = All.FirstOrDefault(p => string.Equals(p.Name, name?.Trim(), StringComparison.OrdinalIgnoreCase));
+        return preset is not null;
+    }
+}

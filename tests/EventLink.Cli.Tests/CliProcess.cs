@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+
+namespace EventLink.Cli.Tests;
+
+/// <summary>Runs the built <c>eventlink</c> tool with <c>dotnet EventLink.Cli.dll</c> in a scratch directory.</summary>
+public sealed class CliProcess : IDisposable
+{
+    public CliProcess()
+    {
+        WorkingDirectory = Path.Combine(Path.GetTempPath(), "eventlink-cli-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(WorkingDirectory);
+    }
+
+    public static string Fixtures { get; } = Metadata("FixturesPath");
+
+    public string WorkingDirectory { get; }
+
+    public static string Fixture(string vendor) => Path.Combine(Fixtures, vendor + ".jsonl");
+
+    public async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = WorkingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Metadata("CliPath"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(WorkingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string Metadata(string key) =>
+        typeof(CliProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+}
+
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public JsonElement Json => JsonElement.Parse(Stdout);
+
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}

@@ -17,25 +17,38 @@ public sealed class MatchPathAllocationTests
         var (index, raws, expected) = Build(kindName);
         var kind = Schema.IdentityKinds[kindName];
         Span<char> buffer = stackalloc char[IdentityMatcher.BufferLength];
-        var matched = 0;
-        for (var i = 0; i < raws.Length; i++)
+        // Warm up past tiered compilation (tier-1 code is installed in the background after ~100 ms). The runtime
+        // itself may allocate once on this thread while it swaps code in; an allocation of the match path would show
+        // in every round (at least one object per call), so the quietest of three rounds must be zero.
+        for (var round = 0; round < 3; round++)
         {
-            IdentityMatcher.Match(Schema, index, kind, raws[i], buffer, out _, out _);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < raws.Length; i++)
-        {
-            if (IdentityMatcher.Match(Schema, index, kind, raws[i], buffer, out _, out var profileId) == IdentityMatchStatus.Matched &&
-                profileId == expected[i])
+            for (var i = 0; i < raws.Length; i++)
             {
-                matched++;
+                IdentityMatcher.Match(Schema, index, kind, raws[i], buffer, out _, out _);
             }
+
+            Thread.Sleep(150);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var quietest = long.MaxValue;
+        var matched = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            matched = 0;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < raws.Length; i++)
+            {
+                if (IdentityMatcher.Match(Schema, index, kind, raws[i], buffer, out _, out var profileId) == IdentityMatchStatus.Matched &&
+                    profileId == expected[i])
+                {
+                    matched++;
+                }
+            }
 
-        allocated.Should().Be(0);
+            quietest = Math.Min(quietest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
+        quietest.Should().Be(0, $"{raws.Length} matches must allocate nothing");
         matched.Should().Be(raws.Length);
     }
 

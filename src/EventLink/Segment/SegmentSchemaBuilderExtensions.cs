@@ -19,7 +19,7 @@ public static class SegmentSchemaBuilderExtensions
     /// <summary>The identity kind of Segment group ids.</summary>
     public const string GroupIdKind = "group_id";
 
-    /// <summary>Adds the Segment-spec record types, named <c>{prefix}identify</c>, <c>{prefix}track</c>, and so on.</summary>
+    /// <summary>Adds the Segment-spec record types, named <c>{prefix}identify</c>, <c>{prefix}track</c>, and so on: those of <see cref="EventLink.Presets.SourcePresets.Segment"/>, whose reader routes each message by its <c>type</c>.</summary>
     /// <param name="schema">The schema builder.</param>
     /// <param name="prefix">The prefix of the record type names.</param>
     /// <returns>The schema builder.</returns>

@@ -69,7 +69,24 @@ internal sealed class LinkOptions
     /// <summary>Builds EventLink over the chosen store with the chosen schema.</summary>
     public OpenLink Open(ParseResult parse)
     {
-        var builder = new EventLinkBuilder();
+        var builder = ConfigureSchema(parse, new EventLinkBuilder());
+        if (parse.GetValue(Postgres) is { Length: > 0 } connectionString)
+        {
+            builder.UsePostgreSql(connectionString);
+        }
+        else
+        {
+            builder.UseSqlite($"Data Source={parse.GetValue(Db)}");
+        }
+
+        var link = builder.Build();
+        return new OpenLink(link, parse.GetValue(Tenant) is { Length: > 0 } tenant ? link.ForTenant(tenant) : link);
+    }
+
+    /// <summary>Adds the schema named on the command line (presets, a schema file, or both) to a builder.</summary>
+    public TBuilder ConfigureSchema<TBuilder>(ParseResult parse, TBuilder builder)
+        where TBuilder : IEventLinkBuilder
+    {
         var presets = Presets(parse);
         if (presets.Count > 0)
         {
@@ -87,17 +104,7 @@ internal sealed class LinkOptions
             builder.BindSchema(SchemaSection(file));
         }
 
-        if (parse.GetValue(Postgres) is { Length: > 0 } connectionString)
-        {
-            builder.UsePostgreSql(connectionString);
-        }
-        else
-        {
-            builder.UseSqlite($"Data Source={parse.GetValue(Db)}");
-        }
-
-        var link = builder.Build();
-        return new OpenLink(link, parse.GetValue(Tenant) is { Length: > 0 } tenant ? link.ForTenant(tenant) : link);
+        return builder;
     }
 
     private static IConfiguration SchemaSection(string file)

@@ -21,8 +21,12 @@ internal sealed class ProfileSelector
         command.Options.Add(Identity);
     }
 
-    /// <summary>Finds the profile; <see langword="null"/> with a message when there is none.</summary>
-    public async Task<(Profile? Profile, string Asked)> FindAsync(ParseResult parse, IEventLink link, CancellationToken cancellationToken)
+    /// <summary>Gets whether any of the options was given.</summary>
+    public bool IsGiven(ParseResult parse) =>
+        parse.GetValue(Email) is not null || parse.GetValue(UserId) is not null || parse.GetValue(Id) is not null || parse.GetValue(Identity) is not null;
+
+    /// <summary>Reads which profile was named: exactly one of the options, else a usage error.</summary>
+    public ProfileTarget Resolve(ParseResult parse)
     {
         var given = new List<(string Kind, string Value)>();
         if (parse.GetValue(Email) is { } email)
@@ -37,13 +41,7 @@ internal sealed class ProfileSelector
 
         if (parse.GetValue(Identity) is { } identity)
         {
-            var equals = identity.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || equals == identity.Length - 1)
-            {
-                throw new UsageException($"--identity '{identity}' is not kind=value");
-            }
-
-            given.Add((identity[..equals].Trim(), identity[(equals + 1)..]));
+            given.Add(ParseIdentity(identity, "--identity"));
         }
 
         var id = parse.GetValue(Id);
@@ -52,12 +50,34 @@ internal sealed class ProfileSelector
             throw new UsageException("name exactly one of --email, --user-id, --id or --identity");
         }
 
-        if (id is { } profileId)
+        return id is { } profileId ? new ProfileTarget(profileId, null, null) : new ProfileTarget(null, given[0].Kind, given[0].Value);
+    }
+
+    /// <summary>Finds the profile; <see langword="null"/> with a message when there is none.</summary>
+    public async Task<(Profile? Profile, string Asked)> FindAsync(ParseResult parse, IEventLink link, CancellationToken cancellationToken)
+    {
+        var target = Resolve(parse);
+        var profile = target.Id is { } profileId
+            ? await link.GetProfileAsync(profileId, cancellationToken)
+            : await link.FindProfileAsync(target.Kind!, target.Value!, cancellationToken);
+        return (profile, target.ToString());
+    }
+
+    /// <summary>Reads <c>kind=value</c>.</summary>
+    public static (string Kind, string Value) ParseIdentity(string text, string option)
+    {
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0 || equals == text.Length - 1)
         {
-            return (await link.GetProfileAsync(profileId, cancellationToken), $"id {profileId}");
+            throw new UsageException($"{option} '{text}' is not kind=value");
         }
 
-        var (kind, value) = given[0];
-        return (await link.FindProfileAsync(kind, value, cancellationToken), $"{kind} '{value}'");
+        return (text[..equals].Trim(), text[(equals + 1)..]);
     }
+}
+
+/// <summary>The profile a command names: by <see cref="Id"/>, or by an identity (<see cref="Kind"/>, <see cref="Value"/>).</summary>
+internal sealed record ProfileTarget(Guid? Id, string? Kind, string? Value)
+{
+    public override string ToString() => Id is { } id ? $"id {id}" : $"{Kind} '{Value}'";
 }

@@ -9,6 +9,9 @@ var root = new RootCommand("eventlink: link customer events to customer profiles
     TimelineCommand.Create(),
     CoverageCommand.Create(),
     QuarantineCommand.Create(),
+    DriftCommand.Create(),
+    ForgetCommand.Create(),
+    CheckCommand.Create(),
 };
 
 var parse = root.Parse(args);

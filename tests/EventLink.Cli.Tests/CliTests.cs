@@ -90,7 +90,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ingest", "--preset", "segment")]
+    [InlineData("ingest", "--preset", "salesforce")]
     [InlineData("ingest", "--frobnicate")]
     [InlineData("profile")]
     [InlineData("timeline", "--email", "a@example.com", "--since", "last tuesday")]

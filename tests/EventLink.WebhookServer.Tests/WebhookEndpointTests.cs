@@ -42,7 +42,9 @@ public sealed class WebhookEndpointTests(WebhookServerProcess server) : IClassFi
     [Fact]
     public async Task Unknown_sources_are_404_foreign_shapes_400_and_events_the_preset_ignores_202()
     {
-        (await server.PostAsync("segment", "{}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await server.PostAsync("salesforce", "{}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await server.PostAsync("segment", "{}")).StatusCode.Should().Be(HttpStatusCode.BadRequest, "Segment is a preset now; {} is no message");
+        (await server.PostAsync("segment", WebhookServerProcess.Lines("segment")[1])).StatusCode.Should().Be(HttpStatusCode.OK);
         (await server.PostAsync("zendesk", """{"ticket":{"id":1}}""")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await server.PostAsync("intercom", "not json")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await server.PostAsync("intercom", WebhookServerProcess.Lines("intercom")[3])).StatusCode.Should().Be(HttpStatusCode.Accepted);

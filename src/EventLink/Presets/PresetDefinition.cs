@@ -15,6 +15,18 @@ internal abstract class PresetDefinition
 
     public abstract IReadOnlyList<PresetRecordType> Types { get; }
 
+    /// <summary>Declares the preset's identity kinds that the schema does not declare yet (a kind the application already declared keeps its settings).</summary>
+    public virtual void DeclareIdentityKinds(SchemaBuilder schema)
+    {
+        foreach (var (kind, normalization) in IdentityKinds)
+        {
+            if (!schema.Options.IdentityKinds.ContainsKey(kind))
+            {
+                schema.IdentityKind(kind, normalization);
+            }
+        }
+    }
+
     /// <summary>Sends each record of a delivery to <paramref name="reader"/>, or says why there is none.</summary>
     public abstract void Route(JsonElement root, PresetReader reader);
 

@@ -52,14 +52,7 @@ public sealed class SourcePreset
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var (kind, normalization) in _definition.IdentityKinds)
-        {
-            // A kind the application already declared keeps its normalisation.
-            if (!schema.Options.IdentityKinds.ContainsKey(kind))
-            {
-                schema.IdentityKind(kind, normalization);
-            }
-        }
+        _definition.DeclareIdentityKinds(schema);
 
         foreach (var type in _definition.Types)
         {

@@ -24,8 +24,11 @@ public static class SourcePresets
     /// <summary>Gets the Marketo preset: leads and activities from the REST API.</summary>
     public static SourcePreset Marketo { get; } = new(new MarketoPreset());
 
+    /// <summary>Gets the Segment-spec preset: <c>identify</c>, <c>track</c>, <c>page</c>, <c>screen</c>, <c>alias</c> and <c>group</c> messages, routed by their <c>type</c>; the record types of <see cref="SegmentSchemaBuilderExtensions.AddSegment"/>.</summary>
+    public static SourcePreset Segment { get; } = new(new SegmentPreset());
+
     /// <summary>Gets every preset, ordered by name.</summary>
-    public static IReadOnlyList<SourcePreset> All { get; } = [HubSpot, Intercom, Mailchimp, Marketo, PostHog, Stripe, Zendesk];
+    public static IReadOnlyList<SourcePreset> All { get; } = [HubSpot, Intercom, Mailchimp, Marketo, PostHog, Segment, Stripe, Zendesk];
 
     /// <summary>Finds a preset by name (case-insensitive), such as <c>stripe</c>.</summary>
     /// <param name="name">The name.</param>

@@ -19,7 +19,7 @@ public static class SegmentSchemaBuilderExtensions
     /// <summary>The identity kind of Segment group ids.</summary>
     public const string GroupIdKind = "group_id";
 
-    /// <summary>Adds the Segment-spec record types, named <c>{prefix}identify</c>, <c>{prefix}track</c>, and so on.</summary>
+    /// <summary>Adds the Segment-spec record types, named <c>{prefix}identify</c>, <c>{prefix}track</c>, and so on: those of <see cref="EventLink.Presets.SourcePresets.Segment"/>, whose reader routes each message by its <c>type</c>.</summary>
     /// <param name="schema">The schema builder.</param>
     /// <param name="prefix">The prefix of the record type names.</param>
     /// <returns>The schema builder.</returns>
@@ -27,39 +27,18 @@ public static class SegmentSchemaBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(prefix);
-        var identify = prefix + "identify";
-        schema.IdentityKind(GroupIdKind, IdentityNormalization.Exact, priority: 1, maxPerProfile: 1);
-        schema.Merged(identify, t => t
-            .RecordId("messageId").OccurredAt("timestamp", TimestampFormat.SegmentCorrected)
-            .Identity("userId", IdentityKinds.UserId)
-            .Identity("anonymousId", IdentityKinds.AnonymousId)
-            .Identity("traits.email", IdentityKinds.Email)
-            .Identity("traits.phone", IdentityKinds.Phone)
-            .IncludeAllFields(false)
-            .AttributesFrom("traits"));
-        foreach (var (call, name) in new[] { ("track", "event"), ("page", "name"), ("screen", "name") })
-        {
-            schema.AppendOnly(prefix + call, t => t
-                .RecordId("messageId").OccurredAt("timestamp", TimestampFormat.SegmentCorrected).EventName(name)
-                .RelatesTo("userId", identify, IdentityKinds.UserId)
-                .RelatesTo("anonymousId", identify, IdentityKinds.AnonymousId)
-                .TiesIdentities()
-                .WhenUnmatched(UnmatchedPolicy.CreateProfile));
-        }
 
-        schema.Merged(prefix + "alias", t => t
-            .RecordId("messageId").OccurredAt("timestamp", TimestampFormat.SegmentCorrected)
-            .Identity("userId", IdentityKinds.UserId)
-            .Identity("previousId", IdentityKinds.AnonymousId)
-            .IncludeAllFields(false));
-        schema.Merged(prefix + "group", t => t
-            .Entity("account")
-            .RecordId("messageId").OccurredAt("timestamp", TimestampFormat.SegmentCorrected)
-            .Identity("groupId", GroupIdKind)
-            .IncludeAllFields(false)
-            .AttributesFrom("traits")
-            .HasMember("userId", identify, IdentityKinds.UserId));
-        return schema;
+        // The Segment preset defines the record types; other prefixes rename them (relations follow).
+        return EventLink.Presets.SourcePresets.Segment.Apply(schema, options =>
+        {
+            if (prefix != "segment.")
+            {
+                foreach (var call in EventLink.Presets.SegmentPreset.Calls)
+                {
+                    options.RenameRecordType("segment." + call, prefix + call);
+                }
+            }
+        });
     }
 }
 
@@ -78,16 +57,26 @@ public static class SegmentMessage
         try
         {
             using var document = System.Text.Json.JsonDocument.Parse(json);
-            type = document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object &&
-                   document.RootElement.TryGetProperty("type", out var t) && t.ValueKind == System.Text.Json.JsonValueKind.String
-                ? t.GetString()!.Trim().ToLowerInvariant()
-                : "unknown";
+            type = CallOf(document.RootElement) ?? "unknown";
         }
         catch (System.Text.Json.JsonException)
         {
             type = "unknown";
         }
 
-        return new IngestRecord(source, prefix + (type is "identify" or "track" or "page" or "screen" or "alias" or "group" ? type : "unknown"), json);
+        return new IngestRecord(source, prefix + type, json);
+    }
+
+    /// <summary>Gets the spec call a message makes (<c>identify</c>, <c>track</c>, …) from its <c>type</c>, or <see langword="null"/> when it names none.</summary>
+    internal static string? CallOf(System.Text.Json.JsonElement message)
+    {
+        if (message.ValueKind != System.Text.Json.JsonValueKind.Object ||
+            !message.TryGetProperty("type", out var t) || t.ValueKind != System.Text.Json.JsonValueKind.String)
+        {
+            return null;
+        }
+
+        var type = t.GetString()!.Trim().ToLowerInvariant();
+        return type is "identify" or "track" or "page" or "screen" or "alias" or "group" ? type : null;
     }
 }

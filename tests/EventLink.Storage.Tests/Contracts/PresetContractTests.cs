@@ -20,7 +20,7 @@ public abstract class PresetContractTests<TFixture>(TFixture fixture) : Contract
     ];
 
     private static void AllPresets(SchemaBuilder schema) =>
-        schema.AddStripe().AddHubSpot().AddIntercom().AddZendesk().AddPostHog().AddMailchimp().AddMarketo();
+        schema.AddStripe().AddHubSpot().AddIntercom().AddZendesk().AddPostHog().AddMailchimp().AddMarketo().AddSegment();
 
     [StoreFact]
     public virtual async Task Every_tool_of_one_person_makes_one_profile_and_one_timeline()
@@ -129,9 +129,9 @@ internal static class PresetFixtureFiles
 
     /// <summary>Every fixture delivery of every preset, read into records, in file order (presets by name).</summary>
     public static List<IngestRecord> AllRecords() =>
-    [
-        .. SourcePresets.All.SelectMany(preset => File.ReadLines(Path.Combine(Directory.Value, preset.Name + ".jsonl"))
-            .Where(line => line.Trim().Length > 0)
-            .SelectMany(line => preset.Read(line).Records)),
-    ];
+        [.. SourcePresets.All.SelectMany(preset => Lines(preset).SelectMany(line => preset.Read(line).Records))];
+
+    /// <summary>The fixture deliveries of one preset, one per line.</summary>
+    public static IEnumerable<string> Lines(SourcePreset preset) =>
+        File.ReadLines(Path.Combine(Directory.Value, preset.Name + ".jsonl")).Where(line => line.Trim().Length > 0);
 }

@@ -21,6 +21,7 @@ public sealed class SourcePresetsTests
     [InlineData("stripe", "Stripe")]
     [InlineData(" HubSpot ", "HubSpot")]
     [InlineData("posthog", "PostHog")]
+    [InlineData("Segment", "Segment")]
     public void Presets_are_found_by_name(string name, string displayName)
     {
         SourcePresets.TryGet(name, out var preset).Should().BeTrue();
@@ -30,7 +31,7 @@ public sealed class SourcePresetsTests
     [Fact]
     public void Unknown_names_and_non_json_are_reported_not_thrown()
     {
-        SourcePresets.TryGet("segment", out _).Should().BeFalse();
+        SourcePresets.TryGet("salesforce", out _).Should().BeFalse();
         foreach (var preset in SourcePresets.All)
         {
             preset.Read("{").Status.Should().Be(PresetReadStatus.Unrecognized);

@@ -59,8 +59,12 @@ internal static partial class PostgreSqlMigrations
             await ExecuteAsync(connection, transaction, $"UPDATE {s}.schema_version SET version = {version}, applied_at = now()", cancellationToken).ConfigureAwait(false);
         }
 
-        // Tenant isolation: row-level security on every tenant table, including tables of steps after the one that introduced it.
-        await ExecuteAsync(connection, transaction, PostgreSqlRowSecurity.Enable(s), cancellationToken).ConfigureAwait(false);
+        // Tenant isolation: row-level security on every tenant table, including tables of steps after the one that
+        // introduced it. Only when this process migrated: ALTER TABLE would otherwise lock tables others are writing.
+        if (current < LatestVersion)
+        {
+            await ExecuteAsync(connection, transaction, PostgreSqlRowSecurity.Enable(s), cancellationToken).ConfigureAwait(false);
+        }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

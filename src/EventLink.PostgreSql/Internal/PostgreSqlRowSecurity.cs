@@ -43,13 +43,17 @@ internal static class PostgreSqlRowSecurity
             DECLARE t record;
             BEGIN
                 FOR t IN
-                    SELECT c.relname FROM pg_class c
+                    SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c
                     JOIN pg_namespace n ON n.oid = c.relnamespace
                     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant' AND NOT a.attisdropped
                     WHERE n.nspname = '{{name}}' AND c.relkind IN ('r', 'p')
                 LOOP
-                    EXECUTE format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', '{{name}}', t.relname);
-                    EXECUTE format('ALTER TABLE %I.%I FORCE ROW LEVEL SECURITY', '{{name}}', t.relname);
+                    IF NOT t.relrowsecurity THEN
+                        EXECUTE format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', '{{name}}', t.relname);
+                    END IF;
+                    IF NOT t.relforcerowsecurity THEN
+                        EXECUTE format('ALTER TABLE %I.%I FORCE ROW LEVEL SECURITY', '{{name}}', t.relname);
+                    END IF;
                     IF NOT EXISTS (SELECT 1 FROM pg_policies WHERE schemaname = '{{name}}' AND tablename = t.relname AND policyname = 'eventlink_tenant') THEN
                         EXECUTE format('CREATE POLICY eventlink_tenant ON %I.%I USING (tenant = current_setting(%L, true))', '{{name}}', t.relname, 'eventlink.tenant');
                     END IF;

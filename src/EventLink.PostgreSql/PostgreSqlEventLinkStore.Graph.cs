@@ -15,7 +15,7 @@ public sealed partial class PostgreSqlEventLinkStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var rows = new List<ConflictRow>();
-        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false))
         await using (var command = Command(connection, null, _sql.Graph.ReadConflicts, Text(tenant)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -37,7 +37,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async ValueTask<ClaimState?> GetClaimAsync(string tenant, ClaimKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         await using var batch = _sql.Graph.ClaimBatch(connection, transaction, tenant, key);
         return await PostgreSqlGraphSql.ReadClaimAsync(batch, key, cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ public sealed partial class PostgreSqlEventLinkStore
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recordId);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, _sql.Graph.GetEvent, Text(tenant), Text(source), Text(recordId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadEvent(reader) : null;
@@ -69,7 +69,7 @@ public sealed partial class PostgreSqlEventLinkStore
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recordId);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, _sql.GetSourceRecord, Text(tenant), Text(source), Text(recordId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSourceRecord(reader) : null;
@@ -79,7 +79,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async ValueTask<IdentityRow?> GetIdentityAsync(string tenant, IdentityKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, _sql.Graph.GetIdentity, Text(tenant), Text(key.Kind), Text(key.Value));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadIdentity(reader) : null;
@@ -95,7 +95,7 @@ public sealed partial class PostgreSqlEventLinkStore
             return [];
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, sql, Text(tenant), TextArray([.. keys.Select(k => k.Kind)]), TextArray([.. keys.Select(k => k.Value)]));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await PostgreSqlGraphSql.ReadIdentityKeysAsync(reader, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async ValueTask<IReadOnlyList<ChangeRow>> ReadChangesAsync(string tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, Outbox.ReadChanges, Text(tenant), Long(afterSequence), Int(Math.Max(0, limit)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<ChangeRow>();
@@ -39,7 +39,7 @@ public sealed partial class PostgreSqlEventLinkStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(sync);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, Outbox.GetSyncState, Text(tenant), Text(sync));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
@@ -52,7 +52,7 @@ public sealed partial class PostgreSqlEventLinkStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(state);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
@@ -91,7 +91,7 @@ public sealed partial class PostgreSqlEventLinkStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(sync);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, Outbox.ReadDeadLetters, Text(tenant), Text(sync));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<DeadLetterRow>();
@@ -108,7 +108,7 @@ public sealed partial class PostgreSqlEventLinkStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(sync);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, Outbox.RemoveDeadLetter, Text(tenant), Text(sync), Long(sequence));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -117,7 +117,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async ValueTask<IReadOnlyDictionary<string, long>> GetSuppressionCountsAsync(string tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, Outbox.SuppressionCounts, Text(tenant));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);

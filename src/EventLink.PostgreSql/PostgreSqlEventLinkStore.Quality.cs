@@ -14,7 +14,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async ValueTask<IReadOnlyList<QualityNoteCount>> GetQualityNoteCountsAsync(string tenant, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, QualitySql.NoteCounts, Text(tenant));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var counts = new List<QualityNoteCount>();
@@ -30,7 +30,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async IAsyncEnumerable<FieldObservationRow> ReadFieldObservationsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, QualitySql.FieldShapes, Text(tenant));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -43,7 +43,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async IAsyncEnumerable<HourlyCountRow> ReadHourlyCountsAsync(string tenant, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, QualitySql.HourlyCounts, Text(tenant), Timestamp(from), Timestamp(to));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -56,7 +56,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async ValueTask<IReadOnlyList<EventNameCountRow>> CountEventsByNameAsync(string tenant, DateTimeOffset? occurredBefore, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, QualitySql.EventNameCounts, Text(tenant), NullableTimestamp(occurredBefore));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<EventNameCountRow>();

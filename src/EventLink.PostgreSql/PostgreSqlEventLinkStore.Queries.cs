@@ -13,7 +13,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async ValueTask<Guid?> FindProfileIdAsync(string tenant, IdentityKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, _sql.FindProfileId, Text(tenant), Text(key.Kind), Text(key.Value));
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Guid id ? id : null;
     }
@@ -22,7 +22,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async ValueTask<StoredProfile?> GetProfileAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         ProfileRow? profile;
         await using (var command = Command(connection, transaction, _sql.ResolveProfile, Text(tenant), Uuid(profileId)))
@@ -44,7 +44,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async IAsyncEnumerable<StoredProfile> ReadProfilesAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         Guid? after = null;
         while (true)
@@ -83,7 +83,7 @@ public sealed partial class PostgreSqlEventLinkStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(
             connection,
             null,
@@ -106,7 +106,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async IAsyncEnumerable<EventRow> ReadEventsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, _sql.AllEvents, Text(tenant));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -119,7 +119,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async IAsyncEnumerable<QuarantineEntry> ReadQuarantineAsync(string tenant, string? recordType, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, _sql.Quarantine, Text(tenant), NullableText(recordType));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -141,7 +141,7 @@ public sealed partial class PostgreSqlEventLinkStore
     public override async IAsyncEnumerable<RejectionRow> ReadRejectionsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, _sql.Rejections, Text(tenant));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -161,7 +161,7 @@ public sealed partial class PostgreSqlEventLinkStore
     {
         ArgumentNullException.ThrowIfNull(tenant);
         var counts = new List<CoverageCounts>();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, transaction, _sql.Coverage, Text(tenant));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace EventLink.PostgreSql.Internal;
 internal static partial class PostgreSqlMigrations
 {
     /// <summary>The migrations in order; the schema's version is the number applied.</summary>
-    private static readonly Func<string, string>[] Steps = [Version1, Version2, DestinationsVersion, QualityVersion];
+    private static readonly Func<string, string>[] Steps = [Version1, Version2, DestinationsVersion, QualityVersion, PostgreSqlRowSecurity.Enable];
 
     public static int LatestVersion => Steps.Length;
 
@@ -57,6 +57,13 @@ internal static partial class PostgreSqlMigrations
         {
             await ExecuteAsync(connection, transaction, Steps[version - 1](s), cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, $"UPDATE {s}.schema_version SET version = {version}, applied_at = now()", cancellationToken).ConfigureAwait(false);
+        }
+
+        // Tenant isolation: row-level security on every tenant table, including tables of steps after the one that
+        // introduced it. Only when this process migrated: ALTER TABLE would otherwise lock tables others are writing.
+        if (current < LatestVersion)
+        {
+            await ExecuteAsync(connection, transaction, PostgreSqlRowSecurity.Enable(s), cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -49,6 +49,8 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
             {
                 BatchCommands =
                 {
+                    // Row-level security: the tenant this transaction may see (defence in depth; every statement also filters by tenant).
+                    BatchCommand(PostgreSqlRowSecurity.SetTenantLocal, Text(tenant)),
                     BatchCommand(sql.Lock, Text(tenant), Text(sql.Schema)),
                     BatchCommand(sql.EnsureTenant, Text(tenant)),
                 },
@@ -57,7 +59,9 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
             long version;
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) || !await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) ||
+                    !await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) ||
+                    !await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     throw new InvalidOperationException($"The tenant row of '{tenant}' is missing.");
                 }

@@ -4,7 +4,7 @@ using static EventLink.Storage.Tests.TestSchema;
 namespace EventLink.Storage.Tests;
 
 /// <summary>Tenant isolation: the same records in two tenants are two independent worlds.</summary>
-public abstract class TenantContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
+public abstract partial class TenantContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
     [StoreFact]

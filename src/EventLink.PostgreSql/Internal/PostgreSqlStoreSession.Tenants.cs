@@ -1,0 +1,40 @@
+using EventLink.Storage;
+using Npgsql;
+using static EventLink.PostgreSql.Internal.PostgreSqlRows;
+
+namespace EventLink.PostgreSql.Internal;
+
+/// <summary>Erasing a whole tenant, in the session's transaction (which holds the tenant's advisory lock).</summary>
+internal sealed partial class PostgreSqlStoreSession
+{
+    public override async ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default)
+    {
+        // Every table holding tenant rows has a tenant column; reading them from the catalog keeps the erasure
+        // complete as migrations add tables. The tenants table keeps the tenant's version, so it keeps growing.
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(PostgreSqlRowSecurity.TenantTablesQuery, Connection, _transaction))
+        {
+            list.Parameters.Add(Text(_sql.Schema));
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        long profiles = 0, events = 0, rows = 0;
+        var schema = PostgreSqlSql.Quote(_sql.Schema);
+        foreach (var table in tables.Where(t => t != "tenants"))
+        {
+            await using var delete = new NpgsqlCommand($"DELETE FROM {schema}.{PostgreSqlSql.Quote(table)} WHERE tenant = $1", Connection, _transaction);
+            delete.Parameters.Add(Text(_tenant));
+            var deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            rows += deleted;
+            profiles += table == "profiles" ? deleted : 0;
+            events += table == "events" ? deleted : 0;
+        }
+
+        _dirty |= rows > 0;
+        return new TenantErasureCounts(profiles, events, rows);
+    }
+}

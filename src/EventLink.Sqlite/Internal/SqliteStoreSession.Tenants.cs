@@ -1,0 +1,49 @@
+using EventLink.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace EventLink.Sqlite.Internal;
+
+/// <summary>Erasing a whole tenant, in the session's transaction.</summary>
+internal sealed partial class SqliteStoreSession
+{
+    // Every table that holds tenant rows has a tenant_key column; reading them from the catalog keeps the erasure
+    // complete as migrations add tables. The tenants table itself keeps the tenant's key and version.
+    private const string TenantTables = """
+        SELECT m.name FROM sqlite_master m
+        WHERE m.type = 'table' AND m.name <> 'tenants'
+          AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'tenant_key')
+        ORDER BY m.name;
+        """;
+
+    public override ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed || _committed, this);
+        var tables = new List<string>();
+        using (var list = _writer.Connection.CreateCommand())
+        {
+            list.CommandText = TenantTables;
+            using var reader = list.ExecuteReader();
+            while (reader.Read())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        long profiles = 0, events = 0, rows = 0;
+        foreach (var table in tables)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var delete = _writer.Connection.CreateCommand();
+            delete.CommandText = $"DELETE FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WHERE tenant_key = $t;";
+            delete.Parameters.Add(new SqliteParameter("$t", _tenantKey));
+            var deleted = delete.ExecuteNonQuery();
+            rows += deleted;
+            profiles += table == "profiles" ? deleted : 0;
+            events += table == "events" ? deleted : 0;
+        }
+
+        _dirty |= rows > 0;
+        return ValueTask.FromResult(new TenantErasureCounts(profiles, events, rows));
+    }
+}

@@ -124,7 +124,7 @@ public abstract partial class TraitsContractTests<TFixture>
             traits.Audiences.Add(new AudienceOptions { Name = "charged", Condition = AudienceConditionOptions.DidEvent(new EventFilterOptions { RecordType = "charge" }) });
         });
         var first = (await link.IngestAsync(TestSchema.StripeCustomer("cus_1", "ada@example.com", Start.AddDays(-60), userId: "u1"))).ProfileId!.Value;
-        var second = (await link.IngestAsync(TestSchema.StripeCustomer("cus_2", "ada@work.example", Start.AddDays(-50), userId: "u2"))).ProfileId!.Value;
+        var second = (await link.IngestAsync(TestSchema.StripeCustomer("cus_2", "ada@work.example", Start.AddDays(-50)))).ProfileId!.Value;
         await link.IngestAsync([Charge("ch_1", "ada@example.com", Start.AddDays(-3), 1000), Charge("ch_2", "ada@work.example", Start.AddDays(-2), 300)]);
         (await MembersAsync(link, "charged")).Should().BeEquivalentTo([first, second]);
 

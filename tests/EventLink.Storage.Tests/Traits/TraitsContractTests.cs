@@ -94,7 +94,7 @@ public abstract partial class TraitsContractTests<TFixture>(TFixture fixture) : 
     {
         var link = await CreateWithTraitsAsync(StandardTraits);
         var ada = (await link.IngestAsync(TestSchema.StripeCustomer("cus_1", "ada@example.com", Start.AddDays(-60), userId: "u1"))).ProfileId!.Value;
-        var other = (await link.IngestAsync(TestSchema.StripeCustomer("cus_2", "ada@work.example", Start.AddDays(-50), userId: "u2"))).ProfileId!.Value;
+        var other = (await link.IngestAsync(TestSchema.StripeCustomer("cus_2", "ada@work.example", Start.AddDays(-50)))).ProfileId!.Value;
         await link.IngestAsync([Charge("ch_1", "ada@example.com", Start.AddDays(-3), 1000), Charge("ch_2", "ada@work.example", Start.AddDays(-2), 300)]);
         (await TraitsOfAsync(link, other))["lifetime_value"].Should().Be("300");
 
@@ -143,6 +143,8 @@ public abstract partial class TraitsContractTests<TFixture>(TFixture fixture) : 
     {
         var stored = (await link.GetComputedAsync(profileId))!.Traits;
         var exact = await link.ComputeTraitsFromHistoryAsync(profileId);
-        stored.Should().BeEquivalentTo(exact, o => o.WithStrictOrdering(), $"the incremental traits of {profileId} equal a recomputation from its history");
+        stored.Select(t => (t.Name, t.ValueJson, t.Definition)).Should().Equal(
+            exact!.Select(t => (t.Name, t.ValueJson, t.Definition)),
+            $"the incremental traits of {profileId} equal a recomputation from its history");
     }
 }

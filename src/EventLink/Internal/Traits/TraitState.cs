@@ -59,12 +59,12 @@ internal sealed class TraitState
 
     public string Write() => JsonSerializer.Serialize(this, JsonOptions);
 
-    /// <summary>Adds an event's contribution, unless it is outside the window at <paramref name="now"/>.</summary>
+    /// <summary>Adds an event's contribution; a windowed trait keeps only events after <c>now - window</c>.</summary>
     public void Add(CompiledTrait trait, TraitInput input, DateTimeOffset now)
     {
         if (Entries is not null)
         {
-            if (input.At >= now - trait.Window!.Value)
+            if (input.At > now - trait.Window!.Value)
             {
                 Entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
                 Aggregate(trait);
@@ -79,7 +79,7 @@ internal sealed class TraitState
     /// <summary>Drops the entries of a windowed trait that fell out of its window.</summary>
     public void Expire(CompiledTrait trait, DateTimeOffset now)
     {
-        if (Entries is not null && Entries.RemoveAll(e => e.At < now - trait.Window!.Value) > 0)
+        if (Entries is not null && Entries.RemoveAll(e => e.At <= now - trait.Window!.Value) > 0)
         {
             Aggregate(trait);
         }

@@ -78,6 +78,9 @@ public abstract class TraitsTestBase<TFixture>(TFixture fixture) : ContractTestB
     protected async Task<IEventLink> CreateWithTraitsAsync(Action<TraitsOptions> traits, [CallerMemberName] string name = "") =>
         Open(await Fixture.CreateStoreAsync(Name(name)), traits);
 
+    protected async Task<IEventLink> CreateWithTraitsAsync(Action<TraitsOptions> traits, string name, [CallerMemberName] string test = "") =>
+        Open(await Fixture.CreateStoreAsync(Name(test + "_" + name)), traits);
+
     protected async Task<IEventLink> ReopenWithTraitsAsync(Action<TraitsOptions> traits, [CallerMemberName] string name = "") =>
         Open(await Fixture.OpenStoreAsync(Name(name)), traits);
 

@@ -43,6 +43,7 @@ public static class EventLinkServiceCollectionExtensions
             // Data quality is validated before the store is created, so a bad configuration leaves nothing to dispose.
             var schema = sp.GetRequiredService<EventLinkSchema>();
             var quality = DataQualityRuntime.Create(schema, sp.GetRequiredService<IOptions<DataQualityOptions>>().Value);
+            var traits = TraitsRuntime.Create(schema, sp.GetRequiredService<IOptions<TraitsOptions>>().Value);
             return new EventLinkCore(
                 schema,
                 sp.GetRequiredService<EventLinkStore>(),
@@ -54,7 +55,7 @@ public static class EventLinkServiceCollectionExtensions
             {
                 Quality = quality,
                 Sync = SyncSettings.Create(sp),
-                Traits = TraitsRuntime.Create(schema, sp.GetRequiredService<IOptions<TraitsOptions>>().Value),
+                Traits = traits,
             };
         });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));

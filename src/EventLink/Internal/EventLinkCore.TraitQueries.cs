@@ -56,12 +56,16 @@ internal sealed partial class EventLinkCore
         var found = await WriteAsync(tenant, async batch =>
         {
             var root = await SurvivorAsync(batch.Session, profileId, [], cancellationToken).ConfigureAwait(false);
-            if (Traits.IsEmpty || await batch.Session.GetProfileAsync(root, cancellationToken).ConfigureAwait(false) is null)
+            if (await batch.Session.GetProfileAsync(root, cancellationToken).ConfigureAwait(false) is null)
             {
                 return (Guid?)null;
             }
 
-            await EvaluateProfileAsync(batch, null, root, null, cancellationToken).ConfigureAwait(false);
+            if (!Traits.IsEmpty)
+            {
+                await EvaluateProfileAsync(batch, null, root, null, cancellationToken).ConfigureAwait(false);
+            }
+
             return root;
         }, cancellationToken).ConfigureAwait(false);
         return found is { } id ? await GetComputedAsync(tenant, id, cancellationToken).ConfigureAwait(false) : null;

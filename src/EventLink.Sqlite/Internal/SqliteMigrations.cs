@@ -261,6 +261,45 @@ internal static class SqliteMigrations
             PRIMARY KEY (tenant_key, source, record_type, hour)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_hourly_counts_hour ON hourly_counts (tenant_key, hour);
         """,
+
+        // 5: computed traits, audiences and triggers — per-profile trait states, audience memberships, the time a
+        // profile next falls due (so a refresh reads only those), and the trigger log (exactly-once transitions).
+        """
+        CREATE TABLE IF NOT EXISTS trait_states (
+            tenant_key INTEGER NOT NULL,
+            profile_id BLOB NOT NULL,
+            ordinal INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            value TEXT NOT NULL,
+            state TEXT NOT NULL,
+            PRIMARY KEY (tenant_key, profile_id, ordinal)) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS audience_members (
+            tenant_key INTEGER NOT NULL,
+            audience TEXT NOT NULL,
+            profile_id BLOB NOT NULL,
+            entered_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, audience, profile_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_audience_members_profile ON audience_members (tenant_key, profile_id);
+
+        CREATE TABLE IF NOT EXISTS computed_due (
+            tenant_key INTEGER NOT NULL,
+            profile_id BLOB NOT NULL,
+            due_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, profile_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_computed_due_at ON computed_due (tenant_key, due_at, profile_id);
+
+        CREATE TABLE IF NOT EXISTS triggers (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant_key INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            profile_id BLOB NOT NULL,
+            event_id INTEGER,
+            at INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_triggers_tenant ON triggers (tenant_key, seq);
+        CREATE INDEX IF NOT EXISTS ix_triggers_profile ON triggers (tenant_key, profile_id);
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library knows.</summary>

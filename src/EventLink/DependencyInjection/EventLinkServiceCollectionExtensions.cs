@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using EventLink;
 using EventLink.Internal;
 using EventLink.Internal.Quality;
+using EventLink.Internal.Traits;
 using EventLink.Storage;
 using EventLink.Storage.InMemory;
 using Microsoft.Extensions.Configuration;
@@ -34,6 +35,7 @@ public static class EventLinkServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkOptions>, EventLinkOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkSchemaOptions>, EventLinkSchemaOptionsValidator>());
         DataQualityBuilderExtensions.Register(services);
+        TraitsBuilderExtensions.Register(services);
         services.TryAddSingleton(sp => EventLinkSchema.Create(sp.GetRequiredService<IOptions<EventLinkSchemaOptions>>().Value));
         services.TryAddSingleton<EventLinkStore, InMemoryEventLinkStore>();
         services.TryAddSingleton(sp =>
@@ -41,6 +43,7 @@ public static class EventLinkServiceCollectionExtensions
             // Data quality is validated before the store is created, so a bad configuration leaves nothing to dispose.
             var schema = sp.GetRequiredService<EventLinkSchema>();
             var quality = DataQualityRuntime.Create(schema, sp.GetRequiredService<IOptions<DataQualityOptions>>().Value);
+            var traits = TraitsRuntime.Create(schema, sp.GetRequiredService<IOptions<TraitsOptions>>().Value);
             return new EventLinkCore(
                 schema,
                 sp.GetRequiredService<EventLinkStore>(),
@@ -52,6 +55,7 @@ public static class EventLinkServiceCollectionExtensions
             {
                 Quality = quality,
                 Sync = SyncSettings.Create(sp),
+                Traits = traits,
             };
         });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));

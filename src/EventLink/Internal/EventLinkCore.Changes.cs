@@ -28,6 +28,7 @@ internal sealed partial class EventLinkCore
     /// <summary>Notes that a profile was created or updated.</summary>
     private void OnProfileChanged(Batch batch, Guid profileId, bool created)
     {
+        OnTraitProfileChanged(batch, profileId); // Traits hook (EventLinkCore.Traits.cs).
         if (Sync.RecordsChanges)
         {
             _batchChanges.GetOrCreateValue(batch).Add(created ? ChangeKind.ProfileCreated : ChangeKind.ProfileUpdated, profileId, null);

@@ -62,6 +62,7 @@ internal sealed partial class EventLinkCore
             notice = new ChangeRow(0, ChangeKind.Erased, root ?? Guid.Empty, null, JsonSerializer.Serialize(new { identities = hashed }), batch.Now);
         }
 
+        await ForgetTraitsAsync(batch, root, cancellationToken).ConfigureAwait(false); // Traits hook.
         var counts = await batch.Session.ForgetAsync(root, identities, tombstones, notice, cancellationToken).ConfigureAwait(false);
         foreach (var key in identities)
         {

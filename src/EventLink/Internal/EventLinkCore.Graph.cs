@@ -28,6 +28,7 @@ internal sealed partial class EventLinkCore
             await batch.Session.LinkEventAsync(eventId, profileId, linked.LinkIndex, cancellationToken).ConfigureAwait(false);
             await batch.Session.SetWaitsAsync(eventId, linked.Waits, cancellationToken).ConfigureAwait(false);
             OnEventLinked(batch, eventId, profileId); // Outbox hook.
+            OnTraitEventLinked(batch, record, eventId, profileId); // Traits hook.
             return Result(outcome.Created.Contains(profileId) ? IngestOutcome.Created : IngestOutcome.Linked, record, profileId);
         }
 
@@ -151,6 +152,7 @@ internal sealed partial class EventLinkCore
                 .First();
             var identities = await session.GetIdentitiesAsync(profileId, cancellationToken).ConfigureAwait(false);
             await session.MergeProfilesAsync(new MergeRow(survivor, profileId, via, seed.Source, seedClaim.RecordType, seed.RecordId, batch.Now), cancellationToken).ConfigureAwait(false);
+            OnTraitProfileMerged(batch, survivor, profileId); // Traits hook.
             foreach (var identity in identities)
             {
                 batch.Index.Set(identity.Key, survivor);
@@ -287,6 +289,7 @@ internal sealed partial class EventLinkCore
             {
                 if (profileId != row.ProfileId || resolution.LinkIndex != row.LinkIndex)
                 {
+                    await OnTraitEventMovingAsync(batch, row.Id, row.ProfileId, fromKnown: true, profileId, cancellationToken).ConfigureAwait(false); // Traits hook.
                     await batch.Session.LinkEventAsync(row.Id, profileId, resolution.LinkIndex, cancellationToken).ConfigureAwait(false);
                     if (row.ProfileId is null)
                     {
@@ -298,6 +301,7 @@ internal sealed partial class EventLinkCore
             }
             else
             {
+                await OnTraitEventMovingAsync(batch, row.Id, row.ProfileId, fromKnown: true, null, cancellationToken).ConfigureAwait(false); // Traits hook.
                 await batch.Session.UnlinkEventAsync(row.Id, resolution.Reason, resolution.Message!, cancellationToken).ConfigureAwait(false);
                 await batch.Session.SetWaitsAsync(row.Id, resolution.Waits, cancellationToken).ConfigureAwait(false);
             }
@@ -313,6 +317,7 @@ internal sealed partial class EventLinkCore
         {
             if (pending.CurrentLinkIndex < 0 || pending.RelationIndex < pending.CurrentLinkIndex)
             {
+                await OnTraitEventMovingAsync(batch, pending.EventId, null, fromKnown: pending.CurrentLinkIndex < 0, profileId, cancellationToken).ConfigureAwait(false); // Traits hook.
                 await batch.Session.LinkEventAsync(pending.EventId, profileId, pending.RelationIndex, cancellationToken).ConfigureAwait(false);
                 if (pending.CurrentLinkIndex < 0)
                 {

@@ -174,6 +174,7 @@ internal sealed partial class EventLinkCore
             }
 
             OnEventLinked(batch, eventId, profileId); // Outbox hook.
+            OnTraitEventLinked(batch, record, eventId, profileId); // Traits hook.
             return Result(IngestOutcome.Linked, record, profileId);
         }
 

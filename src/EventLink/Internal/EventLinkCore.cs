@@ -93,6 +93,7 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
                     var result = await work(batch).ConfigureAwait(false);
                     if (commit)
                     {
+                        await FlushTraitsAsync(batch, cancellationToken).ConfigureAwait(false); // Traits hook (EventLinkCore.Traits.cs).
                         index.Version = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
                     }
 

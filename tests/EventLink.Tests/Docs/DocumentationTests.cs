@@ -81,6 +81,13 @@ public sealed partial class DocumentationTests
         { "docs/data-quality.md", typeof(SchemaDriftOptions) },
         { "docs/data-quality.md", typeof(AnomalyOptions) },
         { "docs/presets.md", typeof(EventLink.Presets.PresetOptions) },
+        { "docs/traits.md", typeof(TraitsOptions) },
+        { "docs/traits.md", typeof(ComputedTraitOptions) },
+        { "docs/traits.md", typeof(EventFilterOptions) },
+        { "docs/traits.md", typeof(PropertyConditionOptions) },
+        { "docs/traits.md", typeof(AudienceOptions) },
+        { "docs/traits.md", typeof(AudienceConditionOptions) },
+        { "docs/traits.md", typeof(EventTriggerOptions) },
     };
 
     [Theory]

@@ -1,0 +1,118 @@
+using BenchmarkDotNet.Attributes;
+
+namespace EventLink.Benchmarks;
+
+/// <summary>
+/// In-memory ingest of Stripe <c>charge.succeeded</c> events in batches of 1,000 with 10 computed traits and 5 audiences
+/// defined, as a ratio to the same ingest with none (the baseline): the cost of keeping traits current at ingest.
+/// </summary>
+/// <remarks>Every iteration starts from a fresh store holding only the 10,000 customers, so each event is new.</remarks>
+[MemoryDiagnoser]
+[InvocationCount(InvocationsPerIteration)]
+public class TraitsIngestBenchmark
+{
+    private const int Customers = 10_000;
+    private const int BatchSize = 1_000;
+    private const int InvocationsPerIteration = 16;
+
+    private IngestRecord[][] _batches = null!;
+    private IEventLink _client = null!;
+    private int _cursor;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _batches = new IngestRecord[InvocationsPerIteration][];
+        var customers = BenchmarkData.Shuffled(Customers, seed: 11);
+        for (var b = 0; b < InvocationsPerIteration; b++)
+        {
+            _batches[b] = new IngestRecord[BatchSize];
+            for (var i = 0; i < BatchSize; i++)
+            {
+                var sequence = (b * BatchSize) + i;
+                _batches[b][i] = new IngestRecord("stripe", "charge", BenchmarkData.ChargeSucceeded(sequence, customers[sequence % Customers]));
+            }
+        }
+    }
+
+    [IterationSetup(Target = nameof(IngestWithoutTraits))]
+    public void FreshStoreWithoutTraits() => Fresh(null);
+
+    [IterationSetup(Target = nameof(IngestWith10TraitsAnd5Audiences))]
+    public void FreshStoreWithTraits() => Fresh(Define);
+
+    [GlobalCleanup]
+    public void Cleanup() => (_client as IDisposable)?.Dispose();
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = BatchSize)]
+    public int IngestWithoutTraits() => Ingest();
+
+    [Benchmark(OperationsPerInvoke = BatchSize)]
+    public int IngestWith10TraitsAnd5Audiences() => Ingest();
+
+    /// <summary>10 traits (every kind, two windowed, property filters) and 5 audiences (traits, did, did-not, and/or/not).</summary>
+    public static void Define(TraitsOptions traits)
+    {
+        var charge = new EventFilterOptions { RecordType = "charge" };
+        var succeeded = new EventFilterOptions { RecordType = "charge" };
+        succeeded.Where.Add(new PropertyConditionOptions { Property = "data.object.status", Value = "succeeded" });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "lifetime_value", Kind = TraitKind.Sum, Property = "data.object.amount", Filter = succeeded });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "charges", Kind = TraitKind.Count, Filter = charge });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "smallest", Kind = TraitKind.Min, Property = "data.object.amount", Filter = charge });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "largest", Kind = TraitKind.Max, Property = "data.object.amount", Filter = charge });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "average", Kind = TraitKind.Average, Property = "data.object.amount", Filter = charge });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "first_seen", Kind = TraitKind.FirstOccurredAt });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "last_seen", Kind = TraitKind.LastOccurredAt });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "last_country", Kind = TraitKind.LastValue, Property = "data.object.billing_details.address.country", Filter = charge });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "charges_30d", Kind = TraitKind.Count, Filter = charge, Window = TimeSpan.FromDays(30) });
+        traits.Traits.Add(new ComputedTraitOptions { Name = "spend_7d", Kind = TraitKind.Sum, Property = "data.object.amount", Filter = succeeded, Window = TimeSpan.FromDays(7) });
+
+        traits.Audiences.Add(new AudienceOptions { Name = "valuable", Condition = AudienceConditionOptions.TraitIs("lifetime_value", ComparisonOperator.GreaterThan, "4000") });
+        traits.Audiences.Add(new AudienceOptions { Name = "repeat", Condition = AudienceConditionOptions.TraitIs("charges", ComparisonOperator.GreaterThanOrEqual, "2") });
+        traits.Audiences.Add(new AudienceOptions { Name = "charged_recently", Condition = AudienceConditionOptions.DidEvent(charge, TimeSpan.FromDays(30)) });
+        traits.Audiences.Add(new AudienceOptions { Name = "never_charged", Condition = AudienceConditionOptions.DidNotEvent(charge) });
+        traits.Audiences.Add(new AudienceOptions
+        {
+            Name = "big_single_payers",
+            Condition = AudienceConditionOptions.AllOf(
+                AudienceConditionOptions.TraitIs("largest", ComparisonOperator.GreaterThan, "2400"),
+                AudienceConditionOptions.NotOf(AudienceConditionOptions.TraitIs("charges", ComparisonOperator.GreaterThan, "1"))),
+        });
+    }
+
+    private void Fresh(Action<TraitsOptions>? traits)
+    {
+        (_client as IDisposable)?.Dispose();
+        var builder = new EventLinkBuilder();
+        builder.AddSchema(BenchmarkData.DefineSchema);
+        if (traits is not null)
+        {
+            builder.AddTraits(traits);
+        }
+
+        _client = builder.Build();
+        var customers = new IngestRecord[Customers];
+        for (var i = 0; i < Customers; i++)
+        {
+            customers[i] = BenchmarkData.Customer(i);
+        }
+
+        _client.IngestAsync(customers).AsTask().GetAwaiter().GetResult();
+        _cursor = 0;
+    }
+
+    private int Ingest()
+    {
+        var results = _client.IngestAsync(_batches[_cursor++]).AsTask().GetAwaiter().GetResult();
+        var linked = 0;
+        foreach (var result in results)
+        {
+            if (result.Outcome == IngestOutcome.Linked)
+            {
+                linked++;
+            }
+        }
+
+        return linked != BatchSize ? throw new InvalidOperationException($"linked {linked} of {BatchSize}") : linked;
+    }
+}

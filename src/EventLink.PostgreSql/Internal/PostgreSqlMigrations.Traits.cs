@@ -1,0 +1,43 @@
+namespace EventLink.PostgreSql.Internal;
+
+/// <summary>The computed-traits migration step.</summary>
+internal static partial class PostgreSqlMigrations
+{
+    /// <summary>5: computed traits, audiences and triggers — trait states, memberships, due times, the trigger log.</summary>
+    private static string TraitsVersion(string s) => $"""
+        CREATE TABLE {s}.trait_states (
+            tenant text COLLATE "C" NOT NULL,
+            profile_id uuid NOT NULL,
+            ordinal integer NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            value text NOT NULL,
+            state text NOT NULL,
+            PRIMARY KEY (tenant, profile_id, ordinal));
+
+        CREATE TABLE {s}.audience_members (
+            tenant text COLLATE "C" NOT NULL,
+            audience text COLLATE "C" NOT NULL,
+            profile_id uuid NOT NULL,
+            entered_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant, audience, profile_id));
+        CREATE INDEX audience_members_profile ON {s}.audience_members (tenant, profile_id);
+
+        CREATE TABLE {s}.computed_due (
+            tenant text COLLATE "C" NOT NULL,
+            profile_id uuid NOT NULL,
+            due_at timestamptz NOT NULL,
+            PRIMARY KEY (tenant, profile_id));
+        CREATE INDEX computed_due_at ON {s}.computed_due (tenant, due_at, profile_id);
+
+        CREATE TABLE {s}.triggers (
+            tenant text COLLATE "C" NOT NULL,
+            seq bigint GENERATED ALWAYS AS IDENTITY,
+            kind smallint NOT NULL,
+            name text COLLATE "C" NOT NULL,
+            profile_id uuid NOT NULL,
+            event_id bigint,
+            at timestamptz NOT NULL,
+            PRIMARY KEY (tenant, seq));
+        CREATE INDEX triggers_profile ON {s}.triggers (tenant, profile_id);
+        """;
+}

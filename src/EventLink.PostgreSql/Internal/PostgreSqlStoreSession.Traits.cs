@@ -1,0 +1,143 @@
+using EventLink.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using static EventLink.PostgreSql.Internal.PostgreSqlRows;
+
+namespace EventLink.PostgreSql.Internal;
+
+/// <summary>Computed traits, audience memberships and the trigger log, in the session's transaction.</summary>
+internal sealed partial class PostgreSqlStoreSession
+{
+    private PostgreSqlTraitsSql TraitsSql => PostgreSqlTraitsSql.For(_sql.Schema);
+
+    public override async ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        await ReadComputedAsync(Connection, _transaction, TraitsSql, _tenant, profileId, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Reads a profile's computed state on a connection (the session's, or a read's).</summary>
+    internal static async ValueTask<ComputedStateRow> ReadComputedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PostgreSqlTraitsSql sql, string tenant, Guid profileId, CancellationToken cancellationToken)
+    {
+        var traits = new List<TraitStateRow>();
+        await using (var command = Command(connection, transaction, sql.ReadStates, Text(tenant), Uuid(profileId)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                traits.Add(new TraitStateRow(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        var audiences = new List<AudienceMemberRow>();
+        await using (var command = Command(connection, transaction, sql.ReadMemberships, Text(tenant), Uuid(profileId)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                audiences.Add(new AudienceMemberRow(reader.GetString(0), profileId, Time(reader, 1)));
+            }
+        }
+
+        DateTimeOffset? due = null;
+        await using (var command = Command(connection, transaction, sql.ReadDue, Text(tenant), Uuid(profileId)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                due = Time(reader, 0);
+            }
+        }
+
+        return traits.Count == 0 && audiences.Count == 0 && due is null ? ComputedStateRow.Empty : new ComputedStateRow(traits, audiences, due);
+    }
+
+    public override async ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var sql = TraitsSql;
+        await DeleteComputedAsync(sql, [profileId], cancellationToken).ConfigureAwait(false);
+        if (state.Traits.Count > 0)
+        {
+            await ExecuteAsync(
+                sql.InsertStates,
+                cancellationToken,
+                Text(_tenant),
+                Uuid(profileId),
+                TextArray([.. state.Traits.Select(t => t.Name)]),
+                TextArray([.. state.Traits.Select(t => t.ValueJson)]),
+                TextArray([.. state.Traits.Select(t => t.StateJson)])).ConfigureAwait(false);
+        }
+
+        if (state.Audiences.Count > 0)
+        {
+            await ExecuteAsync(
+                sql.InsertMemberships,
+                cancellationToken,
+                Text(_tenant),
+                Uuid(profileId),
+                TextArray([.. state.Audiences.Select(a => a.Audience)]),
+                new NpgsqlParameter<DateTime[]> { TypedValue = [.. state.Audiences.Select(a => a.EnteredAt.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }).ConfigureAwait(false);
+        }
+
+        if (state.DueAt is { } due)
+        {
+            await ExecuteAsync(sql.InsertDue, cancellationToken, Text(_tenant), Uuid(profileId), Timestamp(due)).ConfigureAwait(false);
+        }
+    }
+
+    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        return ExecuteAsync(
+            TraitsSql.AppendTrigger,
+            cancellationToken,
+            Text(_tenant),
+            Smallint((short)trigger.Kind),
+            Text(trigger.Name),
+            Uuid(trigger.ProfileId),
+            NullableLong(trigger.EventId),
+            Timestamp(trigger.At));
+    }
+
+    public override async ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        var ids = new List<Guid>();
+        await using var command = await PrepareAsync(TraitsSql.DueProfiles, cancellationToken, Text(_tenant), Timestamp(now), Int(Math.Max(0, limit))).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return ids;
+    }
+
+    public override async ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        var closure = new List<Guid> { profileId };
+        await using (var command = await PrepareAsync(Outbox.Closure, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                closure.Add(reader.GetGuid(0));
+            }
+        }
+
+        var ids = closure.Distinct().ToArray();
+        var sql = TraitsSql;
+        await DeleteComputedAsync(sql, ids, cancellationToken).ConfigureAwait(false);
+        return await ExecuteCountAsync(sql.DeleteTriggers, cancellationToken, Text(_tenant), UuidArray(ids)).ConfigureAwait(false);
+    }
+
+    public override async ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
+    {
+        await using var command = await PrepareAsync(TraitsSql.EventProfile, cancellationToken, Text(_tenant), Long(eventId)).ConfigureAwait(false);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Guid id ? id : null;
+    }
+
+    private async ValueTask DeleteComputedAsync(PostgreSqlTraitsSql sql, Guid[] ids, CancellationToken cancellationToken)
+    {
+        await ExecuteCountAsync(sql.DeleteStates, cancellationToken, Text(_tenant), UuidArray(ids)).ConfigureAwait(false);
+        await ExecuteCountAsync(sql.DeleteMemberships, cancellationToken, Text(_tenant), UuidArray(ids)).ConfigureAwait(false);
+        await ExecuteCountAsync(sql.DeleteDue, cancellationToken, Text(_tenant), UuidArray(ids)).ConfigureAwait(false);
+    }
+}

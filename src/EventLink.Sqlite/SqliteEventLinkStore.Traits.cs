@@ -1,0 +1,99 @@
+using System.Runtime.CompilerServices;
+using EventLink.Storage;
+using static EventLink.Sqlite.Internal.SqliteValues;
+
+namespace EventLink.Sqlite;
+
+/// <summary>Computed traits, audience memberships and the trigger log: reads.</summary>
+public sealed partial class SqliteEventLinkStore
+{
+    /// <inheritdoc />
+    public override async ValueTask<ComputedStateRow> ReadComputedStateAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default)
+    {
+        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        if (scope is null)
+        {
+            return ComputedStateRow.Empty;
+        }
+
+        var blob = ToBlob(profileId);
+        var traits = new List<TraitStateRow>();
+        using (var command = scope.Command("SELECT name, value, state FROM trait_states WHERE tenant_key = $t AND profile_id = $profile ORDER BY ordinal;"))
+        {
+            command.Parameters.AddWithValue("$profile", blob);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                traits.Add(new TraitStateRow(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        var audiences = new List<AudienceMemberRow>();
+        using (var command = scope.Command("SELECT audience, entered_at FROM audience_members WHERE tenant_key = $t AND profile_id = $profile ORDER BY audience;"))
+        {
+            command.Parameters.AddWithValue("$profile", blob);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                audiences.Add(new AudienceMemberRow(reader.GetString(0), profileId, ToTime(reader, 1)));
+            }
+        }
+
+        DateTimeOffset? due;
+        using (var command = scope.Command("SELECT due_at FROM computed_due WHERE tenant_key = $t AND profile_id = $profile;"))
+        {
+            command.Parameters.AddWithValue("$profile", blob);
+            due = command.ExecuteScalar() is long micros ? FromMicros(micros) : null;
+        }
+
+        return traits.Count == 0 && audiences.Count == 0 && due is null ? ComputedStateRow.Empty : new ComputedStateRow(traits, audiences, due);
+    }
+
+    /// <inheritdoc />
+    public override async IAsyncEnumerable<AudienceMemberRow> ReadAudienceMembersAsync(string tenant, string audience, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var rows = new List<AudienceMemberRow>();
+        using (var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (scope is null)
+            {
+                yield break;
+            }
+
+            using var command = scope.Command("SELECT profile_id, entered_at FROM audience_members WHERE tenant_key = $t AND audience = $audience ORDER BY profile_id;");
+            command.Parameters.AddWithValue("$audience", audience);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(new AudienceMemberRow(audience, ToGuid(reader, 0), ToTime(reader, 1)));
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            yield return row;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<IReadOnlyList<TriggerRow>> ReadTriggersAsync(string tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        if (scope is null)
+        {
+            return [];
+        }
+
+        using var command = scope.Command("SELECT seq, kind, name, profile_id, event_id, at FROM triggers WHERE tenant_key = $t AND seq > $after ORDER BY seq LIMIT $limit;");
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+        var rows = new List<TriggerRow>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new TriggerRow(reader.GetInt64(0), (TriggerKind)reader.GetInt32(1), reader.GetString(2), ToGuid(reader, 3), reader.IsDBNull(4) ? null : reader.GetInt64(4), ToTime(reader, 5)));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,23 @@
+namespace EventLink.Internal;
+
+/// <summary>Computed traits, audiences and triggers of the tenant in use.</summary>
+internal sealed partial class EventLinkClient
+{
+    public ValueTask<ComputedProfile?> GetComputedAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _core.GetComputedAsync(Tenant, profileId, cancellationToken);
+
+    public ValueTask<IReadOnlyList<ComputedTrait>?> ComputeTraitsFromHistoryAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _core.ComputeTraitsFromHistoryAsync(Tenant, profileId, cancellationToken);
+
+    public ValueTask<ComputedProfile?> RecomputeTraitsAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _core.RecomputeTraitsAsync(Tenant, profileId, cancellationToken);
+
+    public ValueTask<TraitsRefreshResult> RefreshTraitsAsync(CancellationToken cancellationToken = default) =>
+        _core.RefreshTraitsAsync(Tenant, cancellationToken);
+
+    public IAsyncEnumerable<AudienceMembership> GetAudienceMembersAsync(string audience, CancellationToken cancellationToken = default) =>
+        _core.GetAudienceMembersAsync(Tenant, audience, cancellationToken);
+
+    public IAsyncEnumerable<TriggerNotification> ReadTriggersAsync(long afterSequence = 0, CancellationToken cancellationToken = default) =>
+        _core.ReadTriggersAsync(Tenant, afterSequence, cancellationToken);
+}

@@ -1,0 +1,157 @@
+using System.Runtime.CompilerServices;
+using EventLink.Internal.Traits;
+using EventLink.Storage;
+
+namespace EventLink.Internal;
+
+/// <summary>Reading computed traits, audiences and the trigger log; the time-driven refresh; recomputation on demand.</summary>
+internal sealed partial class EventLinkCore
+{
+    private const int TriggerPage = 500;
+
+    public async ValueTask<ComputedProfile?> GetComputedAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is not { } profile)
+        {
+            return null;
+        }
+
+        var id = profile.Profile.Id;
+        var stored = await Store.ReadComputedStateAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var now = TimestampReader.Normalize(Time.GetUtcNow());
+
+        // Values read now: windows are applied at the current time even before the refresh stores them.
+        var states = ReadStates(stored) ?? ComputeFromHistory(await ReadHistoryAsync(tenant, id, cancellationToken).ConfigureAwait(false), now, null, out _);
+        var traits = new List<ComputedTrait>();
+        for (var i = 0; i < states.Length; i++)
+        {
+            var trait = Traits.Traits[i];
+            if (!trait.Hidden)
+            {
+                states[i].Expire(trait, now);
+                traits.Add(new ComputedTrait(trait.Name, states[i].ValueJson(trait), trait.Definition));
+            }
+        }
+
+        var audiences = stored.Audiences.Select(a => new AudienceMembership(a.Audience, id, a.EnteredAt)).OrderBy(a => a.Audience, StringComparer.Ordinal).ToList();
+        return new ComputedProfile(id, traits, audiences);
+    }
+
+    public async ValueTask<IReadOnlyList<ComputedTrait>?> ComputeTraitsFromHistoryAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is not { } profile)
+        {
+            return null;
+        }
+
+        var now = TimestampReader.Normalize(Time.GetUtcNow());
+        var states = ComputeFromHistory(await ReadHistoryAsync(tenant, profile.Profile.Id, cancellationToken).ConfigureAwait(false), now, null, out _);
+        return [.. states.Zip(Traits.Traits).Where(p => !p.Second.Hidden).Select(p => new ComputedTrait(p.Second.Name, p.First.ValueJson(p.Second), p.Second.Definition))];
+    }
+
+    public async ValueTask<ComputedProfile?> RecomputeTraitsAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
+    {
+        var found = await WriteAsync(tenant, async batch =>
+        {
+            var root = await SurvivorAsync(batch.Session, profileId, [], cancellationToken).ConfigureAwait(false);
+            if (await batch.Session.GetProfileAsync(root, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return (Guid?)null;
+            }
+
+            if (!Traits.IsEmpty)
+            {
+                await EvaluateProfileAsync(batch, null, root, null, cancellationToken).ConfigureAwait(false);
+            }
+
+            return root;
+        }, cancellationToken).ConfigureAwait(false);
+        return found is { } id ? await GetComputedAsync(tenant, id, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    public async ValueTask<TraitsRefreshResult> RefreshTraitsAsync(string tenant, CancellationToken cancellationToken)
+    {
+        if (Traits.IsEmpty)
+        {
+            return new TraitsRefreshResult(0, 0);
+        }
+
+        var evaluated = 0;
+        var transitions = 0;
+        var seen = new HashSet<Guid>();
+        while (true)
+        {
+            var (count, made, more) = await WriteAsync(tenant, async batch =>
+            {
+                var changes = new TraitsBatch();
+                var due = await batch.Session.GetDueProfilesAsync(batch.Now, Traits.Options.RefreshBatchSize, cancellationToken).ConfigureAwait(false);
+                var done = 0;
+                foreach (var profileId in due)
+                {
+                    // A due time that did not move forward would be read again: each profile is evaluated once per refresh.
+                    if (seen.Add(profileId))
+                    {
+                        await EvaluateProfileAsync(batch, changes, profileId, [], cancellationToken).ConfigureAwait(false);
+                        done++;
+                    }
+                }
+
+                return (done, changes.Transitions, due.Count == Traits.Options.RefreshBatchSize && done > 0);
+            }, cancellationToken).ConfigureAwait(false);
+            evaluated += count;
+            transitions += made;
+            if (!more)
+            {
+                return new TraitsRefreshResult(evaluated, transitions);
+            }
+        }
+    }
+
+    public async IAsyncEnumerable<AudienceMembership> GetAudienceMembersAsync(string tenant, string audience, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audience);
+        if (!Traits.Audiences.Any(a => a.Name == audience))
+        {
+            throw new ArgumentException($"No audience is named '{audience}'; define it with AddTraits.", nameof(audience));
+        }
+
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var row in Store.ReadAudienceMembersAsync(tenant, audience, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new AudienceMembership(row.Audience, row.ProfileId, row.EnteredAt);
+        }
+    }
+
+    public async IAsyncEnumerable<TriggerNotification> ReadTriggersAsync(string tenant, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var cursor = afterSequence;
+        while (true)
+        {
+            var page = await Store.ReadTriggersAsync(tenant, cursor, TriggerPage, cancellationToken).ConfigureAwait(false);
+            foreach (var row in page)
+            {
+                yield return new TriggerNotification(row.Sequence, row.Kind, row.Name, row.ProfileId, row.EventId, row.At);
+                cursor = row.Sequence;
+            }
+
+            if (page.Count < TriggerPage)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async ValueTask<List<EventRow>> ReadHistoryAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
+    {
+        var events = new List<EventRow>();
+        await foreach (var row in Store.ReadTimelineAsync(tenant, profileId, new TimelineQuery(), cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(row);
+        }
+
+        return events;
+    }
+}

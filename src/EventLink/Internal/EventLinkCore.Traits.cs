@@ -1,0 +1,330 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using EventLink.Internal.Traits;
+using EventLink.Storage;
+
+namespace EventLink.Internal;
+
+/// <summary>
+/// Computed traits, audiences and triggers, kept current at ingest. The ingest and graph code report what happened
+/// through small hooks (an event linked with its record, an event moved, a profile merged away or changed); at the
+/// end of the unit of work, in the same session, each touched profile is updated once: incrementally from the new
+/// events when its stored state is current, else exactly from its whole history (merges, splits, relinks).
+/// </summary>
+internal sealed partial class EventLinkCore
+{
+    private readonly ConditionalWeakTable<Batch, TraitsBatch> _traitBatches = [];
+
+    /// <summary>Gets the compiled traits, audiences and triggers.</summary>
+    public TraitsRuntime Traits { get; init; } = TraitsRuntime.Empty;
+
+    /// <summary>Hook: an event was linked at ingest; its record is at hand, so its contribution is read now.</summary>
+    private void OnTraitEventLinked(Batch batch, ParsedRecord record, long eventId, Guid profileId)
+    {
+        if (Traits.IsEmpty)
+        {
+            return;
+        }
+
+        var facts = Traits.Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt,
+            () => record.Document ?? JsonDocument.Parse(record.Utf8Payload));
+        _traitBatches.GetOrCreateValue(batch).Linked.Add((profileId, facts));
+    }
+
+    /// <summary>Hook: an event left quarantine or moved between profiles; the profiles involved are recomputed from history.</summary>
+    private async ValueTask OnTraitEventMovingAsync(Batch batch, long eventId, Guid? from, bool fromKnown, Guid? to, CancellationToken cancellationToken)
+    {
+        if (Traits.IsEmpty)
+        {
+            return;
+        }
+
+        var changes = _traitBatches.GetOrCreateValue(batch);
+        if (!fromKnown)
+        {
+            from = await batch.Session.GetEventProfileAsync(eventId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (from is { } previous)
+        {
+            changes.Recompute.Add(previous);
+        }
+        else if (to is not null)
+        {
+            changes.LeftQuarantine.Add(eventId);
+        }
+
+        if (to is { } next)
+        {
+            changes.Recompute.Add(next);
+        }
+    }
+
+    /// <summary>Hook: <paramref name="merged"/> was merged into <paramref name="survivor"/>.</summary>
+    private void OnTraitProfileMerged(Batch batch, Guid survivor, Guid merged)
+    {
+        if (!Traits.IsEmpty)
+        {
+            var changes = _traitBatches.GetOrCreateValue(batch);
+            changes.Recompute.Add(survivor);
+            changes.MergedAway.Add(merged);
+        }
+    }
+
+    /// <summary>Hook: a profile was created or its merged records changed (attributes may have).</summary>
+    private void OnTraitProfileChanged(Batch batch, Guid profileId)
+    {
+        if (!Traits.IsEmpty)
+        {
+            _traitBatches.GetOrCreateValue(batch).Touched.Add(profileId);
+        }
+    }
+
+    /// <summary>Hook (erasure): forgets what was computed about a profile and the profiles merged into it.</summary>
+    private async ValueTask ForgetTraitsAsync(Batch batch, Guid? profileId, CancellationToken cancellationToken)
+    {
+        if (profileId is { } id)
+        {
+            await batch.Session.ForgetComputedAsync(id, cancellationToken).ConfigureAwait(false);
+            if (_traitBatches.TryGetValue(batch, out var changes))
+            {
+                changes.Touched.Remove(id);
+                changes.Recompute.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>Updates every profile the unit of work touched, once, in its session (called before commit).</summary>
+    private async ValueTask FlushTraitsAsync(Batch batch, CancellationToken cancellationToken)
+    {
+        if (Traits.IsEmpty || !_traitBatches.TryGetValue(batch, out var changes))
+        {
+            return;
+        }
+
+        _traitBatches.Remove(batch);
+        var session = batch.Session;
+        var survivors = new Dictionary<Guid, Guid>();
+
+        // Profiles merged away leave their audiences; the survivor is recomputed from the history it now holds.
+        foreach (var merged in changes.MergedAway)
+        {
+            var state = await session.GetComputedStateAsync(merged, cancellationToken).ConfigureAwait(false);
+            foreach (var membership in state.Audiences)
+            {
+                await AppendTriggerAsync(batch, changes, TriggerKind.AudienceExited, membership.Audience, merged, null).ConfigureAwait(false);
+            }
+
+            if (state.Traits.Count > 0 || state.Audiences.Count > 0 || state.DueAt is not null)
+            {
+                await session.SaveComputedStateAsync(merged, ComputedStateRow.Empty, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var recompute = new HashSet<Guid>();
+        foreach (var id in changes.Recompute)
+        {
+            recompute.Add(await SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false));
+        }
+
+        var incremental = new Dictionary<Guid, List<EventFacts>>();
+        var order = new List<Guid>();
+        foreach (var (profileId, facts) in changes.Linked)
+        {
+            var survivor = await SurvivorAsync(session, profileId, survivors, cancellationToken).ConfigureAwait(false);
+            if (!incremental.TryGetValue(survivor, out var list))
+            {
+                incremental[survivor] = list = [];
+                order.Add(survivor);
+            }
+
+            list.Add(facts);
+        }
+
+        foreach (var id in changes.Touched.Concat(recompute))
+        {
+            var survivor = await SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false);
+            if (!incremental.ContainsKey(survivor))
+            {
+                incremental[survivor] = [];
+                order.Add(survivor);
+            }
+        }
+
+        foreach (var profileId in order)
+        {
+            if (await session.GetProfileAsync(profileId, cancellationToken).ConfigureAwait(false) is not { MergedInto: null })
+            {
+                continue; // Erased in this unit of work.
+            }
+
+            var facts = incremental[profileId];
+            await EvaluateProfileAsync(batch, changes, profileId, recompute.Contains(profileId) ? null : facts, cancellationToken).ConfigureAwait(false);
+
+            // "Event matched" triggers: once per event, when it is first linked (its trait input was read at ingest).
+            foreach (var fact in facts)
+            {
+                foreach (var trigger in fact.Triggers)
+                {
+                    await AppendTriggerAsync(batch, changes, TriggerKind.EventMatched, trigger, profileId, fact.EventId).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Brings one profile's traits and audiences up to date; <paramref name="newEvents"/> null means from its whole history.</summary>
+    private async ValueTask EvaluateProfileAsync(Batch batch, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, CancellationToken cancellationToken)
+    {
+        var session = batch.Session;
+        var stored = await session.GetComputedStateAsync(profileId, cancellationToken).ConfigureAwait(false);
+        var states = newEvents is null ? null : ReadStates(stored);
+        if (states is null)
+        {
+            var events = await session.GetEventsOfProfileAsync(profileId, cancellationToken).ConfigureAwait(false);
+            states = ComputeFromHistory(events, batch.Now, changes?.LeftQuarantine, out var matched);
+            foreach (var (eventId, trigger) in matched)
+            {
+                await AppendTriggerAsync(batch, changes, TriggerKind.EventMatched, trigger, profileId, eventId).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            foreach (var facts in newEvents!)
+            {
+                for (var i = 0; i < states.Length; i++)
+                {
+                    if (facts.Inputs[i] is { } input)
+                    {
+                        states[i].Add(Traits.Traits[i], input, batch.Now);
+                    }
+                }
+            }
+        }
+
+        var rows = new TraitStateRow[states.Length];
+        var values = new Dictionary<string, JsonElement>(states.Length, StringComparer.Ordinal);
+        DateTimeOffset? due = null;
+        for (var i = 0; i < states.Length; i++)
+        {
+            var trait = Traits.Traits[i];
+            states[i].Expire(trait, batch.Now);
+            var valueJson = states[i].ValueJson(trait);
+            rows[i] = new TraitStateRow(trait.Name, valueJson, states[i].Write());
+            values[trait.Name] = JsonElement.Parse(valueJson);
+            due = Earliest(due, states[i].DueAt(trait));
+        }
+
+        IReadOnlyDictionary<string, JsonElement>? attributes = null;
+        if (Traits.UsesAttributes)
+        {
+            var records = await session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
+            attributes = AttributeMerger.Merge(Schema, records).ToDictionary(a => a.Name, a => JsonElement.Parse(a.ValueJson), StringComparer.Ordinal);
+        }
+
+        var context = new AudienceContext(values, attributes, batch.Now);
+        var members = new List<AudienceMemberRow>();
+        foreach (var audience in Traits.Audiences)
+        {
+            var isIn = audience.Condition.Evaluate(context);
+            var was = stored.Audiences.FirstOrDefault(a => a.Audience == audience.Name);
+            if (isIn)
+            {
+                members.Add(was ?? new AudienceMemberRow(audience.Name, profileId, batch.Now));
+            }
+
+            if (isIn != (was is not null))
+            {
+                await AppendTriggerAsync(batch, changes, isIn ? TriggerKind.AudienceEntered : TriggerKind.AudienceExited, audience.Name, profileId, null).ConfigureAwait(false);
+            }
+        }
+
+        due = Earliest(due, context.DueAt);
+        await session.SaveComputedStateAsync(profileId, new ComputedStateRow(rows, members, due), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The stored states, or null when any is missing or was computed for another definition.</summary>
+    private TraitState[]? ReadStates(ComputedStateRow stored)
+    {
+        if (stored.Traits.Count != Traits.Traits.Count)
+        {
+            return null;
+        }
+
+        var states = new TraitState[Traits.Traits.Count];
+        for (var i = 0; i < states.Length; i++)
+        {
+            var trait = Traits.Traits[i];
+            var row = stored.Traits[i].Name == trait.Name ? stored.Traits[i] : stored.Traits.FirstOrDefault(t => t.Name == trait.Name);
+            if (row is null || TraitState.Read(row.StateJson) is not { } state || state.Fingerprint != trait.Fingerprint)
+            {
+                return null;
+            }
+
+            states[i] = state;
+        }
+
+        return states;
+    }
+
+    /// <summary>Computes every trait exactly from events (the reference the incremental path must equal).</summary>
+    private TraitState[] ComputeFromHistory(IEnumerable<EventRow> events, DateTimeOffset now, HashSet<long>? leftQuarantine, out List<(long EventId, string Trigger)> matched)
+    {
+        matched = [];
+        var states = Traits.Traits.Select(TraitState.New).ToArray();
+        foreach (var row in events)
+        {
+            var facts = Facts(row);
+            for (var i = 0; i < states.Length; i++)
+            {
+                if (facts.Inputs[i] is { } input)
+                {
+                    states[i].Add(Traits.Traits[i], input, now);
+                }
+            }
+
+            if (leftQuarantine is not null && leftQuarantine.Remove(row.Id))
+            {
+                matched.AddRange(facts.Triggers.Select(t => (row.Id, t)));
+            }
+        }
+
+        foreach (var (state, trait) in states.Zip(Traits.Traits))
+        {
+            state.Expire(trait, now);
+        }
+
+        return states;
+    }
+
+    private EventFacts Facts(EventRow row) =>
+        Traits.Evaluate(row.Id, row.RecordType, row.Source, row.RecordId, row.EventName, row.OccurredAt, () => JsonDocument.Parse(row.PayloadJson));
+
+    private async ValueTask AppendTriggerAsync(Batch batch, TraitsBatch? changes, TriggerKind kind, string name, Guid profileId, long? eventId)
+    {
+        await batch.Session.AppendTriggerAsync(new TriggerRow(0, kind, name, profileId, eventId, batch.Now)).ConfigureAwait(false);
+        if (changes is not null && kind != TriggerKind.EventMatched)
+        {
+            changes.Transitions++;
+        }
+    }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
+
+    /// <summary>What a unit of work reported through the hooks.</summary>
+    private sealed class TraitsBatch
+    {
+        public List<(Guid ProfileId, EventFacts Facts)> Linked { get; } = [];
+
+        public HashSet<Guid> Recompute { get; } = [];
+
+        public HashSet<Guid> Touched { get; } = [];
+
+        public List<Guid> MergedAway { get; } = [];
+
+        public HashSet<long> LeftQuarantine { get; } = [];
+
+        public int Transitions { get; set; }
+    }
+}

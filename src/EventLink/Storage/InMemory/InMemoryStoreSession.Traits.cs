@@ -1,0 +1,99 @@
+namespace EventLink.Storage.InMemory;
+
+/// <summary>Computed traits, audience memberships and the trigger log, each write undone when the session ends uncommitted.</summary>
+internal sealed partial class InMemoryStoreSession
+{
+    public override ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_state.Computed.TryGetValue(profileId, out var state) ? state : ComputedStateRow.Empty);
+
+    public override ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var had = _state.Computed.TryGetValue(profileId, out var previous);
+        if (state.Traits.Count == 0 && state.Audiences.Count == 0 && state.DueAt is null)
+        {
+            _state.Computed.Remove(profileId);
+        }
+        else
+        {
+            _state.Computed[profileId] = state with { Traits = [.. state.Traits], Audiences = [.. state.Audiences] };
+        }
+
+        _undo.Push(() =>
+        {
+            if (had)
+            {
+                _state.Computed[profileId] = previous!;
+            }
+            else
+            {
+                _state.Computed.Remove(profileId);
+            }
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        var sequence = _state.NextTriggerSequence++;
+        _state.Triggers.Add(trigger with { Sequence = sequence });
+        _undo.Push(() =>
+        {
+            _state.Triggers.RemoveAt(_state.Triggers.Count - 1);
+            _state.NextTriggerSequence = sequence;
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public override ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<Guid>>(_state.Computed
+            .Where(c => c.Value.DueAt is { } due && due <= now)
+            .OrderBy(c => c.Value.DueAt)
+            .ThenBy(c => c.Key)
+            .Take(Math.Max(0, limit))
+            .Select(c => c.Key)
+            .ToList());
+
+    public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        var closure = new HashSet<Guid> { profileId };
+        bool grew;
+        do
+        {
+            grew = false;
+            foreach (var row in _state.Profiles.Values)
+            {
+                if (row.MergedInto is { } into && closure.Contains(into) && closure.Add(row.Id))
+                {
+                    grew = true;
+                }
+            }
+        }
+        while (grew);
+
+        foreach (var id in closure)
+        {
+            if (_state.Computed.Remove(id, out var state))
+            {
+                _undo.Push(() => _state.Computed[id] = state);
+            }
+        }
+
+        var before = _state.Triggers.ToList();
+        var removed = _state.Triggers.RemoveAll(t => closure.Contains(t.ProfileId));
+        if (removed > 0)
+        {
+            _undo.Push(() =>
+            {
+                _state.Triggers.Clear();
+                _state.Triggers.AddRange(before);
+            });
+        }
+
+        return ValueTask.FromResult((long)removed);
+    }
+
+    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_state.Events.TryGetValue(eventId, out var row) ? row.ProfileId : null);
+}

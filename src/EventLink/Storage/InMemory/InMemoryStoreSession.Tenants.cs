@@ -14,7 +14,7 @@ internal sealed partial class InMemoryStoreSession
             + _state.Claims.Values.Sum(c => 1 + c.Identities.Count) + _state.Conflicts.Values.Sum(c => c.Count)
             + _state.UnmergeRules.Count + _state.Memberships.Count + _state.Changes.Count + _state.Tombstones.Count
             + _state.Suppressions.Count + _state.SyncStates.Count + _state.DeadLetters.Count + _state.QualityNotes.Count
-            + _state.FieldObservations.Count + _state.HourlyCounts.Count;
+            + _state.FieldObservations.Count + _state.HourlyCounts.Count + _state.Computed.Count + _state.Triggers.Count;
 
         // Index maps (…ByProfile, EventKeys, Waits, ClaimsByIdentity) are emptied with the rows they index.
         Wipe(_state.Profiles);
@@ -43,6 +43,8 @@ internal sealed partial class InMemoryStoreSession
         Wipe(_state.QualityNotes);
         Wipe(_state.FieldObservations);
         Wipe(_state.HourlyCounts);
+        Wipe(_state.Computed);
+        WipeList(_state.Triggers);
         return ValueTask.FromResult(new TenantErasureCounts(profiles, events, rows));
     }
 

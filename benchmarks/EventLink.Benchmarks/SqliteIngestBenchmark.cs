@@ -19,6 +19,11 @@ public class SqliteIngestBenchmark
     private const int Customers = 10_000;
     private const int BatchSize = 10_000;
 
+    // Boxed once, as the store does for its per-session constants.
+    private static readonly object TenantKey = 1L;
+    private static readonly object LinkIndex = 0;
+    private static readonly object QuarantineReason = 0;
+
     private string _template = null!;
     private string _file = null!;
     private IngestRecord[] _batch = null!;
@@ -46,7 +51,10 @@ public class SqliteIngestBenchmark
             var payload = BenchmarkData.ChargeSucceeded(i, customer);
             _batch[i] = new IngestRecord("stripe", "charge", payload);
             _rows[i] = new RawRow(
+                "stripe",
                 $"ch_3P{i:D14}",
+                "charge",
+                "charge.succeeded",
                 (1_700_000_000L + i) * 1_000_000,
                 ingestedAt,
                 profiles[customer],
@@ -91,16 +99,17 @@ public class SqliteIngestBenchmark
             pragmas.ExecuteNonQuery();
         }
 
+        // Every column is a parameter, as the store binds them: the rows are data, not constants of the statement.
         _insert = _connection.CreateCommand();
         _insert.CommandText = """
             INSERT INTO events (tenant_key, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload)
-            VALUES (1, 'stripe', $record, 'charge', 'charge.succeeded', $occurred, $ingested, $profile, 0, 0, NULL, $payload);
+            VALUES ($t, $source, $record, $type, $name, $occurred, $ingested, $profile, $link, $reason, $message, $payload);
             """;
-        _insert.Parameters.Add(new SqliteParameter { ParameterName = "$record" });
-        _insert.Parameters.Add(new SqliteParameter { ParameterName = "$occurred" });
-        _insert.Parameters.Add(new SqliteParameter { ParameterName = "$ingested" });
-        _insert.Parameters.Add(new SqliteParameter { ParameterName = "$profile" });
-        _insert.Parameters.Add(new SqliteParameter { ParameterName = "$payload" });
+        foreach (var name in (ReadOnlySpan<string>)["$t", "$source", "$record", "$type", "$name", "$occurred", "$ingested", "$profile", "$link", "$reason", "$message", "$payload"])
+        {
+            _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
         _insert.Prepare();
     }
 
@@ -126,11 +135,18 @@ public class SqliteIngestBenchmark
         var inserted = 0;
         foreach (var row in _rows)
         {
-            p[0].Value = row.RecordId;
-            p[1].Value = row.OccurredAt;
-            p[2].Value = row.IngestedAt;
-            p[3].Value = row.Profile;
-            p[4].Value = row.Payload;
+            p[0].Value = TenantKey;
+            p[1].Value = row.Source;
+            p[2].Value = row.RecordId;
+            p[3].Value = row.RecordType;
+            p[4].Value = row.EventName;
+            p[5].Value = row.OccurredAt;
+            p[6].Value = row.IngestedAt;
+            p[7].Value = row.Profile;
+            p[8].Value = LinkIndex;
+            p[9].Value = QuarantineReason;
+            p[10].Value = DBNull.Value;
+            p[11].Value = row.Payload;
             inserted += insert.ExecuteNonQuery();
         }
 
@@ -154,5 +170,5 @@ public class SqliteIngestBenchmark
         return linked == BatchSize ? linked : throw new InvalidOperationException($"only {linked} of {BatchSize} events linked");
     }
 
-    private sealed record RawRow(string RecordId, long OccurredAt, long IngestedAt, byte[] Profile, string Payload);
+    private sealed record RawRow(string Source, string RecordId, string RecordType, string EventName, long OccurredAt, long IngestedAt, byte[] Profile, string Payload);
 }

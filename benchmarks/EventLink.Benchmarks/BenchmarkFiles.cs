@@ -93,6 +93,33 @@ internal static class BenchmarkFiles
         }
     }
 
+    /// <summary>Deletes the files a process that is gone left behind (<c>{prefix}-{process id}.db*</c>).</summary>
+    public static void DeleteStale(string prefix)
+    {
+        foreach (var file in Directory.EnumerateFiles(Folder, prefix + "-*"))
+        {
+            var name = Path.GetFileName(file)[(prefix.Length + 1)..];
+            var end = name.IndexOf('.', StringComparison.Ordinal);
+            if (end > 0 && int.TryParse(name[..end], out var processId) && processId != Environment.ProcessId && !IsRunning(processId))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public static void Delete(string path)
     {
         SqliteConnection.ClearAllPools();

@@ -36,6 +36,8 @@ public class SqliteIngestBenchmark
     public void Setup()
     {
         var folder = BenchmarkFiles.Folder;
+        BenchmarkFiles.DeleteStale("ingest");
+        BenchmarkFiles.DeleteStale("ingest-template");
         _template = Path.Combine(folder, $"ingest-template-{Environment.ProcessId}.db");
         _file = Path.Combine(folder, $"ingest-{Environment.ProcessId}.db");
         BenchmarkFiles.CreateWithCustomers(_template, Customers);

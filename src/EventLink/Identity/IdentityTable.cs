@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Unicode;
 
 namespace EventLink;
@@ -52,6 +53,13 @@ internal sealed class IdentityTable
     public bool TryGet(ReadOnlySpan<char> value, out Guid profileId)
     {
         var hash = (uint)string.GetHashCode(value);
+
+        // Nearly every identity is ASCII, whose UTF-8 bytes are its chars: compare in place instead of transcoding.
+        if (Ascii.IsValid(value))
+        {
+            return TryGetAscii(hash, value, out profileId);
+        }
+
         byte[]? rented = null;
         var bytes = value.Length * 3 <= MaxStackBytes
             ? stackalloc byte[value.Length * 3]
@@ -160,6 +168,49 @@ internal sealed class IdentityTable
         }
 
         return true;
+    }
+
+    private bool TryGetAscii(uint hash, ReadOnlySpan<char> value, out Guid profileId)
+    {
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        var i = (int)hash & mask;
+        while (true)
+        {
+            var slot = slots[i];
+            if (slot == 0)
+            {
+                profileId = Guid.Empty;
+                return false;
+            }
+
+            if ((uint)(slot >> 32) == hash)
+            {
+                // The record: [varint UTF-8 length][bytes][profile id]; short values have a one-byte length.
+                var offset = Offset(slot);
+                var page = _pages[offset >> PageBits];
+                var position = offset & (MaxPageSize - 1);
+                int length = page[position];
+                if (length < 0x80)
+                {
+                    position++;
+                }
+                else
+                {
+                    var bytes = Bytes(offset);
+                    length = bytes.Length;
+                    position += VarIntSize(length);
+                }
+
+                if (length == value.Length && Ascii.Equals(new ReadOnlySpan<byte>(page, position, length), value))
+                {
+                    profileId = MemoryMarshal.Read<Guid>(new ReadOnlySpan<byte>(page, position + length, GuidSize));
+                    return true;
+                }
+            }
+
+            i = (i + 1) & mask;
+        }
     }
 
     private int FindSlot(uint hash, ReadOnlySpan<byte> utf8)

@@ -12,10 +12,15 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     /// <summary>The path of the record itself: its entry counts the records of a source and type.</summary>
     public const string RecordPath = "$";
 
+    // A payload whose token sequence is longer takes the per-record walk.
+    private const int MaxSignatureBytes = 1 << 20;
+
     private readonly Dictionary<(string Source, string RecordType, string Path, string JsonType), (DateTimeOffset First, DateTimeOffset Last, long Count)> _fields = [];
     private readonly Dictionary<(string Source, string RecordType, DateTimeOffset Hour), long> _hours = [];
     private readonly HashSet<(string Path, string JsonType)> _seen = [];
     private readonly Stack<string> _prefixes = new();
+    private readonly Dictionary<(string Source, string RecordType), Dictionary<byte[], Shape>> _shapes = [];
+    private byte[] _signature = new byte[1024];
 
     public bool IsEmpty => _hours.Count == 0;
 
@@ -26,6 +31,12 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     }
 
     /// <summary>Walks a stored payload (valid JSON: it parsed) down to the configured depth.</summary>
+    /// <remarks>
+    /// Records of one type nearly always share their shape, so the walk that builds paths (strings, hashing) runs
+    /// once per distinct shape per batch: a first, allocation-free pass writes the payload's token sequence
+    /// (property names and token types, no values) as a signature, and records with a signature already seen
+    /// only count. The paths are a function of that sequence alone, so the result is exactly the per-record walk's.
+    /// </remarks>
     public void Observe(string source, string recordType, ReadOnlySpan<byte> payload, DateTimeOffset occurredAt)
     {
         if (!options.Enabled)
@@ -33,6 +44,94 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
             return;
         }
 
+        var signature = Signature(payload);
+        if (signature < 0)
+        {
+            Walk(payload);
+            Count([.. _seen], source, recordType, occurredAt, 1);
+            return;
+        }
+
+        var key = (source, recordType);
+        if (!_shapes.TryGetValue(key, out var shapes))
+        {
+            shapes = new Dictionary<byte[], Shape>(SignatureComparer.Instance);
+            _shapes[key] = shapes;
+        }
+
+        var lookup = shapes.GetAlternateLookup<ReadOnlySpan<byte>>();
+        var bytes = _signature.AsSpan(0, signature);
+        if (lookup.TryGetValue(bytes, out var shape))
+        {
+            shape.Add(occurredAt);
+            return;
+        }
+
+        Walk(payload);
+        shape = new Shape([.. _seen], occurredAt);
+        shapes[bytes.ToArray()] = shape;
+    }
+
+    private void Count((string Path, string JsonType)[] paths, string source, string recordType, DateTimeOffset first, DateTimeOffset last, long count)
+    {
+        foreach (var (path, type) in paths)
+        {
+            var key = (source, recordType, path, type);
+            _fields[key] = _fields.TryGetValue(key, out var seen)
+                ? (Min(seen.First, first), Max(seen.Last, last), seen.Count + count)
+                : (first, last, count);
+        }
+    }
+
+    private void Count((string Path, string JsonType)[] paths, string source, string recordType, DateTimeOffset occurredAt, long count) =>
+        Count(paths, source, recordType, occurredAt, occurredAt, count);
+
+    /// <summary>Writes the payload's token sequence into <see cref="_signature"/>; its length, or -1 when it cannot.</summary>
+    private int Signature(ReadOnlySpan<byte> payload)
+    {
+        var length = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            while (reader.Read())
+            {
+                var token = reader.TokenType;
+                var name = token == JsonTokenType.PropertyName ? reader.ValueSpan : default;
+                var needed = length + 1 + (name.Length > 0 ? name.Length + 5 : 0);
+                if (needed > _signature.Length)
+                {
+                    if (needed > MaxSignatureBytes)
+                    {
+                        return -1;
+                    }
+
+                    Array.Resize(ref _signature, Math.Max(needed, _signature.Length * 2));
+                }
+
+                // True and False are one JSON type: the signature keeps them apart only by token, which is fine (a miss).
+                _signature[length++] = (byte)token;
+                if (token == JsonTokenType.PropertyName)
+                {
+                    // Escaped names are written raw: another spelling of the same name is only a cache miss.
+                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_signature.AsSpan(length), name.Length);
+                    length += 4;
+                    _signature[length++] = reader.ValueIsEscaped ? (byte)1 : (byte)0;
+                    name.CopyTo(_signature.AsSpan(length));
+                    length += name.Length;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return -1;
+        }
+
+        return length;
+    }
+
+    /// <summary>Collects the distinct (path, JSON type) pairs of a payload into <see cref="_seen"/>.</summary>
+    private void Walk(ReadOnlySpan<byte> payload)
+    {
         _seen.Clear();
         _prefixes.Clear();
         _seen.Add((RecordPath, "object"));
@@ -101,17 +200,21 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
             // The payload parsed before: nothing to report about a truncated walk.
         }
 
-        foreach (var (path, type) in _seen)
-        {
-            var key = (source, recordType, path, type);
-            _fields[key] = _fields.TryGetValue(key, out var seen)
-                ? (Min(seen.First, occurredAt), Max(seen.Last, occurredAt), seen.Count + 1)
-                : (occurredAt, occurredAt, 1);
-        }
     }
 
-    public List<FieldObservationRow> Fields() =>
-        [.. _fields.Select(f => new FieldObservationRow(f.Key.Source, f.Key.RecordType, f.Key.Path, f.Key.JsonType, f.Value.First, f.Value.Last, f.Value.Count))];
+    public List<FieldObservationRow> Fields()
+    {
+        foreach (var ((source, recordType), shapes) in _shapes)
+        {
+            foreach (var shape in shapes.Values)
+            {
+                Count(shape.Paths, source, recordType, shape.First, shape.Last, shape.Count);
+            }
+        }
+
+        _shapes.Clear();
+        return [.. _fields.Select(f => new FieldObservationRow(f.Key.Source, f.Key.RecordType, f.Key.Path, f.Key.JsonType, f.Value.First, f.Value.Last, f.Value.Count))];
+    }
 
     public List<HourlyCountRow> Hours() =>
         [.. _hours.Select(h => new HourlyCountRow(h.Key.Source, h.Key.RecordType, h.Key.Hour, h.Value))];
@@ -127,4 +230,44 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+
+    /// <summary>The paths of one payload shape and how many records of the batch had it, when.</summary>
+    private sealed class Shape((string Path, string JsonType)[] paths, DateTimeOffset occurredAt)
+    {
+        public (string Path, string JsonType)[] Paths { get; } = paths;
+
+        public DateTimeOffset First { get; private set; } = occurredAt;
+
+        public DateTimeOffset Last { get; private set; } = occurredAt;
+
+        public long Count { get; private set; } = 1;
+
+        public void Add(DateTimeOffset occurredAt)
+        {
+            First = Min(First, occurredAt);
+            Last = Max(Last, occurredAt);
+            Count++;
+        }
+    }
+
+    /// <summary>Compares signatures by content, and looks them up by span without copying.</summary>
+    private sealed class SignatureComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly SignatureComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+    }
 }

@@ -64,33 +64,7 @@ internal sealed partial class EventLinkCore
     {
         var session = batch.Session;
 
-        // The component: every claim reachable through shared identities, held or not.
-        var claims = new Dictionary<ClaimKey, ClaimState>();
-        var keys = new HashSet<IdentityKey>();
-        var queue = new Queue<ClaimKey>();
-        queue.Enqueue(seed);
-        while (queue.TryDequeue(out var key))
-        {
-            if (claims.ContainsKey(key) || await session.GetClaimAsync(key, cancellationToken).ConfigureAwait(false) is not { } state)
-            {
-                continue;
-            }
-
-            claims[key] = state;
-            foreach (var identity in state.Identities)
-            {
-                if (keys.Add(identity))
-                {
-                    foreach (var other in await session.GetClaimsByIdentityAsync(identity, cancellationToken).ConfigureAwait(false))
-                    {
-                        if (!claims.ContainsKey(other))
-                        {
-                            queue.Enqueue(other);
-                        }
-                    }
-                }
-            }
-        }
+        var (claims, keys) = await ReadComponentAsync(session, [seed], cancellationToken).ConfigureAwait(false);
 
         var partition = IdentityGraph.Compute(Schema, claims.Values, await batch.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false));
         var groups = partition.Groups
@@ -272,6 +246,40 @@ internal sealed partial class EventLinkCore
 
         change.SeedProfile = assigned[partition.Groups.First(g => g.Claims.Any(c => c.Key == seed))];
         return change;
+    }
+
+    /// <summary>Reads the component of some claims: every claim reachable through shared identities, held or not, and those identities.</summary>
+    private static async ValueTask<(Dictionary<ClaimKey, ClaimState> Claims, HashSet<IdentityKey> Keys)> ReadComponentAsync(
+        EventLinkStoreSession session, IEnumerable<ClaimKey> seeds, CancellationToken cancellationToken, HashSet<ClaimKey>? seen = null)
+    {
+        var claims = new Dictionary<ClaimKey, ClaimState>();
+        var keys = new HashSet<IdentityKey>();
+        var queue = new Queue<ClaimKey>(seeds);
+        while (queue.TryDequeue(out var key))
+        {
+            if (claims.ContainsKey(key) || await session.GetClaimAsync(key, cancellationToken).ConfigureAwait(false) is not { } state)
+            {
+                continue;
+            }
+
+            claims[key] = state;
+            seen?.Add(key);
+            foreach (var identity in state.Identities)
+            {
+                if (keys.Add(identity))
+                {
+                    foreach (var other in await session.GetClaimsByIdentityAsync(identity, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (!claims.ContainsKey(other))
+                        {
+                            queue.Enqueue(other);
+                        }
+                    }
+                }
+            }
+        }
+
+        return (claims, keys);
     }
 
     /// <summary>Reads an event's relations again and links it where they point now (or quarantines it).</summary>

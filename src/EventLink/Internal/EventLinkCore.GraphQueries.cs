@@ -144,28 +144,7 @@ internal sealed partial class EventLinkCore
                     continue;
                 }
 
-                var component = new Dictionary<ClaimKey, ClaimState>();
-                var queue = new Queue<ClaimKey>(seeds);
-                var keys = new HashSet<IdentityKey>();
-                while (queue.TryDequeue(out var key))
-                {
-                    if (!seen.Add(key) || await session.GetClaimAsync(key, cancellationToken).ConfigureAwait(false) is not { } claim)
-                    {
-                        continue;
-                    }
-
-                    component[key] = claim;
-                    foreach (var identity in claim.Identities)
-                    {
-                        if (keys.Add(identity))
-                        {
-                            foreach (var other in await session.GetClaimsByIdentityAsync(identity, cancellationToken).ConfigureAwait(false))
-                            {
-                                queue.Enqueue(other);
-                            }
-                        }
-                    }
-                }
+                var (component, _) = await ReadComponentAsync(session, seeds, cancellationToken, seen).ConfigureAwait(false);
 
                 // Under the proposed rules some identities may be blocked now.
                 var filtered = component.Values

@@ -1,21 +1,19 @@
 namespace EventLink.Storage;
 
-/// <summary>Data-quality reads. Stores that predate them throw <see cref="NotSupportedException"/>.</summary>
+/// <summary>Data-quality reads.</summary>
 public abstract partial class EventLinkStore
 {
     /// <summary>Counts the data-quality notes of a tenant per record type, kind and rule.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The counts, ordered by record type, kind and rule.</returns>
-    public virtual ValueTask<IReadOnlyList<QualityNoteCount>> GetQualityNoteCountsAsync(string tenant, CancellationToken cancellationToken = default) =>
-        throw NotSupported();
+    public abstract ValueTask<IReadOnlyList<QualityNoteCount>> GetQualityNoteCountsAsync(string tenant, CancellationToken cancellationToken = default);
 
     /// <summary>Streams the field observations of a tenant, ordered by source, record type, path and JSON type.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The observations.</returns>
-    public virtual IAsyncEnumerable<FieldObservationRow> ReadFieldObservationsAsync(string tenant, CancellationToken cancellationToken = default) =>
-        throw NotSupported();
+    public abstract IAsyncEnumerable<FieldObservationRow> ReadFieldObservationsAsync(string tenant, CancellationToken cancellationToken = default);
 
     /// <summary>Streams the hourly arrival counts of a tenant with <paramref name="from"/> ≤ hour &lt; <paramref name="to"/>, ordered by source, record type and hour.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -23,19 +21,14 @@ public abstract partial class EventLinkStore
     /// <param name="to">The end (exclusive).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The counts (hours without arrivals have no row).</returns>
-    public virtual IAsyncEnumerable<HourlyCountRow> ReadHourlyCountsAsync(string tenant, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-        throw NotSupported();
+    public abstract IAsyncEnumerable<HourlyCountRow> ReadHourlyCountsAsync(string tenant, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>Counts the stored events of a tenant per record type and stored event name.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="occurredBefore">Only events that occurred before this time, when given.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The counts, ordered by record type and event name.</returns>
-    public virtual ValueTask<IReadOnlyList<EventNameCountRow>> CountEventsByNameAsync(string tenant, DateTimeOffset? occurredBefore, CancellationToken cancellationToken = default) =>
-        throw NotSupported();
-
-    private protected NotSupportedException NotSupported() =>
-        new($"{GetType().Name} does not implement the data-quality members of {nameof(EventLinkStore)}.");
+    public abstract ValueTask<IReadOnlyList<EventNameCountRow>> CountEventsByNameAsync(string tenant, DateTimeOffset? occurredBefore, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Data-quality writes, part of the session's atomic unit.</summary>
@@ -45,8 +38,7 @@ public abstract partial class EventLinkStoreSession
     /// <param name="note">The note.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task.</returns>
-    public virtual ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} does not implement {nameof(AddQualityNoteAsync)}.");
+    public abstract ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Merges field observations into the stored ones (keyed by source, record type, path and JSON type): counts add up,
@@ -55,13 +47,11 @@ public abstract partial class EventLinkStoreSession
     /// <param name="rows">The observations of one batch, each key once.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>For each row, in order, whether its key was new.</returns>
-    public virtual ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} does not implement {nameof(ObserveFieldsAsync)}.");
+    public abstract ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default);
 
     /// <summary>Adds hourly arrival counts to the stored ones (keyed by source, record type and hour).</summary>
     /// <param name="rows">The counts of one batch, each key once.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task.</returns>
-    public virtual ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} does not implement {nameof(AddHourlyCountsAsync)}.");
+    public abstract ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default);
 }

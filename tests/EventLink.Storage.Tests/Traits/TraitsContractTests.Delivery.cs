@@ -1,0 +1,84 @@
+using System.Text.Json;
+using FluentAssertions;
+
+namespace EventLink.Storage.Tests;
+
+/// <summary>Triggers delivered to destinations by a sync, and traits shown on the profile.</summary>
+public abstract partial class TraitsContractTests<TFixture>
+    where TFixture : StoreFixture
+{
+    private static void Valuable(TraitsOptions traits)
+    {
+        StandardTraits(traits);
+        traits.Audiences.Add(new AudienceOptions
+        {
+            Name = "valuable",
+            Condition = AudienceConditionOptions.TraitIs("lifetime_value", ComparisonOperator.GreaterThan, "1000"),
+        });
+    }
+
+    [StoreFact]
+    public virtual async Task Entering_an_audience_delivers_one_trigger_message_across_retries_and_restarts()
+    {
+        var destination = new RecordingDestination();
+        void Configure(EventLinkBuilder b) => b
+            .AddDestination("crm", _ => destination)
+            .AddSync("crm-triggers", s =>
+            {
+                s.Destination = "crm";
+                s.Send = SyncContent.Triggers;
+                s.HashIdentities = true;
+            });
+
+        var link = await CreateWithTraitsAsync(Valuable, Configure);
+        var ada = (await link.IngestAsync(TestSchema.StripeCustomer("cus_1", "ada@example.com", Start.AddDays(-10)))).ProfileId!.Value;
+        await link.IngestAsync(Charge("ch_1", "ada@example.com", Start.AddDays(-1), 2500));
+        var entered = (await TriggersAsync(link)).Should().ContainSingle().Subject;
+
+        destination.Fail = true;
+        (await link.RunSyncOnceAsync("crm-triggers")).Failed.Should().Be(1);
+
+        // Kill and restart: a new EventLink over another instance of the same store.
+        await link.DisposeAsync();
+        Time.Advance(TimeSpan.FromMinutes(10));
+        destination.Fail = false;
+        link = await ReopenWithTraitsAsync(Valuable, Configure);
+        (await link.RunSyncOnceAsync("crm-triggers")).Delivered.Should().Be(1);
+
+        await link.DisposeAsync();
+        link = await ReopenWithTraitsAsync(Valuable, Configure);
+        (await link.RunSyncOnceAsync("crm-triggers")).Delivered.Should().Be(0, "an acknowledged trigger is never sent again");
+        await link.IngestAsync(Charge("ch_2", "ada@example.com", Start, 300)); // Still in the audience: no new transition.
+        (await link.RunSyncOnceAsync("crm-triggers")).Delivered.Should().Be(0);
+
+        var message = destination.Received.Should().ContainSingle().Subject;
+        message.Kind.Should().Be(DestinationMessageKind.Trigger);
+        message.IdempotencyKey.Should().Be($"crm-triggers:trigger:{entered.Sequence}");
+        message.ProfileId.Should().Be(ada);
+        var body = JsonDocument.Parse(message.BodyJson).RootElement;
+        body.GetProperty("type").GetString().Should().Be("trigger");
+        body.GetProperty("trigger").GetProperty("kind").GetString().Should().Be("audience_entered");
+        body.GetProperty("trigger").GetProperty("name").GetString().Should().Be("valuable");
+        body.GetProperty("identities")[0].TryGetProperty("value", out _).Should().BeFalse("the sync hashes identities");
+        body.GetProperty("identities")[0].GetProperty("sha256").GetString().Should().NotBeNullOrEmpty();
+    }
+
+    [StoreFact]
+    public virtual async Task A_sync_with_a_purpose_withholds_triggers_of_profiles_without_consent()
+    {
+        var destination = new RecordingDestination();
+        var link = await CreateWithTraitsAsync(Valuable, b => b
+            .AddDestination("ads", _ => destination)
+            .AddSync("ads-triggers", s =>
+            {
+                s.Destination = "ads";
+                s.Send = SyncContent.Triggers;
+                s.Purpose = "marketing";
+            }));
+        await link.IngestAsync(TestSchema.StripeCustomer("cus_1", "ada@example.com", Start.AddDays(-10)));
+        await link.IngestAsync(Charge("ch_1", "ada@example.com", Start.AddDays(-1), 2500));
+
+        (await link.RunSyncOnceAsync("ads-triggers")).Withheld.Should().BeGreaterThanOrEqualTo(1);
+        destination.Received.Should().BeEmpty();
+    }
+}

@@ -81,4 +81,34 @@ public abstract partial class TraitsContractTests<TFixture>
         (await link.RunSyncOnceAsync("ads-triggers")).Withheld.Should().BeGreaterThanOrEqualTo(1);
         destination.Received.Should().BeEmpty();
     }
+
+    [StoreFact]
+    public virtual async Task The_profile_shows_its_computed_traits_with_definitions_and_its_audiences()
+    {
+        var link = await CreateWithTraitsAsync(Valuable);
+        var ada = (await link.IngestAsync(TestSchema.StripeCustomer("cus_1", "ada@example.com", Start.AddDays(-10)))).ProfileId!.Value;
+        await link.IngestAsync(TestSchema.StripeCustomer("cus_2", "bob@example.com", Start.AddDays(-10)));
+        await link.IngestAsync([Charge("ch_1", "ada@example.com", Start.AddDays(-1), 2500), Charge("ch_2", "bob@example.com", Start.AddDays(-1), 10)]);
+
+        var profile = (await link.GetProfileAsync(ada))!;
+        var computed = (await link.GetComputedAsync(ada))!;
+        profile.Traits.Should().Equal(computed.Traits);
+        profile.GetTrait("lifetime_value")!.ValueJson.Should().Be("2500");
+        profile.GetTrait("lifetime_value")!.Definition.Should().Be("sum(amount) of charge where status = succeeded");
+        profile.IsIn("valuable").Should().BeTrue();
+        profile.Audiences.Should().ContainSingle().Which.Audience.Should().Be("valuable");
+
+        var found = (await link.FindProfileAsync(IdentityKinds.Email, "bob@example.com"))!;
+        found.GetTrait("lifetime_value")!.ValueJson.Should().Be("10");
+        found.IsIn("valuable").Should().BeFalse();
+
+        var all = new List<Profile>();
+        await foreach (var each in link.GetProfilesAsync())
+        {
+            all.Add(each);
+        }
+
+        all.Should().HaveCount(2).And.OnlyContain(p => p.Traits.Count == computed.Traits.Count);
+        all.Single(p => p.Id == ada).IsIn("valuable").Should().BeTrue();
+    }
 }

@@ -111,4 +111,41 @@ public abstract partial class TraitsContractTests<TFixture>
         all.Should().HaveCount(2).And.OnlyContain(p => p.Traits.Count == computed.Traits.Count);
         all.Single(p => p.Id == ada).IsIn("valuable").Should().BeTrue();
     }
+
+    [StoreFact]
+    public virtual async Task Event_matched_triggers_go_out_with_their_event_beside_the_events_feed_and_dead_letters_are_retried()
+    {
+        var destination = new RecordingDestination();
+        var link = await CreateWithTraitsAsync(
+            t => t.EventTriggers.Add(new EventTriggerOptions { Name = "any_charge", Filter = new() { RecordType = "charge" } }),
+            b => b
+                .AddDestination("crm", _ => destination)
+                .ConfigureSyncs(o => o.MaxAttempts = 1)
+                .AddSync("crm", s =>
+                {
+                    s.Destination = "crm";
+                    s.Send = SyncContent.Events | SyncContent.Triggers;
+                }));
+        await link.IngestAsync(TestSchema.StripeCustomer("cus_1", "ada@example.com", Start.AddDays(-10)));
+        await link.IngestAsync(Charge("ch_1", "ada@example.com", Start.AddDays(-1), 2500));
+        var matched = (await TriggersAsync(link)).Should().ContainSingle().Subject;
+
+        destination.Fail = true;
+        var failed = await link.RunSyncOnceAsync("crm");
+        failed.DeadLettered.Should().Be(2, "the charge and its trigger, each on its own feed");
+        (await link.GetDeadLettersAsync("crm")).Select(d => d.IdempotencyKey)
+            .Should().BeEquivalentTo(["crm:event:stripe:ch_1", $"crm:trigger:{matched.Sequence}"]);
+
+        destination.Fail = false;
+        (await link.RetryDeadLettersAsync("crm")).Delivered.Should().Be(2);
+        (await link.GetDeadLettersAsync("crm")).Should().BeEmpty();
+        (await link.RunSyncOnceAsync("crm")).Delivered.Should().Be(0);
+
+        var trigger = destination.Received.Should().ContainSingle(m => m.Kind == DestinationMessageKind.Trigger).Subject;
+        var body = JsonDocument.Parse(trigger.BodyJson).RootElement.GetProperty("trigger");
+        body.GetProperty("kind").GetString().Should().Be("event_matched");
+        body.GetProperty("name").GetString().Should().Be("any_charge");
+        body.GetProperty("event").GetProperty("record_id").GetString().Should().Be("ch_1");
+        body.GetProperty("event").GetProperty("data").GetProperty("amount").GetInt64().Should().Be(2500);
+    }
 }

@@ -58,6 +58,35 @@ public static class TraitsSnippets
         #endregion
     }
 
+    public static async Task ProfileAsync(IEventLink link, Guid profileId)
+    {
+        #region traits-profile
+        var profile = await link.GetProfileAsync(profileId);            // also FindProfileAsync and GetProfilesAsync
+        foreach (var trait in profile!.Traits)
+        {
+            Console.WriteLine($"{trait.Name} = {trait.ValueJson} ({trait.Definition})");
+        }
+
+        var stalled = profile.IsIn("stalled_onboarding");
+        #endregion
+        Console.WriteLine(stalled);
+    }
+
+    public static void DeliverTriggers(EventLinkBuilder builder)
+    {
+        #region traits-sync
+        builder
+            .AddHttpWebhookDestination("crm", o => o.Url = new Uri("https://crm.example.com/hooks/eventlink"))
+            .AddSync("crm-triggers", sync =>
+            {
+                sync.Destination = "crm";
+                sync.Send = SyncContent.Triggers;                        // or SyncContent.Both | SyncContent.Triggers
+                sync.Purpose = "marketing";                              // withheld without consent
+            })
+            .AddSyncService();
+        #endregion
+    }
+
     public static void Readme(EventLinkBuilder builder)
     {
         #region readme-traits

@@ -85,6 +85,12 @@ public enum SyncContent
     /// <summary>Profiles created or changed.</summary>
     Profiles = 2,
 
-    /// <summary>Both.</summary>
+    /// <summary>Both events and profiles.</summary>
     Both = Events | Profiles,
+
+    /// <summary>
+    /// Trigger notifications (audience entered or exited, event matched) from the trigger log, read with the sync's own
+    /// durable cursor; combine with the other values, such as <c>SyncContent.Both | SyncContent.Triggers</c>.
+    /// </summary>
+    Triggers = 4,
 }

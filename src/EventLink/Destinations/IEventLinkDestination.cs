@@ -35,12 +35,16 @@ public enum DestinationMessageKind
 
     /// <summary>A request to erase a person.</summary>
     Erasure,
+
+    /// <summary>A trigger notification: a profile entered or exited an audience, or an event matched an event trigger.</summary>
+    Trigger,
 }
 
 /// <summary>One message of a sync to a destination.</summary>
 /// <param name="IdempotencyKey">
 /// The same for every attempt, run and restart: <c>sync:event:source:recordId</c> for an event,
-/// <c>sync:profile:profileId:sequence</c> for a profile change, <c>sync:erasure:profileId:sequence</c> for an erasure.
+/// <c>sync:profile:profileId:sequence</c> for a profile change, <c>sync:erasure:profileId:sequence</c> for an erasure,
+/// <c>sync:trigger:sequence</c> for a trigger (its position in the tenant's trigger log).
 /// </param>
 /// <param name="Sync">The sync's name.</param>
 /// <param name="Tenant">The tenant.</param>
@@ -72,10 +76,10 @@ public readonly record struct DeliveryResult(bool Succeeded, string? Error)
 public sealed record SyncRunResult(int Delivered, int Withheld, int Skipped, int Failed, int DeadLettered);
 
 /// <summary>An item a sync may send, as its <see cref="SyncDefinition.Filter"/> sees it.</summary>
-/// <param name="Kind">Event or profile.</param>
+/// <param name="Kind">Event, profile or trigger.</param>
 /// <param name="ProfileId">The profile.</param>
-/// <param name="RecordType">The event's record type, or <see langword="null"/> for a profile.</param>
-/// <param name="EventName">The event's name, or <see langword="null"/> for a profile.</param>
-/// <param name="Source">The event's source, or <see langword="null"/> for a profile.</param>
-/// <param name="DataJson">The event's payload, or the profile's attributes as one JSON object.</param>
+/// <param name="RecordType">The event's record type (of a trigger: of its matched event), or <see langword="null"/>.</param>
+/// <param name="EventName">The event's name; for a trigger, the audience's or event trigger's name; <see langword="null"/> for a profile.</param>
+/// <param name="Source">The event's source (of a trigger: of its matched event), or <see langword="null"/>.</param>
+/// <param name="DataJson">The event's payload, the profile's attributes as one JSON object, or the trigger (<c>sequence</c>, <c>kind</c>, <c>name</c>, <c>at</c>).</param>
 public sealed record SyncItem(DestinationMessageKind Kind, Guid ProfileId, string? RecordType, string? EventName, string? Source, string DataJson);

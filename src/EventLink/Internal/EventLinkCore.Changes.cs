@@ -105,6 +105,19 @@ internal sealed partial class EventLinkCore
         return JsonSerializer.Serialize(new Dictionary<string, object> { ["consent"] = consent.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary() });
     }
 
+    /// <summary>The consent a profile's merged records state now (for items that captured none, such as triggers).</summary>
+    internal async ValueTask<string?> ProfileConsentJsonAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
+    {
+        if (!Sync.Privacy.HasConsentFields)
+        {
+            return null;
+        }
+
+        // A session only read from and never committed: it changes nothing.
+        await using var session = await Store.BeginAsync(tenant, cancellationToken).ConfigureAwait(false);
+        return await ProfileConsentJsonAsync(session, profileId, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Whether a record carries an identity (merged types) or relation value (append-only types) of an erased person.</summary>
     private async ValueTask<bool> IsSuppressedAsync(Batch batch, ParsedRecord record, CancellationToken cancellationToken)
     {

@@ -194,7 +194,7 @@ internal sealed partial class EventLinkCore
         {
             if (await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is { } stored)
             {
-                yield return ToProfile(stored);
+                yield return await ToProfileAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
             }
         }
     }

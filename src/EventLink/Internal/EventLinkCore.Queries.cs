@@ -10,7 +10,7 @@ internal sealed partial class EventLinkCore
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var stored = await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false);
-        return stored is null ? null : ToProfile(stored);
+        return stored is null ? null : await ToProfileAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<Profile?> FindProfileAsync(string tenant, string identityKind, string value, CancellationToken cancellationToken)
@@ -36,7 +36,7 @@ internal sealed partial class EventLinkCore
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var stored in Store.ReadProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
-            yield return ToProfile(stored);
+            yield return await ToProfileAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -175,7 +175,21 @@ internal sealed partial class EventLinkCore
         return new QuarantineReplayResult(entries.Count, linked, entries.Count - linked);
     }
 
-    internal static Profile ToProfile(StoredProfile stored) => new(
+    /// <summary>The profile with its computed traits and audiences when any are configured (nothing more is read otherwise).</summary>
+    internal async ValueTask<Profile> ToProfileAsync(string tenant, StoredProfile stored, CancellationToken cancellationToken)
+    {
+        if (Traits.IsEmpty)
+        {
+            return ToProfile(stored);
+        }
+
+        var computed = await ComputedOfAsync(tenant, stored.Profile.Id, cancellationToken).ConfigureAwait(false);
+        return ToProfile(stored, computed.Traits, computed.Audiences);
+    }
+
+    internal static Profile ToProfile(StoredProfile stored) => ToProfile(stored, [], []);
+
+    internal static Profile ToProfile(StoredProfile stored, IReadOnlyList<ComputedTrait> traits, IReadOnlyList<AudienceMembership> audiences) => new(
         stored.Profile.Id,
         stored.Profile.Entity,
         stored.Profile.CreatedAt,
@@ -186,7 +200,9 @@ internal sealed partial class EventLinkCore
             .Select(i => new ProfileIdentity(i.Key, i.Source, i.RecordType, i.RecordId, i.FirstSeenAt))
             .ToList(),
         stored.Records,
-        stored.Merges.Select(m => new ProfileMerge(m.SurvivorId, m.MergedId, m.Identity, m.Source, m.RecordType, m.RecordId, m.MergedAt, m.Kind)).ToList());
+        stored.Merges.Select(m => new ProfileMerge(m.SurvivorId, m.MergedId, m.Identity, m.Source, m.RecordType, m.RecordId, m.MergedAt, m.Kind)).ToList(),
+        traits,
+        audiences);
 
     internal TimelineEvent ToTimelineEvent(EventRow row)
     {

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace EventLink.Internal;
 
 /// <summary>
-/// The sync runner. Each sync reads the tenant's change log in order from its durable cursor; an item is done when
+/// The sync runner. Each sync reads the tenant's change log (and, when it sends triggers, the trigger log) in order
+/// from its durable cursor; an item is done when
 /// the destination acknowledged it, when the sync skips or withholds it, or when it is dead-lettered, and the cursor
 /// is saved after each one, so an acknowledged delivery is never repeated. A failure stops the run (order is kept)
 /// and the item is retried, from any process, once its backoff has passed.
@@ -24,74 +25,20 @@ internal sealed partial class EventLinkCore
         try
         {
             var builder = new SyncMessageBuilder(this, tenant, syncName, sync);
-            var state = await Store.GetSyncStateAsync(tenant, syncName, cancellationToken).ConfigureAwait(false)
-                ?? new SyncStateRow(syncName, 0, 0, 0, null, null);
-            int delivered = 0, withheld = 0, skipped = 0, failed = 0, dead = 0;
-            while (true)
+            var result = await RunFeedAsync(tenant, syncName, syncName, triggers: false, builder, destination, cancellationToken).ConfigureAwait(false);
+            if (sync.Send.HasFlag(SyncContent.Triggers))
             {
-                var changes = await Store.ReadChangesAsync(tenant, state.Cursor, Sync.Options.PageSize, cancellationToken).ConfigureAwait(false);
-                if (changes.Count == 0)
-                {
-                    return new SyncRunResult(delivered, withheld, skipped, failed, dead);
-                }
-
-                foreach (var change in changes)
-                {
-                    var retrying = state.RetrySequence == change.Sequence;
-                    if (retrying && state.NextAttemptAt is { } next && next > Time.GetUtcNow())
-                    {
-                        return new SyncRunResult(delivered, withheld, skipped, failed, dead);
-                    }
-
-                    var (decision, message) = await builder.BuildAsync(change, cancellationToken).ConfigureAwait(false);
-                    DeliveryResult outcome = default;
-                    if (decision == SyncDecision.Send)
-                    {
-                        if (message!.Kind == DestinationMessageKind.Erasure && destination is not IErasureDestination)
-                        {
-                            decision = SyncDecision.Skip;
-                        }
-                        else
-                        {
-                            outcome = await SendAsync(destination, message, cancellationToken).ConfigureAwait(false);
-                        }
-                    }
-
-                    var done = new SyncStateRow(syncName, change.Sequence, 0, 0, null, null);
-                    if (decision != SyncDecision.Send || outcome.Succeeded)
-                    {
-                        _ = decision switch
-                        {
-                            SyncDecision.Skip => skipped++,
-                            SyncDecision.Withhold => withheld++,
-                            _ => delivered++,
-                        };
-                        state = done;
-                        await Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    var attempts = (retrying ? state.Attempts : 0) + 1;
-                    var error = outcome.Error ?? "the destination did not acknowledge";
-                    SyncLog.DeliveryFailed(Logger, syncName, tenant, message!.IdempotencyKey, attempts, error);
-                    if (attempts >= Sync.Options.MaxAttempts)
-                    {
-                        dead++;
-                        state = done;
-                        await Store.SaveSyncStateAsync(
-                            tenant,
-                            state,
-                            new DeadLetterRow(syncName, change.Sequence, change.ProfileId, message.IdempotencyKey, attempts, error, Time.GetUtcNow()),
-                            cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    failed++;
-                    state = new SyncStateRow(syncName, state.Cursor, change.Sequence, attempts, Time.GetUtcNow() + Backoff(attempts), error);
-                    await Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
-                    return new SyncRunResult(delivered, withheld, skipped, failed, dead);
-                }
+                // The trigger log is a second feed with its own durable cursor (and dead letters), under a derived name.
+                var more = await RunFeedAsync(tenant, syncName, TriggerFeedName(syncName), triggers: true, builder, destination, cancellationToken).ConfigureAwait(false);
+                result = new SyncRunResult(
+                    result.Delivered + more.Delivered,
+                    result.Withheld + more.Withheld,
+                    result.Skipped + more.Skipped,
+                    result.Failed + more.Failed,
+                    result.DeadLettered + more.DeadLettered);
             }
+
+            return result;
         }
         finally
         {
@@ -99,11 +46,108 @@ internal sealed partial class EventLinkCore
         }
     }
 
+    /// <summary>The name a sync's trigger-feed cursor and dead letters are stored under.</summary>
+    internal static string TriggerFeedName(string syncName) => syncName + "~triggers";
+
+    /// <summary>Runs one feed (the change log, or the trigger log) of a sync from its durable cursor.</summary>
+    private async ValueTask<SyncRunResult> RunFeedAsync(
+        string tenant,
+        string syncName,
+        string stateName,
+        bool triggers,
+        SyncMessageBuilder builder,
+        IEventLinkDestination destination,
+        CancellationToken cancellationToken)
+    {
+        var state = await Store.GetSyncStateAsync(tenant, stateName, cancellationToken).ConfigureAwait(false)
+            ?? new SyncStateRow(stateName, 0, 0, 0, null, null);
+        int delivered = 0, withheld = 0, skipped = 0, failed = 0, dead = 0;
+        while (true)
+        {
+            var items = await ReadFeedAsync(tenant, triggers, state.Cursor, Sync.Options.PageSize, cancellationToken).ConfigureAwait(false);
+            if (items.Count == 0)
+            {
+                return new SyncRunResult(delivered, withheld, skipped, failed, dead);
+            }
+
+            foreach (var item in items)
+            {
+                var retrying = state.RetrySequence == item.Sequence;
+                if (retrying && state.NextAttemptAt is { } next && next > Time.GetUtcNow())
+                {
+                    return new SyncRunResult(delivered, withheld, skipped, failed, dead);
+                }
+
+                var (decision, message) = await builder.BuildAsync(item, cancellationToken).ConfigureAwait(false);
+                DeliveryResult outcome = default;
+                if (decision == SyncDecision.Send)
+                {
+                    if (message!.Kind == DestinationMessageKind.Erasure && destination is not IErasureDestination)
+                    {
+                        decision = SyncDecision.Skip;
+                    }
+                    else
+                    {
+                        outcome = await SendAsync(destination, message, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                var done = new SyncStateRow(stateName, item.Sequence, 0, 0, null, null);
+                if (decision != SyncDecision.Send || outcome.Succeeded)
+                {
+                    _ = decision switch
+                    {
+                        SyncDecision.Skip => skipped++,
+                        SyncDecision.Withhold => withheld++,
+                        _ => delivered++,
+                    };
+                    state = done;
+                    await Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var attempts = (retrying ? state.Attempts : 0) + 1;
+                var error = outcome.Error ?? "the destination did not acknowledge";
+                SyncLog.DeliveryFailed(Logger, syncName, tenant, message!.IdempotencyKey, attempts, error);
+                if (attempts >= Sync.Options.MaxAttempts)
+                {
+                    dead++;
+                    state = done;
+                    await Store.SaveSyncStateAsync(
+                        tenant,
+                        state,
+                        new DeadLetterRow(stateName, item.Sequence, item.ProfileId, message.IdempotencyKey, attempts, error, Time.GetUtcNow()),
+                        cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                failed++;
+                state = new SyncStateRow(stateName, state.Cursor, item.Sequence, attempts, Time.GetUtcNow() + Backoff(attempts), error);
+                await Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
+                return new SyncRunResult(delivered, withheld, skipped, failed, dead);
+            }
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<SyncFeedItem>> ReadFeedAsync(string tenant, bool triggers, long cursor, int limit, CancellationToken cancellationToken)
+    {
+        if (triggers)
+        {
+            var rows = await Store.ReadTriggersAsync(tenant, cursor, limit, cancellationToken).ConfigureAwait(false);
+            return [.. rows.Select(r => new SyncFeedItem(r.Sequence, r.ProfileId, null, r))];
+        }
+
+        var changes = await Store.ReadChangesAsync(tenant, cursor, limit, cancellationToken).ConfigureAwait(false);
+        return [.. changes.Select(c => new SyncFeedItem(c.Sequence, c.ProfileId, c, null))];
+    }
+
     public async ValueTask<IReadOnlyList<DeadLetterRow>> GetDeadLettersAsync(string tenant, string syncName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(syncName);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        return await Store.ReadDeadLettersAsync(tenant, syncName, cancellationToken).ConfigureAwait(false);
+        var letters = await Store.ReadDeadLettersAsync(tenant, syncName, cancellationToken).ConfigureAwait(false);
+        var triggerLetters = await Store.ReadDeadLettersAsync(tenant, TriggerFeedName(syncName), cancellationToken).ConfigureAwait(false);
+        return triggerLetters.Count == 0 ? letters : [.. letters, .. triggerLetters];
     }
 
     public async ValueTask<SyncRunResult> RetryDeadLettersAsync(string tenant, string syncName, CancellationToken cancellationToken)
@@ -113,35 +157,38 @@ internal sealed partial class EventLinkCore
         var destination = Sync.GetDestination(sync.Destination);
         var builder = new SyncMessageBuilder(this, tenant, syncName, sync);
         int delivered = 0, withheld = 0, skipped = 0, failed = 0;
-        foreach (var letter in await Store.ReadDeadLettersAsync(tenant, syncName, cancellationToken).ConfigureAwait(false))
+        foreach (var (stateName, triggers) in new[] { (syncName, false), (TriggerFeedName(syncName), true) })
         {
-            var changes = await Store.ReadChangesAsync(tenant, letter.Sequence - 1, 1, cancellationToken).ConfigureAwait(false);
-            var (decision, message) = changes.Count == 1 && changes[0].Sequence == letter.Sequence
-                ? await builder.BuildAsync(changes[0], cancellationToken).ConfigureAwait(false)
-                : (SyncDecision.Skip, null);
-            if (decision == SyncDecision.Send)
+            foreach (var letter in await Store.ReadDeadLettersAsync(tenant, stateName, cancellationToken).ConfigureAwait(false))
             {
-                var outcome = message!.Kind == DestinationMessageKind.Erasure && destination is not IErasureDestination
-                    ? DeliveryResult.Success
-                    : await SendAsync(destination, message, cancellationToken).ConfigureAwait(false);
-                if (!outcome.Succeeded)
+                var items = await ReadFeedAsync(tenant, triggers, letter.Sequence - 1, 1, cancellationToken).ConfigureAwait(false);
+                var (decision, message) = items.Count == 1 && items[0].Sequence == letter.Sequence
+                    ? await builder.BuildAsync(items[0], cancellationToken).ConfigureAwait(false)
+                    : (SyncDecision.Skip, null);
+                if (decision == SyncDecision.Send)
                 {
-                    failed++;
-                    continue;
+                    var outcome = message!.Kind == DestinationMessageKind.Erasure && destination is not IErasureDestination
+                        ? DeliveryResult.Success
+                        : await SendAsync(destination, message, cancellationToken).ConfigureAwait(false);
+                    if (!outcome.Succeeded)
+                    {
+                        failed++;
+                        continue;
+                    }
+
+                    delivered++;
+                }
+                else if (decision == SyncDecision.Withhold)
+                {
+                    withheld++;
+                }
+                else
+                {
+                    skipped++;
                 }
 
-                delivered++;
+                await Store.RemoveDeadLetterAsync(tenant, stateName, letter.Sequence, cancellationToken).ConfigureAwait(false);
             }
-            else if (decision == SyncDecision.Withhold)
-            {
-                withheld++;
-            }
-            else
-            {
-                skipped++;
-            }
-
-            await Store.RemoveDeadLetterAsync(tenant, syncName, letter.Sequence, cancellationToken).ConfigureAwait(false);
         }
 
         return new SyncRunResult(delivered, withheld, skipped, failed, 0);
@@ -171,6 +218,9 @@ internal sealed partial class EventLinkCore
         }
     }
 }
+
+/// <summary>One entry of a sync's feed: a change-log entry or a trigger-log entry.</summary>
+internal readonly record struct SyncFeedItem(long Sequence, Guid ProfileId, ChangeRow? Change, TriggerRow? Trigger);
 
 /// <summary>Log messages of the sync runner.</summary>
 internal static partial class SyncLog

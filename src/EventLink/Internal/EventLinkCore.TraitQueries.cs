@@ -17,7 +17,12 @@ internal sealed partial class EventLinkCore
             return null;
         }
 
-        var id = profile.Profile.Id;
+        return await ComputedOfAsync(tenant, profile.Profile.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The computed side of a (surviving) profile, read at the current time.</summary>
+    private async ValueTask<ComputedProfile> ComputedOfAsync(string tenant, Guid id, CancellationToken cancellationToken)
+    {
         var stored = await Store.ReadComputedStateAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var now = TimestampReader.Normalize(Time.GetUtcNow());
 

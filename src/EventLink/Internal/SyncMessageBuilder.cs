@@ -17,8 +17,14 @@ internal sealed class SyncMessageBuilder(EventLinkCore core, string tenant, stri
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
-    public async ValueTask<(SyncDecision Decision, DestinationMessage? Message)> BuildAsync(ChangeRow change, CancellationToken cancellationToken)
+    public async ValueTask<(SyncDecision Decision, DestinationMessage? Message)> BuildAsync(SyncFeedItem item, CancellationToken cancellationToken)
     {
+        if (item.Trigger is { } trigger)
+        {
+            return await BuildTriggerAsync(trigger, cancellationToken).ConfigureAwait(false);
+        }
+
+        var change = item.Change!;
         return change.Kind switch
         {
             ChangeKind.EventLinked => await BuildEventAsync(change, cancellationToken).ConfigureAwait(false),
@@ -132,6 +138,92 @@ internal sealed class SyncMessageBuilder(EventLinkCore core, string tenant, stri
             ["identities"] = Identities(stored.Identities),
         };
         return (SyncDecision.Send, Message(DestinationMessageKind.Profile, stored.Profile.Id, body));
+    }
+
+    private async ValueTask<(SyncDecision, DestinationMessage?)> BuildTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken)
+    {
+        if (!sync.Send.HasFlag(SyncContent.Triggers))
+        {
+            return (SyncDecision.Skip, null);
+        }
+
+        // A merged-away profile (an exit by merge) still finds its survivor, whose identities are sent; an erased one is gone.
+        var stored = await core.Store.GetProfileAsync(tenant, trigger.ProfileId, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            return (SyncDecision.Skip, null);
+        }
+
+        EventRow? row = null;
+        if (trigger.EventId is { } eventId)
+        {
+            await foreach (var candidate in core.Store.ReadTimelineAsync(tenant, stored.Profile.Id, new TimelineQuery(), cancellationToken).ConfigureAwait(false))
+            {
+                if (candidate.Id == eventId)
+                {
+                    row = candidate;
+                    break;
+                }
+            }
+        }
+
+        var kind = trigger.Kind switch
+        {
+            TriggerKind.AudienceEntered => "audience_entered",
+            TriggerKind.AudienceExited => "audience_exited",
+            _ => "event_matched",
+        };
+        var notice = new JsonObject
+        {
+            ["sequence"] = trigger.Sequence,
+            ["kind"] = kind,
+            ["name"] = trigger.Name,
+            ["at"] = trigger.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (sync.Filter is { } filter && !filter(new SyncItem(DestinationMessageKind.Trigger, trigger.ProfileId, row?.RecordType, trigger.Name, row?.Source, notice.ToJsonString(Compact))))
+        {
+            return (SyncDecision.Skip, null);
+        }
+
+        if (sync.Purpose is { } purpose)
+        {
+            // Triggers carry no captured consent: the profile's merged records state it now (and a matched event its own).
+            var consent = ReadCapturedConsent(await core.ProfileConsentJsonAsync(tenant, stored.Profile.Id, cancellationToken).ConfigureAwait(false));
+            if (row is not null)
+            {
+                core.Sync.Privacy.ReadConsent(row.RecordType, row.PayloadJson, consent);
+            }
+
+            if (!consent.TryGetValue(purpose, out var granted) || !granted)
+            {
+                return (SyncDecision.Withhold, null);
+            }
+        }
+
+        if (row is not null)
+        {
+            notice["event"] = new JsonObject
+            {
+                ["source"] = row.Source,
+                ["record_type"] = row.RecordType,
+                ["record_id"] = row.RecordId,
+                ["event_name"] = row.EventName,
+                ["occurred_at"] = row.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["data"] = Shape(JsonNode.Parse(row.PayloadJson)),
+            };
+        }
+
+        var body = new JsonObject
+        {
+            ["idempotency_key"] = $"{syncName}:trigger:{trigger.Sequence}",
+            ["sync"] = syncName,
+            ["tenant"] = tenant,
+            ["type"] = "trigger",
+            ["profile_id"] = trigger.ProfileId.ToString(),
+            ["trigger"] = notice,
+            ["identities"] = Identities(stored.Identities),
+        };
+        return (SyncDecision.Send, Message(DestinationMessageKind.Trigger, trigger.ProfileId, body));
     }
 
     private (SyncDecision, DestinationMessage?) BuildErasure(ChangeRow change)

@@ -21,6 +21,30 @@ public sealed class Profile
         IReadOnlyList<ProfileIdentity> identities,
         IReadOnlyList<ProfileRecord> records,
         IReadOnlyList<ProfileMerge> merges)
+        : this(id, entity, createdAt, attributes, identities, records, merges, [], [])
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="Profile"/> class with its computed traits and audiences.</summary>
+    /// <param name="id">The profile id.</param>
+    /// <param name="entity">The entity (kind of profile).</param>
+    /// <param name="createdAt">When the profile was created.</param>
+    /// <param name="attributes">The merged attributes.</param>
+    /// <param name="identities">The identities.</param>
+    /// <param name="records">The merged source records it is built from.</param>
+    /// <param name="merges">The merges that formed it, oldest first.</param>
+    /// <param name="traits">The computed traits, ordered as defined.</param>
+    /// <param name="audiences">The audiences it belongs to, ordered by name.</param>
+    public Profile(
+        Guid id,
+        string entity,
+        DateTimeOffset createdAt,
+        IReadOnlyList<ProfileAttribute> attributes,
+        IReadOnlyList<ProfileIdentity> identities,
+        IReadOnlyList<ProfileRecord> records,
+        IReadOnlyList<ProfileMerge> merges,
+        IReadOnlyList<ComputedTrait> traits,
+        IReadOnlyList<AudienceMembership> audiences)
     {
         Id = id;
         Entity = entity;
@@ -29,6 +53,8 @@ public sealed class Profile
         Identities = identities;
         Records = records;
         Merges = merges;
+        Traits = traits;
+        Audiences = audiences;
     }
 
     /// <summary>Gets the profile id (stable: a merged-away id still finds this profile).</summary>
@@ -51,6 +77,47 @@ public sealed class Profile
 
     /// <summary>Gets the merges that formed the profile, oldest first.</summary>
     public IReadOnlyList<ProfileMerge> Merges { get; }
+
+    /// <summary>
+    /// Gets the computed traits (name, value and definition), ordered as defined, at the time the profile was read;
+    /// empty when no traits are configured.
+    /// </summary>
+    public IReadOnlyList<ComputedTrait> Traits { get; }
+
+    /// <summary>Gets the audiences the profile belongs to, ordered by name; empty when no audiences are configured.</summary>
+    public IReadOnlyList<AudienceMembership> Audiences { get; }
+
+    /// <summary>Gets a computed trait by name.</summary>
+    /// <param name="name">The trait's name.</param>
+    /// <returns>The trait, or <see langword="null"/>.</returns>
+    public ComputedTrait? GetTrait(string name)
+    {
+        foreach (var trait in Traits)
+        {
+            if (string.Equals(trait.Name, name, StringComparison.Ordinal))
+            {
+                return trait;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Gets whether the profile belongs to an audience.</summary>
+    /// <param name="audience">The audience's name.</param>
+    /// <returns><see langword="true"/> when it does.</returns>
+    public bool IsIn(string audience)
+    {
+        foreach (var membership in Audiences)
+        {
+            if (string.Equals(membership.Audience, audience, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Gets an attribute by name.</summary>
     /// <param name="name">The attribute's name.</param>

@@ -65,11 +65,12 @@ public abstract class TraitsTestBase<TFixture>(TFixture fixture) : ContractTestB
         });
     }
 
-    protected IEventLink Open(EventLinkStore store, Action<TraitsOptions> traits)
+    protected IEventLink Open(EventLinkStore store, Action<TraitsOptions> traits, Action<EventLinkBuilder>? configure = null)
     {
         var builder = new EventLinkBuilder();
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.AddSchema(Schema).UseStore(_ => store).AddTraits(traits);
+        configure?.Invoke(builder);
         var link = builder.Build();
         _links.Add(link);
         return link;
@@ -80,6 +81,12 @@ public abstract class TraitsTestBase<TFixture>(TFixture fixture) : ContractTestB
 
     protected async Task<IEventLink> CreateWithTraitsAsync(Action<TraitsOptions> traits, string name, [CallerMemberName] string test = "") =>
         Open(await Fixture.CreateStoreAsync(Name(test + "_" + name)), traits);
+
+    protected async Task<IEventLink> CreateWithTraitsAsync(Action<TraitsOptions> traits, Action<EventLinkBuilder> configure, [CallerMemberName] string name = "") =>
+        Open(await Fixture.CreateStoreAsync(Name(name)), traits, configure);
+
+    protected async Task<IEventLink> ReopenWithTraitsAsync(Action<TraitsOptions> traits, Action<EventLinkBuilder> configure, [CallerMemberName] string name = "") =>
+        Open(await Fixture.OpenStoreAsync(Name(name)), traits, configure);
 
     protected async Task<IEventLink> ReopenWithTraitsAsync(Action<TraitsOptions> traits, [CallerMemberName] string name = "") =>
         Open(await Fixture.OpenStoreAsync(Name(name)), traits);

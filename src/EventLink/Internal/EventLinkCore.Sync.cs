@@ -47,7 +47,7 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>The name a sync's trigger-feed cursor and dead letters are stored under.</summary>
-    internal static string TriggerFeedName(string syncName) => syncName + "~triggers";
+    internal static string TriggerFeedName(string syncName) => syncName + SyncSettings.ReservedSeparator + "triggers";
 
     /// <summary>Runs one feed (the change log, or the trigger log) of a sync from its durable cursor.</summary>
     private async ValueTask<SyncRunResult> RunFeedAsync(

@@ -15,6 +15,9 @@ internal sealed class SyncSettings
         _services = services;
     }
 
+    /// <summary>The separator of a sync's name and its trigger feed in stored progress (<c>crm~triggers</c>); sync names may not contain it.</summary>
+    public const string ReservedSeparator = "~";
+
     public static SyncSettings Empty { get; } = new(new EventLinkSyncOptions(), new EventLinkPrivacyOptions(), null);
 
     public EventLinkSyncOptions Options { get; }
@@ -24,10 +27,17 @@ internal sealed class SyncSettings
     /// <summary>Gets whether changes are logged: only when a sync exists to read them, so ingest without syncs pays nothing.</summary>
     public bool RecordsChanges => Options.Syncs.Count > 0;
 
-    public static SyncSettings Create(IServiceProvider services) => new(
-        services.GetRequiredService<IOptions<EventLinkSyncOptions>>().Value,
-        services.GetRequiredService<IOptions<EventLinkPrivacyOptions>>().Value,
-        services);
+    public static SyncSettings Create(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<EventLinkSyncOptions>>().Value;
+        if (options.Syncs.Keys.FirstOrDefault(n => n.Contains(ReservedSeparator, StringComparison.Ordinal)) is { } bad)
+        {
+            // Syncs bound from configuration do not pass through AddSync's guard.
+            throw new InvalidOperationException($"A sync's name may not contain '{ReservedSeparator}' (it names the sync's trigger feed): '{bad}'.");
+        }
+
+        return new(options, services.GetRequiredService<IOptions<EventLinkPrivacyOptions>>().Value, services);
+    }
 
     public SyncDefinition GetSync(string name)
     {

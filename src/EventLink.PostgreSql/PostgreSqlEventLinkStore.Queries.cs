@@ -41,6 +41,18 @@ public sealed partial class PostgreSqlEventLinkStore
     }
 
     /// <inheritdoc />
+    public override async ValueTask<Guid?> ResolveProfileIdAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        await using var connection = await OpenAsync(tenant, cancellationToken).ConfigureAwait(false);
+
+        // One statement is one snapshot: the recursive query sees a consistent merge chain without a transaction.
+        await using var command = Command(connection, null, _sql.ResolveProfile, Text(tenant), Uuid(profileId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetGuid(0) : null;
+    }
+
+    /// <inheritdoc />
     public override async IAsyncEnumerable<StoredProfile> ReadProfilesAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);

@@ -70,6 +70,41 @@ public sealed partial class SqliteEventLinkStore
     }
 
     /// <inheritdoc />
+    public override async ValueTask<Guid?> ResolveProfileIdAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default)
+    {
+        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        if (scope is null)
+        {
+            return null;
+        }
+
+        var command = scope.Prepared(SqliteReads.MergedInto);
+        var id = command.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+        // Follows merged_into as GetProfileAsync does, without reading the profile's identities and attributes.
+        Guid? found = null;
+        var current = profileId;
+        for (var hops = 0; hops < MaxMergeChain; hops++)
+        {
+            id.Value = ToBlob(current);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                break;
+            }
+
+            found = current;
+            if (reader.IsDBNull(0))
+            {
+                break;
+            }
+
+            current = ToGuid(reader, 0);
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc />
     public override async IAsyncEnumerable<StoredProfile> ReadProfilesAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
@@ -97,6 +132,20 @@ public sealed partial class SqliteEventLinkStore
         using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
+            yield break;
+        }
+
+        if (query is { From: null, To: null, RecordTypes: null or { Count: 0 }, Sources: null or { Count: 0 }, Limit: null })
+        {
+            var timeline = scope.Prepared(SqliteReads.Timeline);
+            timeline.Parameters.AddWithValue("$profile", ToBlob(profileId));
+            using var rows = timeline.ExecuteReader();
+            while (rows.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return SqliteReads.ReadEvent(rows);
+            }
+
             yield break;
         }
 
@@ -264,9 +313,10 @@ public sealed partial class SqliteEventLinkStore
         ArgumentNullException.ThrowIfNull(tenant);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        var connection = Open(writer: false);
+        var reader = RentReader();
         try
         {
+            var connection = reader.Connection;
             var transaction = connection.BeginTransaction(deferred: true);
             if (!_tenantKeys.TryGetValue(tenant, out var key))
             {
@@ -277,7 +327,7 @@ public sealed partial class SqliteEventLinkStore
                 if (find.ExecuteScalar() is not long found)
                 {
                     transaction.Dispose();
-                    connection.Dispose();
+                    ReturnReader(reader);
                     return null;
                 }
 
@@ -285,19 +335,51 @@ public sealed partial class SqliteEventLinkStore
                 _tenantKeys[tenant] = key;
             }
 
-            return new ReadScope(connection, transaction, key);
+            return new ReadScope(this, reader, transaction, key);
         }
         catch
         {
-            connection.Dispose();
+            reader.Dispose();
             throw;
         }
     }
 
-    /// <summary>A read connection, its snapshot transaction, and the tenant key every statement is scoped by.</summary>
-    private sealed class ReadScope(SqliteConnection connection, SqliteTransaction transaction, long tenantKey) : IDisposable
+    /// <summary>An idle read connection, or a new one.</summary>
+    private SqliteReadConnection RentReader() =>
+        _idleReaders.TryDequeue(out var reader) ? reader : new SqliteReadConnection(Open(writer: false));
+
+    /// <summary>Keeps a read connection for the next query (as many as there are cores), or closes it.</summary>
+    private void ReturnReader(SqliteReadConnection reader)
     {
-        public SqliteConnection Connection { get; } = connection;
+        if (Volatile.Read(ref _disposed) || _idleReaders.Count >= Environment.ProcessorCount)
+        {
+            reader.Dispose();
+            return;
+        }
+
+        _idleReaders.Enqueue(reader);
+
+        // A dispose that ran meanwhile has drained the queue before this connection entered it.
+        if (Volatile.Read(ref _disposed))
+        {
+            DisposeIdleReaders();
+        }
+    }
+
+    private void DisposeIdleReaders()
+    {
+        while (_idleReaders.TryDequeue(out var reader))
+        {
+            reader.Dispose();
+        }
+    }
+
+    /// <summary>A read connection, its snapshot transaction, and the tenant key every statement is scoped by.</summary>
+    private sealed class ReadScope(SqliteEventLinkStore store, SqliteReadConnection reader, SqliteTransaction transaction, long tenantKey) : IDisposable
+    {
+        private SqliteCommand? _owned;
+
+        public SqliteConnection Connection => reader.Connection;
 
         public SqliteTransaction Transaction { get; } = transaction;
 
@@ -313,10 +395,44 @@ public sealed partial class SqliteEventLinkStore
             return command;
         }
 
+        /// <summary>
+        /// Like <see cref="Command"/>, but the statement stays prepared on the connection for the next query; the
+        /// scope owns the command, the caller does not dispose it.
+        /// </summary>
+        public SqliteCommand Prepared(string sql)
+        {
+            if (reader.Prepared(sql, Transaction) is not { } command)
+            {
+                command = Command(sql);
+                _owned = command;
+                return command;
+            }
+
+            command.Parameters.AddWithValue("$t", TenantKey);
+            return command;
+        }
+
         public void Dispose()
         {
-            Transaction.Dispose();
-            Connection.Dispose();
+            _owned?.Dispose();
+            try
+            {
+                Transaction.Dispose();
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
+            }
+
+            if (Connection.State == System.Data.ConnectionState.Open)
+            {
+                store.ReturnReader(reader);
+            }
+            else
+            {
+                reader.Dispose();
+            }
         }
     }
 }

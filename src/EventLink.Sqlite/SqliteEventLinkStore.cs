@@ -21,6 +21,7 @@ public sealed partial class SqliteEventLinkStore : EventLinkStore
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<string, long> _tenantKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<SqliteReadConnection> _idleReaders = new();
     private SqliteWriter? _writer;
     private volatile bool _initialized;
     private bool _disposed;
@@ -147,6 +148,7 @@ public sealed partial class SqliteEventLinkStore : EventLinkStore
             _disposed = true;
             _writer?.Dispose();
             _writer = null;
+            DisposeIdleReaders();
             using var connection = new SqliteConnection(_connectionString);
             SqliteConnection.ClearPool(connection);
         }

@@ -13,6 +13,11 @@ internal static class SqliteReads
 
     public const string GetProfile = "SELECT id, entity, created_at, merged_into FROM profiles WHERE tenant_key = $t AND id = $id;";
 
+    public const string MergedInto = "SELECT merged_into FROM profiles WHERE tenant_key = $t AND id = $id;";
+
+    /// <summary>A timeline without filters, the usual call: a constant text, so its prepared statement is reused.</summary>
+    public const string Timeline = "SELECT " + EventColumns + " FROM events WHERE tenant_key = $t AND profile_id = $profile ORDER BY occurred_at, source, record_id;";
+
     public const string LiveProfiles = "SELECT id, entity, created_at, merged_into FROM profiles WHERE tenant_key = $t AND merged_into IS NULL ORDER BY id;";
 
     /// <summary>

@@ -187,7 +187,7 @@ internal sealed partial class EventLinkCore
     {
         List<EventWait>? waits = null;
         List<string>? problems = null;
-        Span<char> buffer = stackalloc char[IdentityMatcher.BufferLength];
+        Span<char> buffer = batch.IdentityBuffer;
         var relations = record.Type.Relations;
         for (var i = 0; i < relations.Count; i++)
         {

@@ -48,14 +48,14 @@ internal sealed partial class EventLinkCore
             throw new ArgumentOutOfRangeException(nameof(query), "The timeline limit must not be negative.");
         }
 
-        var profile = await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false);
-        if (profile is null)
+        // Only the live id is needed (merges followed), not the profile's identities and attributes.
+        if (await Store.ResolveProfileIdAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is not { } liveId)
         {
             yield break;
         }
 
         // Data quality (EventLinkCore.QualityQueries.cs): event renames and the event-name filter.
-        await foreach (var timelineEvent in ReadRenamedTimelineAsync(tenant, profile.Profile.Id, query ?? new TimelineQuery(), cancellationToken).ConfigureAwait(false))
+        await foreach (var timelineEvent in ReadRenamedTimelineAsync(tenant, liveId, query ?? new TimelineQuery(), cancellationToken).ConfigureAwait(false))
         {
             yield return timelineEvent;
         }

@@ -160,6 +160,7 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
 internal sealed class Batch(EventLinkCore core, string tenant, EventLinkStoreSession session, IdentityIndex index, DateTimeOffset now)
 {
     private HashSet<IdentityKey>? _unmergeRules;
+    private char[]? _identityBuffer;
 
     /// <summary>Gets the tenant's unmerge rules (read once per batch).</summary>
     public async ValueTask<IReadOnlySet<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken) =>
@@ -177,4 +178,10 @@ internal sealed class Batch(EventLinkCore core, string tenant, EventLinkStoreSes
     public IdentityIndex Index { get; } = index;
 
     public DateTimeOffset Now { get; } = now;
+
+    /// <summary>
+    /// Gets a scratch buffer for normalised identity values, kept for the batch: a <c>stackalloc</c> of this size
+    /// per record would be zeroed on every call (a batch runs on one logical thread at a time).
+    /// </summary>
+    public char[] IdentityBuffer => _identityBuffer ??= new char[IdentityMatcher.BufferLength];
 }

@@ -37,6 +37,21 @@ public abstract partial class EventLinkStore : IAsyncDisposable
     /// <returns>The profile, or <see langword="null"/>.</returns>
     public abstract ValueTask<StoredProfile?> GetProfileAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Finds the live profile an id stands for: the profile itself, or the one it was (transitively) merged into.
+    /// The default reads the whole profile with <see cref="GetProfileAsync"/>; stores override it with a query that
+    /// follows <c>merged_into</c> only.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The live profile's id, or <see langword="null"/> when the id is unknown.</returns>
+    public virtual async ValueTask<Guid?> ResolveProfileIdAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default)
+    {
+        var profile = await GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false);
+        return profile?.Profile.Id;
+    }
+
     /// <summary>Streams every live (not merged-away) profile of a tenant, ordered by id.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

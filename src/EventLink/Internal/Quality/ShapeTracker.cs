@@ -22,12 +22,18 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     private readonly Dictionary<(string Source, string RecordType), Dictionary<byte[], Shape>> _shapes = [];
     private byte[] _signature = new byte[1024];
 
+    // The shape the previous record of the same source and type had: the next one nearly always shares it, and a
+    // payload is checked against it while read, without writing or hashing its signature.
+    private readonly Dictionary<(string Source, string RecordType), Shape> _lastShapes = [];
+    private string? _lastSource;
+    private string? _lastRecordType;
+    private Shape? _lastShape;
+
     public bool IsEmpty => _hours.Count == 0;
 
     public void Arrived(string source, string recordType, DateTimeOffset hour)
     {
-        var key = (source, recordType, hour);
-        _hours[key] = _hours.GetValueOrDefault(key) + 1;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_hours, (source, recordType, hour), out _)++;
     }
 
     /// <summary>Walks a stored payload (valid JSON: it parsed) down to the configured depth.</summary>
@@ -41,6 +47,16 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     {
         if (!options.Enabled)
         {
+            return;
+        }
+
+        var last = ReferenceEquals(source, _lastSource) && ReferenceEquals(recordType, _lastRecordType)
+            ? _lastShape
+            : _lastShapes.GetValueOrDefault((source, recordType));
+        if (last is not null && Matches(payload, last.Signature))
+        {
+            last.Add(occurredAt);
+            Remember(source, recordType, last);
             return;
         }
 
@@ -64,12 +80,62 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
         if (lookup.TryGetValue(bytes, out var shape))
         {
             shape.Add(occurredAt);
+            Remember(source, recordType, shape);
             return;
         }
 
         Walk(payload);
-        shape = new Shape([.. _seen], occurredAt);
-        shapes[bytes.ToArray()] = shape;
+        var stored = bytes.ToArray();
+        shape = new Shape([.. _seen], occurredAt, stored);
+        shapes[stored] = shape;
+        Remember(source, recordType, shape);
+    }
+
+    private void Remember(string source, string recordType, Shape shape)
+    {
+        if (!ReferenceEquals(shape, _lastShape) || !ReferenceEquals(source, _lastSource) || !ReferenceEquals(recordType, _lastRecordType))
+        {
+            _lastShapes[(source, recordType)] = shape;
+            (_lastSource, _lastRecordType, _lastShape) = (source, recordType, shape);
+        }
+    }
+
+    /// <summary>Whether a payload's token sequence is exactly <paramref name="expected"/>, as <see cref="Signature"/> would write it.</summary>
+    private static bool Matches(ReadOnlySpan<byte> payload, byte[] expected)
+    {
+        var position = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(payload);
+            while (reader.Read())
+            {
+                var token = reader.TokenType;
+                if (position >= expected.Length || expected[position++] != (byte)token)
+                {
+                    return false;
+                }
+
+                if (token == JsonTokenType.PropertyName)
+                {
+                    var name = reader.ValueSpan;
+                    if (expected.Length - position < 5 + name.Length
+                        || System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(expected.AsSpan(position)) != name.Length
+                        || expected[position + 4] != (reader.ValueIsEscaped ? (byte)1 : (byte)0)
+                        || !name.SequenceEqual(expected.AsSpan(position + 5, name.Length)))
+                    {
+                        return false;
+                    }
+
+                    position += 5 + name.Length;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        return position == expected.Length;
     }
 
     private void Count((string Path, string JsonType)[] paths, string source, string recordType, DateTimeOffset first, DateTimeOffset last, long count)
@@ -213,6 +279,8 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
         }
 
         _shapes.Clear();
+        _lastShapes.Clear();
+        (_lastSource, _lastRecordType, _lastShape) = (null, null, null);
         return [.. _fields.Select(f => new FieldObservationRow(f.Key.Source, f.Key.RecordType, f.Key.Path, f.Key.JsonType, f.Value.First, f.Value.Last, f.Value.Count))];
     }
 
@@ -232,9 +300,11 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
 
     /// <summary>The paths of one payload shape and how many records of the batch had it, when.</summary>
-    private sealed class Shape((string Path, string JsonType)[] paths, DateTimeOffset occurredAt)
+    private sealed class Shape((string Path, string JsonType)[] paths, DateTimeOffset occurredAt, byte[] signature)
     {
         public (string Path, string JsonType)[] Paths { get; } = paths;
+
+        public byte[] Signature { get; } = signature;
 
         public DateTimeOffset First { get; private set; } = occurredAt;
 

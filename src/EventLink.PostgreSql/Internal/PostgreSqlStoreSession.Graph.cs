@@ -77,17 +77,7 @@ internal sealed partial class PostgreSqlStoreSession
         ArgumentNullException.ThrowIfNull(identity);
 
         // As the in-memory store: setting an identity counts as a change even when it moves it nowhere.
-        return ExecuteAsync(
-            Graph.SetIdentity,
-            cancellationToken,
-            Text(_tenant),
-            Text(identity.Key.Kind),
-            Text(identity.Key.Value),
-            Uuid(identity.ProfileId),
-            Text(identity.Source),
-            Text(identity.RecordType),
-            Text(identity.RecordId),
-            Timestamp(identity.FirstSeenAt));
+        return ExecuteAsync(Graph.SetIdentity, cancellationToken, IdentityParameters(identity));
     }
 
     public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>

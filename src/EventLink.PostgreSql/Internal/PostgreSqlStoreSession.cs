@@ -109,18 +109,21 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        return ExecuteAsync(
-            _sql.AddIdentity,
-            cancellationToken,
-            Text(_tenant),
-            Text(identity.Key.Kind),
-            Text(identity.Key.Value),
-            Uuid(identity.ProfileId),
-            Text(identity.Source),
-            Text(identity.RecordType),
-            Text(identity.RecordId),
-            Timestamp(identity.FirstSeenAt));
+        return ExecuteAsync(_sql.AddIdentity, cancellationToken, IdentityParameters(identity));
     }
+
+    /// <summary>The parameters of an identity row, in the order the identity statements take them (tenant first).</summary>
+    private NpgsqlParameter[] IdentityParameters(IdentityRow identity) =>
+    [
+        Text(_tenant),
+        Text(identity.Key.Kind),
+        Text(identity.Key.Value),
+        Uuid(identity.ProfileId),
+        Text(identity.Source),
+        Text(identity.RecordType),
+        Text(identity.RecordId),
+        Timestamp(identity.FirstSeenAt),
+    ];
 
     public override async ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default)
     {

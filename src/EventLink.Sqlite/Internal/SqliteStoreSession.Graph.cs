@@ -79,16 +79,7 @@ internal sealed partial class SqliteStoreSession
     {
         ArgumentNullException.ThrowIfNull(identity);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(SqliteGraphSql.SetIdentity, "$kind", "$value", "$profile", "$source", "$type", "$record", "$seen");
-        var p = command.Parameters;
-        p[1].Value = identity.Key.Kind;
-        p[2].Value = identity.Key.Value;
-        p[3].Value = ProfileBlob(identity.ProfileId);
-        p[4].Value = identity.Source;
-        p[5].Value = identity.RecordType;
-        p[6].Value = identity.RecordId;
-        p[7].Value = ToMicros(identity.FirstSeenAt);
-        command.ExecuteNonQuery();
+        BindIdentity(SqliteGraphSql.SetIdentity, identity).ExecuteNonQuery();
 
         // As the in-memory store: setting an identity counts as a change even when it moves it nowhere.
         _dirty = true;

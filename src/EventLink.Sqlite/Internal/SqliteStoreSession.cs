@@ -123,7 +123,14 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(identity);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.AddIdentity, "$kind", "$value", "$profile", "$source", "$type", "$record", "$seen");
+        Write(BindIdentity(Sql.AddIdentity, identity));
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Binds an identity row to one of the identity statements (which share their parameters).</summary>
+    private SqliteCommand BindIdentity(string sql, IdentityRow identity)
+    {
+        var command = Command(sql, "$kind", "$value", "$profile", "$source", "$type", "$record", "$seen");
         var p = command.Parameters;
         p[1].Value = identity.Key.Kind;
         p[2].Value = identity.Key.Value;
@@ -132,8 +139,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         p[5].Value = identity.RecordType;
         p[6].Value = identity.RecordId;
         p[7].Value = ToMicros(identity.FirstSeenAt);
-        Write(command);
-        return ValueTask.CompletedTask;
+        return command;
     }
 
     public override ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 
 namespace EventLink;
@@ -54,7 +55,25 @@ internal sealed class BlockedValueFilter
     }
 
     /// <summary>Returns whether the (trimmed) value is blocked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsBlocked(ReadOnlySpan<char> value)
+    {
+        // The match path's case: a value that is not padded or quoted, does not start with 0 or -, and whose length is
+        // no blocked value's cannot be blocked when there are no patterns. Decided without a call.
+        if (value.Length > 0 && !MayBeExact(value.Length) && _patterns.Length == 0
+            && IsPlainStart(value[0]) && (uint)(value[^1] - '!') <= '~' - '!')
+        {
+            return false;
+        }
+
+        return IsBlockedSlow(value);
+    }
+
+    // Printable ASCII other than quotes, zero and dash: no trimming, unquoting or zeros-and-dashes check applies.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsPlainStart(char c) => (uint)(c - '!') <= '~' - '!' && c is not ('"' or '\'' or '0' or '-');
+
+    internal bool IsBlockedSlow(ReadOnlySpan<char> value)
     {
         value = value.Trim();
         if (value.Length >= 2 && (value[0] == '"' && value[^1] == '"' || value[0] == '\'' && value[^1] == '\''))
@@ -83,5 +102,6 @@ internal sealed class BlockedValueFilter
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool MayBeExact(int length) => length < 64 ? (_exactLengths & (1UL << length)) != 0 : _hasLongExact;
 }

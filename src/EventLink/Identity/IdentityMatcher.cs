@@ -31,10 +31,18 @@ internal static class IdentityMatcher
     /// <param name="index">The tenant's identity index.</param>
     /// <param name="kind">The identity kind of the value.</param>
     /// <param name="raw">The value as it appeared in the record.</param>
-    /// <param name="normalized">Receives the normalised value; at least <see cref="BufferLength"/> characters.</param>
+    /// <param name="normalized">
+    /// At least <see cref="BufferLength"/> characters; holds the normalised value (<paramref name="written"/> long)
+    /// when the outcome is <see cref="IdentityMatchStatus.Unmatched"/>, the one case where callers need it.
+    /// </param>
     /// <param name="written">The length of the normalised value, or -1 when it is invalid.</param>
     /// <param name="profileId">The matching profile, when <see cref="IdentityMatchStatus.Matched"/>.</param>
     /// <returns>The outcome.</returns>
+    /// <remarks>
+    /// Runs once per append-only event, so it is kept short: every instruction between two lookups delays the next
+    /// lookup's cache misses. An exact-normalised value (user ids, anonymous ids) is looked up in place, trimmed,
+    /// and copied out only when no profile holds it.
+    /// </remarks>
     public static IdentityMatchStatus Match(
         EventLinkSchema schema,
         IdentityIndex index,
@@ -44,20 +52,41 @@ internal static class IdentityMatcher
         out int written,
         out Guid profileId)
     {
-        profileId = Guid.Empty;
-        written = kind.Normalize(raw, normalized, schema.DefaultPhoneCountryCode);
+        ReadOnlySpan<char> value;
+        if (kind.Normalization == IdentityNormalization.Exact)
+        {
+            value = IdentityNormalizer.Trim(raw);
+            written = value.Length == 0 || value.Length > IdentityNormalizer.MaxLength || value.Length > normalized.Length ? -1 : value.Length;
+        }
+        else
+        {
+            written = kind.Normalize(raw, normalized, schema.DefaultPhoneCountryCode);
+            value = written < 0 ? default : normalized[..written];
+        }
+
         if (written < 0)
         {
             // A placeholder such as "undefined" is usually malformed too; saying it is blocked is the better reason.
+            profileId = Guid.Empty;
             return schema.Blocked.IsBlocked(raw) ? IdentityMatchStatus.Blocked : IdentityMatchStatus.Invalid;
         }
 
-        var value = normalized[..written];
         if (schema.Blocked.IsBlocked(value))
         {
+            profileId = Guid.Empty;
             return IdentityMatchStatus.Blocked;
         }
 
-        return index.TryGet(kind.Name, value, out profileId) ? IdentityMatchStatus.Matched : IdentityMatchStatus.Unmatched;
+        if (index.TryGet(kind.Name, value, out profileId))
+        {
+            return IdentityMatchStatus.Matched;
+        }
+
+        if (kind.Normalization == IdentityNormalization.Exact)
+        {
+            value.CopyTo(normalized);
+        }
+
+        return IdentityMatchStatus.Unmatched;
     }
 }

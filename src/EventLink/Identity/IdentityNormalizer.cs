@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace EventLink;
 
@@ -12,11 +14,17 @@ internal static class IdentityNormalizer
 
     private static readonly SearchValues<char> EmailForbidden = SearchValues.Create("<>,;\"()");
 
+    // In an ASCII address: the forbidden punctuation, white space and control characters.
+    private static readonly SearchValues<char> EmailForbiddenAscii = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
+        " <>,;\"()\u007F");
+
     /// <summary>Normalises <paramref name="raw"/> into <paramref name="destination"/>.</summary>
     /// <returns>The number of characters written, or -1 when the value is not a valid identity of that normalisation.</returns>
     public static int Normalize(IdentityNormalization normalization, ReadOnlySpan<char> raw, Span<char> destination, string? defaultCountryCode = null)
     {
-        var value = raw.Trim();
+        var value = Trim(raw);
         if (value.Length == 0 || value.Length > MaxLength || value.Length > destination.Length)
         {
             return -1;
@@ -38,7 +46,60 @@ internal static class IdentityNormalizer
         }
     }
 
+    /// <summary>Trims white space; ASCII ends are decided inline, anything else by <see cref="MemoryExtensions.Trim(ReadOnlySpan{char})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ReadOnlySpan<char> Trim(ReadOnlySpan<char> raw)
+    {
+        var start = 0;
+        var end = raw.Length;
+        while (start < end && raw[start] is var first && first < 0x80)
+        {
+            if (first is not (' ' or '\t' or '\n' or '\v' or '\f' or '\r'))
+            {
+                break;
+            }
+
+            start++;
+        }
+
+        while (end > start && raw[end - 1] is var last && last < 0x80)
+        {
+            if (last is not (' ' or '\t' or '\n' or '\v' or '\f' or '\r'))
+            {
+                break;
+            }
+
+            end--;
+        }
+
+        var value = raw[start..end];
+        return value.Length > 0 && (value[0] >= 0x80 || value[^1] >= 0x80) ? value.Trim() : value;
+    }
+
     private static int NormalizeEmail(ReadOnlySpan<char> value, Span<char> destination)
+    {
+        // Nearly every address is ASCII: lower-case it in one pass (which also proves it ASCII), then check the copy.
+        if (Ascii.ToLower(value, destination, out var written) == OperationStatus.Done)
+        {
+            var email = destination[..written];
+            var at = email.IndexOf('@');
+            if (at <= 0 || at == email.Length - 1 || email.ContainsAny(EmailForbiddenAscii))
+            {
+                return -1;
+            }
+
+            var domain = email[(at + 1)..];
+            var dot = domain.LastIndexOf('.');
+            return dot <= 0 || dot == domain.Length - 1 || domain.Contains('@') || domain.IndexOf("..", StringComparison.Ordinal) >= 0
+                ? -1
+                : written;
+        }
+
+        return NormalizeAnyEmail(value, destination);
+    }
+
+    /// <summary>The general e-mail rule, for any text; the ASCII path above must agree with it (a test compares them).</summary>
+    internal static int NormalizeAnyEmail(ReadOnlySpan<char> value, Span<char> destination)
     {
         var at = value.IndexOf('@');
         if (at <= 0 || at != value.LastIndexOf('@') || at == value.Length - 1)

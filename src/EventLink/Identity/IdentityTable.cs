@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
@@ -22,13 +24,21 @@ namespace EventLink;
 /// Guid → handle map to deduplicate, which costs more than the 12 bytes it saves per identity, and an extra miss.
 /// </para>
 /// <para>
-/// Hashes are the randomised ordinal string hash (Marvin) of the UTF-16 value, so adversarial values cannot
-/// force collisions. Values that are not well-formed UTF-16 (lone surrogates) cannot round-trip through UTF-8;
-/// they go to a small ordinary dictionary.
+/// Hashing is on the match path of every event, so it is short: a multiply-rotate hash over the UTF-16 value,
+/// eight bytes at a time, keyed with a random per-table seed, that also tells in the same pass whether the value
+/// is ASCII (then the record's UTF-8 bytes are compared with the chars in place, without transcoding). Like
+/// <c>Dictionary&lt;string, TValue&gt;</c>, which starts with a non-randomised hash, the table watches for
+/// flooding: when one insert probes more than <see cref="FloodProbeLimit"/> slots it rehashes every value
+/// with the randomised ordinal string hash (Marvin) and keeps that for good. Values that are not well-formed
+/// UTF-16 (lone surrogates) cannot round-trip through UTF-8; they go to a small ordinary dictionary.
 /// </para>
 /// </remarks>
 internal sealed class IdentityTable
 {
+    /// <summary>An insert probing more slots than this switches the table to the randomised hash.</summary>
+    /// <remarks>Far above the longest run linear probing produces at its 75 % load on millions of values.</remarks>
+    internal const int FloodProbeLimit = 1024;
+
     private const int PageBits = 20;
     private const int MaxPageSize = 1 << PageBits;
     private const int FirstPageSize = 4096;
@@ -37,6 +47,13 @@ internal sealed class IdentityTable
 
     private const int GuidSize = 16;
 
+    private const ulong LengthMultiplier = 0x9E37_79B9_7F4A_7C15UL;
+    private const ulong WordMultiplier = 0xBF58_476D_1CE4_E5B9UL;
+    private const ulong FinalMultiplier = 0x94D0_49BB_1331_11EBUL;
+    private const ulong NonAsciiBits = 0xFF80_FF80_FF80_FF80UL;
+
+    private readonly ulong _seed = (ulong)Random.Shared.NextInt64();
+    private bool _randomizedHash;
     private ulong[] _slots = new ulong[16];
     private int _count;
     private byte[][] _pages = new byte[4][];
@@ -49,17 +66,21 @@ internal sealed class IdentityTable
     /// <summary>Gets the number of values held.</summary>
     public int Count => _count + (_irregular?.Count ?? 0);
 
+    /// <summary>Gets whether flooding was detected and the table now hashes with the randomised string hash.</summary>
+    internal bool UsesRandomizedHash => _randomizedHash;
+
     /// <summary>Finds the profile holding a normalised value.</summary>
     public bool TryGet(ReadOnlySpan<char> value, out Guid profileId)
     {
-        var hash = (uint)string.GetHashCode(value);
+        var hash = Hash(value, out var ascii);
 
         // Nearly every identity is ASCII, whose UTF-8 bytes are its chars: compare in place instead of transcoding.
-        if (Ascii.IsValid(value))
-        {
-            return TryGetAscii(hash, value, out profileId);
-        }
+        return ascii ? TryGetAscii(hash, value, out profileId) : TryGetTranscoded(hash, value, out profileId);
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryGetTranscoded(uint hash, ReadOnlySpan<char> value, out Guid profileId)
+    {
         byte[]? rented = null;
         var bytes = value.Length * 3 <= MaxStackBytes
             ? stackalloc byte[value.Length * 3]
@@ -72,7 +93,7 @@ internal sealed class IdentityTable
                 return _irregular is not null && _irregular.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(value, out profileId);
             }
 
-            var slot = FindSlot(hash, bytes[..written]);
+            var slot = FindSlot(hash, bytes[..written], out _);
             if (slot < 0)
             {
                 profileId = Guid.Empty;
@@ -95,7 +116,7 @@ internal sealed class IdentityTable
     /// <returns><see langword="true"/> when the value is new; <see langword="false"/> when it moved or stayed.</returns>
     public bool Set(string value, Guid profileId)
     {
-        var hash = (uint)string.GetHashCode(value);
+        var hash = Hash(value, out _);
         byte[]? rented = null;
         var bytes = value.Length * 3 <= MaxStackBytes
             ? stackalloc byte[value.Length * 3]
@@ -123,7 +144,7 @@ internal sealed class IdentityTable
 
     private bool Set(uint hash, ReadOnlySpan<byte> utf8, Guid profileId)
     {
-        var slot = FindSlot(hash, utf8);
+        var slot = FindSlot(hash, utf8, out var probes);
         if (slot >= 0)
         {
             WriteProfile(Offset(_slots[slot]), profileId);
@@ -137,6 +158,11 @@ internal sealed class IdentityTable
 
         Place(_slots, hash, Append(utf8, profileId));
         _count++;
+        if (probes > FloodProbeLimit && !_randomizedHash)
+        {
+            UseRandomizedHash();
+        }
+
         return true;
     }
 
@@ -151,7 +177,7 @@ internal sealed class IdentityTable
             return _irregular is not null && _irregular.Remove(value);
         }
 
-        var slot = FindSlot((uint)string.GetHashCode(value), bytes.AsSpan(0, written));
+        var slot = FindSlot(Hash(value, out _), bytes.AsSpan(0, written), out _);
         if (slot < 0)
         {
             return false;
@@ -186,25 +212,23 @@ internal sealed class IdentityTable
 
             if ((uint)(slot >> 32) == hash)
             {
-                // The record: [varint UTF-8 length][bytes][profile id]; short values have a one-byte length.
+                // The record: [varint UTF-8 length][bytes][profile id]; a value under 128 has a one-byte length.
                 var offset = Offset(slot);
                 var page = _pages[offset >> PageBits];
                 var position = offset & (MaxPageSize - 1);
-                int length = page[position];
-                if (length < 0x80)
+                ReadOnlySpan<byte> bytes;
+                if (value.Length < 0x80)
                 {
-                    position++;
+                    bytes = page[position] == value.Length ? new ReadOnlySpan<byte>(page, position + 1, value.Length) : default;
                 }
                 else
                 {
-                    var bytes = Bytes(offset);
-                    length = bytes.Length;
-                    position += VarIntSize(length);
+                    bytes = Bytes(offset);
                 }
 
-                if (length == value.Length && Ascii.Equals(new ReadOnlySpan<byte>(page, position, length), value))
+                if (bytes.Length == value.Length && Ascii.Equals(bytes, value))
                 {
-                    profileId = MemoryMarshal.Read<Guid>(new ReadOnlySpan<byte>(page, position + length, GuidSize));
+                    profileId = MemoryMarshal.Read<Guid>(page.AsSpan(Position(offset, bytes) + bytes.Length, GuidSize));
                     return true;
                 }
             }
@@ -213,11 +237,12 @@ internal sealed class IdentityTable
         }
     }
 
-    private int FindSlot(uint hash, ReadOnlySpan<byte> utf8)
+    private int FindSlot(uint hash, ReadOnlySpan<byte> utf8, out int probes)
     {
         var slots = _slots;
         var mask = slots.Length - 1;
         var i = (int)hash & mask;
+        probes = 0;
         while (true)
         {
             var slot = slots[i];
@@ -232,7 +257,104 @@ internal sealed class IdentityTable
             }
 
             i = (i + 1) & mask;
+            probes++;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint Hash(ReadOnlySpan<char> value, out bool ascii)
+    {
+        if (_randomizedHash)
+        {
+            ascii = Ascii.IsValid(value);
+            return (uint)string.GetHashCode(value);
+        }
+
+        return SeededHash(value, _seed, out ascii);
+    }
+
+    /// <summary>
+    /// The seeded hash of a UTF-16 value, eight bytes (four chars) per multiply-rotate step; <paramref name="ascii"/>
+    /// tells whether every char is below 0x80, from the same reads.
+    /// </summary>
+    internal static uint SeededHash(ReadOnlySpan<char> value, ulong seed, out bool ascii)
+    {
+        ref var start = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(value));
+        var length = (nuint)(uint)value.Length * 2;
+        var h = seed ^ ((ulong)(uint)value.Length * LengthMultiplier);
+        ulong seen = 0;
+        nuint i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            var word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i));
+            seen |= word;
+            h = BitOperations.RotateLeft((h ^ word) * WordMultiplier, 31);
+        }
+
+        if (i < length)
+        {
+            // One to three chars left: the last eight bytes shifted down when the value is that long, else char by char.
+            var left = length - i;
+            ulong word;
+            if (length >= 8)
+            {
+                word = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)) >> (int)((8 - left) * 8);
+            }
+            else
+            {
+                word = 0;
+                for (nuint j = 0; j < left; j += 2)
+                {
+                    word |= (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref start, i + j)) << (int)(j * 8);
+                }
+            }
+
+            seen |= word;
+            h = BitOperations.RotateLeft((h ^ word) * WordMultiplier, 31);
+        }
+
+        ascii = (seen & NonAsciiBits) == 0;
+        h ^= h >> 32;
+        h *= FinalMultiplier;
+        h ^= h >> 29;
+        return (uint)h;
+    }
+
+    // Flooding: every value is rehashed with the randomised string hash, decoded from its record.
+    private void UseRandomizedHash()
+    {
+        _randomizedHash = true;
+        var slots = new ulong[_slots.Length];
+        char[]? rented = null;
+        Span<char> chars = stackalloc char[256];
+        foreach (var slot in _slots)
+        {
+            if (slot == 0)
+            {
+                continue;
+            }
+
+            var bytes = Bytes(Offset(slot));
+            if (bytes.Length > chars.Length)
+            {
+                if (rented is not null)
+                {
+                    ArrayPool<char>.Shared.Return(rented);
+                }
+
+                chars = rented = ArrayPool<char>.Shared.Rent(bytes.Length);
+            }
+
+            var written = Encoding.UTF8.GetChars(bytes, chars);
+            Place(slots, (uint)string.GetHashCode(chars[..written]), Offset(slot));
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        _slots = slots;
     }
 
     private static int Offset(ulong slot) => (int)(uint)slot - 1;

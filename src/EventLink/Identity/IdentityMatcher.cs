@@ -55,8 +55,7 @@ internal static class IdentityMatcher
         ReadOnlySpan<char> value;
         if (kind.Normalization == IdentityNormalization.Exact)
         {
-            value = IdentityNormalizer.Trim(raw);
-            written = value.Length == 0 || value.Length > IdentityNormalizer.MaxLength || value.Length > normalized.Length ? -1 : value.Length;
+            written = IdentityNormalizer.TrimmedLength(raw, normalized.Length, out value);
         }
         else
         {

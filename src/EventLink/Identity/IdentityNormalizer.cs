@@ -24,8 +24,7 @@ internal static class IdentityNormalizer
     /// <returns>The number of characters written, or -1 when the value is not a valid identity of that normalisation.</returns>
     public static int Normalize(IdentityNormalization normalization, ReadOnlySpan<char> raw, Span<char> destination, string? defaultCountryCode = null)
     {
-        var value = Trim(raw);
-        if (value.Length == 0 || value.Length > MaxLength || value.Length > destination.Length)
+        if (TrimmedLength(raw, destination.Length, out var value) < 0)
         {
             return -1;
         }
@@ -44,6 +43,18 @@ internal static class IdentityNormalizer
             default:
                 return -1;
         }
+    }
+
+    /// <summary>
+    /// The first step of every normalisation, and all of <see cref="IdentityNormalization.Exact"/> but the copy:
+    /// <paramref name="value"/> is <paramref name="raw"/> trimmed.
+    /// </summary>
+    /// <returns>The trimmed length, or -1 when the value is empty or longer than <see cref="MaxLength"/> or <paramref name="capacity"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int TrimmedLength(ReadOnlySpan<char> raw, int capacity, out ReadOnlySpan<char> value)
+    {
+        value = Trim(raw);
+        return value.Length == 0 || value.Length > MaxLength || value.Length > capacity ? -1 : value.Length;
     }
 
     /// <summary>Trims white space; ASCII ends are decided inline, anything else by <see cref="MemoryExtensions.Trim(ReadOnlySpan{char})"/>.</summary>

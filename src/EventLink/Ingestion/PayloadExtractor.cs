@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
+using EventLink.Internal.Quality;
 
 namespace EventLink;
 
@@ -61,7 +62,7 @@ internal sealed class PayloadExtractor
         TargetCount = targetCount;
     }
 
-    /// <summary>Gets the number of selectors (the length of the span <see cref="Extract"/> fills).</summary>
+    /// <summary>Gets the number of selectors (the length of the span <see cref="Extract(ReadOnlySpan{byte}, Span{SelectedValue}, out JsonValueKind)"/> fills).</summary>
     public int TargetCount { get; }
 
     public static PayloadExtractor Create(RecordType type)
@@ -90,26 +91,38 @@ internal sealed class PayloadExtractor
     /// <exception cref="JsonException">The payload is not valid JSON.</exception>
     public void Extract(ReadOnlySpan<byte> utf8Json, Span<SelectedValue> values, out JsonValueKind rootKind)
     {
+        var shape = default(ShapeSignatureWriter);
+        Extract(utf8Json, values, out rootKind, ref shape);
+    }
+
+    /// <summary>Validates the payload and reads the selectors, and records its shape signature in the same pass.</summary>
+    /// <param name="utf8Json">The payload.</param>
+    /// <param name="values">Receives the value of each selector (<see cref="TargetCount"/> long, cleared on entry).</param>
+    /// <param name="rootKind">The kind of the payload's root value.</param>
+    /// <param name="shape">Receives every token of the payload, in order (the default writer records nothing).</param>
+    /// <exception cref="JsonException">The payload is not valid JSON.</exception>
+    public void Extract(ReadOnlySpan<byte> utf8Json, Span<SelectedValue> values, out JsonValueKind rootKind, ref ShapeSignatureWriter shape)
+    {
         values.Clear();
         var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
-        reader.Read();
+        Read(ref reader, ref shape);
         rootKind = KindOf(reader.TokenType);
         if (rootKind == JsonValueKind.Object)
         {
-            Walk(ref reader, _root, values);
+            Walk(ref reader, _root, values, ref shape);
         }
         else
         {
-            reader.Skip();
+            Skip(ref reader, ref shape);
         }
 
         // Anything after the root value is an error, as JsonDocument.Parse reports it.
-        while (reader.Read())
+        while (Read(ref reader, ref shape))
         {
         }
     }
 
-    private static void Walk(ref Utf8JsonReader reader, Node node, Span<SelectedValue> values)
+    private static void Walk(ref Utf8JsonReader reader, Node node, Span<SelectedValue> values, ref ShapeSignatureWriter shape)
     {
         foreach (var target in node.Targets)
         {
@@ -119,13 +132,13 @@ internal sealed class PayloadExtractor
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject when node.Properties.Length > 0:
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (Read(ref reader, ref shape) && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var child = FindProperty(ref reader, node.Properties);
-                    reader.Read();
+                    Read(ref reader, ref shape);
                     if (child is null)
                     {
-                        reader.Skip();
+                        Skip(ref reader, ref shape);
                         continue;
                     }
 
@@ -135,29 +148,66 @@ internal sealed class PayloadExtractor
                         values[target] = default;
                     }
 
-                    Walk(ref reader, child, values);
+                    Walk(ref reader, child, values, ref shape);
                 }
 
                 break;
             case JsonTokenType.StartArray when node.Elements.Length > 0:
                 var position = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                while (Read(ref reader, ref shape) && reader.TokenType != JsonTokenType.EndArray)
                 {
                     var child = FindElement(node.Elements, position++);
                     if (child is null)
                     {
-                        reader.Skip();
+                        Skip(ref reader, ref shape);
                     }
                     else
                     {
-                        Walk(ref reader, child, values);
+                        Walk(ref reader, child, values, ref shape);
                     }
                 }
 
                 break;
             default:
-                reader.Skip();
+                Skip(ref reader, ref shape);
                 break;
+        }
+    }
+
+    /// <summary>Reads the next token, and records it in the shape signature.</summary>
+    private static bool Read(ref Utf8JsonReader reader, ref ShapeSignatureWriter shape)
+    {
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        shape.Add(ref reader);
+        return true;
+    }
+
+    /// <summary>Skips the current value (a whole object or array), recording its tokens in the shape signature.</summary>
+    private static void Skip(ref Utf8JsonReader reader, ref ShapeSignatureWriter shape)
+    {
+        if (!shape.IsEnabled)
+        {
+            reader.Skip();
+            return;
+        }
+
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read())
+        {
+            shape.Add(ref reader);
+            if (reader.CurrentDepth <= depth)
+            {
+                return;
+            }
         }
     }
 

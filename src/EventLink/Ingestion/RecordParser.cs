@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using EventLink.Internal.Quality;
 
 namespace EventLink;
 
@@ -24,6 +25,9 @@ internal sealed class ParsedRecord : IDisposable
     public SelectedValue[]? Selected { get; init; }
 
     public required ReadOnlyMemory<byte> Utf8Payload { get; init; }
+
+    /// <summary>Gets the payload's shape signature, when it was taken while the payload was read (see <see cref="ShapeSignatures"/>).</summary>
+    public byte[]? ShapeSignature { get; init; }
 
     public JsonElement Root => Document?.RootElement ?? throw new InvalidOperationException("An append-only record keeps no JsonDocument; read its selected values.");
 
@@ -56,7 +60,18 @@ internal static class RecordParser
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
-    public static bool TryParse(EventLinkSchema schema, IngestRecord record, int maxPayloadBytes, out ParsedRecord parsed, out Rejection rejection)
+    /// <summary>Parses a record.</summary>
+    /// <param name="schema">The schema.</param>
+    /// <param name="record">The record.</param>
+    /// <param name="maxPayloadBytes">The largest payload accepted.</param>
+    /// <param name="parsed">The parsed record.</param>
+    /// <param name="rejection">Why the record was refused.</param>
+    /// <param name="shapes">
+    /// The batch's shape signatures, when schema drift is tracked: an append-only payload's signature is then taken
+    /// in the same pass that reads it (<see cref="ParsedRecord.ShapeSignature"/>).
+    /// </param>
+    /// <returns>Whether the record parsed.</returns>
+    public static bool TryParse(EventLinkSchema schema, IngestRecord record, int maxPayloadBytes, out ParsedRecord parsed, out Rejection rejection, ShapeSignatures? shapes = null)
     {
         parsed = null!;
         rejection = default;
@@ -80,21 +95,22 @@ internal static class RecordParser
         }
 
         return type.Kind == RecordKind.AppendOnly && type.OccurredAtFormat != TimestampFormat.SegmentCorrected
-            ? TryParseAppendOnly(type, source, record, out parsed, out rejection)
+            ? TryParseAppendOnly(type, source, record, shapes, out parsed, out rejection)
             : TryParseDocument(type, source, record, out parsed, out rejection);
     }
 
     /// <summary>Reads an append-only record in one pass over the payload: the hot path of event ingestion.</summary>
-    private static bool TryParseAppendOnly(RecordType type, string source, IngestRecord record, out ParsedRecord parsed, out Rejection rejection)
+    private static bool TryParseAppendOnly(RecordType type, string source, IngestRecord record, ShapeSignatures? shapes, out ParsedRecord parsed, out Rejection rejection)
     {
         parsed = null!;
         rejection = default;
         var extractor = type.Extractor;
         var selected = new SelectedValue[extractor.TargetCount];
         JsonValueKind rootKind;
+        var shape = shapes is null ? default : shapes.Begin(type);
         try
         {
-            extractor.Extract(record.Utf8Payload.Span, selected, out rootKind);
+            extractor.Extract(record.Utf8Payload.Span, selected, out rootKind, ref shape);
         }
         catch (JsonException ex)
         {
@@ -139,6 +155,7 @@ internal static class RecordParser
             EventName = eventName,
             Selected = selected,
             Utf8Payload = record.Utf8Payload,
+            ShapeSignature = shapes?.End(type, ref shape),
         };
         return true;
     }

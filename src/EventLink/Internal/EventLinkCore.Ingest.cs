@@ -14,7 +14,7 @@ internal sealed partial class EventLinkCore
             // Consecutive append-only records are inserted together (one bulk call), then linked in order; a merged
             // record flushes them first, so the outcome is exactly that of ingesting one record after another.
             var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>();
-            var quality = new QualityBatch(records.Count);
+            var quality = new QualityBatch(records.Count, DriftOptions.Enabled);
             try
             {
                 for (var i = 0; i < records.Count; i++)
@@ -30,7 +30,7 @@ internal sealed partial class EventLinkCore
                     }
 
                     record = transformed;
-                    if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection))
+                    if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection, quality.Shapes))
                     {
                         results[i] = await RejectAsync(batch, record, rejection, cancellationToken).ConfigureAwait(false);
                         continue;

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using EventLink.Internal.Quality;
 
 namespace EventLink.Tests.Ingestion;
 
@@ -105,6 +107,60 @@ public sealed class AppendOnlyParsingTests
             parsed.RelationValue(0).Should().Be("a@x.com");
             var read = () => parsed.RelationValue(1);
             read.Should().Throw<InvalidOperationException>();
+        }
+    }
+
+    [Fact]
+    public void The_shape_signature_taken_while_reading_is_the_one_a_separate_pass_writes()
+    {
+        // In order, reversed and repeated: each payload is compared against the previous one's signature (equal,
+        // longer, shorter, or differing anywhere), and one signature is kept per distinct token sequence.
+        var payloads = Payloads().Select(row => ((string)row[0], (string)row[1])).ToList();
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"a":[{}]}]}}"""));
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"a":[{}]}]},"more":1}"""));
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"a":[{}]}]}}"""));
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"b":[{}]}]}}"""));
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"de\u0065p":[1,2,{"b":[{}]}]}}"""));
+        var shapes = new ShapeSignatures();
+        var seen = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var parsedCount = 0;
+        foreach (var (recordType, json) in payloads.Concat(Enumerable.Reverse(payloads)).Concat(payloads))
+        {
+            if (!RecordParser.TryParse(Schema, new IngestRecord("stripe", recordType, json), 1 << 20, out var parsed, out _, shapes))
+            {
+                continue;
+            }
+
+            using (parsed)
+            {
+                parsedCount++;
+                var expected = SeparatePass(json);
+                parsed.ShapeSignature.Should().Equal(expected, json);
+                var key = Convert.ToHexString(expected);
+                if (seen.TryGetValue(key, out var earlier))
+                {
+                    parsed.ShapeSignature.Should().BeSameAs(earlier, json);
+                }
+                else
+                {
+                    seen[key] = parsed.ShapeSignature!;
+                }
+            }
+        }
+
+        parsedCount.Should().BeGreaterThan(50);
+        seen.Count.Should().BeGreaterThan(10);
+
+        static byte[] SeparatePass(string json)
+        {
+            var writer = new ShapeSignatureWriter(new byte[4], null);
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            while (reader.Read())
+            {
+                writer.Add(ref reader);
+            }
+
+            return writer.Written.ToArray();
         }
     }
 }

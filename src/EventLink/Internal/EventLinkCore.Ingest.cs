@@ -148,19 +148,19 @@ internal sealed partial class EventLinkCore
         pending.Clear();
     }
 
-    private static EventRow ToEventRow(Batch batch, ParsedRecord record, Resolution resolution) => new(
-        0,
-        record.Source,
-        record.RecordId,
-        record.Type.Name,
-        record.EventName,
-        record.OccurredAt,
-        batch.Now,
-        resolution.ProfileId,
-        resolution.LinkIndex,
-        resolution.ProfileId is null ? resolution.Reason : IngestReason.None,
-        resolution.ProfileId is null ? resolution.Message : null,
-        record.PayloadJson);
+    private static EventRow ToEventRow(Batch batch, ParsedRecord record, Resolution resolution)
+    {
+        var profileId = resolution.ProfileId;
+        var reason = profileId is null ? resolution.Reason : IngestReason.None;
+        var message = profileId is null ? resolution.Message : null;
+        var payload = record.Utf8Payload.Span;
+
+        // The caller's memory is only lent for the call: the row keeps a copy, as UTF-8 (half the size of the text).
+        // Invalid UTF-8 is kept as the text it decodes to, as before, so every reader of the row sees that text.
+        return System.Text.Unicode.Utf8.IsValid(payload)
+            ? new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, payload.ToArray())
+            : new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, record.PayloadJson);
+    }
 
     /// <summary>Links, creates or quarantines a stored event according to its resolution.</summary>
     private async ValueTask<IngestResult> ApplyResolutionAsync(Batch batch, ParsedRecord record, long eventId, Resolution resolution, CancellationToken cancellationToken)

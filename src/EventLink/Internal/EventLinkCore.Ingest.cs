@@ -13,8 +13,13 @@ internal sealed partial class EventLinkCore
 
             // Consecutive append-only records are inserted together (one bulk call), then linked in order; a merged
             // record flushes them first, so the outcome is exactly that of ingesting one record after another.
-            var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>();
+            var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>(records.Count);
             var quality = new QualityBatch(records.Count, DriftOptions.Enabled);
+
+            // What applies to every record is looked up once per batch: a record pays only for the hooks configured.
+            var transforms = Quality.HasTransformations;
+            var contracts = Quality.HasContracts;
+            IReadOnlySet<string>? tombstones = null;
             try
             {
                 for (var i = 0; i < records.Count; i++)
@@ -24,12 +29,16 @@ internal sealed partial class EventLinkCore
                     ArgumentNullException.ThrowIfNull(record);
 
                     // Data quality (EventLinkCore.Quality.cs): transformations may rewrite the payload or filter the record out.
-                    if (await TransformAsync(batch, record, results, i, cancellationToken).ConfigureAwait(false) is not { } transformed)
+                    if (transforms)
                     {
-                        continue;
+                        if (await TransformAsync(batch, record, results, i, cancellationToken).ConfigureAwait(false) is not { } transformed)
+                        {
+                            continue;
+                        }
+
+                        record = transformed;
                     }
 
-                    record = transformed;
                     if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection, quality.Shapes))
                     {
                         results[i] = await RejectAsync(batch, record, rejection, cancellationToken).ConfigureAwait(false);
@@ -37,7 +46,8 @@ internal sealed partial class EventLinkCore
                     }
 
                     // Erasure hook: a record of an erased person is not stored (see EventLinkCore.Changes.cs).
-                    if (await IsSuppressedAsync(batch, parsed, cancellationToken).ConfigureAwait(false))
+                    tombstones ??= await ReadTombstonesAsync(batch, cancellationToken).ConfigureAwait(false);
+                    if (tombstones.Count > 0 && IsSuppressed(tombstones, parsed))
                     {
                         using (parsed)
                         {
@@ -49,7 +59,7 @@ internal sealed partial class EventLinkCore
 
                     // Data quality: remember the stored shape; a contract may reject or quarantine the record.
                     quality.Track(i, parsed);
-                    if (await EnforceContractAsync(batch, i, parsed, pending, results, cancellationToken).ConfigureAwait(false))
+                    if (contracts && await EnforceContractAsync(batch, i, parsed, pending, results, cancellationToken).ConfigureAwait(false))
                     {
                         continue;
                     }
@@ -81,18 +91,27 @@ internal sealed partial class EventLinkCore
             // Data quality: payload shapes (schema drift) and hourly arrivals (anomalies) of the stored records.
             await FlushQualityAsync(batch, quality, results, cancellationToken).ConfigureAwait(false);
 
-            foreach (var result in results)
+            // Logging and metrics: nothing per record unless a logger or a listener asks for it.
+            var logQuarantined = Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug);
+            var countRecords = Metrics.RecordsIngested.Enabled;
+            if (logQuarantined || countRecords)
             {
-                if (result.Outcome == IngestOutcome.Quarantined)
+                foreach (var result in results)
                 {
-                    Log.Quarantined(Logger, result.Source, result.RecordType, result.RecordId!, result.Reason);
-                }
+                    if (logQuarantined && result.Outcome == IngestOutcome.Quarantined)
+                    {
+                        Log.Quarantined(Logger, result.Source, result.RecordType, result.RecordId!, result.Reason);
+                    }
 
-                Metrics.RecordsIngested.Add(
-                    1,
-                    new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()),
-                    new KeyValuePair<string, object?>("record_type", result.RecordType),
-                    new KeyValuePair<string, object?>("source", result.Source));
+                    if (countRecords)
+                    {
+                        Metrics.RecordsIngested.Add(
+                            1,
+                            new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()),
+                            new KeyValuePair<string, object?>("record_type", result.RecordType),
+                            new KeyValuePair<string, object?>("source", result.Source));
+                    }
+                }
             }
 
             return results;
@@ -137,7 +156,10 @@ internal sealed partial class EventLinkCore
                 continue;
             }
 
-            results[position] = await ApplyResolutionAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
+            // The common case, linked and waiting for nothing, completes here without entering an async method.
+            results[position] = resolution.ProfileId is { } profileId && resolution.Waits.Count == 0
+                ? Linked(batch, record, id, profileId)
+                : await ApplyResolutionAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (_, record, _) in pending)
@@ -173,13 +195,19 @@ internal sealed partial class EventLinkCore
                 await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
             }
 
-            OnEventLinked(batch, eventId, profileId); // Outbox hook.
-            OnTraitEventLinked(batch, record, eventId, profileId); // Traits hook.
-            return Result(IngestOutcome.Linked, record, profileId);
+            return Linked(batch, record, eventId, profileId);
         }
 
         await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
         return Result(IngestOutcome.Quarantined, record, null, resolution.Reason, resolution.Message);
+    }
+
+    /// <summary>Notes a stored event linked to its profile.</summary>
+    private IngestResult Linked(Batch batch, ParsedRecord record, long eventId, Guid profileId)
+    {
+        OnEventLinked(batch, eventId, profileId); // Outbox hook.
+        OnTraitEventLinked(batch, record, eventId, profileId); // Traits hook.
+        return Result(IngestOutcome.Linked, record, profileId);
     }
 
     /// <summary>Reads an append-only record's relation values in order and finds the first that matches a profile.</summary>

@@ -26,11 +26,36 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     private string? _lastRecordType;
     private Shape? _lastShape;
 
-    public bool IsEmpty => _hours.Count == 0;
+    // The current run of arrivals with the same key: a batch's records mostly share their source, type and hour,
+    // so a run is counted here and added to _hours once (keys still enter _hours in order of first arrival).
+    private (string Source, string RecordType, DateTimeOffset Hour) _run;
+    private long _runCount;
+
+    public bool IsEmpty => _hours.Count == 0 && _runCount == 0;
 
     public void Arrived(string source, string recordType, DateTimeOffset hour)
     {
-        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_hours, (source, recordType, hour), out _)++;
+        if (_runCount > 0
+            && string.Equals(source, _run.Source, StringComparison.Ordinal)
+            && string.Equals(recordType, _run.RecordType, StringComparison.Ordinal)
+            && hour == _run.Hour)
+        {
+            _runCount++;
+            return;
+        }
+
+        EndRun();
+        _run = (source, recordType, hour);
+        _runCount = 1;
+    }
+
+    private void EndRun()
+    {
+        if (_runCount > 0)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_hours, _run, out _) += _runCount;
+            _runCount = 0;
+        }
     }
 
     /// <summary>Walks a stored payload (valid JSON: it parsed) down to the configured depth.</summary>
@@ -275,8 +300,11 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
         return [.. _fields.Select(f => new FieldObservationRow(f.Key.Source, f.Key.RecordType, f.Key.Path, f.Key.JsonType, f.Value.First, f.Value.Last, f.Value.Count))];
     }
 
-    public List<HourlyCountRow> Hours() =>
-        [.. _hours.Select(h => new HourlyCountRow(h.Key.Source, h.Key.RecordType, h.Key.Hour, h.Value))];
+    public List<HourlyCountRow> Hours()
+    {
+        EndRun();
+        return [.. _hours.Select(h => new HourlyCountRow(h.Key.Source, h.Key.RecordType, h.Key.Hour, h.Value))];
+    }
 
     private static string TypeName(JsonTokenType token) => token switch
     {

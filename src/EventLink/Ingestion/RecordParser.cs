@@ -40,10 +40,34 @@ internal sealed class ParsedRecord : IDisposable
     {
         if (Selected is { } selected)
         {
-            return selected[PayloadExtractor.FirstRelationTarget + relationIndex].Scalar;
+            return selected[PayloadExtractor.FirstRelationTarget + relationIndex].Scalar(Utf8Payload.Span);
         }
 
         return RecordParser.TryReadScalar(Type.Relations[relationIndex].Field, Root, out var value) ? value : null;
+    }
+
+    /// <summary>
+    /// Reads the raw value of a relation as <see cref="RelationValue"/> does, decoding it into <paramref name="scratch"/>
+    /// when it is held undecoded and fits (an append-only record's unescaped string or number): no string is made.
+    /// </summary>
+    /// <param name="relationIndex">The relation.</param>
+    /// <param name="scratch">Room for the value; the value is a string's when it does not fit.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>Whether the relation has a value.</returns>
+    public bool TryGetRelationValue(int relationIndex, Span<char> scratch, out ReadOnlySpan<char> value)
+    {
+        if (Selected is { } selected
+            && selected[PayloadExtractor.FirstRelationTarget + relationIndex].TryGetUtf8(Utf8Payload.Span, out var utf8)
+            && utf8.Length <= scratch.Length)
+        {
+            // Valid UTF-8 (checked when read) has at most as many UTF-16 characters as bytes.
+            value = scratch[..Encoding.UTF8.GetChars(utf8, scratch)];
+            return true;
+        }
+
+        var text = RelationValue(relationIndex);
+        value = text;
+        return text is not null;
     }
 
     public void Dispose() => Document?.Dispose();
@@ -124,7 +148,8 @@ internal static class RecordParser
             return false;
         }
 
-        var recordId = selected[PayloadExtractor.RecordIdTarget].Scalar;
+        var payload = record.Utf8Payload.Span;
+        var recordId = selected[PayloadExtractor.RecordIdTarget].Scalar(payload);
         if (recordId is null || recordId.AsSpan().Trim().Length == 0 || recordId.Length > MaxRecordIdLength)
         {
             rejection = new(IngestReason.MissingRecordId, $"the record id selector '{type.RecordId}' found no string or number of 1 to {MaxRecordIdLength} characters", null);
@@ -139,13 +164,15 @@ internal static class RecordParser
             return false;
         }
 
-        if (!TimestampReader.TryRead(occurred.Kind, occurred.GetText(), occurred.IsDouble, occurred.Number, type.OccurredAtFormat, out var occurredAt, out var error))
+        // A unix time, the usual case, is read without the number's text (only an error message quotes it).
+        if (!(occurred.Kind == JsonValueKind.Number && TimestampReader.TryReadNumber(occurred.Number, occurred.IsDouble, type.OccurredAtFormat, out var occurredAt))
+            && !TimestampReader.TryRead(occurred.Kind, occurred.GetText(payload), occurred.IsDouble, occurred.Number, type.OccurredAtFormat, out occurredAt, out var error))
         {
             rejection = new(IngestReason.InvalidOccurredAt, $"the occurred-at value at '{type.OccurredAt}' is unreadable: {error}", recordId);
             return false;
         }
 
-        var eventName = type.EventName is not null && selected[PayloadExtractor.EventNameTarget].Scalar is { Length: > 0 } name ? name : type.Name;
+        var eventName = type.EventName is not null && extractor.EventName(payload, ref selected[PayloadExtractor.EventNameTarget]) is { Length: > 0 } name ? name : type.Name;
         parsed = new ParsedRecord
         {
             Type = type,

@@ -216,11 +216,12 @@ internal sealed partial class EventLinkCore
         List<EventWait>? waits = null;
         List<string>? problems = null;
         Span<char> buffer = batch.IdentityBuffer;
+        Span<char> scratch = batch.RawValueBuffer;
         var relations = record.Type.Relations;
         for (var i = 0; i < relations.Count; i++)
         {
             var relation = relations[i];
-            if (record.RelationValue(i) is not { } raw)
+            if (!record.TryGetRelationValue(i, scratch, out var raw))
             {
                 (problems ??= []).Add($"'{relation.Field}' is missing");
                 continue;
@@ -231,10 +232,10 @@ internal sealed partial class EventLinkCore
                 case IdentityMatchStatus.Matched:
                     return new Resolution(profileId, relation.Index, (IReadOnlyList<EventWait>?)waits ?? [], IngestReason.None, null);
                 case IdentityMatchStatus.Invalid:
-                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is not a valid {relation.IdentityKind.Name}");
+                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw.ToString())}' is not a valid {relation.IdentityKind.Name}");
                     break;
                 case IdentityMatchStatus.Blocked:
-                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is blocked");
+                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw.ToString())}' is blocked");
                     break;
                 default:
                     (waits ??= new List<EventWait>(1)).Add(new EventWait(new IdentityKey(relation.IdentityKind.Name, new string(buffer[..written])), relation.Index));

@@ -87,6 +87,10 @@ public sealed class AppendOnlyParsingTests
                 for (var i = 0; i < type.Relations.Count; i++)
                 {
                     fastParsed.RelationValue(i).Should().Be(slowParsed.RelationValue(i), "relation {0}", i);
+                    var found = fastParsed.TryGetRelationValue(i, new char[64], out var chars);
+                    (found ? chars.ToString() : null).Should().Be(slowParsed.RelationValue(i), "relation {0} read into a buffer", i);
+                    found = fastParsed.TryGetRelationValue(i, new char[2], out chars);
+                    (found ? chars.ToString() : null).Should().Be(slowParsed.RelationValue(i), "relation {0} too long for the buffer", i);
                 }
             }
         }
@@ -162,5 +166,24 @@ public sealed class AppendOnlyParsingTests
 
             return writer.Written.ToArray();
         }
+    }
+
+    [Fact]
+    public void Repeated_event_names_are_one_string_and_each_name_reads_as_written()
+    {
+        var names = new List<string>();
+        foreach (var type in (string[])["charge.succeeded", "charge.failed", "charge.succeeded", "charge.\u0066ailed", "charge.failed", "42"])
+        {
+            var json = $$"""{"id":"ch_{{names.Count}}","created":1700000000,"type":"{{type}}"}""";
+            RecordParser.TryParse(Schema, new IngestRecord("stripe", "charge", json), 1 << 20, out var parsed, out _).Should().BeTrue();
+            using (parsed)
+            {
+                names.Add(parsed.EventName);
+            }
+        }
+
+        names.Should().Equal("charge.succeeded", "charge.failed", "charge.succeeded", "charge.failed", "charge.failed", "42");
+        names[2].Should().BeSameAs(names[0]);
+        names[4].Should().BeSameAs(names[1]);
     }
 }

@@ -175,12 +175,11 @@ internal sealed partial class EventLinkCore
         var profileId = resolution.ProfileId;
         var reason = profileId is null ? resolution.Reason : IngestReason.None;
         var message = profileId is null ? resolution.Message : null;
-        var payload = record.Utf8Payload.Span;
 
-        // The caller's memory is only lent for the call: the row keeps a copy, as UTF-8 (half the size of the text).
-        // Invalid UTF-8 is kept as the text it decodes to, as before, so every reader of the row sees that text.
-        return System.Text.Unicode.Utf8.IsValid(payload)
-            ? new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, payload.ToArray())
+        // A store that copies payloads (the in-memory store) is lent the record's UTF-8 bytes: no text is made. Any
+        // other store gets the text, as it always has; so does invalid UTF-8, kept as the text it decodes to.
+        return batch.Session.CopiesEventPayloads && System.Text.Unicode.Utf8.IsValid(record.Utf8Payload.Span)
+            ? new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, record.Utf8Payload)
             : new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, record.PayloadJson);
     }
 

@@ -94,7 +94,10 @@ public sealed record EventRow(
     /// <param name="linkIndex">The index of the relation field that linked it.</param>
     /// <param name="quarantineReason">Why it is quarantined.</param>
     /// <param name="quarantineMessage">The readable explanation.</param>
-    /// <param name="utf8Payload">The payload; the row keeps this memory, which must not change afterwards.</param>
+    /// <param name="utf8Payload">
+    /// The payload. The row refers to this memory, which must stay unchanged while the row is in use: the engine lends a
+    /// record's bytes only to a store that copies them (<see cref="EventLinkStoreSession.CopiesEventPayloads"/>).
+    /// </param>
     internal EventRow(
         long id,
         string source,
@@ -124,8 +127,19 @@ public sealed record EventRow(
         }
     }
 
-    /// <summary>Gets the payload as UTF-8 JSON: the bytes the row holds, or the text encoded.</summary>
-    internal ReadOnlyMemory<byte> Utf8Payload => _payloadJson is null ? _utf8Payload : Encoding.UTF8.GetBytes(_payloadJson);
+    /// <summary>Gets or initializes the payload as UTF-8 JSON: the bytes the row holds, or else its text encoded.</summary>
+    internal ReadOnlyMemory<byte> Utf8Payload
+    {
+        get => HasUtf8Payload ? _utf8Payload : Encoding.UTF8.GetBytes(_payloadJson!);
+        init
+        {
+            _utf8Payload = value;
+            _payloadJson = null;
+        }
+    }
+
+    /// <summary>Gets whether the row holds its payload as UTF-8 bytes (made by the engine), rather than only as text.</summary>
+    internal bool HasUtf8Payload => _payloadJson is null || !_utf8Payload.IsEmpty;
 
     /// <inheritdoc />
     public bool Equals(EventRow? other) =>

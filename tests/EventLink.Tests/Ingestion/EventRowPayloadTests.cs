@@ -61,6 +61,36 @@ public sealed class EventRowPayloadTests
         timeline.Should().ContainSingle().Which.PayloadJson.Should().Be(Encoding.UTF8.GetString(json));
     }
 
+    [Fact]
+    public async Task The_in_memory_store_keeps_its_own_copy_of_each_payload()
+    {
+        await using var link = new EventLinkBuilder()
+            .AddSchema(s => s
+                .Merged("customer", t => t.Identity("email"))
+                .AppendOnly("charge", t => t.RelatesTo("email", "customer")))
+            .Build();
+        await link.IngestAsync(new IngestRecord("stripe", "customer", """{"id":"cus_1","created":1700000000,"email":"a@x.com"}"""));
+        var buffer = new byte[4096];
+        var records = new List<IngestRecord>();
+        var expected = new List<string>();
+        var used = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            var json = $$"""{"id":"ch_{{i}}","created":{{1700000000 + i}},"email":"a@x.com","note":"{{new string((char)('a' + i), 50 * i)}}"}""";
+            var length = Encoding.UTF8.GetBytes(json, buffer.AsSpan(used));
+            records.Add(new IngestRecord("stripe", "charge", buffer.AsMemory(used, length)));
+            expected.Add(json);
+            used += length;
+        }
+
+        var results = await link.IngestAsync(records);
+        Array.Fill(buffer, (byte)'x');
+
+        results.Should().OnlyContain(r => r.Outcome == IngestOutcome.Linked);
+        var timeline = await link.GetTimelineAsync(results[0].ProfileId!.Value).ToListAsync();
+        timeline.Select(e => e.PayloadJson).Should().Equal(expected);
+    }
+
     private static EventRow Row(string payload) =>
         new(0, "stripe", "ch_1", "charge", "charge.succeeded", T0, T0, null, -1, IngestReason.NoMatchingProfile, "waiting", payload);
 

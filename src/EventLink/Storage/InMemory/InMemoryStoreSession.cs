@@ -18,6 +18,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     {
         _state = state;
         Version = state.Version;
+        CopiesEventPayloads = true;
     }
 
     public override long Version { get; }
@@ -133,7 +134,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         }
 
         var id = _state.NextEventId++;
-        var stored = row with { Id = id };
+        var stored = Stored(row, id);
         _state.Events.Add(id, stored);
         _state.EventKeys.Add(key, id);
         if (stored.ProfileId is { } profile)
@@ -175,7 +176,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
             var id = _state.NextEventId++;
             slot = id;
-            var inserted = row with { Id = id };
+            var inserted = Stored(row, id);
             _state.Events.Add(id, inserted);
             if (inserted.ProfileId is { } profile)
             {
@@ -370,6 +371,10 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The row as kept: with its id, and its UTF-8 payload (lent by the engine) copied into the tenant's slab.</summary>
+    private EventRow Stored(EventRow row, long id) =>
+        row.HasUtf8Payload ? row with { Id = id, Utf8Payload = _state.Payloads.Copy(row.Utf8Payload.Span) } : row with { Id = id };
 
     private void ReplaceEvent(EventRow before, EventRow after)
     {

@@ -18,11 +18,11 @@ internal sealed class ParsedRecord : IDisposable
 
     public required string EventName { get; init; }
 
-    /// <summary>Gets the parsed payload of a merged record (append-only records are read in one pass instead; see <see cref="Selected"/>).</summary>
+    /// <summary>Gets the parsed payload of a merged record (append-only records are read in one pass instead; see <see cref="RelationValues"/>).</summary>
     public JsonDocument? Document { get; init; }
 
-    /// <summary>Gets what an append-only record's selectors found, in <see cref="PayloadExtractor"/> order.</summary>
-    public SelectedValue[]? Selected { get; init; }
+    /// <summary>Gets what an append-only record's relation selectors found, in relation order.</summary>
+    public SelectedValue[]? RelationValues { get; init; }
 
     public required ReadOnlyMemory<byte> Utf8Payload { get; init; }
 
@@ -38,9 +38,9 @@ internal sealed class ParsedRecord : IDisposable
     /// <summary>Reads the raw value of a relation (string, number or boolean text), or <see langword="null"/> when it is absent.</summary>
     public string? RelationValue(int relationIndex)
     {
-        if (Selected is { } selected)
+        if (RelationValues is { } values)
         {
-            return selected[PayloadExtractor.FirstRelationTarget + relationIndex].Scalar(Utf8Payload.Span);
+            return values[relationIndex].Scalar(Utf8Payload.Span);
         }
 
         return RecordParser.TryReadScalar(Type.Relations[relationIndex].Field, Root, out var value) ? value : null;
@@ -56,8 +56,8 @@ internal sealed class ParsedRecord : IDisposable
     /// <returns>Whether the relation has a value.</returns>
     public bool TryGetRelationValue(int relationIndex, Span<char> scratch, out ReadOnlySpan<char> value)
     {
-        if (Selected is { } selected
-            && selected[PayloadExtractor.FirstRelationTarget + relationIndex].TryGetUtf8(Utf8Payload.Span, out var utf8)
+        if (RelationValues is { } values
+            && values[relationIndex].TryGetUtf8(Utf8Payload.Span, out var utf8)
             && utf8.Length <= scratch.Length)
         {
             // Valid UTF-8 (checked when read) has at most as many UTF-16 characters as bytes.
@@ -71,6 +71,20 @@ internal sealed class ParsedRecord : IDisposable
     }
 
     public void Dispose() => Document?.Dispose();
+}
+
+/// <summary>What one ingest batch reuses while it parses its records, one after another.</summary>
+/// <param name="shapes">The batch's shape signatures, when schema drift is tracked.</param>
+internal sealed class ParseScratch(ShapeSignatures? shapes)
+{
+    private SelectedValue[] _values = [];
+
+    /// <summary>Gets the batch's shape signatures, or <see langword="null"/> when schema drift is not tracked.</summary>
+    public ShapeSignatures? Shapes { get; } = shapes;
+
+    /// <summary>Gets room for what the selectors of one record find (a parsed record keeps only its relation values).</summary>
+    /// <param name="count">The number of selectors.</param>
+    public SelectedValue[] Values(int count) => _values.Length >= count ? _values : _values = new SelectedValue[count];
 }
 
 /// <summary>Why a record was refused before anything was stored.</summary>
@@ -90,12 +104,13 @@ internal static class RecordParser
     /// <param name="maxPayloadBytes">The largest payload accepted.</param>
     /// <param name="parsed">The parsed record.</param>
     /// <param name="rejection">Why the record was refused.</param>
-    /// <param name="shapes">
-    /// The batch's shape signatures, when schema drift is tracked: an append-only payload's signature is then taken
-    /// in the same pass that reads it (<see cref="ParsedRecord.ShapeSignature"/>).
+    /// <param name="scratch">
+    /// What the batch reuses from one record to the next, or <see langword="null"/>; with its shape signatures (when
+    /// schema drift is tracked), an append-only payload's signature is taken in the pass that reads it
+    /// (<see cref="ParsedRecord.ShapeSignature"/>).
     /// </param>
     /// <returns>Whether the record parsed.</returns>
-    public static bool TryParse(EventLinkSchema schema, IngestRecord record, int maxPayloadBytes, out ParsedRecord parsed, out Rejection rejection, ShapeSignatures? shapes = null)
+    public static bool TryParse(EventLinkSchema schema, IngestRecord record, int maxPayloadBytes, out ParsedRecord parsed, out Rejection rejection, ParseScratch? scratch = null)
     {
         parsed = null!;
         rejection = default;
@@ -119,22 +134,23 @@ internal static class RecordParser
         }
 
         return type.Kind == RecordKind.AppendOnly && type.OccurredAtFormat != TimestampFormat.SegmentCorrected
-            ? TryParseAppendOnly(type, source, record, shapes, out parsed, out rejection)
+            ? TryParseAppendOnly(type, source, record, scratch, out parsed, out rejection)
             : TryParseDocument(type, source, record, out parsed, out rejection);
     }
 
     /// <summary>Reads an append-only record in one pass over the payload: the hot path of event ingestion.</summary>
-    private static bool TryParseAppendOnly(RecordType type, string source, IngestRecord record, ShapeSignatures? shapes, out ParsedRecord parsed, out Rejection rejection)
+    private static bool TryParseAppendOnly(RecordType type, string source, IngestRecord record, ParseScratch? scratch, out ParsedRecord parsed, out Rejection rejection)
     {
         parsed = null!;
         rejection = default;
         var extractor = type.Extractor;
-        var selected = new SelectedValue[extractor.TargetCount];
+        var selected = scratch?.Values(extractor.TargetCount) ?? new SelectedValue[extractor.TargetCount];
         JsonValueKind rootKind;
+        var shapes = scratch?.Shapes;
         var shape = shapes is null ? default : shapes.Begin(type);
         try
         {
-            extractor.Extract(record.Utf8Payload.Span, selected, out rootKind, ref shape);
+            extractor.Extract(record.Utf8Payload.Span, selected.AsSpan(0, extractor.TargetCount), out rootKind, ref shape);
         }
         catch (JsonException ex)
         {
@@ -180,7 +196,7 @@ internal static class RecordParser
             RecordId = recordId,
             OccurredAt = occurredAt,
             EventName = eventName,
-            Selected = selected,
+            RelationValues = selected.AsSpan(PayloadExtractor.FirstRelationTarget, type.Relations.Count).ToArray(),
             Utf8Payload = record.Utf8Payload,
             ShapeSignature = shapes?.End(type, ref shape),
         };

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventLink.Internal.Quality;
 using EventLink.Storage;
 
 namespace EventLink.Internal;
@@ -14,7 +15,8 @@ internal sealed partial class EventLinkCore
             // Consecutive append-only records are inserted together (one bulk call), then linked in order; a merged
             // record flushes them first, so the outcome is exactly that of ingesting one record after another.
             var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>(records.Count);
-            var quality = new QualityBatch(records.Count, DriftOptions.Enabled);
+            var quality = new QualityBatch(records.Count);
+            var scratch = new ParseScratch(DriftOptions.Enabled ? new ShapeSignatures() : null);
 
             // What applies to every record is looked up once per batch: a record pays only for the hooks configured.
             var transforms = Quality.HasTransformations;
@@ -39,7 +41,7 @@ internal sealed partial class EventLinkCore
                         record = transformed;
                     }
 
-                    if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection, quality.Shapes))
+                    if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection, scratch))
                     {
                         results[i] = await RejectAsync(batch, record, rejection, cancellationToken).ConfigureAwait(false);
                         continue;

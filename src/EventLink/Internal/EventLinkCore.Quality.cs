@@ -138,8 +138,8 @@ internal sealed partial class EventLinkCore
         {
             if (quality.Tracked[i] is { } stored && results[i]?.Outcome is IngestOutcome.Created or IngestOutcome.Updated or IngestOutcome.Linked or IngestOutcome.Quarantined)
             {
-                tracker.Arrived(stored.Source, stored.RecordType, hour);
-                tracker.Observe(stored.Source, stored.RecordType, stored.Payload.Span, stored.OccurredAt, stored.Signature);
+                tracker.Arrived(stored.Source, stored.Type.Name, hour);
+                tracker.Observe(stored.Source, stored.Type.Name, stored.Utf8Payload.Span, stored.OccurredAt, stored.ShapeSignature);
             }
         }
 
@@ -220,15 +220,11 @@ internal sealed partial class EventLinkCore
         return $"breaks contract '{contract.Name}': {string.Join("; ", violations.Select(v => v.Message))}";
     }
 
-    /// <summary>What one ingest batch remembers for data quality: the stored payload of each parsed record, and its shape signature.</summary>
-    private sealed class QualityBatch(int count, bool tracksShapes)
+    /// <summary>What one ingest batch remembers for data quality: each parsed record (its source, type, payload, occurred-at and shape signature).</summary>
+    private sealed class QualityBatch(int count)
     {
-        public (string Source, string RecordType, ReadOnlyMemory<byte> Payload, DateTimeOffset OccurredAt, byte[]? Signature)?[] Tracked { get; } = new (string, string, ReadOnlyMemory<byte>, DateTimeOffset, byte[]?)?[count];
+        public ParsedRecord?[] Tracked { get; } = new ParsedRecord?[count];
 
-        /// <summary>Gets the signatures the parser takes while reading append-only payloads; <see langword="null"/> when drift is not tracked.</summary>
-        public ShapeSignatures? Shapes { get; } = tracksShapes ? new ShapeSignatures() : null;
-
-        public void Track(int position, ParsedRecord parsed) =>
-            Tracked[position] = (parsed.Source, parsed.Type.Name, parsed.Utf8Payload, parsed.OccurredAt, parsed.ShapeSignature);
+        public void Track(int position, ParsedRecord parsed) => Tracked[position] = parsed;
     }
 }

@@ -81,6 +81,10 @@ public sealed record EventRow(
     // the in-memory store keeps half the bytes, and a store that writes the text decodes it once, as before.
     private string? _payloadJson = PayloadJson;
     private ReadOnlyMemory<byte> _utf8Payload;
+    private long _id = Id;
+
+    // Made by the engine for one store call (the internal constructor): the store may keep this very row.
+    private bool _handedOver;
 
     /// <summary>Initializes a row whose payload is UTF-8 JSON, decoded when <see cref="PayloadJson"/> is first read.</summary>
     /// <param name="id">The store's id for the row.</param>
@@ -114,6 +118,14 @@ public sealed record EventRow(
         : this(id, source, recordId, recordType, eventName, occurredAt, ingestedAt, profileId, linkIndex, quarantineReason, quarantineMessage, PayloadJson: null!)
     {
         _utf8Payload = utf8Payload;
+        _handedOver = true;
+    }
+
+    /// <summary>Gets the store's id for the row.</summary>
+    public long Id
+    {
+        get => _id;
+        init => _id = value;
     }
 
     /// <summary>Gets the payload.</summary>
@@ -136,6 +148,27 @@ public sealed record EventRow(
             _utf8Payload = value;
             _payloadJson = null;
         }
+    }
+
+    /// <summary>
+    /// Gets the row a store keeps, with its id and the store's copy of the payload: this very row when the engine made it
+    /// for the call (no one else holds it), else a copy.
+    /// </summary>
+    /// <param name="id">The id the store gave the row.</param>
+    /// <param name="utf8Payload">The store's copy of the payload.</param>
+    /// <returns>The row to keep.</returns>
+    internal EventRow Keep(long id, ReadOnlyMemory<byte> utf8Payload)
+    {
+        if (!_handedOver)
+        {
+            return this with { Id = id, Utf8Payload = utf8Payload };
+        }
+
+        _handedOver = false;
+        _id = id;
+        _utf8Payload = utf8Payload;
+        _payloadJson = null;
+        return this;
     }
 
     /// <summary>Gets whether the row holds its payload as UTF-8 bytes (made by the engine), rather than only as text.</summary>

@@ -79,8 +79,8 @@ public sealed class AppendOnlyParsingTests
             using (fastParsed)
             using (slowParsed)
             {
-                fastParsed.Selected.Should().NotBeNull();
-                slowParsed.Selected.Should().BeNull();
+                fastParsed.RelationValues.Should().NotBeNull();
+                slowParsed.RelationValues.Should().BeNull();
                 fastParsed.RecordId.Should().Be(slowParsed.RecordId);
                 fastParsed.OccurredAt.Should().Be(slowParsed.OccurredAt);
                 fastParsed.EventName.Should().Be(slowParsed.EventName);
@@ -125,12 +125,12 @@ public sealed class AppendOnlyParsingTests
         payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"a":[{}]}]}}"""));
         payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"b":[{}]}]}}"""));
         payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"de\u0065p":[1,2,{"b":[{}]}]}}"""));
-        var shapes = new ShapeSignatures();
+        var scratch = new ParseScratch(new ShapeSignatures());
         var seen = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var parsedCount = 0;
         foreach (var (recordType, json) in payloads.Concat(Enumerable.Reverse(payloads)).Concat(payloads))
         {
-            if (!RecordParser.TryParse(Schema, new IngestRecord("stripe", recordType, json), 1 << 20, out var parsed, out _, shapes))
+            if (!RecordParser.TryParse(Schema, new IngestRecord("stripe", recordType, json), 1 << 20, out var parsed, out _, scratch))
             {
                 continue;
             }

@@ -374,7 +374,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
     /// <summary>The row as kept: with its id, and its UTF-8 payload (lent by the engine) copied into the tenant's slab.</summary>
     private EventRow Stored(EventRow row, long id) =>
-        row.HasUtf8Payload ? row with { Id = id, Utf8Payload = _state.Payloads.Copy(row.Utf8Payload.Span) } : row with { Id = id };
+        row.HasUtf8Payload ? row.Keep(id, _state.Payloads.Copy(row.Utf8Payload.Span)) : row with { Id = id };
 
     private void ReplaceEvent(EventRow before, EventRow after)
     {

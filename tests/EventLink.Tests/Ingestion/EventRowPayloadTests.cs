@@ -91,6 +91,32 @@ public sealed class EventRowPayloadTests
         timeline.Select(e => e.PayloadJson).Should().Equal(expected);
     }
 
+    [Fact]
+    public async Task An_erased_event_leaves_no_payload_bytes_in_the_in_memory_store()
+    {
+        var store = new EventLink.Storage.InMemory.InMemoryEventLinkStore();
+        await using var link = new EventLinkBuilder()
+            .AddSchema(s => s
+                .Merged("customer", t => t.Identity("email"))
+                .AppendOnly("charge", t => t.RelatesTo("email", "customer")))
+            .UseStore(_ => store)
+            .Build();
+        await link.IngestAsync(new IngestRecord("stripe", "customer", """{"id":"cus_1","created":1700000000,"email":"a@x.com"}"""));
+        await link.IngestAsync(new IngestRecord("stripe", "customer", """{"id":"cus_2","created":1700000000,"email":"b@x.com"}"""));
+        var charges = await link.IngestAsync([
+            new IngestRecord("stripe", "charge", """{"id":"ch_a","created":1700000001,"email":"a@x.com","note":"secret of a"}"""),
+            new IngestRecord("stripe", "charge", """{"id":"ch_b","created":1700000002,"email":"b@x.com","note":"kept for b"}"""),
+        ]);
+        var erasedRow = (await store.GetEventAsync(link.Tenant, "stripe", "ch_a"))!;
+        var keptRow = (await store.GetEventAsync(link.Tenant, "stripe", "ch_b"))!;
+
+        (await link.ForgetAsync(charges[0].ProfileId!.Value)).Events.Should().Be(1);
+
+        erasedRow.Utf8Payload.ToArray().Should().OnlyContain(b => b == 0);
+        keptRow.PayloadJson.Should().Be("""{"id":"ch_b","created":1700000002,"email":"b@x.com","note":"kept for b"}""");
+        (await store.GetEventAsync(link.Tenant, "stripe", "ch_a")).Should().BeNull();
+    }
+
     private static EventRow Row(string payload) =>
         new(0, "stripe", "ch_1", "charge", "charge.succeeded", T0, T0, null, -1, IngestReason.NoMatchingProfile, "waiting", payload);
 

@@ -11,6 +11,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 {
     private readonly InMemoryTenant _state;
     private readonly Stack<Action> _undo = new();
+    private List<ReadOnlyMemory<byte>>? _erasedPayloads;
     private bool _committed;
     private bool _disposed;
 
@@ -343,6 +344,14 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
         _undo.Clear();
         _committed = true;
+
+        // Erased events leave nothing behind: their payload bytes, kept in the tenant's shared slab, are zeroed once
+        // the erasure is committed (until then a rollback still needs them).
+        foreach (var payload in _erasedPayloads ?? [])
+        {
+            System.Runtime.InteropServices.MemoryMarshal.AsMemory(payload).Span.Clear();
+        }
+
         return ValueTask.FromResult(_state.Version);
     }
 
@@ -370,6 +379,15 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Notes that an event is erased: its payload bytes are zeroed on commit.</summary>
+    private void Erased(EventRow row)
+    {
+        if (row.HasUtf8Payload)
+        {
+            (_erasedPayloads ??= []).Add(row.Utf8Payload);
+        }
     }
 
     /// <summary>The row as kept: with its id, and its UTF-8 payload (lent by the engine) copied into the tenant's slab.</summary>

@@ -1,17 +1,30 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using EventLink.Internal.Quality;
 
 namespace EventLink;
 
 /// <summary>A value a selector found in a payload: its kind and, for scalars, its text (a string's value, a number's or boolean's raw text).</summary>
+/// <remarks>
+/// The text of an unescaped string or of a number is not decoded while the payload is read: the value keeps where it
+/// is in the payload, and <see cref="GetText"/> decodes it when (and if) it is asked for. A string that is escaped,
+/// or whose UTF-8 is invalid, is decoded (or fails) while read, exactly as <see cref="JsonElement.GetString"/> would.
+/// </remarks>
 internal struct SelectedValue
 {
     /// <summary>The JSON kind; <see cref="JsonValueKind.Undefined"/> when the selector found nothing.</summary>
     public JsonValueKind Kind;
 
-    /// <summary>The text of a string, number, <c>true</c> or <c>false</c>.</summary>
+    /// <summary>The text of a string, number, <c>true</c> or <c>false</c>, when decoded while read.</summary>
     public string? Text;
+
+    /// <summary>Where the undecoded text is in the payload (when <see cref="Text"/> and <see cref="Error"/> are <see langword="null"/>).</summary>
+    public int Start;
+
+    /// <summary>The length in bytes of the undecoded text.</summary>
+    public int Length;
 
     /// <summary>Whether a number reads as a finite double (<see cref="Number"/>).</summary>
     public bool IsDouble;
@@ -22,14 +35,35 @@ internal struct SelectedValue
     /// <summary>Why a string could not be decoded (invalid UTF-8); thrown when the value is read, as <see cref="JsonElement.GetString"/> would.</summary>
     public ExceptionDispatchInfo? Error;
 
+    /// <summary>Gets whether the value is a string, number or boolean, the kinds <see cref="RecordParser.TryReadScalar"/> reads.</summary>
+    public readonly bool IsScalar => Kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+
     /// <summary>Gets the value as <see cref="RecordParser.TryReadScalar"/> reads it: strings, numbers and booleans only.</summary>
-    public readonly string? Scalar => Kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False ? GetText() : null;
+    /// <param name="payload">The payload the value was read from.</param>
+    public readonly string? Scalar(ReadOnlySpan<byte> payload) => IsScalar ? GetText(payload) : null;
 
     /// <summary>Gets the text, throwing what decoding the string threw.</summary>
-    public readonly string? GetText()
+    /// <param name="payload">The payload the value was read from.</param>
+    public readonly string? GetText(ReadOnlySpan<byte> payload)
     {
         Error?.Throw();
-        return Text;
+        return Text ?? (IsScalar ? Encoding.UTF8.GetString(payload.Slice(Start, Length)) : null);
+    }
+
+    /// <summary>Gets the text's UTF-8 bytes when they are the undecoded value in the payload (an unescaped string or a number).</summary>
+    /// <param name="payload">The payload the value was read from.</param>
+    /// <param name="utf8">The bytes.</param>
+    /// <returns>Whether the value is held undecoded.</returns>
+    public readonly bool TryGetUtf8(ReadOnlySpan<byte> payload, out ReadOnlySpan<byte> utf8)
+    {
+        if (Text is null && Error is null && Kind is JsonValueKind.String or JsonValueKind.Number)
+        {
+            utf8 = payload.Slice(Start, Length);
+            return true;
+        }
+
+        utf8 = default;
+        return false;
     }
 }
 
@@ -53,7 +87,10 @@ internal sealed class PayloadExtractor
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
+    private const int MaxEventNames = 16;
+
     private readonly Node _root;
+    private volatile (byte[] Utf8, string Text)[] _eventNames = [];
 
     private PayloadExtractor(Node root, int targetCount)
     {
@@ -61,7 +98,39 @@ internal sealed class PayloadExtractor
         TargetCount = targetCount;
     }
 
-    /// <summary>Gets the number of selectors (the length of the span <see cref="Extract"/> fills).</summary>
+    /// <summary>Gets the event name of a payload: the text of its event-name selector, or <see langword="null"/>.</summary>
+    /// <param name="payload">The payload.</param>
+    /// <param name="value">What the event-name selector found.</param>
+    /// <remarks>
+    /// A record type has few event names: the last ones read are kept with their UTF-8 bytes, so a payload naming one
+    /// of them gets the same string, not a new one (copy on write; readers on other threads see a whole array).
+    /// </remarks>
+    public string? EventName(ReadOnlySpan<byte> payload, ref SelectedValue value)
+    {
+        if (!value.TryGetUtf8(payload, out var utf8))
+        {
+            return value.Scalar(payload);
+        }
+
+        var names = _eventNames;
+        foreach (var (bytes, text) in names)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return text;
+            }
+        }
+
+        var decoded = Encoding.UTF8.GetString(utf8);
+        if (names.Length < MaxEventNames)
+        {
+            _eventNames = [.. names, (utf8.ToArray(), decoded)];
+        }
+
+        return decoded;
+    }
+
+    /// <summary>Gets the number of selectors (the length of the span <see cref="Extract(ReadOnlySpan{byte}, Span{SelectedValue}, out JsonValueKind)"/> fills).</summary>
     public int TargetCount { get; }
 
     public static PayloadExtractor Create(RecordType type)
@@ -90,26 +159,38 @@ internal sealed class PayloadExtractor
     /// <exception cref="JsonException">The payload is not valid JSON.</exception>
     public void Extract(ReadOnlySpan<byte> utf8Json, Span<SelectedValue> values, out JsonValueKind rootKind)
     {
+        var shape = default(ShapeSignatureWriter);
+        Extract(utf8Json, values, out rootKind, ref shape);
+    }
+
+    /// <summary>Validates the payload and reads the selectors, and records its shape signature in the same pass.</summary>
+    /// <param name="utf8Json">The payload.</param>
+    /// <param name="values">Receives the value of each selector (<see cref="TargetCount"/> long, cleared on entry).</param>
+    /// <param name="rootKind">The kind of the payload's root value.</param>
+    /// <param name="shape">Receives every token of the payload, in order (the default writer records nothing).</param>
+    /// <exception cref="JsonException">The payload is not valid JSON.</exception>
+    public void Extract(ReadOnlySpan<byte> utf8Json, Span<SelectedValue> values, out JsonValueKind rootKind, ref ShapeSignatureWriter shape)
+    {
         values.Clear();
         var reader = new Utf8JsonReader(utf8Json, ReaderOptions);
-        reader.Read();
+        Read(ref reader, ref shape);
         rootKind = KindOf(reader.TokenType);
         if (rootKind == JsonValueKind.Object)
         {
-            Walk(ref reader, _root, values);
+            Walk(ref reader, _root, values, ref shape);
         }
         else
         {
-            reader.Skip();
+            Skip(ref reader, ref shape);
         }
 
         // Anything after the root value is an error, as JsonDocument.Parse reports it.
-        while (reader.Read())
+        while (Read(ref reader, ref shape))
         {
         }
     }
 
-    private static void Walk(ref Utf8JsonReader reader, Node node, Span<SelectedValue> values)
+    private static void Walk(ref Utf8JsonReader reader, Node node, Span<SelectedValue> values, ref ShapeSignatureWriter shape)
     {
         foreach (var target in node.Targets)
         {
@@ -119,13 +200,13 @@ internal sealed class PayloadExtractor
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject when node.Properties.Length > 0:
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (Read(ref reader, ref shape) && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var child = FindProperty(ref reader, node.Properties);
-                    reader.Read();
+                    Read(ref reader, ref shape);
                     if (child is null)
                     {
-                        reader.Skip();
+                        Skip(ref reader, ref shape);
                         continue;
                     }
 
@@ -135,29 +216,66 @@ internal sealed class PayloadExtractor
                         values[target] = default;
                     }
 
-                    Walk(ref reader, child, values);
+                    Walk(ref reader, child, values, ref shape);
                 }
 
                 break;
             case JsonTokenType.StartArray when node.Elements.Length > 0:
                 var position = 0;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                while (Read(ref reader, ref shape) && reader.TokenType != JsonTokenType.EndArray)
                 {
                     var child = FindElement(node.Elements, position++);
                     if (child is null)
                     {
-                        reader.Skip();
+                        Skip(ref reader, ref shape);
                     }
                     else
                     {
-                        Walk(ref reader, child, values);
+                        Walk(ref reader, child, values, ref shape);
                     }
                 }
 
                 break;
             default:
-                reader.Skip();
+                Skip(ref reader, ref shape);
                 break;
+        }
+    }
+
+    /// <summary>Reads the next token, and records it in the shape signature.</summary>
+    private static bool Read(ref Utf8JsonReader reader, ref ShapeSignatureWriter shape)
+    {
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        shape.Add(ref reader);
+        return true;
+    }
+
+    /// <summary>Skips the current value (a whole object or array), recording its tokens in the shape signature.</summary>
+    private static void Skip(ref Utf8JsonReader reader, ref ShapeSignatureWriter shape)
+    {
+        if (!shape.IsEnabled)
+        {
+            reader.Skip();
+            return;
+        }
+
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return;
+        }
+
+        var depth = reader.CurrentDepth;
+        while (reader.Read())
+        {
+            shape.Add(ref reader);
+            if (reader.CurrentDepth <= depth)
+            {
+                return;
+            }
         }
     }
 
@@ -167,6 +285,14 @@ internal sealed class PayloadExtractor
         switch (value.Kind)
         {
             case JsonValueKind.String:
+                if (!reader.ValueIsEscaped && Utf8.IsValid(reader.ValueSpan))
+                {
+                    // Decoded only when read (the token starts at its opening quote).
+                    value.Start = checked((int)reader.TokenStartIndex + 1);
+                    value.Length = reader.ValueSpan.Length;
+                    break;
+                }
+
                 try
                 {
                     value.Text = reader.GetString();
@@ -179,7 +305,8 @@ internal sealed class PayloadExtractor
 
                 break;
             case JsonValueKind.Number:
-                value.Text = Encoding.UTF8.GetString(reader.ValueSpan);
+                value.Start = checked((int)reader.TokenStartIndex);
+                value.Length = reader.ValueSpan.Length;
                 value.IsDouble = reader.TryGetDouble(out value.Number);
                 break;
             case JsonValueKind.True:
@@ -197,6 +324,21 @@ internal sealed class PayloadExtractor
 
     private static Node? FindProperty(ref Utf8JsonReader reader, Node[] properties)
     {
+        if (!reader.ValueIsEscaped)
+        {
+            // The raw bytes are the name: compared directly (length first), without the reader's per-call checks.
+            var name = reader.ValueSpan;
+            foreach (var property in properties)
+            {
+                if (name.SequenceEqual(property.Utf8Name))
+                {
+                    return property;
+                }
+            }
+
+            return null;
+        }
+
         foreach (var property in properties)
         {
             if (reader.ValueTextEquals(property.Utf8Name))

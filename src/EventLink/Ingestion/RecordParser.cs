@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using EventLink.Internal.Quality;
 
 namespace EventLink;
 
@@ -17,13 +18,16 @@ internal sealed class ParsedRecord : IDisposable
 
     public required string EventName { get; init; }
 
-    /// <summary>Gets the parsed payload of a merged record (append-only records are read in one pass instead; see <see cref="Selected"/>).</summary>
+    /// <summary>Gets the parsed payload of a merged record (append-only records are read in one pass instead; see <see cref="RelationValues"/>).</summary>
     public JsonDocument? Document { get; init; }
 
-    /// <summary>Gets what an append-only record's selectors found, in <see cref="PayloadExtractor"/> order.</summary>
-    public SelectedValue[]? Selected { get; init; }
+    /// <summary>Gets what an append-only record's relation selectors found, in relation order.</summary>
+    public SelectedValue[]? RelationValues { get; init; }
 
     public required ReadOnlyMemory<byte> Utf8Payload { get; init; }
+
+    /// <summary>Gets the payload's shape signature, when it was taken while the payload was read (see <see cref="ShapeSignatures"/>).</summary>
+    public byte[]? ShapeSignature { get; init; }
 
     public JsonElement Root => Document?.RootElement ?? throw new InvalidOperationException("An append-only record keeps no JsonDocument; read its selected values.");
 
@@ -34,15 +38,53 @@ internal sealed class ParsedRecord : IDisposable
     /// <summary>Reads the raw value of a relation (string, number or boolean text), or <see langword="null"/> when it is absent.</summary>
     public string? RelationValue(int relationIndex)
     {
-        if (Selected is { } selected)
+        if (RelationValues is { } values)
         {
-            return selected[PayloadExtractor.FirstRelationTarget + relationIndex].Scalar;
+            return values[relationIndex].Scalar(Utf8Payload.Span);
         }
 
         return RecordParser.TryReadScalar(Type.Relations[relationIndex].Field, Root, out var value) ? value : null;
     }
 
+    /// <summary>
+    /// Reads the raw value of a relation as <see cref="RelationValue"/> does, decoding it into <paramref name="scratch"/>
+    /// when it is held undecoded and fits (an append-only record's unescaped string or number): no string is made.
+    /// </summary>
+    /// <param name="relationIndex">The relation.</param>
+    /// <param name="scratch">Room for the value; the value is a string's when it does not fit.</param>
+    /// <param name="value">The value.</param>
+    /// <returns>Whether the relation has a value.</returns>
+    public bool TryGetRelationValue(int relationIndex, Span<char> scratch, out ReadOnlySpan<char> value)
+    {
+        if (RelationValues is { } values
+            && values[relationIndex].TryGetUtf8(Utf8Payload.Span, out var utf8)
+            && utf8.Length <= scratch.Length)
+        {
+            // Valid UTF-8 (checked when read) has at most as many UTF-16 characters as bytes.
+            value = scratch[..Encoding.UTF8.GetChars(utf8, scratch)];
+            return true;
+        }
+
+        var text = RelationValue(relationIndex);
+        value = text;
+        return text is not null;
+    }
+
     public void Dispose() => Document?.Dispose();
+}
+
+/// <summary>What one ingest batch reuses while it parses its records, one after another.</summary>
+/// <param name="shapes">The batch's shape signatures, when schema drift is tracked.</param>
+internal sealed class ParseScratch(ShapeSignatures? shapes)
+{
+    private SelectedValue[] _values = [];
+
+    /// <summary>Gets the batch's shape signatures, or <see langword="null"/> when schema drift is not tracked.</summary>
+    public ShapeSignatures? Shapes { get; } = shapes;
+
+    /// <summary>Gets room for what the selectors of one record find (a parsed record keeps only its relation values).</summary>
+    /// <param name="count">The number of selectors.</param>
+    public SelectedValue[] Values(int count) => _values.Length >= count ? _values : _values = new SelectedValue[count];
 }
 
 /// <summary>Why a record was refused before anything was stored.</summary>
@@ -56,7 +98,19 @@ internal static class RecordParser
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
-    public static bool TryParse(EventLinkSchema schema, IngestRecord record, int maxPayloadBytes, out ParsedRecord parsed, out Rejection rejection)
+    /// <summary>Parses a record.</summary>
+    /// <param name="schema">The schema.</param>
+    /// <param name="record">The record.</param>
+    /// <param name="maxPayloadBytes">The largest payload accepted.</param>
+    /// <param name="parsed">The parsed record.</param>
+    /// <param name="rejection">Why the record was refused.</param>
+    /// <param name="scratch">
+    /// What the batch reuses from one record to the next, or <see langword="null"/>; with its shape signatures (when
+    /// schema drift is tracked), an append-only payload's signature is taken in the pass that reads it
+    /// (<see cref="ParsedRecord.ShapeSignature"/>).
+    /// </param>
+    /// <returns>Whether the record parsed.</returns>
+    public static bool TryParse(EventLinkSchema schema, IngestRecord record, int maxPayloadBytes, out ParsedRecord parsed, out Rejection rejection, ParseScratch? scratch = null)
     {
         parsed = null!;
         rejection = default;
@@ -80,21 +134,23 @@ internal static class RecordParser
         }
 
         return type.Kind == RecordKind.AppendOnly && type.OccurredAtFormat != TimestampFormat.SegmentCorrected
-            ? TryParseAppendOnly(type, source, record, out parsed, out rejection)
+            ? TryParseAppendOnly(type, source, record, scratch, out parsed, out rejection)
             : TryParseDocument(type, source, record, out parsed, out rejection);
     }
 
     /// <summary>Reads an append-only record in one pass over the payload: the hot path of event ingestion.</summary>
-    private static bool TryParseAppendOnly(RecordType type, string source, IngestRecord record, out ParsedRecord parsed, out Rejection rejection)
+    private static bool TryParseAppendOnly(RecordType type, string source, IngestRecord record, ParseScratch? scratch, out ParsedRecord parsed, out Rejection rejection)
     {
         parsed = null!;
         rejection = default;
         var extractor = type.Extractor;
-        var selected = new SelectedValue[extractor.TargetCount];
+        var selected = scratch?.Values(extractor.TargetCount) ?? new SelectedValue[extractor.TargetCount];
         JsonValueKind rootKind;
+        var shapes = scratch?.Shapes;
+        var shape = shapes is null ? default : shapes.Begin(type);
         try
         {
-            extractor.Extract(record.Utf8Payload.Span, selected, out rootKind);
+            extractor.Extract(record.Utf8Payload.Span, selected.AsSpan(0, extractor.TargetCount), out rootKind, ref shape);
         }
         catch (JsonException ex)
         {
@@ -108,7 +164,8 @@ internal static class RecordParser
             return false;
         }
 
-        var recordId = selected[PayloadExtractor.RecordIdTarget].Scalar;
+        var payload = record.Utf8Payload.Span;
+        var recordId = selected[PayloadExtractor.RecordIdTarget].Scalar(payload);
         if (recordId is null || recordId.AsSpan().Trim().Length == 0 || recordId.Length > MaxRecordIdLength)
         {
             rejection = new(IngestReason.MissingRecordId, $"the record id selector '{type.RecordId}' found no string or number of 1 to {MaxRecordIdLength} characters", null);
@@ -123,13 +180,15 @@ internal static class RecordParser
             return false;
         }
 
-        if (!TimestampReader.TryRead(occurred.Kind, occurred.GetText(), occurred.IsDouble, occurred.Number, type.OccurredAtFormat, out var occurredAt, out var error))
+        // A unix time, the usual case, is read without the number's text (only an error message quotes it).
+        if (!(occurred.Kind == JsonValueKind.Number && TimestampReader.TryReadNumber(occurred.Number, occurred.IsDouble, type.OccurredAtFormat, out var occurredAt))
+            && !TimestampReader.TryRead(occurred.Kind, occurred.GetText(payload), occurred.IsDouble, occurred.Number, type.OccurredAtFormat, out occurredAt, out var error))
         {
             rejection = new(IngestReason.InvalidOccurredAt, $"the occurred-at value at '{type.OccurredAt}' is unreadable: {error}", recordId);
             return false;
         }
 
-        var eventName = type.EventName is not null && selected[PayloadExtractor.EventNameTarget].Scalar is { Length: > 0 } name ? name : type.Name;
+        var eventName = type.EventName is not null && extractor.EventName(payload, ref selected[PayloadExtractor.EventNameTarget]) is { Length: > 0 } name ? name : type.Name;
         parsed = new ParsedRecord
         {
             Type = type,
@@ -137,8 +196,9 @@ internal static class RecordParser
             RecordId = recordId,
             OccurredAt = occurredAt,
             EventName = eventName,
-            Selected = selected,
+            RelationValues = selected.AsSpan(PayloadExtractor.FirstRelationTarget, type.Relations.Count).ToArray(),
             Utf8Payload = record.Utf8Payload,
+            ShapeSignature = shapes?.End(type, ref shape),
         };
         return true;
     }

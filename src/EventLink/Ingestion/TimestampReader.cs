@@ -62,14 +62,36 @@ internal static class TimestampReader
         return new DateTimeOffset(utc.Ticks - (utc.Ticks % 10), TimeSpan.Zero);
     }
 
-    private static bool FromUnix(double number, TimestampFormat format, string text, out DateTimeOffset result, out string error)
+    /// <summary>Reads a number as a unix time, as <see cref="TryRead(JsonValueKind, string?, bool, double, TimestampFormat, out DateTimeOffset, out string)"/> does, without its text.</summary>
+    /// <returns>Whether it is a time; when not, <c>TryRead</c> with the number's text says why.</returns>
+    public static bool TryReadNumber(double number, bool isDouble, TimestampFormat format, out DateTimeOffset result)
     {
         result = default;
-        error = string.Empty;
+        return format != TimestampFormat.Iso8601 && isDouble && FromUnix(number, format, out result) == UnixTime.Valid;
+    }
+
+    private static bool FromUnix(double number, TimestampFormat format, string text, out DateTimeOffset result, out string error)
+    {
+        switch (FromUnix(number, format, out result))
+        {
+            case UnixTime.Valid:
+                error = string.Empty;
+                return true;
+            case UnixTime.NotFinite:
+                error = $"'{Shorten(text)}' is not a time";
+                return false;
+            default:
+                error = $"'{Shorten(text)}' is outside 1900–2200";
+                return false;
+        }
+    }
+
+    private static UnixTime FromUnix(double number, TimestampFormat format, out DateTimeOffset result)
+    {
+        result = default;
         if (double.IsNaN(number) || double.IsInfinity(number))
         {
-            error = $"'{Shorten(text)}' is not a time";
-            return false;
+            return UnixTime.NotFinite;
         }
 
         var milliseconds = format switch
@@ -83,12 +105,11 @@ internal static class TimestampReader
         var max = (Latest - DateTimeOffset.UnixEpoch).Ticks;
         if (ticks < min || ticks > max)
         {
-            error = $"'{Shorten(text)}' is outside 1900–2200";
-            return false;
+            return UnixTime.OutOfRange;
         }
 
         result = Normalize(DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(ticks)));
-        return true;
+        return UnixTime.Valid;
     }
 
     private static bool FromIso(string text, out DateTimeOffset result, out string error)
@@ -144,4 +165,11 @@ internal static class TimestampReader
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+
+    private enum UnixTime
+    {
+        Valid,
+        NotFinite,
+        OutOfRange,
+    }
 }

@@ -118,12 +118,16 @@ internal sealed partial class EventLinkCore
         return await ProfileConsentJsonAsync(session, profileId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether a record carries an identity (merged types) or relation value (append-only types) of an erased person.</summary>
-    private async ValueTask<bool> IsSuppressedAsync(Batch batch, ParsedRecord record, CancellationToken cancellationToken)
+    /// <summary>Reads the tenant's tombstones, once per batch.</summary>
+    private async ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(Batch batch, CancellationToken cancellationToken)
     {
         var holder = _batchChanges.GetOrCreateValue(batch);
-        holder.Tombstones ??= await batch.Session.ReadTombstonesAsync(cancellationToken).ConfigureAwait(false);
-        var tombstones = holder.Tombstones;
+        return holder.Tombstones ??= await batch.Session.ReadTombstonesAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a record carries an identity (merged types) or relation value (append-only types) of an erased person.</summary>
+    private bool IsSuppressed(IReadOnlySet<string> tombstones, ParsedRecord record)
+    {
         if (tombstones.Count == 0)
         {
             return false;

@@ -285,7 +285,7 @@ internal sealed partial class EventLinkCore
     /// <summary>Reads an event's relations again and links it where they point now (or quarantines it).</summary>
     private async ValueTask RelinkAsync(Batch batch, EventRow row, CancellationToken cancellationToken)
     {
-        if (!RecordParser.TryParse(Schema, new IngestRecord(row.Source, row.RecordType, row.PayloadJson), int.MaxValue, out var parsed, out _))
+        if (!RecordParser.TryParse(Schema, new IngestRecord(row.Source, row.RecordType, row.Utf8Payload), int.MaxValue, out var parsed, out _))
         {
             return;
         }

@@ -47,7 +47,7 @@ internal sealed partial class EventLinkCore
             {
                 var relation = type.Relations[row.LinkIndex];
                 linkedBy = relation.Field.Text;
-                using var document = JsonDocument.Parse(row.PayloadJson);
+                using var document = JsonDocument.Parse(row.Utf8Payload);
                 if (RecordParser.TryReadScalar(relation.Field, document.RootElement, out var raw) && Schema.TryNormalize(relation.IdentityKind.Name, raw, out var key))
                 {
                     via = key;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventLink.Internal.Quality;
 using EventLink.Storage;
 
 namespace EventLink.Internal;
@@ -13,8 +14,14 @@ internal sealed partial class EventLinkCore
 
             // Consecutive append-only records are inserted together (one bulk call), then linked in order; a merged
             // record flushes them first, so the outcome is exactly that of ingesting one record after another.
-            var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>();
+            var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>(records.Count);
             var quality = new QualityBatch(records.Count);
+            var scratch = new ParseScratch(DriftOptions.Enabled ? new ShapeSignatures() : null);
+
+            // What applies to every record is looked up once per batch: a record pays only for the hooks configured.
+            var transforms = Quality.HasTransformations;
+            var contracts = Quality.HasContracts;
+            IReadOnlySet<string>? tombstones = null;
             try
             {
                 for (var i = 0; i < records.Count; i++)
@@ -24,20 +31,25 @@ internal sealed partial class EventLinkCore
                     ArgumentNullException.ThrowIfNull(record);
 
                     // Data quality (EventLinkCore.Quality.cs): transformations may rewrite the payload or filter the record out.
-                    if (await TransformAsync(batch, record, results, i, cancellationToken).ConfigureAwait(false) is not { } transformed)
+                    if (transforms)
                     {
-                        continue;
+                        if (await TransformAsync(batch, record, results, i, cancellationToken).ConfigureAwait(false) is not { } transformed)
+                        {
+                            continue;
+                        }
+
+                        record = transformed;
                     }
 
-                    record = transformed;
-                    if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection))
+                    if (!RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out var rejection, scratch))
                     {
                         results[i] = await RejectAsync(batch, record, rejection, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
                     // Erasure hook: a record of an erased person is not stored (see EventLinkCore.Changes.cs).
-                    if (await IsSuppressedAsync(batch, parsed, cancellationToken).ConfigureAwait(false))
+                    tombstones ??= await ReadTombstonesAsync(batch, cancellationToken).ConfigureAwait(false);
+                    if (tombstones.Count > 0 && IsSuppressed(tombstones, parsed))
                     {
                         using (parsed)
                         {
@@ -49,7 +61,7 @@ internal sealed partial class EventLinkCore
 
                     // Data quality: remember the stored shape; a contract may reject or quarantine the record.
                     quality.Track(i, parsed);
-                    if (await EnforceContractAsync(batch, i, parsed, pending, results, cancellationToken).ConfigureAwait(false))
+                    if (contracts && await EnforceContractAsync(batch, i, parsed, pending, results, cancellationToken).ConfigureAwait(false))
                     {
                         continue;
                     }
@@ -81,18 +93,27 @@ internal sealed partial class EventLinkCore
             // Data quality: payload shapes (schema drift) and hourly arrivals (anomalies) of the stored records.
             await FlushQualityAsync(batch, quality, results, cancellationToken).ConfigureAwait(false);
 
-            foreach (var result in results)
+            // Logging and metrics: nothing per record unless a logger or a listener asks for it.
+            var logQuarantined = Logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Debug);
+            var countRecords = Metrics.RecordsIngested.Enabled;
+            if (logQuarantined || countRecords)
             {
-                if (result.Outcome == IngestOutcome.Quarantined)
+                foreach (var result in results)
                 {
-                    Log.Quarantined(Logger, result.Source, result.RecordType, result.RecordId!, result.Reason);
-                }
+                    if (logQuarantined && result.Outcome == IngestOutcome.Quarantined)
+                    {
+                        Log.Quarantined(Logger, result.Source, result.RecordType, result.RecordId!, result.Reason);
+                    }
 
-                Metrics.RecordsIngested.Add(
-                    1,
-                    new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()),
-                    new KeyValuePair<string, object?>("record_type", result.RecordType),
-                    new KeyValuePair<string, object?>("source", result.Source));
+                    if (countRecords)
+                    {
+                        Metrics.RecordsIngested.Add(
+                            1,
+                            new KeyValuePair<string, object?>("outcome", result.Outcome.ToString()),
+                            new KeyValuePair<string, object?>("record_type", result.RecordType),
+                            new KeyValuePair<string, object?>("source", result.Source));
+                    }
+                }
             }
 
             return results;
@@ -137,7 +158,10 @@ internal sealed partial class EventLinkCore
                 continue;
             }
 
-            results[position] = await ApplyResolutionAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
+            // The common case, linked and waiting for nothing, completes here without entering an async method.
+            results[position] = resolution.ProfileId is { } profileId && resolution.Waits.Count == 0
+                ? Linked(batch, record, id, profileId)
+                : await ApplyResolutionAsync(batch, record, id, resolution, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (_, record, _) in pending)
@@ -148,19 +172,18 @@ internal sealed partial class EventLinkCore
         pending.Clear();
     }
 
-    private static EventRow ToEventRow(Batch batch, ParsedRecord record, Resolution resolution) => new(
-        0,
-        record.Source,
-        record.RecordId,
-        record.Type.Name,
-        record.EventName,
-        record.OccurredAt,
-        batch.Now,
-        resolution.ProfileId,
-        resolution.LinkIndex,
-        resolution.ProfileId is null ? resolution.Reason : IngestReason.None,
-        resolution.ProfileId is null ? resolution.Message : null,
-        record.PayloadJson);
+    private static EventRow ToEventRow(Batch batch, ParsedRecord record, Resolution resolution)
+    {
+        var profileId = resolution.ProfileId;
+        var reason = profileId is null ? resolution.Reason : IngestReason.None;
+        var message = profileId is null ? resolution.Message : null;
+
+        // A store that copies payloads (the in-memory store) is lent the record's UTF-8 bytes: no text is made. Any
+        // other store gets the text, as it always has; so does invalid UTF-8, kept as the text it decodes to.
+        return batch.Session.CopiesEventPayloads && System.Text.Unicode.Utf8.IsValid(record.Utf8Payload.Span)
+            ? new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, record.Utf8Payload)
+            : new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, record.PayloadJson);
+    }
 
     /// <summary>Links, creates or quarantines a stored event according to its resolution.</summary>
     private async ValueTask<IngestResult> ApplyResolutionAsync(Batch batch, ParsedRecord record, long eventId, Resolution resolution, CancellationToken cancellationToken)
@@ -173,13 +196,19 @@ internal sealed partial class EventLinkCore
                 await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
             }
 
-            OnEventLinked(batch, eventId, profileId); // Outbox hook.
-            OnTraitEventLinked(batch, record, eventId, profileId); // Traits hook.
-            return Result(IngestOutcome.Linked, record, profileId);
+            return Linked(batch, record, eventId, profileId);
         }
 
         await session.SetWaitsAsync(eventId, resolution.Waits, cancellationToken).ConfigureAwait(false);
         return Result(IngestOutcome.Quarantined, record, null, resolution.Reason, resolution.Message);
+    }
+
+    /// <summary>Notes a stored event linked to its profile.</summary>
+    private IngestResult Linked(Batch batch, ParsedRecord record, long eventId, Guid profileId)
+    {
+        OnEventLinked(batch, eventId, profileId); // Outbox hook.
+        OnTraitEventLinked(batch, record, eventId, profileId); // Traits hook.
+        return Result(IngestOutcome.Linked, record, profileId);
     }
 
     /// <summary>Reads an append-only record's relation values in order and finds the first that matches a profile.</summary>
@@ -188,11 +217,12 @@ internal sealed partial class EventLinkCore
         List<EventWait>? waits = null;
         List<string>? problems = null;
         Span<char> buffer = batch.IdentityBuffer;
+        Span<char> scratch = batch.RawValueBuffer;
         var relations = record.Type.Relations;
         for (var i = 0; i < relations.Count; i++)
         {
             var relation = relations[i];
-            if (record.RelationValue(i) is not { } raw)
+            if (!record.TryGetRelationValue(i, scratch, out var raw))
             {
                 (problems ??= []).Add($"'{relation.Field}' is missing");
                 continue;
@@ -203,10 +233,10 @@ internal sealed partial class EventLinkCore
                 case IdentityMatchStatus.Matched:
                     return new Resolution(profileId, relation.Index, (IReadOnlyList<EventWait>?)waits ?? [], IngestReason.None, null);
                 case IdentityMatchStatus.Invalid:
-                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is not a valid {relation.IdentityKind.Name}");
+                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw.ToString())}' is not a valid {relation.IdentityKind.Name}");
                     break;
                 case IdentityMatchStatus.Blocked:
-                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw)}' is blocked");
+                    (problems ??= []).Add($"'{relation.Field}' value '{Shorten(raw.ToString())}' is blocked");
                     break;
                 default:
                     (waits ??= new List<EventWait>(1)).Add(new EventWait(new IdentityKey(relation.IdentityKind.Name, new string(buffer[..written])), relation.Index));

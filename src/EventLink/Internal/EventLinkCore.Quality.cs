@@ -10,6 +10,10 @@ internal sealed partial class EventLinkCore
     /// <summary>Gets the compiled data-quality options (none unless configured).</summary>
     public DataQualityRuntime Quality { get; init; } = DataQualityRuntime.Empty;
 
+    private SchemaDriftOptions DriftOptions => Quality.Options.SchemaDrift ?? DefaultDriftOptions;
+
+    private static SchemaDriftOptions DefaultDriftOptions { get; } = new();
+
     /// <summary>
     /// Runs the record type's transformations. Returns the record to parse (rewritten, or as it was when no step
     /// applies or the payload is not an object the parser will reject), or <see langword="null"/> when a step
@@ -128,14 +132,14 @@ internal sealed partial class EventLinkCore
     /// <summary>Writes the batch's payload shapes and hourly arrivals: one store call each, whatever the batch size.</summary>
     private async ValueTask FlushQualityAsync(Batch batch, QualityBatch quality, IngestResult[] results, CancellationToken cancellationToken)
     {
-        var tracker = new ShapeTracker(Quality.Options.SchemaDrift ?? new SchemaDriftOptions());
+        var tracker = new ShapeTracker(DriftOptions);
         var hour = new DateTimeOffset(batch.Now.UtcTicks - (batch.Now.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
         for (var i = 0; i < results.Length; i++)
         {
             if (quality.Tracked[i] is { } stored && results[i]?.Outcome is IngestOutcome.Created or IngestOutcome.Updated or IngestOutcome.Linked or IngestOutcome.Quarantined)
             {
-                tracker.Arrived(stored.Source, stored.RecordType, hour);
-                tracker.Observe(stored.Source, stored.RecordType, stored.Payload.Span, stored.OccurredAt);
+                tracker.Arrived(stored.Source, stored.Type.Name, hour);
+                tracker.Observe(stored.Source, stored.Type.Name, stored.Utf8Payload.Span, stored.OccurredAt, stored.ShapeSignature);
             }
         }
 
@@ -216,12 +220,11 @@ internal sealed partial class EventLinkCore
         return $"breaks contract '{contract.Name}': {string.Join("; ", violations.Select(v => v.Message))}";
     }
 
-    /// <summary>What one ingest batch remembers for data quality: the stored payload of each parsed record.</summary>
+    /// <summary>What one ingest batch remembers for data quality: each parsed record (its source, type, payload, occurred-at and shape signature).</summary>
     private sealed class QualityBatch(int count)
     {
-        public (string Source, string RecordType, ReadOnlyMemory<byte> Payload, DateTimeOffset OccurredAt)?[] Tracked { get; } = new (string, string, ReadOnlyMemory<byte>, DateTimeOffset)?[count];
+        public ParsedRecord?[] Tracked { get; } = new ParsedRecord?[count];
 
-        public void Track(int position, ParsedRecord parsed) =>
-            Tracked[position] = (parsed.Source, parsed.Type.Name, parsed.Utf8Payload, parsed.OccurredAt);
+        public void Track(int position, ParsedRecord parsed) => Tracked[position] = parsed;
     }
 }

@@ -298,7 +298,7 @@ internal sealed partial class EventLinkCore
     }
 
     private EventFacts Facts(EventRow row) =>
-        Traits.Evaluate(row.Id, row.RecordType, row.Source, row.RecordId, row.EventName, row.OccurredAt, () => JsonDocument.Parse(row.PayloadJson));
+        Traits.Evaluate(row.Id, row.RecordType, row.Source, row.RecordId, row.EventName, row.OccurredAt, () => JsonDocument.Parse(row.Utf8Payload));
 
     private async ValueTask AppendTriggerAsync(Batch batch, TraitsBatch? changes, TriggerKind kind, string name, Guid profileId, long? eventId)
     {

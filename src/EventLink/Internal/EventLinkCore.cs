@@ -161,6 +161,7 @@ internal sealed class Batch(EventLinkCore core, string tenant, EventLinkStoreSes
 {
     private HashSet<IdentityKey>? _unmergeRules;
     private char[]? _identityBuffer;
+    private char[]? _rawValueBuffer;
 
     /// <summary>Gets the tenant's unmerge rules (read once per batch).</summary>
     public async ValueTask<IReadOnlySet<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken) =>
@@ -184,4 +185,7 @@ internal sealed class Batch(EventLinkCore core, string tenant, EventLinkStoreSes
     /// per record would be zeroed on every call (a batch runs on one logical thread at a time).
     /// </summary>
     public char[] IdentityBuffer => _identityBuffer ??= new char[IdentityMatcher.BufferLength];
+
+    /// <summary>Gets a scratch buffer for raw relation values decoded from a payload (see <see cref="ParsedRecord.TryGetRelationValue"/>), kept for the batch.</summary>
+    public char[] RawValueBuffer => _rawValueBuffer ??= new char[IdentityMatcher.BufferLength];
 }

@@ -110,6 +110,12 @@ public sealed record QuarantineEntry(long? EventId, QuarantinedRecord Record);
 /// </summary>
 public abstract partial class EventLinkStoreSession : IAsyncDisposable
 {
+    /// <summary>
+    /// Gets whether the session copies the UTF-8 payload of each event row it keeps (the in-memory store does). The
+    /// engine then lends it the bytes it was given, for the duration of the call; any other store gets the text.
+    /// </summary>
+    internal bool CopiesEventPayloads { get; private protected init; }
+
     /// <summary>Gets the tenant's change version when the session began: it grows with every committed session that changed something.</summary>
     public abstract long Version { get; }
 

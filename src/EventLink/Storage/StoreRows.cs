@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace EventLink.Storage;
 
 /// <summary>A profile row.</summary>
@@ -73,7 +75,141 @@ public sealed record EventRow(
     int LinkIndex,
     IngestReason QuarantineReason,
     string? QuarantineMessage,
-    string PayloadJson);
+    string PayloadJson)
+{
+    // A row the engine makes holds the payload as it arrived, UTF-8, and decodes it only when PayloadJson is read:
+    // the in-memory store keeps half the bytes, and a store that writes the text decodes it once, as before.
+    private string? _payloadJson = PayloadJson;
+    private ReadOnlyMemory<byte> _utf8Payload;
+    private long _id = Id;
+
+    // Made by the engine for one store call (the internal constructor): the store may keep this very row.
+    private bool _handedOver;
+
+    /// <summary>Initializes a row whose payload is UTF-8 JSON, decoded when <see cref="PayloadJson"/> is first read.</summary>
+    /// <param name="id">The store's id for the row.</param>
+    /// <param name="source">The source.</param>
+    /// <param name="recordId">The source record id.</param>
+    /// <param name="recordType">The record type.</param>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="occurredAt">When it happened.</param>
+    /// <param name="ingestedAt">When it was stored.</param>
+    /// <param name="profileId">The linked profile.</param>
+    /// <param name="linkIndex">The index of the relation field that linked it.</param>
+    /// <param name="quarantineReason">Why it is quarantined.</param>
+    /// <param name="quarantineMessage">The readable explanation.</param>
+    /// <param name="utf8Payload">
+    /// The payload. The row refers to this memory, which must stay unchanged while the row is in use: the engine lends a
+    /// record's bytes only to a store that copies them (<see cref="EventLinkStoreSession.CopiesEventPayloads"/>).
+    /// </param>
+    internal EventRow(
+        long id,
+        string source,
+        string recordId,
+        string recordType,
+        string eventName,
+        DateTimeOffset occurredAt,
+        DateTimeOffset ingestedAt,
+        Guid? profileId,
+        int linkIndex,
+        IngestReason quarantineReason,
+        string? quarantineMessage,
+        ReadOnlyMemory<byte> utf8Payload)
+        : this(id, source, recordId, recordType, eventName, occurredAt, ingestedAt, profileId, linkIndex, quarantineReason, quarantineMessage, PayloadJson: null!)
+    {
+        _utf8Payload = utf8Payload;
+        _handedOver = true;
+    }
+
+    /// <summary>Gets the store's id for the row.</summary>
+    public long Id
+    {
+        get => _id;
+        init => _id = value;
+    }
+
+    /// <summary>Gets the payload.</summary>
+    public string PayloadJson
+    {
+        get => _payloadJson ??= Encoding.UTF8.GetString(_utf8Payload.Span);
+        init
+        {
+            _payloadJson = value;
+            _utf8Payload = default;
+        }
+    }
+
+    /// <summary>Gets or initializes the payload as UTF-8 JSON: the bytes the row holds, or else its text encoded.</summary>
+    internal ReadOnlyMemory<byte> Utf8Payload
+    {
+        get => HasUtf8Payload ? _utf8Payload : Encoding.UTF8.GetBytes(_payloadJson!);
+        init
+        {
+            _utf8Payload = value;
+            _payloadJson = null;
+        }
+    }
+
+    /// <summary>
+    /// Gets the row a store keeps, with its id and the store's copy of the payload: this very row when the engine made it
+    /// for the call (no one else holds it), else a copy.
+    /// </summary>
+    /// <param name="id">The id the store gave the row.</param>
+    /// <param name="utf8Payload">The store's copy of the payload.</param>
+    /// <returns>The row to keep.</returns>
+    internal EventRow Keep(long id, ReadOnlyMemory<byte> utf8Payload)
+    {
+        if (!_handedOver)
+        {
+            return this with { Id = id, Utf8Payload = utf8Payload };
+        }
+
+        _handedOver = false;
+        _id = id;
+        _utf8Payload = utf8Payload;
+        _payloadJson = null;
+        return this;
+    }
+
+    /// <summary>Gets whether the row holds its payload as UTF-8 bytes (made by the engine), rather than only as text.</summary>
+    internal bool HasUtf8Payload => _payloadJson is null || !_utf8Payload.IsEmpty;
+
+    /// <inheritdoc />
+    public bool Equals(EventRow? other) =>
+        ReferenceEquals(this, other)
+        || (other is not null
+            && Id == other.Id
+            && string.Equals(Source, other.Source, StringComparison.Ordinal)
+            && string.Equals(RecordId, other.RecordId, StringComparison.Ordinal)
+            && string.Equals(RecordType, other.RecordType, StringComparison.Ordinal)
+            && string.Equals(EventName, other.EventName, StringComparison.Ordinal)
+            && OccurredAt.Equals(other.OccurredAt)
+            && IngestedAt.Equals(other.IngestedAt)
+            && ProfileId.Equals(other.ProfileId)
+            && LinkIndex == other.LinkIndex
+            && QuarantineReason == other.QuarantineReason
+            && string.Equals(QuarantineMessage, other.QuarantineMessage, StringComparison.Ordinal)
+            && string.Equals(PayloadJson, other.PayloadJson, StringComparison.Ordinal));
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        // The payload is left out: equal rows still hash alike, and hashing decodes nothing.
+        var hash = default(HashCode);
+        hash.Add(Id);
+        hash.Add(Source, StringComparer.Ordinal);
+        hash.Add(RecordId, StringComparer.Ordinal);
+        hash.Add(RecordType, StringComparer.Ordinal);
+        hash.Add(EventName, StringComparer.Ordinal);
+        hash.Add(OccurredAt);
+        hash.Add(IngestedAt);
+        hash.Add(ProfileId);
+        hash.Add(LinkIndex);
+        hash.Add(QuarantineReason);
+        hash.Add(QuarantineMessage, StringComparer.Ordinal);
+        return hash.ToHashCode();
+    }
+}
 
 /// <summary>A quarantined (or lower-priority-linked) event waiting for an identity to appear.</summary>
 /// <param name="EventId">The event's store id.</param>

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using EventLink.Internal.Quality;
 
 namespace EventLink.Tests.Ingestion;
 
@@ -77,14 +79,18 @@ public sealed class AppendOnlyParsingTests
             using (fastParsed)
             using (slowParsed)
             {
-                fastParsed.Selected.Should().NotBeNull();
-                slowParsed.Selected.Should().BeNull();
+                fastParsed.RelationValues.Should().NotBeNull();
+                slowParsed.RelationValues.Should().BeNull();
                 fastParsed.RecordId.Should().Be(slowParsed.RecordId);
                 fastParsed.OccurredAt.Should().Be(slowParsed.OccurredAt);
                 fastParsed.EventName.Should().Be(slowParsed.EventName);
                 for (var i = 0; i < type.Relations.Count; i++)
                 {
                     fastParsed.RelationValue(i).Should().Be(slowParsed.RelationValue(i), "relation {0}", i);
+                    var found = fastParsed.TryGetRelationValue(i, new char[64], out var chars);
+                    (found ? chars.ToString() : null).Should().Be(slowParsed.RelationValue(i), "relation {0} read into a buffer", i);
+                    found = fastParsed.TryGetRelationValue(i, new char[2], out chars);
+                    (found ? chars.ToString() : null).Should().Be(slowParsed.RelationValue(i), "relation {0} too long for the buffer", i);
                 }
             }
         }
@@ -106,5 +112,78 @@ public sealed class AppendOnlyParsingTests
             var read = () => parsed.RelationValue(1);
             read.Should().Throw<InvalidOperationException>();
         }
+    }
+
+    [Fact]
+    public void The_shape_signature_taken_while_reading_is_the_one_a_separate_pass_writes()
+    {
+        // In order, reversed and repeated: each payload is compared against the previous one's signature (equal,
+        // longer, shorter, or differing anywhere), and one signature is kept per distinct token sequence.
+        var payloads = Payloads().Select(row => ((string)row[0], (string)row[1])).ToList();
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"a":[{}]}]}}"""));
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"a":[{}]}]},"more":1}"""));
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"a":[{}]}]}}"""));
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"deep":[1,2,{"b":[{}]}]}}"""));
+        payloads.Add(("charge", """{"id":"ch_16","created":1700000000,"type":"x","unrelated":{"de\u0065p":[1,2,{"b":[{}]}]}}"""));
+        var scratch = new ParseScratch(new ShapeSignatures());
+        var seen = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var parsedCount = 0;
+        foreach (var (recordType, json) in payloads.Concat(Enumerable.Reverse(payloads)).Concat(payloads))
+        {
+            if (!RecordParser.TryParse(Schema, new IngestRecord("stripe", recordType, json), 1 << 20, out var parsed, out _, scratch))
+            {
+                continue;
+            }
+
+            using (parsed)
+            {
+                parsedCount++;
+                var expected = SeparatePass(json);
+                parsed.ShapeSignature.Should().Equal(expected, json);
+                var key = Convert.ToHexString(expected);
+                if (seen.TryGetValue(key, out var earlier))
+                {
+                    parsed.ShapeSignature.Should().BeSameAs(earlier, json);
+                }
+                else
+                {
+                    seen[key] = parsed.ShapeSignature!;
+                }
+            }
+        }
+
+        parsedCount.Should().BeGreaterThan(50);
+        seen.Count.Should().BeGreaterThan(10);
+
+        static byte[] SeparatePass(string json)
+        {
+            var writer = new ShapeSignatureWriter(new byte[4], null);
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            while (reader.Read())
+            {
+                writer.Add(ref reader);
+            }
+
+            return writer.Written.ToArray();
+        }
+    }
+
+    [Fact]
+    public void Repeated_event_names_are_one_string_and_each_name_reads_as_written()
+    {
+        var names = new List<string>();
+        foreach (var type in (string[])["charge.succeeded", "charge.failed", "charge.succeeded", "charge.\u0066ailed", "charge.failed", "42"])
+        {
+            var json = $$"""{"id":"ch_{{names.Count}}","created":1700000000,"type":"{{type}}"}""";
+            RecordParser.TryParse(Schema, new IngestRecord("stripe", "charge", json), 1 << 20, out var parsed, out _).Should().BeTrue();
+            using (parsed)
+            {
+                names.Add(parsed.EventName);
+            }
+        }
+
+        names.Should().Equal("charge.succeeded", "charge.failed", "charge.succeeded", "charge.failed", "charge.failed", "42");
+        names[2].Should().BeSameAs(names[0]);
+        names[4].Should().BeSameAs(names[1]);
     }
 }

@@ -18,6 +18,8 @@ internal sealed class DataQualityRuntime
 
     public bool HasContracts => _byType.Count > 0 || _byEvent.Count > 0;
 
+    public bool HasTransformations => _pipelines.Count > 0;
+
     /// <exception cref="ArgumentException">The options are invalid for the schema.</exception>
     public static DataQualityRuntime Create(EventLinkSchema schema, DataQualityOptions? options)
     {

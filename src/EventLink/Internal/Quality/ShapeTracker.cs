@@ -12,9 +12,6 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     /// <summary>The path of the record itself: its entry counts the records of a source and type.</summary>
     public const string RecordPath = "$";
 
-    // A payload whose token sequence is longer takes the per-record walk.
-    private const int MaxSignatureBytes = 1 << 20;
-
     private readonly Dictionary<(string Source, string RecordType, string Path, string JsonType), (DateTimeOffset First, DateTimeOffset Last, long Count)> _fields = [];
     private readonly Dictionary<(string Source, string RecordType, DateTimeOffset Hour), long> _hours = [];
     private readonly HashSet<(string Path, string JsonType)> _seen = [];
@@ -29,30 +26,75 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     private string? _lastRecordType;
     private Shape? _lastShape;
 
-    public bool IsEmpty => _hours.Count == 0;
+    // The current run of arrivals with the same key: a batch's records mostly share their source, type and hour,
+    // so a run is counted here and added to _hours once (keys still enter _hours in order of first arrival).
+    private (string Source, string RecordType, DateTimeOffset Hour) _run;
+    private long _runCount;
+
+    public bool IsEmpty => _hours.Count == 0 && _runCount == 0;
 
     public void Arrived(string source, string recordType, DateTimeOffset hour)
     {
-        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_hours, (source, recordType, hour), out _)++;
+        if (_runCount > 0
+            && string.Equals(source, _run.Source, StringComparison.Ordinal)
+            && string.Equals(recordType, _run.RecordType, StringComparison.Ordinal)
+            && hour == _run.Hour)
+        {
+            _runCount++;
+            return;
+        }
+
+        EndRun();
+        _run = (source, recordType, hour);
+        _runCount = 1;
+    }
+
+    private void EndRun()
+    {
+        if (_runCount > 0)
+        {
+            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_hours, _run, out _) += _runCount;
+            _runCount = 0;
+        }
     }
 
     /// <summary>Walks a stored payload (valid JSON: it parsed) down to the configured depth.</summary>
+    /// <param name="source">The record's source.</param>
+    /// <param name="recordType">The record's type.</param>
+    /// <param name="payload">The payload.</param>
+    /// <param name="occurredAt">When the record occurred.</param>
+    /// <param name="signature">
+    /// The payload's shape signature when the extractor took it while reading the payload (the same array for the
+    /// same signature within a batch), or <see langword="null"/>: then the tracker reads the payload for it.
+    /// </param>
     /// <remarks>
     /// Records of one type nearly always share their shape, so the walk that builds paths (strings, hashing) runs
-    /// once per distinct shape per batch: a first, allocation-free pass writes the payload's token sequence
-    /// (property names and token types, no values) as a signature, and records with a signature already seen
-    /// only count. The paths are a function of that sequence alone, so the result is exactly the per-record walk's.
+    /// once per distinct shape per batch: the payload's token sequence (property names and token types, no values)
+    /// is its signature, and records with a signature already seen only count. The paths are a function of that
+    /// sequence alone, so the result is exactly the per-record walk's.
     /// </remarks>
-    public void Observe(string source, string recordType, ReadOnlySpan<byte> payload, DateTimeOffset occurredAt)
+    public void Observe(string source, string recordType, ReadOnlySpan<byte> payload, DateTimeOffset occurredAt, byte[]? signature = null)
     {
         if (!options.Enabled)
         {
             return;
         }
 
-        var last = ReferenceEquals(source, _lastSource) && ReferenceEquals(recordType, _lastRecordType)
-            ? _lastShape
-            : _lastShapes.GetValueOrDefault((source, recordType));
+        var last = IsLast(source, recordType) ? _lastShape : _lastShapes.GetValueOrDefault((source, recordType));
+        if (signature is not null)
+        {
+            // Taken during the extractor's pass: no reading here, and usually one reference comparison.
+            if (last is not null && ReferenceEquals(last.Signature, signature))
+            {
+                last.Add(occurredAt);
+                Remember(source, recordType, last);
+                return;
+            }
+
+            Add(source, recordType, payload, signature, stored: signature, occurredAt);
+            return;
+        }
+
         if (last is not null && Matches(payload, last.Signature))
         {
             last.Add(occurredAt);
@@ -60,14 +102,20 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
             return;
         }
 
-        var signature = Signature(payload);
-        if (signature < 0)
+        var length = Signature(payload);
+        if (length < 0)
         {
             Walk(payload);
             Count([.. _seen], source, recordType, occurredAt, 1);
             return;
         }
 
+        Add(source, recordType, payload, _signature.AsSpan(0, length), stored: null, occurredAt);
+    }
+
+    /// <summary>Counts a record under its signature's shape, walking the payload when the shape is new to the batch.</summary>
+    private void Add(string source, string recordType, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> signature, byte[]? stored, DateTimeOffset occurredAt)
+    {
         var key = (source, recordType);
         if (!_shapes.TryGetValue(key, out var shapes))
         {
@@ -76,8 +124,7 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
         }
 
         var lookup = shapes.GetAlternateLookup<ReadOnlySpan<byte>>();
-        var bytes = _signature.AsSpan(0, signature);
-        if (lookup.TryGetValue(bytes, out var shape))
+        if (lookup.TryGetValue(signature, out var shape))
         {
             shape.Add(occurredAt);
             Remember(source, recordType, shape);
@@ -85,11 +132,14 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
         }
 
         Walk(payload);
-        var stored = bytes.ToArray();
+        stored ??= signature.ToArray();
         shape = new Shape([.. _seen], occurredAt, stored);
         shapes[stored] = shape;
         Remember(source, recordType, shape);
     }
+
+    private bool IsLast(string source, string recordType) =>
+        _lastShape is not null && string.Equals(source, _lastSource, StringComparison.Ordinal) && string.Equals(recordType, _lastRecordType, StringComparison.Ordinal);
 
     private void Remember(string source, string recordType, Shape shape)
     {
@@ -103,30 +153,15 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     /// <summary>Whether a payload's token sequence is exactly <paramref name="expected"/>, as <see cref="Signature"/> would write it.</summary>
     private static bool Matches(ReadOnlySpan<byte> payload, byte[] expected)
     {
-        var position = 0;
+        var writer = new ShapeSignatureWriter([], expected);
         try
         {
             var reader = new Utf8JsonReader(payload);
             while (reader.Read())
             {
-                var token = reader.TokenType;
-                if (position >= expected.Length || expected[position++] != (byte)token)
+                if (!writer.Compare(ref reader))
                 {
                     return false;
-                }
-
-                if (token == JsonTokenType.PropertyName)
-                {
-                    var name = reader.ValueSpan;
-                    if (expected.Length - position < 5 + name.Length
-                        || System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(expected.AsSpan(position)) != name.Length
-                        || expected[position + 4] != (reader.ValueIsEscaped ? (byte)1 : (byte)0)
-                        || !name.SequenceEqual(expected.AsSpan(position + 5, name.Length)))
-                    {
-                        return false;
-                    }
-
-                    position += 5 + name.Length;
                 }
             }
         }
@@ -135,7 +170,7 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
             return false;
         }
 
-        return position == expected.Length;
+        return writer.IsExpected;
     }
 
     private void Count((string Path, string JsonType)[] paths, string source, string recordType, DateTimeOffset first, DateTimeOffset last, long count)
@@ -155,44 +190,25 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
     /// <summary>Writes the payload's token sequence into <see cref="_signature"/>; its length, or -1 when it cannot.</summary>
     private int Signature(ReadOnlySpan<byte> payload)
     {
-        var length = 0;
+        var writer = new ShapeSignatureWriter(_signature, null);
         try
         {
             var reader = new Utf8JsonReader(payload);
             while (reader.Read())
             {
-                var token = reader.TokenType;
-                var name = token == JsonTokenType.PropertyName ? reader.ValueSpan : default;
-                var needed = length + 1 + (name.Length > 0 ? name.Length + 5 : 0);
-                if (needed > _signature.Length)
-                {
-                    if (needed > MaxSignatureBytes)
-                    {
-                        return -1;
-                    }
-
-                    Array.Resize(ref _signature, Math.Max(needed, _signature.Length * 2));
-                }
-
-                // True and False are one JSON type: the signature keeps them apart only by token, which is fine (a miss).
-                _signature[length++] = (byte)token;
-                if (token == JsonTokenType.PropertyName)
-                {
-                    // Escaped names are written raw: another spelling of the same name is only a cache miss.
-                    System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(_signature.AsSpan(length), name.Length);
-                    length += 4;
-                    _signature[length++] = reader.ValueIsEscaped ? (byte)1 : (byte)0;
-                    name.CopyTo(_signature.AsSpan(length));
-                    length += name.Length;
-                }
+                writer.Add(ref reader);
             }
         }
         catch (JsonException)
         {
             return -1;
         }
+        finally
+        {
+            _signature = writer.Buffer;
+        }
 
-        return length;
+        return writer.IsTooLong ? -1 : writer.Written.Length;
     }
 
     /// <summary>Collects the distinct (path, JSON type) pairs of a payload into <see cref="_seen"/>.</summary>
@@ -284,8 +300,11 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
         return [.. _fields.Select(f => new FieldObservationRow(f.Key.Source, f.Key.RecordType, f.Key.Path, f.Key.JsonType, f.Value.First, f.Value.Last, f.Value.Count))];
     }
 
-    public List<HourlyCountRow> Hours() =>
-        [.. _hours.Select(h => new HourlyCountRow(h.Key.Source, h.Key.RecordType, h.Key.Hour, h.Value))];
+    public List<HourlyCountRow> Hours()
+    {
+        EndRun();
+        return [.. _hours.Select(h => new HourlyCountRow(h.Key.Source, h.Key.RecordType, h.Key.Hour, h.Value))];
+    }
 
     private static string TypeName(JsonTokenType token) => token switch
     {
@@ -318,26 +337,5 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
             Last = Max(Last, occurredAt);
             Count++;
         }
-    }
-
-    /// <summary>Compares signatures by content, and looks them up by span without copying.</summary>
-    private sealed class SignatureComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
-    {
-        public static readonly SignatureComparer Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
-
-        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
-
-        public int GetHashCode(ReadOnlySpan<byte> alternate)
-        {
-            var hash = default(HashCode);
-            hash.AddBytes(alternate);
-            return hash.ToHashCode();
-        }
-
-        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 }

@@ -156,6 +156,7 @@ internal sealed partial class InMemoryStoreSession
     private void DeleteEvent(long eventId)
     {
         var row = _state.Events[eventId];
+        Erased(row);
         var waits = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
         var key = new RecordKey(row.Source, row.RecordId);
         ReplaceWaits(eventId, []);

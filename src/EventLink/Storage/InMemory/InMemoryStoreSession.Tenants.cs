@@ -23,6 +23,11 @@ internal sealed partial class InMemoryStoreSession
         Wipe(_state.SourceRecords);
         Wipe(_state.SourceRecordsByProfile);
         Wipe(_state.Attributes);
+        foreach (var row in _state.Events.Values)
+        {
+            Erased(row);
+        }
+
         Wipe(_state.Events);
         Wipe(_state.EventKeys);
         Wipe(_state.EventsByProfile);

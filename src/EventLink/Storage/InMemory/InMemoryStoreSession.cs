@@ -11,6 +11,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 {
     private readonly InMemoryTenant _state;
     private readonly Stack<Action> _undo = new();
+    private List<ReadOnlyMemory<byte>>? _erasedPayloads;
     private bool _committed;
     private bool _disposed;
 
@@ -18,6 +19,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     {
         _state = state;
         Version = state.Version;
+        CopiesEventPayloads = true;
     }
 
     public override long Version { get; }
@@ -133,7 +135,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         }
 
         var id = _state.NextEventId++;
-        var stored = row with { Id = id };
+        var stored = Stored(row, id);
         _state.Events.Add(id, stored);
         _state.EventKeys.Add(key, id);
         if (stored.ProfileId is { } profile)
@@ -175,7 +177,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
             var id = _state.NextEventId++;
             slot = id;
-            var inserted = row with { Id = id };
+            var inserted = Stored(row, id);
             _state.Events.Add(id, inserted);
             if (inserted.ProfileId is { } profile)
             {
@@ -342,6 +344,14 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
         _undo.Clear();
         _committed = true;
+
+        // Erased events leave nothing behind: their payload bytes, kept in the tenant's shared slab, are zeroed once
+        // the erasure is committed (until then a rollback still needs them).
+        foreach (var payload in _erasedPayloads ?? [])
+        {
+            System.Runtime.InteropServices.MemoryMarshal.AsMemory(payload).Span.Clear();
+        }
+
         return ValueTask.FromResult(_state.Version);
     }
 
@@ -370,6 +380,19 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Notes that an event is erased: its payload bytes are zeroed on commit.</summary>
+    private void Erased(EventRow row)
+    {
+        if (row.HasUtf8Payload)
+        {
+            (_erasedPayloads ??= []).Add(row.Utf8Payload);
+        }
+    }
+
+    /// <summary>The row as kept: with its id, and its UTF-8 payload (lent by the engine) copied into the tenant's slab.</summary>
+    private EventRow Stored(EventRow row, long id) =>
+        row.HasUtf8Payload ? row.Keep(id, _state.Payloads.Copy(row.Utf8Payload.Span)) : row with { Id = id };
 
     private void ReplaceEvent(EventRow before, EventRow after)
     {

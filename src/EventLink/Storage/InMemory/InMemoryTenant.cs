@@ -23,6 +23,9 @@ internal sealed partial class InMemoryTenant
 
     public Dictionary<long, EventRow> Events { get; } = [];
 
+    /// <summary>Gets where the UTF-8 payloads of the events are kept.</summary>
+    public PayloadSlab Payloads { get; } = new();
+
     public Dictionary<RecordKey, long> EventKeys { get; } = [];
 
     public Dictionary<Guid, HashSet<long>> EventsByProfile { get; } = [];

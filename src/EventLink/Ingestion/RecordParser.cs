@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using EventLink.Internal.Quality;
 
 namespace EventLink;
@@ -133,9 +135,28 @@ internal static class RecordParser
             return false;
         }
 
+        // JSON between systems is UTF-8 (RFC 8259). The reader checks structure, not the bytes inside strings, so one
+        // vectorised pass here keeps a stray byte from failing later, outside any record's rejection.
+        if (!Utf8.IsValid(record.Utf8Payload.Span))
+        {
+            rejection = new(IngestReason.MalformedJson, $"the payload is not valid JSON: it is not well-formed UTF-8 (first bad byte at offset {FirstInvalidUtf8(record.Utf8Payload.Span):N0})", null);
+            return false;
+        }
+
         return type.Kind == RecordKind.AppendOnly && type.OccurredAtFormat != TimestampFormat.SegmentCorrected
             ? TryParseAppendOnly(type, source, record, scratch, out parsed, out rejection)
             : TryParseDocument(type, source, record, out parsed, out rejection);
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var offset = 0;
+        while (offset < utf8.Length && Rune.DecodeFromUtf8(utf8[offset..], out _, out var consumed) == OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     /// <summary>Reads an append-only record in one pass over the payload: the hot path of event ingestion.</summary>

@@ -50,6 +50,38 @@ public abstract class BadInputContractTests<TFixture>(TFixture fixture) : Contra
     }
 
     [StoreFact]
+    public virtual async Task Invalid_utf8_anywhere_in_a_payload_is_rejected_as_malformed_json_alone()
+    {
+        // JSON exchanged between systems must be UTF-8 (RFC 8259): a byte 0xFF in the record id, in the relation
+        // value or in a field nobody reads makes the payload malformed, and the rest of the batch still goes in.
+        string[] payloads =
+        [
+            """{"id":"ch_\u00FF","created":1767225600,"customer_email":"ada@example.com"}""",
+            """{"id":"ch_2","created":1767225600,"customer_email":"ada\u00FF@example.com"}""",
+            """{"id":"ch_3","created":1767225600,"customer_email":"ada@example.com","note":"\u00FF"}""",
+            """{"id":"ch_4","created":1767225600,"customer_email":"ada@example.com","\u00FF":1}""",
+        ];
+        var link = await CreateAsync();
+        await link.IngestAsync([StripeCustomer("cus_1", "ada@example.com", Day(2026, 1, 1))]);
+        var records = payloads
+            .Select(p => new IngestRecord("stripe", "charge", Encoding.Latin1.GetBytes(p.Replace("\\u00FF", "\u00FF", StringComparison.Ordinal))))
+            .Append(StripeCharge("ch_ok", "ada@example.com", Day(2026, 1, 2), 100))
+            .ToList();
+
+        var results = await link.IngestAsync(records);
+
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            results[i].Outcome.Should().Be(IngestOutcome.Rejected, payloads[i]);
+            results[i].Reason.Should().Be(IngestReason.MalformedJson, payloads[i]);
+            results[i].Message.Should().Contain("UTF-8", payloads[i]);
+        }
+
+        results[^1].Outcome.Should().Be(IngestOutcome.Linked);
+        (await link.GetRejectionsAsync().ToListAsync()).Should().HaveCount(payloads.Length);
+    }
+
+    [StoreFact]
     public virtual async Task A_payload_over_the_size_limit_is_rejected()
     {
         var link = await CreateAsync(options: o => o.MaxPayloadBytes = 1024);

@@ -41,7 +41,7 @@ public sealed class EventRowPayloadTests
     }
 
     [Fact]
-    public async Task A_stored_payload_with_invalid_utf8_reads_as_the_text_it_decodes_to()
+    public async Task A_payload_with_invalid_utf8_is_rejected_and_nothing_of_it_is_stored()
     {
         var json = Encoding.UTF8.GetBytes("""{"id":"ch_1","created":1700000000,"email":"a@x.com","note":"__"}""");
         var at = Array.IndexOf(json, (byte)'_', Encoding.UTF8.GetByteCount("""{"id":"ch_1","created":1700000000,"email":"a@x.com","note":"""));
@@ -56,9 +56,11 @@ public sealed class EventRowPayloadTests
 
         var result = await link.IngestAsync(new IngestRecord("stripe", "charge", json));
 
-        result.Outcome.Should().Be(IngestOutcome.Linked);
-        var timeline = await link.GetTimelineAsync(result.ProfileId!.Value).ToListAsync();
-        timeline.Should().ContainSingle().Which.PayloadJson.Should().Be(Encoding.UTF8.GetString(json));
+        result.Outcome.Should().Be(IngestOutcome.Rejected);
+        result.Reason.Should().Be(IngestReason.MalformedJson);
+        result.Message.Should().Contain($"offset {at}");
+        var customer = (await link.IngestAsync(new IngestRecord("stripe", "customer", """{"id":"cus_1","created":1700000000,"email":"a@x.com"}"""))).ProfileId!.Value;
+        (await link.GetTimelineAsync(customer).ToListAsync()).Should().BeEmpty();
     }
 
     [Fact]

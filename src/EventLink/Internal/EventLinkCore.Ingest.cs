@@ -178,9 +178,9 @@ internal sealed partial class EventLinkCore
         var reason = profileId is null ? resolution.Reason : IngestReason.None;
         var message = profileId is null ? resolution.Message : null;
 
-        // A store that copies payloads (the in-memory store) is lent the record's UTF-8 bytes: no text is made. Any
-        // other store gets the text, as it always has; so does invalid UTF-8, kept as the text it decodes to.
-        return batch.Session.CopiesEventPayloads && System.Text.Unicode.Utf8.IsValid(record.Utf8Payload.Span)
+        // A store that copies payloads (the in-memory store) is lent the record's UTF-8 bytes (well-formed: the parser
+        // rejects anything else): no text is made. Any other store gets the text, as it always has.
+        return batch.Session.CopiesEventPayloads
             ? new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, record.Utf8Payload)
             : new(0, record.Source, record.RecordId, record.Type.Name, record.EventName, record.OccurredAt, batch.Now, profileId, resolution.LinkIndex, reason, message, record.PayloadJson);
     }

@@ -61,7 +61,7 @@ internal sealed class BlockedValueFilter
         // The match path's case: a value that is not padded or quoted, does not start with 0 or -, and whose length is
         // no blocked value's cannot be blocked when there are no patterns. Decided without a call.
         if (value.Length > 0 && !MayBeExact(value.Length) && _patterns.Length == 0
-            && IsPlainStart(value[0]) && (uint)(value[^1] - '!') <= '~' - '!')
+            && IsPlainStart(value[0]) && IsPrintable(value[^1]))
         {
             return false;
         }
@@ -71,7 +71,11 @@ internal sealed class BlockedValueFilter
 
     // Printable ASCII other than quotes, zero and dash: no trimming, unquoting or zeros-and-dashes check applies.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsPlainStart(char c) => (uint)(c - '!') <= '~' - '!' && c is not ('"' or '\'' or '0' or '-');
+    private static bool IsPlainStart(char c) => IsPrintable(c) && c is not ('"' or '\'' or '0' or '-');
+
+    // Printable ASCII, space excluded: never trimmed.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsPrintable(char c) => (uint)(c - '!') <= '~' - '!';
 
     internal bool IsBlockedSlow(ReadOnlySpan<char> value)
     {

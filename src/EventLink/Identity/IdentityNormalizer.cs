@@ -63,28 +63,27 @@ internal static class IdentityNormalizer
     {
         var start = 0;
         var end = raw.Length;
-        while (start < end && raw[start] is var first && first < 0x80)
+        while (start < end && IsAsciiWhiteSpace(raw[start]))
         {
-            if (first is not (' ' or '\t' or '\n' or '\v' or '\f' or '\r'))
-            {
-                break;
-            }
-
             start++;
         }
 
-        while (end > start && raw[end - 1] is var last && last < 0x80)
+        while (end > start && IsAsciiWhiteSpace(raw[end - 1]))
         {
-            if (last is not (' ' or '\t' or '\n' or '\v' or '\f' or '\r'))
-            {
-                break;
-            }
-
             end--;
         }
 
         var value = raw[start..end];
         return value.Length > 0 && (value[0] >= 0x80 || value[^1] >= 0x80) ? value.Trim() : value;
+    }
+
+    private static bool IsAsciiWhiteSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
+
+    // The domain of an address: a dot inside it (not first, not last) and no empty label.
+    private static bool IsMailDomain(ReadOnlySpan<char> domain)
+    {
+        var dot = domain.LastIndexOf('.');
+        return dot > 0 && dot != domain.Length - 1 && domain.IndexOf("..", StringComparison.Ordinal) < 0;
     }
 
     private static int NormalizeEmail(ReadOnlySpan<char> value, Span<char> destination)
@@ -100,10 +99,7 @@ internal static class IdentityNormalizer
             }
 
             var domain = email[(at + 1)..];
-            var dot = domain.LastIndexOf('.');
-            return dot <= 0 || dot == domain.Length - 1 || domain.Contains('@') || domain.IndexOf("..", StringComparison.Ordinal) >= 0
-                ? -1
-                : written;
+            return domain.Contains('@') || !IsMailDomain(domain) ? -1 : written;
         }
 
         return NormalizeAnyEmail(value, destination);
@@ -118,9 +114,7 @@ internal static class IdentityNormalizer
             return -1;
         }
 
-        var domain = value[(at + 1)..];
-        var dot = domain.LastIndexOf('.');
-        if (dot <= 0 || dot == domain.Length - 1 || domain.IndexOf("..", StringComparison.Ordinal) >= 0)
+        if (!IsMailDomain(value[(at + 1)..]))
         {
             return -1;
         }

@@ -51,6 +51,54 @@ internal static class BenchmarkData
             .RelatesTo("data.object.receipt_email", "customer", IdentityKinds.Email)
             .RelatesTo("data.object.metadata.user_id", "customer", IdentityKinds.UserId));
 
+    /// <summary>Customers 0 to <paramref name="count"/> - 1, as Stripe sends them.</summary>
+    public static IngestRecord[] Customers(int count)
+    {
+        var customers = new IngestRecord[count];
+        for (var i = 0; i < count; i++)
+        {
+            customers[i] = Customer(i);
+        }
+
+        return customers;
+    }
+
+    /// <summary>
+    /// <paramref name="batches"/> batches of <paramref name="batchSize"/> <c>charge.succeeded</c> events, numbered in
+    /// order, each for a customer drawn from a fixed shuffle of <paramref name="customers"/>.
+    /// </summary>
+    public static IngestRecord[][] ChargeBatches(int batches, int batchSize, int customers, int seed)
+    {
+        var order = Shuffled(customers, seed);
+        var result = new IngestRecord[batches][];
+        for (var b = 0; b < batches; b++)
+        {
+            result[b] = new IngestRecord[batchSize];
+            for (var i = 0; i < batchSize; i++)
+            {
+                var sequence = (b * batchSize) + i;
+                result[b][i] = new IngestRecord("stripe", "charge", ChargeSucceeded(sequence, order[sequence % customers]));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The number of linked results, which must be all of them: a benchmark that links less measures nothing.</summary>
+    public static int AllLinked(IReadOnlyList<IngestResult> results)
+    {
+        var linked = 0;
+        foreach (var result in results)
+        {
+            if (result.Outcome == IngestOutcome.Linked)
+            {
+                linked++;
+            }
+        }
+
+        return linked == results.Count ? linked : throw new InvalidOperationException($"only {linked} of {results.Count} events linked");
+    }
+
     public static IngestRecord Customer(int i) => new("stripe", "customer",
         $$$"""{"id":"cus_{{{i:D10}}}","object":"customer","email":"{{{Email(i)}}}","created":1700000000,"metadata":{"user_id":"{{{UserId(i)}}}"}}""");
 

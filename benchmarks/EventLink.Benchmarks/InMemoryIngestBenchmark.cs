@@ -29,17 +29,7 @@ public class InMemoryIngestBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _batches = new IngestRecord[InvocationsPerIteration][];
-        var customers = BenchmarkData.Shuffled(Customers, seed: 7);
-        for (var b = 0; b < InvocationsPerIteration; b++)
-        {
-            _batches[b] = new IngestRecord[BatchSize];
-            for (var i = 0; i < BatchSize; i++)
-            {
-                var sequence = (b * BatchSize) + i;
-                _batches[b][i] = new IngestRecord("stripe", "charge", BenchmarkData.ChargeSucceeded(sequence, customers[sequence % Customers]));
-            }
-        }
+        _batches = BenchmarkData.ChargeBatches(InvocationsPerIteration, BatchSize, Customers, seed: 7);
     }
 
     [IterationSetup(Target = nameof(EngineIngest))]
@@ -49,13 +39,7 @@ public class InMemoryIngestBenchmark
         var builder = new EventLinkBuilder();
         builder.AddSchema(BenchmarkData.DefineSchema);
         _client = builder.Build();
-        var customers = new IngestRecord[Customers];
-        for (var i = 0; i < Customers; i++)
-        {
-            customers[i] = BenchmarkData.Customer(i);
-        }
-
-        _client.IngestAsync(customers).AsTask().GetAwaiter().GetResult();
+        _client.IngestAsync(BenchmarkData.Customers(Customers)).AsTask().GetAwaiter().GetResult();
         _cursor = 0;
     }
 
@@ -81,16 +65,7 @@ public class InMemoryIngestBenchmark
     public int EngineIngest()
     {
         var results = _client.IngestAsync(_batches[_cursor++]).AsTask().GetAwaiter().GetResult();
-        var linked = 0;
-        foreach (var result in results)
-        {
-            if (result.Outcome == IngestOutcome.Linked)
-            {
-                linked++;
-            }
-        }
-
-        return linked == BatchSize ? linked : throw new InvalidOperationException($"only {linked} of {BatchSize} events linked");
+        return BenchmarkData.AllLinked(results);
     }
 
     /// <summary>The raw minimum: one reader pass, the record id, created and receipt e-mail located (not copied).</summary>

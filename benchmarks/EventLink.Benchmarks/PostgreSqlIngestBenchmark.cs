@@ -150,16 +150,7 @@ public class PostgreSqlIngestBenchmark
     public int EngineIngest()
     {
         var results = BenchmarkFiles.Wait(_client.IngestAsync(_batch));
-        var linked = 0;
-        foreach (var result in results)
-        {
-            if (result.Outcome == IngestOutcome.Linked)
-            {
-                linked++;
-            }
-        }
-
-        return linked == BatchSize ? linked : throw new InvalidOperationException($"only {linked} of {BatchSize} events linked");
+        return BenchmarkData.AllLinked(results);
     }
 
     private sealed record RawRow(string RecordId, DateTime OccurredAt, DateTime IngestedAt, Guid Profile, string Payload);

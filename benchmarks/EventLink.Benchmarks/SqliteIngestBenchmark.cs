@@ -165,16 +165,7 @@ public class SqliteIngestBenchmark
     public int EngineIngest()
     {
         var results = BenchmarkFiles.Wait(_client!.IngestAsync(_batch));
-        var linked = 0;
-        foreach (var result in results)
-        {
-            if (result.Outcome == IngestOutcome.Linked)
-            {
-                linked++;
-            }
-        }
-
-        return linked == BatchSize ? linked : throw new InvalidOperationException($"only {linked} of {BatchSize} events linked");
+        return BenchmarkData.AllLinked(results);
     }
 
     private sealed record RawRow(string Source, string RecordId, string RecordType, string EventName, long OccurredAt, long IngestedAt, byte[] Profile, string Payload);

@@ -24,17 +24,7 @@ public class TraitsIngestBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _batches = new IngestRecord[InvocationsPerIteration][];
-        var customers = BenchmarkData.Shuffled(Customers, seed: 11);
-        for (var b = 0; b < InvocationsPerIteration; b++)
-        {
-            _batches[b] = new IngestRecord[BatchSize];
-            for (var i = 0; i < BatchSize; i++)
-            {
-                var sequence = (b * BatchSize) + i;
-                _batches[b][i] = new IngestRecord("stripe", "charge", BenchmarkData.ChargeSucceeded(sequence, customers[sequence % Customers]));
-            }
-        }
+        _batches = BenchmarkData.ChargeBatches(InvocationsPerIteration, BatchSize, Customers, seed: 11);
     }
 
     [IterationSetup(Target = nameof(IngestWithoutTraits))]
@@ -93,28 +83,13 @@ public class TraitsIngestBenchmark
         }
 
         _client = builder.Build();
-        var customers = new IngestRecord[Customers];
-        for (var i = 0; i < Customers; i++)
-        {
-            customers[i] = BenchmarkData.Customer(i);
-        }
-
-        _client.IngestAsync(customers).AsTask().GetAwaiter().GetResult();
+        _client.IngestAsync(BenchmarkData.Customers(Customers)).AsTask().GetAwaiter().GetResult();
         _cursor = 0;
     }
 
     private int Ingest()
     {
         var results = _client.IngestAsync(_batches[_cursor++]).AsTask().GetAwaiter().GetResult();
-        var linked = 0;
-        foreach (var result in results)
-        {
-            if (result.Outcome == IngestOutcome.Linked)
-            {
-                linked++;
-            }
-        }
-
-        return linked != BatchSize ? throw new InvalidOperationException($"linked {linked} of {BatchSize}") : linked;
+        return BenchmarkData.AllLinked(results);
     }
 }

@@ -16,6 +16,7 @@ internal sealed partial class PostgreSqlStoreSession
             return await base.TryInsertEventsAsync(rows, cancellationToken).ConfigureAwait(false);
         }
 
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
         var connection = Connection;
         await using (var prepare = Command(connection, _transaction, _stagingReady ? _sql.TruncateStaging : _sql.CreateStaging))
         {

@@ -17,6 +17,7 @@ internal sealed partial class PostgreSqlStoreSession
     {
         ArgumentNullException.ThrowIfNull(recordType);
         ArgumentNullException.ThrowIfNull(identities);
+        CacheClaim(key, recordType, occurredAt, identities);
         await using var batch = new NpgsqlBatch(Connection, _transaction);
         batch.BatchCommands.Add(BatchCommand(
             Graph.UpsertClaim,
@@ -44,6 +45,12 @@ internal sealed partial class PostgreSqlStoreSession
 
     public override async ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default)
     {
+        if (TryGetCachedClaim(key, out var cached))
+        {
+            return cached;
+        }
+
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = Graph.ClaimBatch(Connection, _transaction, _tenant, key);
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         return await ReadClaimAsync(batch, key, cancellationToken).ConfigureAwait(false);
@@ -51,6 +58,11 @@ internal sealed partial class PostgreSqlStoreSession
 
     public override async ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default)
     {
+        if (_claimsByIdentity.TryGetValue(identity, out var cached))
+        {
+            return [.. cached];
+        }
+
         var keys = new List<ClaimKey>();
         await using var command = await PrepareAsync(Graph.GetClaimsByIdentity, cancellationToken, Text(_tenant), Text(identity.Kind), Text(identity.Value)).ConfigureAwait(false);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -180,27 +192,10 @@ internal sealed partial class PostgreSqlStoreSession
         await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs a statement; it counts as a change only when it changed a row.</summary>
-    private async ValueTask ExecuteCountedAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var command = await PrepareAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
-        {
-            _dirty = true;
-        }
-    }
+    /// <summary>Defers a statement that counts as a change only when it changes a row.</summary>
+    private ValueTask ExecuteCountedAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        Defer(BatchCommand(sql, parameters), counted: true, cancellationToken);
 
-    /// <summary>Runs a batch; it counts as a change only when one of its statements changed a row.</summary>
-    private async ValueTask ExecuteCountedAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
-    {
-        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var command in batch.BatchCommands)
-        {
-            if (command.RecordsAffected > 0)
-            {
-                _dirty = true;
-            }
-        }
-    }
+    /// <summary>Defers a batch whose statements count as a change only when one of them changes a row.</summary>
+    private ValueTask ExecuteCountedAsync(NpgsqlBatch batch, CancellationToken cancellationToken) => Defer(batch, counted: true, cancellationToken);
 }

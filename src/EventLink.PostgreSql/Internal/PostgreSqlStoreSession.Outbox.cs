@@ -50,6 +50,7 @@ internal sealed partial class PostgreSqlStoreSession
 
     public override async ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default)
     {
+        ClearCaches(); // An erasure deletes rows of every kind.
         ArgumentNullException.ThrowIfNull(identities);
         ArgumentNullException.ThrowIfNull(tombstones);
         long profiles = 0, identityCount = 0, records = 0, events = 0, quarantined = 0, outbox = 0;

@@ -11,6 +11,8 @@ internal sealed partial class PostgreSqlStoreSession
     {
         // Every table holding tenant rows has a tenant column; reading them from the catalog keeps the erasure
         // complete as migrations add tables. The tenants table keeps the tenant's version, so it keeps growing.
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        ClearCaches();
         var tables = new List<string>();
         await using (var list = new NpgsqlCommand(PostgreSqlRowSecurity.TenantTablesQuery, Connection, _transaction))
         {

@@ -10,8 +10,11 @@ internal sealed partial class PostgreSqlStoreSession
 {
     private PostgreSqlTraitsSql TraitsSql => PostgreSqlTraitsSql.For(_sql.Schema);
 
-    public override async ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
-        await ReadComputedAsync(Connection, _transaction, TraitsSql, _tenant, profileId, cancellationToken).ConfigureAwait(false);
+    public override async ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadComputedAsync(Connection, _transaction, TraitsSql, _tenant, profileId, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Reads a profile's computed state on a connection (the session's, or a read's).</summary>
     internal static async ValueTask<ComputedStateRow> ReadComputedAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PostgreSqlTraitsSql sql, string tenant, Guid profileId, CancellationToken cancellationToken)

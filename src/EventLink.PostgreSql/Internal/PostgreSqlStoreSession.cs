@@ -21,6 +21,11 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     private bool _stagingReady;
     private bool _committed;
 
+    /// <summary>The most writes deferred before they are sent (a bound on the batch the server is sent at once).</summary>
+    private const int MaxDeferred = 2_000;
+
+    private readonly List<(NpgsqlBatchCommand Command, bool Counted)> _pending = [];
+
     private PostgreSqlStoreSession(PostgreSqlSql sql, string tenant, int bulkThreshold, NpgsqlConnection connection, NpgsqlTransaction transaction, long version)
     {
         _sql = sql;
@@ -95,6 +100,11 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
     public override async ValueTask<ProfileRow?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
+        if (_profiles.TryGetValue(profileId, out var cached))
+        {
+            return cached;
+        }
+
         await using var command = await PrepareAsync(_sql.GetProfileRow, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadProfile(reader) : null;
@@ -103,6 +113,10 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     public override ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(profile);
+
+        // A new profile's records are all written by this session from here on: its list is complete.
+        _profiles[profile.Id] = profile with { CreatedAt = TimestampReader.Normalize(profile.CreatedAt) };
+        _profileRecords[profile.Id] = [];
         return ExecuteAsync(_sql.CreateProfile, cancellationToken, Text(_tenant), Uuid(profile.Id), Text(profile.Entity), Timestamp(profile.CreatedAt), NullableUuid(profile.MergedInto));
     }
 
@@ -141,6 +155,11 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
     public override async ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default)
     {
+        if (_records.TryGetValue((source, recordId), out var cached))
+        {
+            return cached;
+        }
+
         await using var command = await PrepareAsync(_sql.GetSourceRecord, cancellationToken, Text(_tenant), Text(source), Text(recordId)).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSourceRecord(reader) : null;
@@ -149,6 +168,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     public override ValueTask UpsertSourceRecordAsync(SourceRecordRow record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
+        CacheSourceRecord(record);
         return ExecuteAsync(
             _sql.UpsertSourceRecord,
             cancellationToken,
@@ -167,6 +187,11 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
     public override async ValueTask<IReadOnlyList<SourceRecordRow>> GetSourceRecordsAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
+        if (_profileRecords.TryGetValue(profileId, out var cached))
+        {
+            return [.. cached.Values];
+        }
+
         var rows = new List<SourceRecordRow>();
         await using var command = await PrepareAsync(_sql.GetSourceRecords, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -231,6 +256,11 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     public override async ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(waits);
+        foreach (var wait in waits)
+        {
+            _notWaitedFor.Remove(wait.Key);
+        }
+
         await using var batch = new NpgsqlBatch(Connection, _transaction);
         batch.BatchCommands.Add(BatchCommand(_sql.DeleteWaits, Text(_tenant), Long(eventId)));
         if (waits.Count > 0)
@@ -249,6 +279,11 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
     public override async ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
+        if (_notWaitedFor.Contains(key))
+        {
+            return [];
+        }
+
         var rows = new List<PendingLink>();
         await using var command = await PrepareAsync(_sql.GetWaits, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -279,6 +314,9 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     public override async ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(merge);
+
+        // Records, events and identities move to the survivor: rarer than anything else, so the working set is dropped.
+        ClearCaches();
         await using var batch = new NpgsqlBatch(Connection, _transaction);
         foreach (var sql in _sql.MergeStatements)
         {
@@ -330,6 +368,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
             throw new InvalidOperationException("The session is already committed.");
         }
 
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
         var version = Version;
         if (_dirty)
         {
@@ -368,6 +407,8 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
     private async ValueTask<NpgsqlCommand> PrepareAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
+        // Whatever runs now must see the writes deferred before it.
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
         var command = Command(Connection, _transaction, sql, parameters);
         try
         {
@@ -381,17 +422,70 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         }
     }
 
-    private async ValueTask ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    /// <summary>Defers a statement that always counts as a change (see <see cref="Defer(NpgsqlBatchCommand, bool, CancellationToken)"/>).</summary>
+    private ValueTask ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        Defer(BatchCommand(sql, parameters), counted: false, cancellationToken);
+
+    /// <summary>Defers the statements of a batch that always count as a change, and empties the batch.</summary>
+    private ValueTask ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken) => Defer(batch, counted: false, cancellationToken);
+
+    /// <summary>Moves a batch's statements to the deferred writes (in order) and empties the batch.</summary>
+    private async ValueTask Defer(NpgsqlBatch batch, bool counted, CancellationToken cancellationToken)
     {
-        await using var command = await PrepareAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        _dirty = true;
+        var commands = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToArray();
+        batch.BatchCommands.Clear();
+        foreach (var command in commands)
+        {
+            await Defer(command, counted, cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private async ValueTask ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues a write that returns nothing. Deferred writes go to the server together, in order, in one round trip,
+    /// before the next statement that reads (or returns something) and before commit: a batch of merged records costs
+    /// a few round trips, not one per write. A <paramref name="counted"/> write counts as a change only when it changes a row.
+    /// </summary>
+    private ValueTask Defer(NpgsqlBatchCommand command, bool counted, CancellationToken cancellationToken)
     {
-        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        _dirty = true;
+        _pending.Add((command, counted));
+        if (!counted)
+        {
+            _dirty = true;
+        }
+
+        return _pending.Count >= MaxDeferred ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Sends the deferred writes, in order, in one round trip.</summary>
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(Connection, _transaction);
+        foreach (var (command, _) in _pending)
+        {
+            batch.BatchCommands.Add(command);
+        }
+
+        try
+        {
+            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var (command, counted) in _pending)
+            {
+                if (counted && command.RecordsAffected > 0)
+                {
+                    _dirty = true;
+                }
+            }
+        }
+        finally
+        {
+            // A failed flush fails the session (the transaction is aborted): nothing is sent twice.
+            _pending.Clear();
+        }
     }
 }

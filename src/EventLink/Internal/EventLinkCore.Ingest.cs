@@ -22,6 +22,11 @@ internal sealed partial class EventLinkCore
             var transforms = Quality.HasTransformations;
             var contracts = Quality.HasContracts;
             IReadOnlySet<string>? tombstones = null;
+            if (batch.Session.Prefetches)
+            {
+                await PrefetchAsync(batch, records, cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 for (var i = 0; i < records.Count; i++)

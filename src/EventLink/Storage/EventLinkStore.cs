@@ -99,6 +99,11 @@ public abstract partial class EventLinkStore : IAsyncDisposable
     }
 }
 
+/// <summary>What a batch is about to read, given to <see cref="EventLinkStoreSession.PrefetchAsync"/>.</summary>
+/// <param name="Records">The merged source records the batch carries, as <see cref="ClaimKind.Record"/> claim keys (source and record id).</param>
+/// <param name="Identities">The normalised identities those records carry.</param>
+public sealed record BatchReadSet(IReadOnlyList<ClaimKey> Records, IReadOnlyList<IdentityKey> Identities);
+
 /// <summary>A quarantined record and where the store keeps it.</summary>
 /// <param name="EventId">The event's store id, or <see langword="null"/> for a quarantined merged record.</param>
 /// <param name="Record">The record.</param>
@@ -118,6 +123,25 @@ public abstract partial class EventLinkStoreSession : IAsyncDisposable
 
     /// <summary>Gets the tenant's change version when the session began: it grows with every committed session that changed something.</summary>
     public abstract long Version { get; }
+
+    /// <summary>
+    /// Gets whether the session wants <see cref="PrefetchAsync"/> before a batch is resolved: a store that pays a network
+    /// round trip per read (PostgreSQL) loads what the batch will read in one, and answers the batch's reads from
+    /// memory; an in-process store (the default) gains nothing from it.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public virtual bool Prefetches => false;
+
+    /// <summary>
+    /// Loads, in a bounded number of round trips whatever their number, what a batch is about to read: the merged
+    /// source records it names, their claims and profiles, and the claims and waiting events of the identities it
+    /// carries. Later reads of the session must return exactly what they would have returned without it (including
+    /// the session's own writes); a store that does not override this reads on demand, as before.
+    /// </summary>
+    /// <param name="reads">The keys the batch will read.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the data is loaded.</returns>
+    public virtual ValueTask PrefetchAsync(BatchReadSet reads, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>Streams every identity of the tenant with the profile holding it (for the engine's in-memory index).</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>

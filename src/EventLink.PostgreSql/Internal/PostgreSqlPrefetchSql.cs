@@ -1,0 +1,54 @@
+namespace EventLink.PostgreSql.Internal;
+
+/// <summary>The statements that load what a batch will read, one statement per kind of row whatever the batch's size.</summary>
+internal sealed partial class PostgreSqlSql
+{
+    private PostgreSqlPrefetchSql? _prefetch;
+
+    /// <summary>Gets the prefetch statements.</summary>
+    public PostgreSqlPrefetchSql Prefetch => _prefetch ??= new PostgreSqlPrefetchSql(Schema);
+}
+
+/// <summary>
+/// The prefetch SQL. <c>$1</c> is the tenant; <c>$2</c>/<c>$3</c> are the sources and record ids of the batch's merged
+/// records (<see cref="SourceRecords"/>, <see cref="ProfileRecords"/>, <see cref="Profiles"/>, <see cref="Claims"/>) or the
+/// kinds and values of its identities (<see cref="ClaimsByIdentity"/>, <see cref="WaitedFor"/>).
+/// </summary>
+internal sealed class PostgreSqlPrefetchSql
+{
+    public PostgreSqlPrefetchSql(string schema)
+    {
+        var s = PostgreSqlSql.Quote(schema);
+        const string Keys = "(SELECT * FROM unnest($2::text[], $3::text[]))";
+        var profilesOfKeys = $"SELECT r.profile_id FROM {s}.source_records r WHERE r.tenant = $1 AND (r.source, r.record_id) IN {Keys} AND r.profile_id IS NOT NULL";
+
+        SourceRecords = $"SELECT {PostgreSqlSql.SourceRecordColumns} FROM {s}.source_records WHERE tenant = $1 AND (source, record_id) IN {Keys}";
+
+        // Every record of the profiles those records belong to: the merge of attributes reads them all.
+        ProfileRecords = $"SELECT {PostgreSqlSql.SourceRecordColumns} FROM {s}.source_records WHERE tenant = $1 AND profile_id IN ({profilesOfKeys})";
+        Profiles = $"SELECT id, entity, created_at, merged_into FROM {s}.profiles WHERE tenant = $1 AND id IN ({profilesOfKeys})";
+        Claims = $"""
+            SELECT c.source, c.record_id, c.record_type, c.first_occurred_at, i.kind, i.value
+            FROM {s}.claims c LEFT JOIN {s}.claim_identities i ON i.tenant = c.tenant AND i.claim_id = c.id
+            WHERE c.tenant = $1 AND c.kind = 0 AND (c.source, c.record_id) IN {Keys}
+            """;
+        ClaimsByIdentity = $"""
+            SELECT i.kind, i.value, c.source, c.record_id, c.kind
+            FROM {s}.claim_identities i JOIN {s}.claims c ON c.tenant = i.tenant AND c.id = i.claim_id
+            WHERE i.tenant = $1 AND (i.kind, i.value) IN {Keys}
+            """;
+        WaitedFor = $"SELECT DISTINCT kind, value FROM {s}.waits WHERE tenant = $1 AND (kind, value) IN {Keys}";
+    }
+
+    public string SourceRecords { get; }
+
+    public string ProfileRecords { get; }
+
+    public string Profiles { get; }
+
+    public string Claims { get; }
+
+    public string ClaimsByIdentity { get; }
+
+    public string WaitedFor { get; }
+}

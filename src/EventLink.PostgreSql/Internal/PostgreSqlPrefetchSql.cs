@@ -12,7 +12,7 @@ internal sealed partial class PostgreSqlSql
 /// <summary>
 /// The prefetch SQL. <c>$1</c> is the tenant; <c>$2</c>/<c>$3</c> are the sources and record ids of the batch's merged
 /// records (<see cref="SourceRecords"/>, <see cref="ProfileRecords"/>, <see cref="Profiles"/>, <see cref="Claims"/>) or the
-/// kinds and values of its identities (<see cref="ClaimsByIdentity"/>, <see cref="WaitedFor"/>).
+/// kinds and values of its identities (<see cref="ClaimsByIdentity"/>, <see cref="Waits"/>), or of its events (<see cref="Events"/>).
 /// </summary>
 internal sealed class PostgreSqlPrefetchSql
 {
@@ -37,7 +37,22 @@ internal sealed class PostgreSqlPrefetchSql
             FROM {s}.claim_identities i JOIN {s}.claims c ON c.tenant = i.tenant AND c.id = i.claim_id
             WHERE i.tenant = $1 AND (i.kind, i.value) IN {Keys}
             """;
-        WaitedFor = $"SELECT DISTINCT kind, value FROM {s}.waits WHERE tenant = $1 AND (kind, value) IN {Keys}";
+        Waits = $"""
+            SELECT w.kind, w.value, w.event_id, w.relation_index, e.link_index
+            FROM {s}.waits w JOIN {s}.events e ON e.tenant = w.tenant AND e.id = w.event_id
+            WHERE w.tenant = $1 AND (w.kind, w.value) IN {Keys}
+            """;
+        Events = $"SELECT source, record_id FROM {s}.events WHERE tenant = $1 AND (source, record_id) IN {Keys}";
+
+        // Ids for the events the batch may insert, taken from the column's own sequence (so ids keep growing in insert
+        // order, and rows inserted without an id, by another path, never collide). $1 is the number of ids here.
+        ReserveEventIds = $"SELECT nextval(pg_get_serial_sequence('{s}.events', 'id')) FROM generate_series(1, $1)";
+        InsertEvents = $"""
+            INSERT INTO {s}.events (tenant, id, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload_text)
+            OVERRIDING SYSTEM VALUE
+            SELECT $1, e.* FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[],
+                $9::uuid[], $10::integer[], $11::smallint[], $12::text[], $13::text[]) AS e
+            """;
     }
 
     public string SourceRecords { get; }
@@ -50,5 +65,11 @@ internal sealed class PostgreSqlPrefetchSql
 
     public string ClaimsByIdentity { get; }
 
-    public string WaitedFor { get; }
+    public string Waits { get; }
+
+    public string Events { get; }
+
+    public string ReserveEventIds { get; }
+
+    public string InsertEvents { get; }
 }

@@ -98,6 +98,12 @@ internal static class PostgreSqlRows
     public static NpgsqlParameter UuidArray(Guid[] values) =>
         new NpgsqlParameter<Guid[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid };
 
+    public static NpgsqlParameter NullableUuidArray(Guid?[] values) =>
+        new NpgsqlParameter<Guid?[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid };
+
+    public static NpgsqlParameter LongArray(long[] values) =>
+        new NpgsqlParameter<long[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint };
+
     public static NpgsqlParameter IntArray(int[] values) =>
         new NpgsqlParameter<int[]> { TypedValue = values, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer };
 

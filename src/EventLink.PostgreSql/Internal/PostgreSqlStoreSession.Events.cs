@@ -11,6 +11,26 @@ internal sealed partial class PostgreSqlStoreSession
     public override async ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (TryInsertKnownEvents(rows, out var known))
+        {
+            return known;
+        }
+
+        var ids = await InsertEventsAsync(rows, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            // Stored now (inserted or a duplicate); a key the working set did not know stays unknown.
+            if (_events.ContainsKey((row.Source, row.RecordId)))
+            {
+                _events[(row.Source, row.RecordId)] = true;
+            }
+        }
+
+        return ids;
+    }
+
+    private async ValueTask<IReadOnlyList<long?>> InsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken)
+    {
         if (rows.Count < _bulkThreshold)
         {
             return await base.TryInsertEventsAsync(rows, cancellationToken).ConfigureAwait(false);

@@ -111,6 +111,11 @@ internal sealed partial class PostgreSqlStoreSession
     public override ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (_linkIndex.ContainsKey(eventId))
+        {
+            _linkIndex[eventId] = -1;
+        }
+
         return ExecuteAsync(Graph.UnlinkEvent, cancellationToken, Text(_tenant), Long(eventId), Reason(reason), Text(message));
     }
 

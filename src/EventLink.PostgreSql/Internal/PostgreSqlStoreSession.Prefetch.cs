@@ -1,5 +1,6 @@
 using EventLink.Storage;
 using Npgsql;
+using static EventLink.PostgreSql.Internal.PostgreSqlGraphSql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
 namespace EventLink.PostgreSql.Internal;
@@ -26,8 +27,19 @@ internal sealed partial class PostgreSqlStoreSession
 
     private readonly Dictionary<IdentityKey, SortedSet<ClaimKey>> _claimsByIdentity = [];
 
-    // Identities no event waits for.
-    private readonly HashSet<IdentityKey> _notWaitedFor = [];
+    // Every event waiting for these identities (complete lists), with the current link index of each such event.
+    private readonly Dictionary<IdentityKey, List<(long EventId, int RelationIndex)>> _waits = [];
+    private readonly Dictionary<long, int> _linkIndex = [];
+    private readonly Dictionary<long, HashSet<IdentityKey>> _waitsOfEvent = [];
+
+    // Events by (source, record id): whether one is stored (or inserted by this session).
+    private readonly Dictionary<(string Source, string RecordId), bool> _events = [];
+
+    // Event ids taken from the events' sequence for this session's inserts, used in order.
+    private readonly Queue<long> _eventIds = new();
+
+    // Event rows inserted by this session and not sent yet; they go first at the next flush.
+    private readonly List<EventRow> _pendingEvents = [];
 
     public override bool Prefetches => true;
 
@@ -36,8 +48,9 @@ internal sealed partial class PostgreSqlStoreSession
         ArgumentNullException.ThrowIfNull(reads);
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         var records = reads.Records.Where(k => k.Kind == ClaimKind.Record && !_records.ContainsKey((k.Source, k.RecordId))).Distinct().ToArray();
-        var identities = reads.Identities.Where(i => !_claimsByIdentity.ContainsKey(i)).Distinct().ToArray();
-        if (records.Length == 0 && identities.Length == 0)
+        var identities = reads.Identities.Where(i => !_claimsByIdentity.ContainsKey(i) && !_waits.ContainsKey(i)).Distinct().ToArray();
+        var events = reads.Events.Where(k => !_events.ContainsKey((k.Source, k.RecordId))).Distinct().ToArray();
+        if (records.Length == 0 && identities.Length == 0 && events.Length == 0)
         {
             return;
         }
@@ -56,7 +69,9 @@ internal sealed partial class PostgreSqlStoreSession
                 BatchCommand(sql.Profiles, Text(_tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.Claims, Text(_tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.ClaimsByIdentity, Text(_tenant), TextArray(kinds), TextArray(values)),
-                BatchCommand(sql.WaitedFor, Text(_tenant), TextArray(kinds), TextArray(values)),
+                BatchCommand(sql.Waits, Text(_tenant), TextArray(kinds), TextArray(values)),
+                BatchCommand(sql.Events, Text(_tenant), TextArray([.. events.Select(k => k.Source)]), TextArray([.. events.Select(k => k.RecordId)])),
+                BatchCommand(sql.ReserveEventIds, Int(Math.Max(0, events.Length - _eventIds.Count))),
             },
         };
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -125,7 +140,7 @@ internal sealed partial class PostgreSqlStoreSession
         foreach (var identity in identities)
         {
             _claimsByIdentity[identity] = [];
-            _notWaitedFor.Add(identity);
+            _waits[identity] = [];
         }
 
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -137,11 +152,201 @@ internal sealed partial class PostgreSqlStoreSession
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            _notWaitedFor.Remove(new IdentityKey(reader.GetString(0), reader.GetString(1)));
+            var eventId = reader.GetInt64(2);
+            var identity = new IdentityKey(reader.GetString(0), reader.GetString(1));
+            _waits[identity].Add((eventId, reader.GetInt32(3)));
+            _linkIndex[eventId] = reader.GetInt32(4);
+            WaitsOf(eventId).Add(identity);
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var key in events)
+        {
+            _events[(key.Source, key.RecordId)] = false;
+        }
+
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _events[(reader.GetString(0), reader.GetString(1))] = true;
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _eventIds.Enqueue(reader.GetInt64(0));
         }
     }
 
-    /// <summary>Forgets the working set: the next reads go to the database.</summary>
+    /// <summary>
+    /// Inserts events from the working set when every key is known: a duplicate is answered from memory, a new event
+    /// gets an id reserved from the sequence and is sent with the next flush.
+    /// </summary>
+    private bool TryInsertKnownEvents(IReadOnlyList<EventRow> rows, out long?[] ids)
+    {
+        ids = [];
+        if (_events.Count == 0)
+        {
+            return false;
+        }
+
+        var fresh = 0;
+        foreach (var row in rows)
+        {
+            ArgumentNullException.ThrowIfNull(row, nameof(rows));
+            if (!_events.TryGetValue((row.Source, row.RecordId), out var stored))
+            {
+                return false;
+            }
+
+            fresh += stored ? 0 : 1;
+        }
+
+        if (fresh > _eventIds.Count)
+        {
+            return false;
+        }
+
+        ids = new long?[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (_events[(row.Source, row.RecordId)])
+            {
+                continue;
+            }
+
+            var id = _eventIds.Dequeue();
+            _events[(row.Source, row.RecordId)] = true;
+            _linkIndex[id] = row.LinkIndex;
+            _pendingEvents.Add(row with { Id = id });
+            ids[i] = id;
+            _dirty = true;
+        }
+
+        return true;
+    }
+
+    /// <summary>The statement inserting the session's pending events (with their reserved ids) at once.</summary>
+    private NpgsqlBatchCommand InsertPendingEventsCommand()
+    {
+        var rows = _pendingEvents;
+        return BatchCommand(
+            _sql.Prefetch.InsertEvents,
+            Text(_tenant),
+            LongArray([.. rows.Select(r => r.Id)]),
+            TextArray([.. rows.Select(r => r.Source)]),
+            TextArray([.. rows.Select(r => r.RecordId)]),
+            TextArray([.. rows.Select(r => r.RecordType)]),
+            TextArray([.. rows.Select(r => r.EventName)]),
+            TimestampArray([.. rows.Select(r => r.OccurredAt.UtcDateTime)]),
+            TimestampArray([.. rows.Select(r => r.IngestedAt.UtcDateTime)]),
+            NullableUuidArray([.. rows.Select(r => r.ProfileId)]),
+            IntArray([.. rows.Select(r => r.LinkIndex)]),
+            SmallintArray([.. rows.Select(r => (short)r.QuarantineReason)]),
+            NullableTextArray([.. rows.Select(r => r.QuarantineMessage)]),
+            TextArray([.. rows.Select(r => r.PayloadJson)]));
+    }
+
+    /// <summary>The waiting events of an identity from the working set, as the database would list them.</summary>
+    private bool TryGetCachedWaits(IdentityKey key, out IReadOnlyList<PendingLink> waits)
+    {
+        waits = [];
+        if (!_waits.TryGetValue(key, out var list))
+        {
+            return false;
+        }
+
+        waits = [.. list.Order().Select(w => new PendingLink(w.EventId, w.RelationIndex, _linkIndex[w.EventId]))];
+        return true;
+    }
+
+    /// <summary>Keeps the working set current with an event's new waits (which replace its old ones).</summary>
+    private void CacheWaits(long eventId, IReadOnlyList<EventWait> waits)
+    {
+        DropCachedWaits(eventId, 0);
+        foreach (var wait in waits)
+        {
+            if (!_waits.TryGetValue(wait.Key, out var list))
+            {
+                continue;
+            }
+
+            if (_linkIndex.ContainsKey(eventId))
+            {
+                list.Add((eventId, wait.RelationIndex));
+                WaitsOf(eventId).Add(wait.Key);
+            }
+            else
+            {
+                // The event's link index is not known here: this identity is read from the database again.
+                _waits.Remove(wait.Key);
+            }
+        }
+    }
+
+    /// <summary>Drops an event's cached waits with a relation index at or above <paramref name="from"/>.</summary>
+    private void DropCachedWaits(long eventId, int from)
+    {
+        if (!_waitsOfEvent.TryGetValue(eventId, out var identities))
+        {
+            return;
+        }
+
+        foreach (var identity in identities)
+        {
+            if (_waits.TryGetValue(identity, out var list))
+            {
+                list.RemoveAll(w => w.EventId == eventId && w.RelationIndex >= from);
+            }
+        }
+    }
+
+    /// <summary>The cached identities an event waits for (a superset: entries are dropped from the lists, not from here).</summary>
+    private HashSet<IdentityKey> WaitsOf(long eventId)
+    {
+        if (!_waitsOfEvent.TryGetValue(eventId, out var identities))
+        {
+            _waitsOfEvent[eventId] = identities = [];
+        }
+
+        return identities;
+    }
+
+    /// <summary>Keeps the working set current with a merge: the merged profile's records now belong to the survivor.</summary>
+    private void CacheMerge(Guid mergedId, Guid survivorId)
+    {
+        if (_profiles.TryGetValue(mergedId, out var merged))
+        {
+            _profiles[mergedId] = merged with { MergedInto = survivorId };
+        }
+
+        foreach (var (key, row) in _records)
+        {
+            if (row?.ProfileId == mergedId)
+            {
+                _records[key] = row with { ProfileId = survivorId };
+            }
+        }
+
+        var mergedKnown = _profileRecords.Remove(mergedId, out var moved);
+        if (_profileRecords.TryGetValue(survivorId, out var survivorRecords))
+        {
+            if (mergedKnown)
+            {
+                foreach (var (key, _) in moved!)
+                {
+                    survivorRecords[key] = _records[key]!;
+                }
+            }
+            else
+            {
+                // The merged profile's records are not all known: neither are the survivor's now.
+                _profileRecords.Remove(survivorId);
+            }
+        }
+    }
+
+    /// <summary>Forgets the working set (an erasure deletes rows of every kind): the next reads go to the database.</summary>
     private void ClearCaches()
     {
         _records.Clear();
@@ -149,7 +354,10 @@ internal sealed partial class PostgreSqlStoreSession
         _profiles.Clear();
         _claims.Clear();
         _claimsByIdentity.Clear();
-        _notWaitedFor.Clear();
+        _waits.Clear();
+        _linkIndex.Clear();
+        _waitsOfEvent.Clear();
+        _events.Clear();
     }
 
     /// <summary>Keeps the working set current with a source record the session writes.</summary>

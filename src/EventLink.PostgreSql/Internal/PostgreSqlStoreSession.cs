@@ -244,6 +244,11 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
             NullableText(row.QuarantineMessage),
             Text(row.PayloadJson)).ConfigureAwait(false);
         var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (_events.ContainsKey((row.Source, row.RecordId)))
+        {
+            _events[(row.Source, row.RecordId)] = true;
+        }
+
         if (id is long value)
         {
             _dirty = true;
@@ -256,11 +261,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     public override async ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(waits);
-        foreach (var wait in waits)
-        {
-            _notWaitedFor.Remove(wait.Key);
-        }
-
+        CacheWaits(eventId, waits);
         await using var batch = new NpgsqlBatch(Connection, _transaction);
         batch.BatchCommands.Add(BatchCommand(_sql.DeleteWaits, Text(_tenant), Long(eventId)));
         if (waits.Count > 0)
@@ -279,9 +280,9 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
     public override async ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
-        if (_notWaitedFor.Contains(key))
+        if (TryGetCachedWaits(key, out var cached))
         {
-            return [];
+            return cached;
         }
 
         var rows = new List<PendingLink>();
@@ -297,6 +298,12 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
     public override async ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
     {
+        if (_linkIndex.ContainsKey(eventId))
+        {
+            _linkIndex[eventId] = relationIndex;
+        }
+
+        DropCachedWaits(eventId, relationIndex);
         await using var batch = new NpgsqlBatch(Connection, _transaction)
         {
             BatchCommands =
@@ -315,8 +322,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(merge);
 
-        // Records, events and identities move to the survivor: rarer than anything else, so the working set is dropped.
-        ClearCaches();
+        CacheMerge(merge.MergedId, merge.SurvivorId);
         await using var batch = new NpgsqlBatch(Connection, _transaction);
         foreach (var sql in _sql.MergeStatements)
         {
@@ -459,12 +465,18 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     /// <summary>Sends the deferred writes, in order, in one round trip.</summary>
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        if (_pending.Count == 0)
+        if (_pending.Count == 0 && _pendingEvents.Count == 0)
         {
             return;
         }
 
         await using var batch = new NpgsqlBatch(Connection, _transaction);
+        if (_pendingEvents.Count > 0)
+        {
+            // First: every deferred statement about an event comes after the event's insert.
+            batch.BatchCommands.Add(InsertPendingEventsCommand());
+        }
+
         foreach (var (command, _) in _pending)
         {
             batch.BatchCommands.Add(command);
@@ -486,6 +498,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         {
             // A failed flush fails the session (the transaction is aborted): nothing is sent twice.
             _pending.Clear();
+            _pendingEvents.Clear();
         }
     }
 }

@@ -6,36 +6,36 @@ namespace EventLink.Internal;
 internal sealed partial class EventLinkCore
 {
     /// <summary>
-    /// Reads the keys of the batch's merged records (their source record ids and normalised identities) and hands them
-    /// to the session in one call. A record that cannot be read here is simply left out: the loop rejects it later,
-    /// and a key missed here only costs the store a read on demand.
+    /// Reads the keys of the batch's records (source record ids, and the normalised identities of merged records) and
+    /// hands them to the session in one call. A record that cannot be read here is simply left out: the loop rejects
+    /// it later, and a key missed here (say, one a transformation rewrites) only costs the store a read on demand.
     /// </summary>
     private async ValueTask PrefetchAsync(Batch batch, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
-        List<ClaimKey>? keys = null;
-        HashSet<IdentityKey>? identities = null;
+        var merged = new List<ClaimKey>();
+        var events = new List<ClaimKey>(records.Count);
+        var identities = new HashSet<IdentityKey>();
+        var scratch = new ParseScratch(null);
         foreach (var record in records)
         {
-            if (record is null || !Schema.TryGetRecordType(record.RecordType, out var type) || type.Kind != RecordKind.Merged ||
-                !RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out _))
+            if (record is null || !RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out _, scratch))
             {
                 continue;
             }
 
             using (parsed)
             {
-                (keys ??= []).Add(new ClaimKey(ClaimKind.Record, parsed.Source, parsed.RecordId));
-                identities ??= [];
-                foreach (var key in ReadIdentities(parsed, out _))
+                if (parsed.Type.Kind == RecordKind.AppendOnly)
                 {
-                    identities.Add(key);
+                    events.Add(new ClaimKey(ClaimKind.Event, parsed.Source, parsed.RecordId));
+                    continue;
                 }
+
+                merged.Add(new ClaimKey(ClaimKind.Record, parsed.Source, parsed.RecordId));
+                identities.UnionWith(ReadIdentities(parsed, out _));
             }
         }
 
-        if (keys is not null)
-        {
-            await batch.Session.PrefetchAsync(new BatchReadSet(keys, [.. identities!]), cancellationToken).ConfigureAwait(false);
-        }
+        await batch.Session.PrefetchAsync(new BatchReadSet(merged, events, [.. identities]), cancellationToken).ConfigureAwait(false);
     }
 }

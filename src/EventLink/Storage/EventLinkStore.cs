@@ -101,8 +101,9 @@ public abstract partial class EventLinkStore : IAsyncDisposable
 
 /// <summary>What a batch is about to read, given to <see cref="EventLinkStoreSession.PrefetchAsync"/>.</summary>
 /// <param name="Records">The merged source records the batch carries, as <see cref="ClaimKind.Record"/> claim keys (source and record id).</param>
-/// <param name="Identities">The normalised identities those records carry.</param>
-public sealed record BatchReadSet(IReadOnlyList<ClaimKey> Records, IReadOnlyList<IdentityKey> Identities);
+/// <param name="Events">The append-only records the batch carries, as <see cref="ClaimKind.Event"/> claim keys (source and record id).</param>
+/// <param name="Identities">The normalised identities the merged records carry.</param>
+public sealed record BatchReadSet(IReadOnlyList<ClaimKey> Records, IReadOnlyList<ClaimKey> Events, IReadOnlyList<IdentityKey> Identities);
 
 /// <summary>A quarantined record and where the store keeps it.</summary>
 /// <param name="EventId">The event's store id, or <see langword="null"/> for a quarantined merged record.</param>

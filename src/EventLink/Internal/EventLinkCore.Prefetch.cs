@@ -10,8 +10,18 @@ internal sealed partial class EventLinkCore
     /// hands them to the session in one call. A record that cannot be read here is simply left out: the loop rejects
     /// it later, and a key missed here (say, one a transformation rewrites) only costs the store a read on demand.
     /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="records">The records, as given.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the store has loaded what it wants.</returns>
     private async ValueTask PrefetchAsync(Batch batch, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
+        // A batch of events alone is one run: the store inserts it in bulk and reads nothing else, so there is nothing to gain.
+        if (!records.Any(r => r is not null && Schema.TryGetRecordType(r.RecordType, out var type) && type.Kind == RecordKind.Merged))
+        {
+            return;
+        }
+
         var merged = new List<ClaimKey>();
         var events = new List<ClaimKey>(records.Count);
         var identities = new HashSet<IdentityKey>();

@@ -4,8 +4,16 @@ namespace EventLink.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
+        if (args.Contains("--writers"))
+        {
+            // Several OS processes into one tenant: timed outside BenchmarkDotNet (see TenantWritersBenchmark).
+            return BenchmarkStores.HasPostgreSql
+                ? TenantWritersBenchmark.Run(args)
+                : throw new InvalidOperationException($"--writers needs {PostgreSqlIngestBenchmark.ConnectionVariable}.");
+        }
+
         var types = typeof(Program).Assembly.GetExportedTypes()
             .Where(t => t.Name.EndsWith("Benchmark", StringComparison.Ordinal) && !t.IsAbstract)
             .ToList();
@@ -20,5 +28,6 @@ public static class Program
         }
 
         BenchmarkSwitcher.FromTypes([.. types]).Run(args);
+        return 0;
     }
 }

@@ -12,8 +12,8 @@ namespace EventLink.Benchmarks;
 /// <remarks>
 /// The issue measured 100,000 customers in batches of 5,000; here one batch of 5,000, because PostgreSQL ingests only
 /// a few hundred profiles a second today (~10–20 s per iteration; 10,000 took 41 s at load 11–17). Raise
-/// <c>Profiles</c> once the store is faster. Each iteration fills an empty tenant of
-/// its own, checked (every customer a live profile) and erased afterwards.
+/// <c>Profiles</c> once the store is faster. Each iteration fills an empty tenant of its own, checked (every customer
+/// a live profile) and erased afterwards.
 /// </remarks>
 [MemoryDiagnoser]
 public class ProfileIngestBenchmark

@@ -180,10 +180,7 @@ internal static class TenantWritersBenchmark
 
         Admin(server, $"DROP DATABASE IF EXISTS {template} WITH (FORCE)", $"CREATE DATABASE {template}");
         var clock = Stopwatch.StartNew();
-        var builder = new EventLinkBuilder();
-        builder.AddSchema(BenchmarkData.DefineSchema);
-        builder.UsePostgreSql(target, o => o.Schema = Schema);
-        var client = builder.Build();
+        var client = Client(target);
         try
         {
             var tenant = client.ForTenant(Tenant);
@@ -218,10 +215,7 @@ internal static class TenantWritersBenchmark
 
     private static void CheckAllLinked(string connectionString, long expected)
     {
-        var builder = new EventLinkBuilder();
-        builder.AddSchema(BenchmarkData.DefineSchema);
-        builder.UsePostgreSql(connectionString, o => o.Schema = Schema);
-        var client = builder.Build();
+        var client = Client(connectionString);
         try
         {
             BenchmarkStores.AllEventsLinked(client.ForTenant(Tenant), "charge", expected);
@@ -230,6 +224,15 @@ internal static class TenantWritersBenchmark
         {
             BenchmarkFiles.Dispose(client);
         }
+    }
+
+    /// <summary>A client of the benchmark's schema in the database of <paramref name="connectionString"/>, as the writers build theirs.</summary>
+    private static IEventLink Client(string connectionString)
+    {
+        var builder = new EventLinkBuilder();
+        builder.AddSchema(BenchmarkData.DefineSchema);
+        builder.UsePostgreSql(connectionString, o => o.Schema = Schema);
+        return builder.Build();
     }
 
     private static bool Exists(NpgsqlConnectionStringBuilder server, string database)

@@ -96,6 +96,26 @@ public abstract class IndexRefreshContractTests<TFixture>(TFixture fixture) : Co
         results[1].Outcome.Should().Be(IngestOutcome.Quarantined, "cus_2 was rolled back with its batch");
     }
 
+    [StoreFact]
+    public virtual async Task After_another_process_erases_a_person_the_index_is_read_whole_and_forgets_them()
+    {
+        using var meter = new IndexRowsReadMeter();
+        var a = await CreateAsync(configure: b => b.Services.AddSingleton<IMeterFactory>(meter));
+        await a.IngestAsync([StripeCustomer("cus_1", "a@example.com", Day(2026, 1, 1)), StripeCustomer("cus_2", "b@example.com", Day(2026, 1, 1))]);
+        meter.Take();
+
+        var b = await ReopenAsync();
+        (await b.ForgetAsync(IdentityKinds.Email, "a@example.com")).Profiles.Should().Be(1);
+        var results = await a.IngestAsync([
+            StripeCharge("ch_a", "a@example.com", Day(2026, 1, 2), 100),
+            StripeCharge("ch_b", "b@example.com", Day(2026, 1, 2), 100),
+        ]);
+
+        meter.Take().Should().Equal(new[] { (1L, "full") }, "an erasure keeps no record of the identities it removed");
+        results[0].Outcome.Should().NotBe(IngestOutcome.Linked);
+        results[1].Outcome.Should().Be(IngestOutcome.Linked);
+    }
+
     /// <summary>A Stripe customer with several e-mails.</summary>
     private static IngestRecord Customer(string id, DateTimeOffset created, params string[] emails) =>
         new("stripe", "customer", System.Text.Json.JsonSerializer.Serialize(new { id, created = created.ToUnixTimeSeconds(), email = emails }));

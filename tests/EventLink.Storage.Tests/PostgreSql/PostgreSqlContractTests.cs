@@ -18,5 +18,3 @@ public sealed class PostgreSqlTenantTests(PostgreSqlFixture fixture) : TenantCon
 public sealed class PostgreSqlOrderIndependenceTests(PostgreSqlFixture fixture) : OrderIndependenceContractTests<PostgreSqlFixture>(fixture);
 
 public sealed class PostgreSqlGraphPrimitivesTests(PostgreSqlFixture fixture) : GraphPrimitivesContractTests<PostgreSqlFixture>(fixture);
-
-public sealed class PostgreSqlIndexRefreshTests(PostgreSqlFixture fixture) : IndexRefreshContractTests<PostgreSqlFixture>(fixture);

@@ -59,12 +59,18 @@ internal sealed class PostgreSqlGraphSql
             """;
         GetIdentity = $"SELECT {PostgreSqlSql.IdentityColumns} FROM {s}.identities WHERE tenant = $1 AND kind = $2 AND value = $3";
         SetIdentity = $"""
-            INSERT INTO {s}.identities (tenant, {PostgreSqlSql.IdentityColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            INSERT INTO {s}.identities (tenant, {PostgreSqlSql.IdentityColumns}, changed_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             ON CONFLICT (tenant, kind, value) DO UPDATE SET
                 profile_id = excluded.profile_id, source = excluded.source, record_type = excluded.record_type,
-                record_id = excluded.record_id, first_seen_at = excluded.first_seen_at
+                record_id = excluded.record_id, first_seen_at = excluded.first_seen_at, changed_version = excluded.changed_version
             """;
-        RemoveIdentity = $"DELETE FROM {s}.identities WHERE tenant = $1 AND kind = $2 AND value = $3";
+
+        // Logged with $4, the version the session's commit produces; counts the identities removed.
+        RemoveIdentity = $"""
+            WITH removed AS (DELETE FROM {s}.identities WHERE tenant = $1 AND kind = $2 AND value = $3 RETURNING kind, value)
+            INSERT INTO {s}.identity_removals (tenant, kind, value, version) SELECT $1, kind, value, $4 FROM removed
+            ON CONFLICT (tenant, kind, value) DO UPDATE SET version = excluded.version
+            """;
         GetEventsOfProfile = $"SELECT {PostgreSqlSql.EventColumns} FROM {s}.events WHERE tenant = $1 AND profile_id = $2 ORDER BY id";
         GetEvent = $"SELECT {PostgreSqlSql.EventColumns} FROM {s}.events WHERE tenant = $1 AND source = $2 AND record_id = $3";
         UnlinkEvent = $"UPDATE {s}.events SET profile_id = NULL, link_index = -1, quarantine_reason = $3, quarantine_message = $4 WHERE tenant = $1 AND id = $2";

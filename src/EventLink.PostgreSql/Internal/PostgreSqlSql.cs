@@ -21,16 +21,30 @@ internal sealed partial class PostgreSqlSql
         Lock = "SELECT pg_advisory_xact_lock(hashtext($2), hashtext($1))";
 
         // A row the INSERT adds is not visible to the SELECT of the same statement: exactly one of the two returns it.
+        // Second column: the oldest version the identity log answers from (see BumpVersion).
         EnsureTenant = $"""
-            WITH added AS (INSERT INTO {s}.tenants (tenant) VALUES ($1) ON CONFLICT (tenant) DO NOTHING RETURNING version)
-            SELECT version FROM added UNION ALL SELECT version FROM {s}.tenants WHERE tenant = $1
+            WITH added AS (
+                INSERT INTO {s}.tenants (tenant) VALUES ($1) ON CONFLICT (tenant) DO NOTHING
+                RETURNING version, identity_log_from, identity_log_version),
+            found AS (
+                SELECT version, identity_log_from, identity_log_version FROM added
+                UNION ALL SELECT version, identity_log_from, identity_log_version FROM {s}.tenants WHERE tenant = $1)
+            SELECT version, CASE WHEN identity_log_version = version THEN identity_log_from ELSE version END FROM found
             """;
-        BumpVersion = $"UPDATE {s}.tenants SET version = version + 1 WHERE tenant = $1 RETURNING version";
+
+        // A version that moved without this statement was committed by a library that keeps no identity log: the
+        // log then answers only from that version on.
+        BumpVersion = $"""
+            UPDATE {s}.tenants SET
+                identity_log_from = GREATEST(identity_log_from, CASE WHEN identity_log_version <> version THEN version ELSE 0 END),
+                version = version + 1, identity_log_version = version + 1
+            WHERE tenant = $1 RETURNING version
+            """;
 
         ReadIdentityIndex = $"SELECT kind, value, profile_id FROM {s}.identities WHERE tenant = $1";
         GetProfileRow = $"SELECT id, entity, created_at, merged_into FROM {s}.profiles WHERE tenant = $1 AND id = $2";
         CreateProfile = $"INSERT INTO {s}.profiles (tenant, id, entity, created_at, merged_into) VALUES ($1, $2, $3, $4, $5)";
-        AddIdentity = $"INSERT INTO {s}.identities (tenant, {IdentityColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        AddIdentity = $"INSERT INTO {s}.identities (tenant, {IdentityColumns}, changed_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         GetIdentities = $"SELECT {IdentityColumns} FROM {s}.identities WHERE tenant = $1 AND profile_id = $2";
         GetSourceRecord = $"SELECT {SourceRecordColumns} FROM {s}.source_records WHERE tenant = $1 AND source = $2 AND record_id = $3";
         UpsertSourceRecord = $"""
@@ -97,10 +111,12 @@ internal sealed partial class PostgreSqlSql
         DropWaitsFrom = $"DELETE FROM {s}.waits WHERE tenant = $1 AND event_id = $2 AND relation_index >= $3";
         SetQuarantine = $"UPDATE {s}.events SET quarantine_reason = $3, quarantine_message = $4 WHERE tenant = $1 AND id = $2";
 
+        // $2 = merged (loser), $3 = survivor; $4 = the version the session's commit produces.
+        MergeIdentities = $"UPDATE {s}.identities SET profile_id = $3, changed_version = $4 WHERE tenant = $1 AND profile_id = $2";
+
         // $2 = merged (loser), $3 = survivor.
         MergeStatements =
         [
-            $"UPDATE {s}.identities SET profile_id = $3 WHERE tenant = $1 AND profile_id = $2",
             $"UPDATE {s}.source_records SET profile_id = $3 WHERE tenant = $1 AND profile_id = $2",
             $"UPDATE {s}.events SET profile_id = $3 WHERE tenant = $1 AND profile_id = $2",
             $"DELETE FROM {s}.attributes WHERE tenant = $1 AND profile_id = $2",
@@ -227,6 +243,8 @@ internal sealed partial class PostgreSqlSql
     public string DropWaitsFrom { get; }
 
     public string SetQuarantine { get; }
+
+    public string MergeIdentities { get; }
 
     public IReadOnlyList<string> MergeStatements { get; }
 

@@ -92,8 +92,15 @@ internal sealed partial class PostgreSqlStoreSession
         return ExecuteAsync(Graph.SetIdentity, cancellationToken, IdentityParameters(identity));
     }
 
-    public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
-        ExecuteCountedAsync(Graph.RemoveIdentity, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value));
+    public override async ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
+    {
+        await using var command = await PrepareAsync(Graph.RemoveIdentity, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value), Long(ChangedVersion)).ConfigureAwait(false);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
+            _dirty = true;
+            _removalsLogged = true;
+        }
+    }
 
     public override async ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
     {

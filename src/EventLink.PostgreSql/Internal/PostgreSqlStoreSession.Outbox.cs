@@ -110,6 +110,8 @@ internal sealed partial class PostgreSqlStoreSession
             await ExecuteCountAsync(sql.AddTombstones, cancellationToken, Text(_tenant), TextArray([.. tombstones])).ConfigureAwait(false);
         }
 
+        // Erased identities are not logged as removals: that would keep them. Other processes reload instead.
+        await ResetIdentityLogAsync(cancellationToken).ConfigureAwait(false);
         _dirty = true;
         if (notice is not null)
         {

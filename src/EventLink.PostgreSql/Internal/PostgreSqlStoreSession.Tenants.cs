@@ -36,7 +36,10 @@ internal sealed partial class PostgreSqlStoreSession
             events += table == "events" ? deleted : 0;
         }
 
-        _dirty |= rows > 0;
+        if (rows > 0)
+        {
+            await ResetIdentityLogAsync(cancellationToken).ConfigureAwait(false);
+        }
         return new TenantErasureCounts(profiles, events, rows);
     }
 }

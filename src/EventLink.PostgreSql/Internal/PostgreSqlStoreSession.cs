@@ -15,18 +15,20 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     private readonly PostgreSqlSql _sql;
     private readonly string _tenant;
     private readonly int _bulkThreshold;
+    private readonly long _identityLogFrom;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
     private bool _dirty;
     private bool _stagingReady;
     private bool _committed;
+    private bool _removalsLogged;
 
     /// <summary>The most writes deferred before they are sent (a bound on the batch the server is sent at once).</summary>
     private const int MaxDeferred = 2_000;
 
     private readonly List<(NpgsqlBatchCommand Command, bool Counted)> _pending = [];
 
-    private PostgreSqlStoreSession(PostgreSqlSql sql, string tenant, int bulkThreshold, NpgsqlConnection connection, NpgsqlTransaction transaction, long version)
+    private PostgreSqlStoreSession(PostgreSqlSql sql, string tenant, int bulkThreshold, NpgsqlConnection connection, NpgsqlTransaction transaction, long version, long identityLogFrom)
     {
         _sql = sql;
         _tenant = tenant;
@@ -34,6 +36,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         _connection = connection;
         _transaction = transaction;
         Version = version;
+        _identityLogFrom = identityLogFrom;
     }
 
     public override long Version { get; }
@@ -61,7 +64,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
                 },
             };
             await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            long version;
+            long version, identityLogFrom;
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (!await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) ||
@@ -72,9 +75,10 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
                 }
 
                 version = reader.GetInt64(0);
+                identityLogFrom = reader.GetInt64(1);
             }
 
-            return new PostgreSqlStoreSession(sql, tenant, bulkThreshold, connection, transaction, version);
+            return new PostgreSqlStoreSession(sql, tenant, bulkThreshold, connection, transaction, version, identityLogFrom);
         }
         catch
         {
@@ -137,6 +141,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         Text(identity.RecordType),
         Text(identity.RecordId),
         Timestamp(identity.FirstSeenAt),
+        Long(ChangedVersion),
     ];
 
     public override async ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default)
@@ -324,6 +329,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
         CacheMerge(merge.MergedId, merge.SurvivorId);
         await using var batch = new NpgsqlBatch(Connection, _transaction);
+        batch.BatchCommands.Add(BatchCommand(_sql.MergeIdentities, Text(_tenant), Uuid(merge.MergedId), Uuid(merge.SurvivorId), Long(ChangedVersion)));
         foreach (var sql in _sql.MergeStatements)
         {
             batch.BatchCommands.Add(BatchCommand(sql, Text(_tenant), Uuid(merge.MergedId), Uuid(merge.SurvivorId)));
@@ -378,6 +384,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         var version = Version;
         if (_dirty)
         {
+            await CompactIdentityLogAsync(cancellationToken).ConfigureAwait(false);
             await using var command = await PrepareAsync(_sql.BumpVersion, cancellationToken, Text(_tenant)).ConfigureAwait(false);
             version = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"The tenant row of '{_tenant}' is missing."));

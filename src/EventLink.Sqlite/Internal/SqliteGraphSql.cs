@@ -50,11 +50,11 @@ internal static class SqliteGraphSql
         """;
 
     public const string SetIdentity = """
-        INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at)
-        VALUES ($t, $kind, $value, $profile, $source, $type, $record, $seen)
+        INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at, changed_version)
+        VALUES ($t, $kind, $value, $profile, $source, $type, $record, $seen, $changed)
         ON CONFLICT (tenant_key, kind, value) DO UPDATE SET
             profile_id = excluded.profile_id, source = excluded.source, record_type = excluded.record_type,
-            record_id = excluded.record_id, first_seen_at = excluded.first_seen_at;
+            record_id = excluded.record_id, first_seen_at = excluded.first_seen_at, changed_version = excluded.changed_version;
         """;
 
     public const string RemoveIdentity = "DELETE FROM identities WHERE tenant_key = $t AND kind = $kind AND value = $value;";

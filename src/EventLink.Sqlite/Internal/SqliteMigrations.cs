@@ -300,6 +300,26 @@ internal static class SqliteMigrations
         CREATE INDEX IF NOT EXISTS ix_triggers_tenant ON triggers (tenant_key, seq);
         CREATE INDEX IF NOT EXISTS ix_triggers_profile ON triggers (tenant_key, profile_id);
         """,
+
+        // 6: identity changes, so that a process brings its identity index up to date from what changed since the
+        // version it reflects: the version of the commit that last wrote each identity (existing rows: 0), the
+        // removed identities with the version that removed them, and per tenant the oldest version the log answers
+        // from and the version of the last commit that kept the log (a commit by an older library, which does not,
+        // moves the first up to its version).
+        """
+        ALTER TABLE tenants ADD COLUMN identity_log_from INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tenants ADD COLUMN identity_log_version INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE identities ADD COLUMN changed_version INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX IF NOT EXISTS ix_identities_changed ON identities (tenant_key, changed_version);
+
+        CREATE TABLE IF NOT EXISTS identity_removals (
+            tenant_key INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, kind, value)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_identity_removals_version ON identity_removals (tenant_key, version);
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library knows.</summary>

@@ -89,6 +89,7 @@ internal sealed partial class SqliteStoreSession
     public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        LogRemoval(key);
         var command = Command(SqliteGraphSql.RemoveIdentity, "$kind", "$value");
         command.Parameters[1].Value = key.Kind;
         command.Parameters[2].Value = key.Value;

@@ -119,6 +119,8 @@ internal sealed partial class SqliteStoreSession
             tombstone.ExecuteNonQuery();
         }
 
+        // Erased identities are not logged as removals: that would keep them. Other processes reload instead.
+        ResetIdentityLog();
         _dirty = true;
         if (notice is not null)
         {

@@ -9,9 +9,24 @@ internal sealed partial class SqliteStoreSession
         public const string Commit = "COMMIT;";
         public const string Rollback = "ROLLBACK;";
 
-        public const string FindTenant = "SELECT tenant_key, version FROM tenants WHERE name = $name;";
+        /// <summary>The tenant's key, version, and the oldest version its identity log answers from (see <see cref="SetVersion"/>).</summary>
+        public const string FindTenant = """
+            SELECT tenant_key, version, CASE WHEN identity_log_version = version THEN identity_log_from ELSE version END
+            FROM tenants WHERE name = $name;
+            """;
+
         public const string AddTenant = "INSERT INTO tenants (name, version) VALUES ($name, 0);";
-        public const string SetVersion = "UPDATE tenants SET version = $version WHERE tenant_key = $t;";
+
+        /// <summary>
+        /// Commits a version. A version that moved without this statement was committed by a library that keeps no
+        /// identity log: the log then answers only from that version on.
+        /// </summary>
+        public const string SetVersion = """
+            UPDATE tenants SET
+                identity_log_from = MAX(identity_log_from, CASE WHEN identity_log_version <> version THEN version ELSE 0 END),
+                version = $version, identity_log_version = $version
+            WHERE tenant_key = $t;
+            """;
 
         public const string ReadIdentityIndex = "SELECT kind, value, profile_id FROM identities WHERE tenant_key = $t;";
 
@@ -19,8 +34,8 @@ internal sealed partial class SqliteStoreSession
         public const string CreateProfile = "INSERT INTO profiles (tenant_key, id, entity, created_at, merged_into) VALUES ($t, $id, $entity, $created, $merged);";
 
         public const string AddIdentity = """
-            INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at)
-            VALUES ($t, $kind, $value, $profile, $source, $type, $record, $seen);
+            INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at, changed_version)
+            VALUES ($t, $kind, $value, $profile, $source, $type, $record, $seen, $changed);
             """;
 
         private const string SourceRecordColumns =
@@ -70,13 +85,16 @@ internal sealed partial class SqliteStoreSession
         /// <summary>A merge moves everything the loser holds, and the loser's merge history, to the survivor.</summary>
         public static readonly string[] MoveToSurvivor =
         [
-            // Hinted: without statistics SQLite would walk the tenant's whole primary key instead.
-            "UPDATE identities INDEXED BY ix_identities_profile SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
             "UPDATE source_records SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
             "UPDATE events SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
             "UPDATE profiles SET merged_into = $survivor WHERE tenant_key = $t AND id = $loser;",
             "UPDATE merges SET root = $survivor WHERE tenant_key = $t AND root = $loser;",
         ];
+
+        /// <summary>The loser's identities move to the survivor (<see cref="MoveToSurvivor"/> moves the rest), marked with the commit's version.</summary>
+        /// <remarks>Hinted: without statistics SQLite would walk the tenant's whole primary key instead.</remarks>
+        public const string MoveIdentitiesToSurvivor =
+            "UPDATE identities INDEXED BY ix_identities_profile SET profile_id = $survivor, changed_version = $changed WHERE tenant_key = $t AND profile_id = $loser;";
 
         public const string InsertMerge = """
             INSERT INTO merges (tenant_key, root, survivor_id, merged_id, kind, value, source, record_type, record_id, merged_at, merge_kind)

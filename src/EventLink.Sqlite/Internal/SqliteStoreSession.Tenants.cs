@@ -43,7 +43,12 @@ internal sealed partial class SqliteStoreSession
             events += table == "events" ? deleted : 0;
         }
 
-        _dirty |= rows > 0;
+        if (rows > 0)
+        {
+            ResetIdentityLog();
+            _dirty = true;
+        }
+
         return ValueTask.FromResult(new TenantErasureCounts(profiles, events, rows));
     }
 }

@@ -26,7 +26,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     private Guid _lastProfile;
     private byte[]? _lastProfileBlob;
 
-    private SqliteStoreSession(SqliteEventLinkStore store, SqliteWriter writer, string tenant, long tenantKey, long version)
+    private SqliteStoreSession(SqliteEventLinkStore store, SqliteWriter writer, string tenant, long tenantKey, long version, long identityLogFrom)
     {
         _store = store;
         _writer = writer;
@@ -34,6 +34,8 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         _tenantKey = tenantKey;
         _tenantKeyValue = tenantKey;
         Version = version;
+        _identityLogFrom = identityLogFrom;
+        _changedVersionValue = version + 1;
     }
 
     public override long Version { get; }
@@ -46,6 +48,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         {
             long key;
             long version;
+            long identityLogFrom = 0;
             var find = writer.Get(Sql.FindTenant, tenantScoped: false, "$name");
             find.Parameters[0].Value = tenant;
             using (var reader = find.ExecuteReader())
@@ -54,6 +57,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
                 {
                     key = reader.GetInt64(0);
                     version = reader.GetInt64(1);
+                    identityLogFrom = reader.GetInt64(2);
                 }
                 else
                 {
@@ -70,7 +74,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
                 key = LastInsertRowId(writer.Connection);
             }
 
-            return new SqliteStoreSession(store, writer, tenant, key, version);
+            return new SqliteStoreSession(store, writer, tenant, key, version, identityLogFrom);
         }
         catch
         {
@@ -130,7 +134,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     /// <summary>Binds an identity row to one of the identity statements (which share their parameters).</summary>
     private SqliteCommand BindIdentity(string sql, IdentityRow identity)
     {
-        var command = Command(sql, "$kind", "$value", "$profile", "$source", "$type", "$record", "$seen");
+        var command = Command(sql, "$kind", "$value", "$profile", "$source", "$type", "$record", "$seen", "$changed");
         var p = command.Parameters;
         p[1].Value = identity.Key.Kind;
         p[2].Value = identity.Key.Value;
@@ -139,6 +143,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         p[5].Value = identity.RecordType;
         p[6].Value = identity.RecordId;
         p[7].Value = ToMicros(identity.FirstSeenAt);
+        p[8].Value = _changedVersionValue;
         return command;
     }
 
@@ -330,6 +335,11 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         cancellationToken.ThrowIfCancellationRequested();
         var survivor = ToBlob(merge.SurvivorId);
         var loser = ToBlob(merge.MergedId);
+        var identities = Command(Sql.MoveIdentitiesToSurvivor, "$survivor", "$changed", "$loser");
+        identities.Parameters[1].Value = survivor;
+        identities.Parameters[2].Value = _changedVersionValue;
+        identities.Parameters[3].Value = loser;
+        identities.ExecuteNonQuery();
         foreach (var sql in Sql.MoveToSurvivor)
         {
             var move = Command(sql, "$survivor", "$loser");
@@ -389,6 +399,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         if (_dirty)
         {
             version++;
+            CompactIdentityLog(version);
             var bump = _writer.Get(Sql.SetVersion, tenantScoped: true, "$version");
             bump.Parameters[0].Value = _tenantKeyValue;
             bump.Parameters[1].Value = version;

@@ -131,21 +131,58 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
 
     private async ValueTask<IdentityIndex> GetIndexAsync(string tenant, TenantState state, EventLinkStoreSession session, CancellationToken cancellationToken)
     {
-        if (state.Index is { } current && current.Version == session.Version)
+        if (state.Index is { } current)
         {
-            return current;
+            if (current.Version == session.Version)
+            {
+                return current;
+            }
+
+            // Another process committed since: apply what it changed. A failed batch left no index (see WriteAsync),
+            // and if this fails part-way the same catch drops the half-refreshed one.
+            if (current.Version < session.Version && session.ReadIdentityChangesAsync(current.Version, cancellationToken) is { } changes)
+            {
+                await RefreshIndexAsync(tenant, current, session.Version, changes, cancellationToken).ConfigureAwait(false);
+                return current;
+            }
         }
 
-        // Another process (or a failed batch) changed the store since the index was built: the store is the authority.
+        // First use, a failed batch, or changes the store cannot tell: the store is the authority.
         var index = new IdentityIndex { Version = session.Version };
+        long rows = 0;
         await foreach (var (key, profileId) in session.ReadIdentityIndexAsync(cancellationToken).ConfigureAwait(false))
         {
             index.Set(key, profileId);
+            rows++;
         }
 
         state.Index = index;
+        Metrics.IndexRowsRead.Add(rows, new KeyValuePair<string, object?>("refresh", "full"));
         Log.IndexLoaded(Logger, index.Count, tenant, session.Version);
         return index;
+    }
+
+    private async ValueTask RefreshIndexAsync(string tenant, IdentityIndex index, long version, IAsyncEnumerable<IdentityChange> changes, CancellationToken cancellationToken)
+    {
+        var from = index.Version;
+        int changed = 0, removed = 0;
+        await foreach (var change in changes.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (change.ProfileId is { } profileId)
+            {
+                index.Set(change.Key, profileId);
+                changed++;
+            }
+            else
+            {
+                index.Remove(change.Key);
+                removed++;
+            }
+        }
+
+        index.Version = version;
+        Metrics.IndexRowsRead.Add(changed + removed, new KeyValuePair<string, object?>("refresh", "changes"));
+        Log.IndexRefreshed(Logger, tenant, from, version, changed, removed, index.Count);
     }
 
     private sealed class TenantState

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace EventLink.Internal;
 
-/// <summary>The <c>EventLink</c> meter: records ingested by outcome, merges, and batch durations.</summary>
+/// <summary>The <c>EventLink</c> meter: records ingested by outcome, merges, batch durations, and identity index refreshes.</summary>
 internal sealed partial class EventLinkMetrics : IDisposable
 {
     /// <summary>The meter's name.</summary>
@@ -18,6 +18,10 @@ internal sealed partial class EventLinkMetrics : IDisposable
         RecordsIngested = _meter.CreateCounter<long>("eventlink.records.ingested", "{record}", "Records ingested, by outcome, record type and source.");
         ProfilesMerged = _meter.CreateCounter<long>("eventlink.profiles.merged", "{merge}", "Profiles unified into another profile.");
         BatchDuration = _meter.CreateHistogram<double>("eventlink.ingest.duration", "s", "Duration of one ingest batch, including its commit.");
+        IndexRowsRead = _meter.CreateCounter<long>(
+            "eventlink.index.rows_read",
+            "{row}",
+            "Identity rows read from the store to bring a process's in-memory identity index up to date, by refresh (full or changes).");
     }
 
     public Counter<long> RecordsIngested { get; }
@@ -25,6 +29,9 @@ internal sealed partial class EventLinkMetrics : IDisposable
     public Counter<long> ProfilesMerged { get; }
 
     public Histogram<double> BatchDuration { get; }
+
+    /// <summary>Gets the rows read to refresh an identity index; tagged <c>refresh</c> = <c>full</c> (every identity) or <c>changes</c> (those changed since the index's version).</summary>
+    public Counter<long> IndexRowsRead { get; }
 
     public void Dispose()
     {

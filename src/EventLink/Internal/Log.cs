@@ -16,6 +16,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Information, "Loaded {Count} identities of tenant {Tenant} into memory (store version {Version})")]
     public static partial void IndexLoaded(ILogger logger, int count, string tenant, long version);
 
+    [LoggerMessage(6, LogLevel.Debug, "Refreshed the identity index of tenant {Tenant} from store version {FromVersion} to {Version}: {Changed} changed and {Removed} removed identities read, {Count} held")]
+    public static partial void IndexRefreshed(ILogger logger, string tenant, long fromVersion, long version, int changed, int removed, int count);
+
     [LoggerMessage(5, LogLevel.Warning, "An ingest batch of tenant {Tenant} failed and was rolled back; nothing of it was stored")]
     public static partial void BatchFailed(ILogger logger, Exception exception, string tenant);
 }

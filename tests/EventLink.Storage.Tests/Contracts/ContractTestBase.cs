@@ -18,20 +18,20 @@ public abstract class ContractTestBase<TFixture> : IClassFixture<TFixture>, IAsy
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
 
     /// <summary>Creates EventLink over a new, empty store named after the calling test.</summary>
-    protected async Task<IEventLink> CreateAsync(Action<SchemaBuilder>? schema = null, Action<EventLinkOptions>? options = null, [CallerMemberName] string name = "")
+    protected async Task<IEventLink> CreateAsync(Action<SchemaBuilder>? schema = null, Action<EventLinkOptions>? options = null, Action<EventLinkBuilder>? configure = null, [CallerMemberName] string name = "")
     {
         var store = await Fixture.CreateStoreAsync(StoreName(name));
-        return Build(store, schema, options);
+        return Build(store, schema, options, configure);
     }
 
-    /// <summary>Creates EventLink over another instance of the store a test created (a restart).</summary>
-    protected async Task<IEventLink> ReopenAsync(Action<SchemaBuilder>? schema = null, [CallerMemberName] string name = "")
+    /// <summary>Creates EventLink over another instance of the store a test created (a restart, or a second process).</summary>
+    protected async Task<IEventLink> ReopenAsync(Action<SchemaBuilder>? schema = null, Action<EventLinkBuilder>? configure = null, [CallerMemberName] string name = "")
     {
         var store = await Fixture.OpenStoreAsync(StoreName(name));
-        return Build(store, schema, null);
+        return Build(store, schema, null, configure);
     }
 
-    protected IEventLink Build(EventLinkStore store, Action<SchemaBuilder>? schema, Action<EventLinkOptions>? options)
+    protected IEventLink Build(EventLinkStore store, Action<SchemaBuilder>? schema, Action<EventLinkOptions>? options, Action<EventLinkBuilder>? configure = null)
     {
         var builder = new EventLinkBuilder();
         builder.Services.AddSingleton<TimeProvider>(Time);
@@ -40,6 +40,8 @@ public abstract class ContractTestBase<TFixture> : IClassFixture<TFixture>, IAsy
         {
             builder.Configure(options);
         }
+
+        configure?.Invoke(builder);
 
         var link = builder.Build();
         _disposables.Add(link);

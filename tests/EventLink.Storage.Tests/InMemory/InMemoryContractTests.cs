@@ -18,3 +18,5 @@ public sealed class InMemoryTenantTests(InMemoryFixture fixture) : TenantContrac
 public sealed class InMemoryOrderIndependenceTests(InMemoryFixture fixture) : OrderIndependenceContractTests<InMemoryFixture>(fixture);
 
 public sealed class InMemoryGraphPrimitivesTests(InMemoryFixture fixture) : GraphPrimitivesContractTests<InMemoryFixture>(fixture);
+
+public sealed class InMemoryIndexRefreshTests(InMemoryFixture fixture) : IndexRefreshContractTests<InMemoryFixture>(fixture);

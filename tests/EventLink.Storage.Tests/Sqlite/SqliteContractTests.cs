@@ -18,3 +18,5 @@ public sealed class SqliteTenantTests(SqliteFixture fixture) : TenantContractTes
 public sealed class SqliteOrderIndependenceTests(SqliteFixture fixture) : OrderIndependenceContractTests<SqliteFixture>(fixture);
 
 public sealed class SqliteGraphPrimitivesTests(SqliteFixture fixture) : GraphPrimitivesContractTests<SqliteFixture>(fixture);
+
+public sealed class SqliteIndexRefreshTests(SqliteFixture fixture) : IndexRefreshContractTests<SqliteFixture>(fixture);

@@ -49,6 +49,7 @@ internal sealed partial class InMemoryStoreSession
         {
             MoveIdentity(before, identity);
             _undo.Push(() => MoveIdentity(identity, before));
+            Journal(identity.Key);
             return ValueTask.CompletedTask;
         }
 
@@ -65,6 +66,7 @@ internal sealed partial class InMemoryStoreSession
                 _state.Identities.Add(key, row);
                 _state.IdentitiesByProfile.AddTo(row.ProfileId, key);
             });
+            Journal(key);
         }
 
         return ValueTask.CompletedTask;

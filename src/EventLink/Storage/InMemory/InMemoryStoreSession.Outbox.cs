@@ -36,6 +36,9 @@ internal sealed partial class InMemoryStoreSession
         ArgumentNullException.ThrowIfNull(identities);
         ArgumentNullException.ThrowIfNull(tombstones);
         long profiles = 0, identityCount = 0, records = 0, events = 0, quarantined = 0, outbox = 0;
+
+        // Erased identities are not journalled as removals: that would keep them. Other processes reload instead.
+        ResetJournal();
         var closure = new HashSet<Guid>();
         if (profileId is { } root && _state.Profiles.ContainsKey(root))
         {

@@ -50,6 +50,11 @@ internal sealed partial class InMemoryStoreSession
         Wipe(_state.HourlyCounts);
         Wipe(_state.Computed);
         WipeList(_state.Triggers);
+        if (rows > 0 || _state.IdentityJournal.Count > 0)
+        {
+            ResetJournal();
+        }
+
         return ValueTask.FromResult(new TenantErasureCounts(profiles, events, rows));
     }
 

@@ -53,6 +53,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
             _state.Identities.Remove(identity.Key);
             _state.IdentitiesByProfile.RemoveFrom(identity.ProfileId, identity.Key);
         });
+        Journal(identity.Key);
         return ValueTask.CompletedTask;
     }
 
@@ -266,6 +267,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
             var row = _state.Identities[key];
             MoveIdentity(row, row with { ProfileId = survivor });
             _undo.Push(() => MoveIdentity(row with { ProfileId = survivor }, row));
+            Journal(key);
         }
 
         var recordKeys = _state.SourceRecordsByProfile.TryGetValue(loser, out var rk) ? rk.ToList() : [];
@@ -340,6 +342,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         if (_undo.Count > 0)
         {
             _state.Version++;
+            CompactJournal();
         }
 
         _undo.Clear();

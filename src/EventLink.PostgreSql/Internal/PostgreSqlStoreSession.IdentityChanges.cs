@@ -1,0 +1,50 @@
+using System.Runtime.CompilerServices;
+using EventLink.Storage;
+using static EventLink.PostgreSql.Internal.PostgreSqlRows;
+
+namespace EventLink.PostgreSql.Internal;
+
+/// <summary>
+/// The identity log of a PostgreSQL session. Every identity the session writes carries the version its commit
+/// produces, <see cref="EventLinkStoreSession.Version"/> + 1: the session holds the tenant's advisory lock from
+/// <see cref="BeginAsync"/> to its end (so no other writer of the tenant, in any process, commits meanwhile), and
+/// <see cref="CommitAsync"/> bumps the version by one when the session changed something. A removed identity
+/// leaves a row in <c>identity_removals</c> with that version.
+/// </summary>
+internal sealed partial class PostgreSqlStoreSession
+{
+    private PostgreSqlIdentityLogSql IdentityLog => PostgreSqlIdentityLogSql.For(_sql.Schema);
+
+    /// <summary>Gets the version this session's commit produces, carried by every identity it writes.</summary>
+    private long ChangedVersion => Version + 1;
+
+    public override IAsyncEnumerable<IdentityChange>? ReadIdentityChangesAsync(long sinceVersion, CancellationToken cancellationToken = default) =>
+        sinceVersion < _identityLogFrom || sinceVersion > Version ? null : ReadChangesAsync(sinceVersion, cancellationToken);
+
+    private async IAsyncEnumerable<IdentityChange> ReadChangesAsync(long sinceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = await PrepareAsync(IdentityLog.ChangesSince, cancellationToken, Text(_tenant), Long(sinceVersion)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new IdentityChange(new IdentityKey(reader.GetString(1), reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetGuid(3));
+        }
+    }
+
+    /// <summary>
+    /// After an erasure: drops the tenant's removal log (it must not keep erased identities) and answers only
+    /// from this commit on, so another process whose index predates it reads the whole index again.
+    /// </summary>
+    private ValueTask ResetIdentityLogAsync(CancellationToken cancellationToken) =>
+        ExecuteAsync(IdentityLog.Reset, cancellationToken, Text(_tenant), Long(ChangedVersion));
+
+    /// <summary>Drops removals older than the retention window when this session logged some (a bounded, indexed delete).</summary>
+    private async ValueTask CompactIdentityLogAsync(CancellationToken cancellationToken)
+    {
+        var through = ChangedVersion - IdentityChangeLog.RemovalRetention;
+        if (_removalsLogged && through > 0)
+        {
+            await ExecuteAsync(IdentityLog.Compact, cancellationToken, Text(_tenant), Long(through)).ConfigureAwait(false);
+        }
+    }
+}

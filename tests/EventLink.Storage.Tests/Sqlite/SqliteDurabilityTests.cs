@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EventLink.Sqlite;
 using EventLink.Sqlite.CrashHost;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Tests;
 

@@ -1,6 +1,6 @@
 using FluentAssertions;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>The property: whatever arrives, in any order, with merges, quarantine and time passing, incremental == recomputed.</summary>
 public abstract partial class TraitsContractTests<TFixture>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Renders the whole observable state of a tenant as text, so two states can be compared in one assertion.</summary>
 public static class Snapshot

@@ -1,6 +1,6 @@
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Coverage: per record type, how much is linked, quarantined and rejected, and how many profiles it reaches.</summary>
 public abstract class CoverageContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

@@ -1,6 +1,6 @@
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Idempotency on (source, source record id): replays and backfills never duplicate anything.</summary>
 public abstract class IdempotencyContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Erasure: after ForgetAsync nothing of the person can be queried, a replay does not recreate them, and destinations get a hashed notice.</summary>
 public abstract class ErasureContractTests<TFixture>(TFixture fixture) : DestinationsTestBase<TFixture>(fixture)

@@ -1,6 +1,6 @@
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>
 /// The property EventLink is built on: for any set of records, every arrival order (and any batching) gives the

@@ -1,7 +1,7 @@
 using System.Text;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Bad input is rejected with a precise reason, never throws, and changes nothing but the rejection log.</summary>
 public abstract class BadInputContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

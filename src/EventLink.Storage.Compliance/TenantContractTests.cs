@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Tenant isolation: the same records in two tenants are two independent worlds.</summary>
 public abstract partial class TenantContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using EventLink.Storage;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>The identity graph: anonymous-to-known stitching, merge limits and conflicts, unmerge, explain, previews, accounts.</summary>
 public abstract class IdentityGraphContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>A destination that keeps what it receives and fails while <see cref="Fail"/> is set.</summary>
 public sealed class RecordingDestination : IErasureDestination

@@ -1,6 +1,6 @@
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Timelines: every event of a profile across sources, ordered by when it happened.</summary>
 public abstract class TimelineContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

@@ -1,6 +1,6 @@
 using EventLink.Presets;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>
 /// The Segment preset end to end on every store: anonymous pages, an identify, an alias, a batch and a device whose

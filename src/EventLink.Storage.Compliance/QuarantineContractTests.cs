@@ -1,6 +1,6 @@
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Quarantine: unmatched events are kept, counted and linked as soon as their profile appears.</summary>
 public abstract class QuarantineContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>The multi-source schema the contract suites share: Stripe, HubSpot, Marketo, Intercom, Zendesk.</summary>
 public static class TestSchema

@@ -3,7 +3,7 @@ using EventLink.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Shared plumbing of the contract suites: builds an <see cref="IEventLink"/> over a fresh store of the fixture's backend.</summary>
 public abstract class ContractTestBase<TFixture> : IClassFixture<TFixture>, IAsyncLifetime

@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using EventLink.Storage;
 using Microsoft.Extensions.DependencyInjection;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Data quality through every store: contracts and their policies, transformations, drift, renames, anomalies.</summary>
 public abstract class DataQualityContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

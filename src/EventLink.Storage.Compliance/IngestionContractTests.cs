@@ -1,6 +1,6 @@
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Merged and append-only ingestion, unification and merge rules: the seed scenario of EventLink.</summary>
 public abstract class IngestionContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

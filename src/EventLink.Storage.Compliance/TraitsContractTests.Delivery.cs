@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FluentAssertions;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Triggers delivered to destinations by a sync, and traits shown on the profile.</summary>
 public abstract partial class TraitsContractTests<TFixture>

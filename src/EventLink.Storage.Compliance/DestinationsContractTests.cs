@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>The schema, payloads and EventLink-with-syncs factory the destinations and erasure suites share.</summary>
 public abstract class DestinationsTestBase<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FluentAssertions;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Computed traits, audiences and triggers: the same behaviour from every store.</summary>
 public abstract partial class TraitsContractTests<TFixture>(TFixture fixture) : TraitsTestBase<TFixture>(fixture)

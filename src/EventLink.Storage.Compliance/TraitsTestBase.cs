@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>The schema, payloads and definitions the traits suite shares: the contract schema plus product events.</summary>
 public abstract class TraitsTestBase<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)

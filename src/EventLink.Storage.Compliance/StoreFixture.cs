@@ -1,6 +1,6 @@
 using EventLink.Storage;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>
 /// Creates isolated stores of one backend for the contract suites. Each test asks for a store by a name

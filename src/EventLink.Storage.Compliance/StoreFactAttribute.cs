@@ -1,13 +1,13 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>
 /// A contract test. It runs like <see cref="FactAttribute"/>, but is skipped (with the fixture's reason) when the
 /// store behind the derived class is not available here: a fixture may declare <c>public static string? SkipReason</c>.
 /// </summary>
-[XunitTestCaseDiscoverer("EventLink.Storage.Tests.StoreFactDiscoverer", "EventLink.Storage.Tests")]
+[XunitTestCaseDiscoverer("EventLink.Storage.Compliance.StoreFactDiscoverer", "EventLink.Storage.Compliance")]
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class StoreFactAttribute : FactAttribute;
 

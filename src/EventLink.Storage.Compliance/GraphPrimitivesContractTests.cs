@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using EventLink.Storage.InMemory;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>
 /// The identity graph primitives (claims, identities, conflicts, unmerge rules, memberships, history kinds), driven

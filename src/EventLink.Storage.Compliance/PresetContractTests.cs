@@ -1,6 +1,6 @@
 using EventLink.Presets;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>
 /// The source presets end to end on every store: the vendor fixtures of all seven presets, ingested together, give
@@ -110,28 +110,32 @@ public abstract class PresetContractTests<TFixture>(TFixture fixture) : Contract
     }
 }
 
-/// <summary>The vendor fixtures under <c>tests/Fixtures/presets</c>, read with their presets.</summary>
+/// <summary>
+/// The vendor fixtures of <c>tests/Fixtures/presets</c>, read with their presets. They are embedded in this assembly
+/// so the suites run wherever the package is referenced, not only inside the EventLink repository.
+/// </summary>
 internal static class PresetFixtureFiles
 {
-    private static readonly Lazy<string> Directory = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "Fixtures", "presets");
-            if (System.IO.Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("tests/Fixtures/presets not found above " + AppContext.BaseDirectory);
-    });
-
     /// <summary>Every fixture delivery of every preset, read into records, in file order (presets by name).</summary>
     public static List<IngestRecord> AllRecords() =>
         [.. SourcePresets.All.SelectMany(preset => Lines(preset).SelectMany(line => preset.Read(line).Records))];
 
     /// <summary>The fixture deliveries of one preset, one per line.</summary>
-    public static IEnumerable<string> Lines(SourcePreset preset) =>
-        File.ReadLines(Path.Combine(Directory.Value, preset.Name + ".jsonl")).Where(line => line.Trim().Length > 0);
+    public static IEnumerable<string> Lines(SourcePreset preset)
+    {
+        var name = $"EventLink.Storage.Compliance.Presets.{preset.Name}.jsonl";
+        using var stream = typeof(PresetFixtureFiles).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The embedded preset fixture {name} is missing from {typeof(PresetFixtureFiles).Assembly.GetName().Name}.");
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Trim().Length > 0)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return lines;
+    }
 }

@@ -1,6 +1,6 @@
 using FluentAssertions;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>Audiences and triggers.</summary>
 public abstract partial class TraitsContractTests<TFixture>

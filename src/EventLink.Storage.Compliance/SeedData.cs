@@ -1,6 +1,6 @@
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
-namespace EventLink.Storage.Tests;
+namespace EventLink.Storage.Compliance;
 
 /// <summary>A realistic mixed input: profiles from two tools, events from five, duplicates, late and unmatched records, bad records.</summary>
 public static class SeedData

@@ -7,6 +7,7 @@ namespace EventLink.Storage.Compliance;
 public abstract class BadInputContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
+    /// <summary>Gets the bad records: source, record type, payload, the expected reason and a part of the expected message.</summary>
     public static TheoryData<string, string, string, IngestReason, string> BadRecords => new()
     {
         { "stripe", "charge", "{\"id\": \"ch_1\", \"created\": ", IngestReason.MalformedJson, "not valid JSON" },

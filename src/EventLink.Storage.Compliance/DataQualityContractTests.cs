@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using EventLink.Storage;
-using Microsoft.Extensions.DependencyInjection;
 using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Compliance;
@@ -9,8 +8,6 @@ namespace EventLink.Storage.Compliance;
 public abstract class DataQualityContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
-    private readonly List<IAsyncDisposable> _links = [];
-
     private static readonly DateTimeOffset T0 = Day(2026, 5, 1, 0);
 
     [StoreFact]
@@ -269,29 +266,8 @@ public abstract class DataQualityContractTests<TFixture>(TFixture fixture) : Con
     private static DateTimeOffset MinuteOf(int i) => T0.AddMinutes(i);
 
     private async Task<IEventLink> CreateWithQualityAsync(Action<DataQualityOptions> quality, [CallerMemberName] string name = "") =>
-        BuildWithQuality(await Fixture.CreateStoreAsync(StoreNameOf(name)), quality);
+        Build(await NewStoreAsync(name), Define, null, builder => builder.AddDataQuality(quality));
 
     private async Task<IEventLink> ReopenWithQualityAsync(Action<DataQualityOptions> quality, [CallerMemberName] string name = "") =>
-        BuildWithQuality(await Fixture.OpenStoreAsync(StoreNameOf(name)), quality);
-
-    private IEventLink BuildWithQuality(EventLinkStore store, Action<DataQualityOptions> quality)
-    {
-        var builder = new EventLinkBuilder();
-        builder.Services.AddSingleton<TimeProvider>(Time);
-        var link = builder.AddSchema(Define).UseStore(_ => store).AddDataQuality(quality).Build();
-        _links.Add(link);
-        return link;
-    }
-
-    private string StoreNameOf(string test) => $"{GetType().Name}_{test}".ToLowerInvariant();
-
-    public override async Task DisposeAsync()
-    {
-        foreach (var link in _links)
-        {
-            await link.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
-    }
+        Build(await ReopenStoreAsync(name), Define, null, builder => builder.AddDataQuality(quality));
 }

@@ -8,12 +8,17 @@ namespace EventLink.Storage.Compliance;
 /// <summary>A destination that keeps what it receives and fails while <see cref="Fail"/> is set.</summary>
 public sealed class RecordingDestination : IErasureDestination
 {
+    /// <summary>Gets the messages and erasure notices received, in order.</summary>
     public ConcurrentQueue<DestinationMessage> Received { get; } = new();
 
+    /// <summary>Gets or sets whether deliveries fail (and are not recorded).</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
     public bool Fail { get; set; }
 
+    /// <inheritdoc/>
     public ValueTask<DeliveryResult> DeliverAsync(DestinationMessage message, CancellationToken cancellationToken = default) => Record(message);
 
+    /// <inheritdoc/>
     public ValueTask<DeliveryResult> EraseAsync(DestinationMessage notice, CancellationToken cancellationToken = default) => Record(notice);
 
     private ValueTask<DeliveryResult> Record(DestinationMessage message)
@@ -38,6 +43,8 @@ public sealed class WebhookTestServer : IAsyncDisposable
     private readonly Task _loop;
     private int _count;
 
+    /// <summary>Starts a receiver on a free local port.</summary>
+    /// <param name="failFirst">How many requests are answered with 500 before the receiver answers 200.</param>
     public WebhookTestServer(int failFirst)
     {
         FailFirst = failFirst;
@@ -51,12 +58,16 @@ public sealed class WebhookTestServer : IAsyncDisposable
         _loop = Task.Run(LoopAsync);
     }
 
+    /// <summary>Gets the URL to post webhooks to.</summary>
     public Uri Url { get; }
 
+    /// <summary>Gets how many requests are answered with 500 before the receiver answers 200.</summary>
     public int FailFirst { get; }
 
+    /// <summary>Gets every request received: its idempotency key, the status answered, its signature header and its body.</summary>
     public ConcurrentQueue<(string Key, int Status, string? Signature, string Body)> Requests { get; } = new();
 
+    /// <summary>Gets the idempotency keys of the requests answered with 200, in order.</summary>
     public IReadOnlyList<string> AcknowledgedKeys => Requests.Where(r => r.Status == 200).Select(r => r.Key).ToList();
 
     private async Task LoopAsync()
@@ -82,6 +93,8 @@ public sealed class WebhookTestServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the receiver.</summary>
+    /// <returns>A task that completes when the receiver has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();

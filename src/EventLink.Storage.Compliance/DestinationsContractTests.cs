@@ -1,15 +1,15 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EventLink.Storage.Compliance;
 
 /// <summary>The schema, payloads and EventLink-with-syncs factory the destinations and erasure suites share.</summary>
+/// <typeparam name="TFixture">The fixture that creates the stores under test.</typeparam>
+/// <param name="fixture">The fixture xunit shares between the tests of the class.</param>
 public abstract class DestinationsTestBase<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
-    private readonly List<IAsyncDisposable> _links = [];
-
+    /// <summary>Defines a merged Stripe customer (e-mail and user id), a merged HubSpot lead (e-mail) and Stripe charges related by e-mail.</summary>
+    /// <param name="schema">The schema builder.</param>
     public static void Schema(SchemaBuilder schema) => schema
         .Merged("customer", t => t
             .RecordId("id").OccurredAt("created")
@@ -23,6 +23,15 @@ public abstract class DestinationsTestBase<TFixture>(TFixture fixture) : Contrac
             .RecordId("id").OccurredAt("created").EventName("type")
             .RelatesTo("customer_email", "customer", IdentityKinds.Email));
 
+    /// <summary>Creates a Stripe customer of <see cref="Schema"/>, observed on January <paramref name="day"/>, 2026.</summary>
+    /// <param name="id">The customer id.</param>
+    /// <param name="email">The e-mail identity, or <see langword="null"/>.</param>
+    /// <param name="consent">The <c>consent</c> field (any JSON-serializable value), or <see langword="null"/>.</param>
+    /// <param name="userId">The user id identity, or <see langword="null"/>.</param>
+    /// <param name="day">The day of January 2026.</param>
+    /// <param name="dateOfBirth">A sensitive field, or <see langword="null"/>.</param>
+    /// <param name="healthNotes">A sensitive field, or <see langword="null"/>.</param>
+    /// <returns>The record.</returns>
     public static IngestRecord Customer(string id, string? email, object? consent = null, string? userId = null, int day = 1, string? dateOfBirth = null, string? healthNotes = null) =>
         new("stripe", "customer", JsonSerializer.Serialize(new
         {
@@ -36,39 +45,29 @@ public abstract class DestinationsTestBase<TFixture>(TFixture fixture) : Contrac
             created = new DateTimeOffset(2026, 1, day, 9, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(),
         }));
 
+    /// <summary>Creates a HubSpot lead of <see cref="Schema"/> whose consent is in its <c>prefs</c> field.</summary>
+    /// <param name="id">The lead id.</param>
+    /// <param name="email">The e-mail identity.</param>
+    /// <param name="consent">The <c>prefs</c> field (any JSON-serializable value).</param>
+    /// <param name="day">The day of January 2026.</param>
+    /// <returns>The record.</returns>
     public static IngestRecord Lead(string id, string email, object consent, int day) =>
         new("hubspot", "lead", JsonSerializer.Serialize(new { id, email, prefs = consent, created = new DateTimeOffset(2026, 1, day, 9, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds() }));
 
+    /// <summary>Creates a succeeded Stripe charge of <see cref="Schema"/> on February 1, 2026.</summary>
+    /// <param name="id">The charge id.</param>
+    /// <param name="email">The customer e-mail it relates to.</param>
+    /// <param name="amount">The amount in cents.</param>
+    /// <param name="metadata">The <c>metadata</c> field, or <see langword="null"/>.</param>
+    /// <returns>The record.</returns>
     public static IngestRecord Charge(string id, string email, long amount = 4900, object? metadata = null) =>
         new("stripe", "charge", JsonSerializer.Serialize(new { id, type = "charge.succeeded", amount, customer_email = email, metadata, created = new DateTimeOffset(2026, 2, 1, 9, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds() }));
 
-    /// <summary>Builds EventLink over a store with syncs; the returned instance owns the store (dispose = process exit).</summary>
-    protected IEventLink Open(EventLinkStore store, Action<EventLinkBuilder> configure)
-    {
-        var builder = new EventLinkBuilder();
-        builder.Services.AddSingleton<TimeProvider>(Time);
-        builder.AddSchema(Schema).UseStore(_ => store);
-        configure(builder);
-        var link = builder.Build();
-        _links.Add(link);
-        return link;
-    }
-
-    protected Task<EventLinkStore> NewStoreAsync([CallerMemberName] string name = "") => Fixture.CreateStoreAsync(StoreName(name));
-
-    protected Task<EventLinkStore> ReopenStoreAsync([CallerMemberName] string name = "") => Fixture.OpenStoreAsync(StoreName(name));
-
-    private string StoreName(string test) => $"{GetType().Name}_{test}".ToLowerInvariant();
-
-    public override async Task DisposeAsync()
-    {
-        foreach (var link in _links)
-        {
-            await link.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
-    }
+    /// <summary>Builds EventLink over a store with <see cref="Schema"/> and the syncs <paramref name="configure"/> adds; the returned instance owns the store.</summary>
+    /// <param name="store">The store, from <see cref="ContractTestBase{TFixture}.NewStoreAsync"/> or <see cref="ContractTestBase{TFixture}.ReopenStoreAsync"/>.</param>
+    /// <param name="configure">Adds destinations, syncs and privacy options.</param>
+    /// <returns>An <see cref="IEventLink"/> disposed when the test ends.</returns>
+    protected IEventLink Open(EventLinkStore store, Action<EventLinkBuilder> configure) => Build(store, Schema, null, configure);
 }
 
 /// <summary>Syncs to destinations (delivered once, across restarts), consent, restricted fields and hashed identities.</summary>

@@ -473,6 +473,8 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
         actual.VersionAfter.Should().Be(actual.Version);
     }
 
+    /// <summary>Disposes the stores the test opened directly, then what the base built.</summary>
+    /// <returns>A task that completes when everything is disposed.</returns>
     public override async Task DisposeAsync()
     {
         foreach (var store in _stores)

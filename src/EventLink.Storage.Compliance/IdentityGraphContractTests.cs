@@ -9,6 +9,8 @@ namespace EventLink.Storage.Compliance;
 public abstract class IdentityGraphContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
+    /// <summary>Defines <see cref="TestSchema.Define"/> plus the Segment preset, a <c>domain</c> identity kind and companies (accounts) that contacts are members of.</summary>
+    /// <param name="s">The schema builder.</param>
     public static void GraphSchema(SchemaBuilder s)
     {
         Define(s);

@@ -9,9 +9,12 @@ namespace EventLink.Storage.Compliance;
 public abstract class OrderIndependenceContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
-    /// <summary>How many random record sets are tried, each in several orders.</summary>
+    /// <summary>Gets how many random record sets are tried, each in several orders.</summary>
+    /// <value>12 unless a store overrides it (a slow store may try fewer, with a stated reason).</value>
     protected virtual int Sets => 12;
 
+    /// <summary>Gets how many arrival orders (each with its own batching) are tried per record set.</summary>
+    /// <value>4 unless a store overrides it.</value>
     protected virtual int OrdersPerSet => 4;
 
     [StoreFact]

@@ -5,6 +5,8 @@ namespace EventLink.Storage.Compliance;
 /// <summary>A realistic mixed input: profiles from two tools, events from five, duplicates, late and unmatched records, bad records.</summary>
 public static class SeedData
 {
+    /// <summary>Creates the seed records, in the same order every time.</summary>
+    /// <returns>A new list of the records.</returns>
     public static IReadOnlyList<IngestRecord> Records()
     {
         var records = new List<IngestRecord>

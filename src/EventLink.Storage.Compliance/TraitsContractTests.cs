@@ -139,6 +139,10 @@ public abstract partial class TraitsContractTests<TFixture>(TFixture fixture) : 
         (await link.ComputeTraitsFromHistoryAsync(Guid.NewGuid())).Should().BeNull();
     }
 
+    /// <summary>Asserts that a profile's stored (incremental) traits equal a recomputation from its history.</summary>
+    /// <param name="link">The EventLink to read.</param>
+    /// <param name="profileId">The profile.</param>
+    /// <returns>A task that completes when the assertion has run.</returns>
     protected static async Task ShouldEqualHistoryAsync(IEventLink link, Guid profileId)
     {
         var stored = (await link.GetComputedAsync(profileId))!.Traits;

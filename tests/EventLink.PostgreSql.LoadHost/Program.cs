@@ -1,5 +1,6 @@
 using System.Globalization;
 using EventLink;
+using EventLink.Storage.Compliance;
 using EventLink.Storage.Tests;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using EventLink.Storage.Tests;
+using EventLink.Storage.Compliance;
 
 namespace EventLink.Sqlite.CrashHost;
 

@@ -1,6 +1,6 @@
 using EventLink;
 using EventLink.Sqlite.CrashHost;
-using EventLink.Storage.Tests;
+using EventLink.Storage.Compliance;
 
 // Usage:
 //   ingest <database file> <record count> <batch size>   ingests the generated input, printing "ACK <records so far>" after each batch

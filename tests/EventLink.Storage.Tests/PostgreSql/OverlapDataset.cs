@@ -1,4 +1,4 @@
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Tests;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using static EventLink.Storage.Tests.TestSchema;
+using EventLink.Storage.Compliance;
+using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Tests;
 

@@ -1,6 +1,6 @@
 using EventLink.PostgreSql;
 using Npgsql;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Tests;
 

@@ -1,5 +1,5 @@
 using EventLink.Storage.InMemory;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Tests;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EventLink.Sqlite;
 using EventLink.Sqlite.CrashHost;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Tests;
 
@@ -116,7 +116,7 @@ public sealed class SqliteDurabilityTests(SqliteFixture fixture) : ContractTestB
     }
 
     private string StoreName(string suffix = "", [System.Runtime.CompilerServices.CallerMemberName] string test = "") =>
-        $"{GetType().Name}_{test}{suffix}".ToLowerInvariant();
+        base.StoreName(test + suffix);
 
     private static async Task IngestInBatchesAsync(IEventLink link, IReadOnlyList<IngestRecord> input, int batchSize)
     {

@@ -1,6 +1,6 @@
 using EventLink.Sqlite.CrashHost;
 using EventLink.Storage.InMemory;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Tests;
 

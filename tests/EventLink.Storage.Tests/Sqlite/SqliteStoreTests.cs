@@ -1,7 +1,7 @@
 using EventLink.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using static EventLink.Storage.Tests.TestSchema;
+using static EventLink.Storage.Compliance.TestSchema;
 
 namespace EventLink.Storage.Tests;
 

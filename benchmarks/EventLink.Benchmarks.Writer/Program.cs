@@ -6,7 +6,7 @@ using EventLink.Benchmarks;
 // Usage: dotnet EventLink.Benchmarks.Writer.dll <connection string> <schema> <tenant> <customers> <first> <count> <batch size> <seed>
 // Ingests <count> charge.succeeded events numbered from <first>, each for one of the tenant's <customers> customers
 // (drawn with <seed>), in batches of <batch size>, into the PostgreSQL store. Protocol on stdin/stdout:
-//   1. warms up (JIT, connection pool, prepared statements, the tenant's identity index), prints "ready";
+//   1. warms up with three batches of its own (JIT, connection pool, prepared statements, the tenant's identity index), prints "ready";
 //   2. waits for a line on stdin (the parent starts every writer at once), then ingests;
 //   3. prints one line per batch, "batch <total ms> <lock wait ms> <lock hold ms>", then "done".
 // Lock wait = from the call to the end of the store's first statement (the one taking the tenant's advisory lock,
@@ -45,9 +45,16 @@ try
 {
     var view = link.ForTenant(tenant);
 
-    // A charge of its own (numbered past every measured one) so that the measured batches find everything warm.
-    var warmUp = await view.IngestAsync([new IngestRecord("stripe", "charge", BenchmarkData.ChargeSucceeded(900_000_000 + first, 0))]);
-    BenchmarkData.AllLinked(warmUp);
+    // Charges of its own (numbered past every measured one), three full batches, so that the measured batches find
+    // everything warm: the index loaded, statements prepared, and the ingest path compiled by the JIT's optimising tier.
+    for (var round = 0; round < 3; round++)
+    {
+        var warmUp = Enumerable.Range(0, batchSize)
+            .Select(i => new IngestRecord("stripe", "charge", BenchmarkData.ChargeSucceeded(900_000_000 + (4 * first) + (round * batchSize) + i, random.Next(customers))))
+            .ToArray();
+        BenchmarkData.AllLinked(await view.IngestAsync(warmUp));
+    }
+
     Console.WriteLine("ready");
     if (Console.ReadLine() is null)
     {

@@ -78,11 +78,24 @@ public sealed partial class PostgreSqlEventLinkStore : EventLinkStore
         PostgreSqlMigrations.MigrateAsync(_dataSource, Schema, cancellationToken);
 
     /// <inheritdoc />
-    public override async ValueTask<EventLinkStoreSession> BeginAsync(string tenant, CancellationToken cancellationToken = default)
+    public override ValueTask<EventLinkStoreSession> BeginAsync(string tenant, CancellationToken cancellationToken = default) =>
+        BeginAsync(tenant, StoreSessionMode.Exclusive, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Sessions of a tenant hold its advisory lock until they end: exclusively, or shared by
+    /// <see cref="StoreSessionMode.AppendOnly"/> sessions, which then write side by side (across processes too).
+    /// </remarks>
+    public override async ValueTask<EventLinkStoreSession> BeginAsync(string tenant, StoreSessionMode mode, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        return await PostgreSqlStoreSession.BeginAsync(_dataSource, _sql, tenant, _bulkThreshold, cancellationToken).ConfigureAwait(false);
+        return await PostgreSqlStoreSession.BeginAsync(_dataSource, _sql, tenant, _bulkThreshold, mode, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    /// <remarks>A deadlock between writers (40P01) or a serialization failure (40001) rolled the transaction back whole.</remarks>
+    public override bool IsTransient(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()

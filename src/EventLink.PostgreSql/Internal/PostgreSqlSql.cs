@@ -19,6 +19,7 @@ internal sealed partial class PostgreSqlSql
         Schema = schema;
 
         Lock = "SELECT pg_advisory_xact_lock(hashtext($2), hashtext($1))";
+        LockShared = "SELECT pg_advisory_xact_lock_shared(hashtext($2), hashtext($1))";
 
         // A row the INSERT adds is not visible to the SELECT of the same statement: exactly one of the two returns it.
         // Second column: the oldest version the identity log answers from (see BumpVersion).
@@ -197,6 +198,8 @@ internal sealed partial class PostgreSqlSql
     public string Schema { get; }
 
     public string Lock { get; }
+
+    public string LockShared { get; }
 
     public string EnsureTenant { get; }
 

@@ -7,7 +7,7 @@ namespace EventLink.PostgreSql.Internal;
 /// <summary>
 /// The identity log of a PostgreSQL session. Every identity the session writes carries the version its commit
 /// produces, <see cref="EventLinkStoreSession.Version"/> + 1: the session holds the tenant's advisory lock from
-/// <see cref="BeginAsync"/> to its end (so no other writer of the tenant, in any process, commits meanwhile), and
+/// <c>BeginAsync</c> to its end, exclusively whenever it may write identities (so no other such writer of the tenant, in any process, commits meanwhile; append-only sessions write none), and
 /// <see cref="CommitAsync"/> bumps the version by one when the session changed something. A removed identity
 /// leaves a row in <c>identity_removals</c> with that version.
 /// </summary>

@@ -22,6 +22,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     private bool _stagingReady;
     private bool _committed;
     private bool _removalsLogged;
+    private bool _appendOnly;
 
     /// <summary>The most writes deferred before they are sent (a bound on the batch the server is sent at once).</summary>
     private const int MaxDeferred = 2_000;
@@ -43,7 +44,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
     private NpgsqlConnection Connection => _connection ?? throw new ObjectDisposedException(nameof(PostgreSqlStoreSession));
 
-    public static async ValueTask<PostgreSqlStoreSession> BeginAsync(NpgsqlDataSource dataSource, PostgreSqlSql sql, string tenant, int bulkThreshold, CancellationToken cancellationToken)
+    public static async ValueTask<PostgreSqlStoreSession> BeginAsync(NpgsqlDataSource dataSource, PostgreSqlSql sql, string tenant, int bulkThreshold, StoreSessionMode mode, CancellationToken cancellationToken)
     {
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
@@ -52,14 +53,14 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
             transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
 
             // The lock is held until commit or rollback; each later statement (read committed) sees everything the
-            // previous holder committed.
+            // previous holder committed. Append-only sessions share it: they change nothing another one reads.
             await using var batch = new NpgsqlBatch(connection, transaction)
             {
                 BatchCommands =
                 {
                     // Row-level security: the tenant this transaction may see (defence in depth; every statement also filters by tenant).
                     BatchCommand(PostgreSqlRowSecurity.SetTenantLocal, Text(tenant)),
-                    BatchCommand(sql.Lock, Text(tenant), Text(sql.Schema)),
+                    BatchCommand(mode == StoreSessionMode.AppendOnly ? sql.LockShared : sql.Lock, Text(tenant), Text(sql.Schema)),
                     BatchCommand(sql.EnsureTenant, Text(tenant)),
                 },
             };
@@ -78,7 +79,10 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
                 identityLogFrom = reader.GetInt64(1);
             }
 
-            return new PostgreSqlStoreSession(sql, tenant, bulkThreshold, connection, transaction, version, identityLogFrom);
+            return new PostgreSqlStoreSession(sql, tenant, bulkThreshold, connection, transaction, version, identityLogFrom)
+            {
+                _appendOnly = mode == StoreSessionMode.AppendOnly,
+            };
         }
         catch
         {
@@ -382,7 +386,9 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
 
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         var version = Version;
-        if (_dirty)
+
+        // An append-only session changed no identity: the version (what other processes' indexes follow) stays.
+        if (_dirty && !_appendOnly)
         {
             await CompactIdentityLogAsync(cancellationToken).ConfigureAwait(false);
             await using var command = await PrepareAsync(_sql.BumpVersion, cancellationToken, Text(_tenant)).ConfigureAwait(false);

@@ -122,7 +122,29 @@ internal sealed partial class EventLinkCore
             }
 
             return results;
-        }, cancellationToken);
+        }, cancellationToken, mode: ModeOf(records));
+
+    /// <summary>
+    /// A batch of plain events (no merged record, no event that claims identities) with no traits, destinations or
+    /// transformations configured changes no profile or identity: it may run beside other processes' such batches.
+    /// </summary>
+    private StoreSessionMode ModeOf(IReadOnlyList<IngestRecord> records)
+    {
+        if (!Traits.IsEmpty || Sync.RecordsChanges || Quality.HasTransformations)
+        {
+            return StoreSessionMode.Exclusive;
+        }
+
+        foreach (var record in records)
+        {
+            if (record is not null && Schema.TryGetRecordType(record.RecordType, out var type) && (type.Kind != RecordKind.AppendOnly || type.MakesClaims))
+            {
+                return StoreSessionMode.Exclusive;
+            }
+        }
+
+        return StoreSessionMode.AppendOnly;
+    }
 
     private async ValueTask<IngestResult> RejectAsync(Batch batch, IngestRecord record, Rejection rejection, CancellationToken cancellationToken)
     {

@@ -14,6 +14,7 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
     private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private readonly bool _ownsStore;
+    private const int MaxAttempts = 3;
     private readonly Lock _idLock = new();
     private Guid _lastProfileId;
     private volatile bool _initialized;
@@ -75,7 +76,25 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
     /// <param name="work">The work.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <param name="commit">Whether to commit; a read-only unit of work (a preview) passes <see langword="false"/> and changes nothing.</param>
-    public async ValueTask<T> WriteAsync<T>(string tenant, Func<Batch, ValueTask<T>> work, CancellationToken cancellationToken, bool commit = true)
+    /// <param name="mode">What the work writes: an append-only unit of work may run beside those of other processes.</param>
+    public async ValueTask<T> WriteAsync<T>(string tenant, Func<Batch, ValueTask<T>> work, CancellationToken cancellationToken, bool commit = true, StoreSessionMode mode = StoreSessionMode.Exclusive)
+    {
+        // A transient failure (writers of a tenant in a deadlock, say) rolled everything back: the same work runs again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(tenant, work, cancellationToken, commit, mode).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && ex is not OperationCanceledException && Store.IsTransient(ex))
+            {
+                Log.BatchRetried(Logger, ex, tenant, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50) * attempt), Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async ValueTask<T> WriteOnceAsync<T>(string tenant, Func<Batch, ValueTask<T>> work, CancellationToken cancellationToken, bool commit, StoreSessionMode mode)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var state = _tenants.GetOrAdd(tenant, static _ => new TenantState());
@@ -83,7 +102,7 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var session = await Store.BeginAsync(tenant, cancellationToken).ConfigureAwait(false);
+            var session = await Store.BeginAsync(tenant, mode, cancellationToken).ConfigureAwait(false);
             await using (session.ConfigureAwait(false))
             {
                 try

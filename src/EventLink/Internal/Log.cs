@@ -21,4 +21,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Warning, "An ingest batch of tenant {Tenant} failed and was rolled back; nothing of it was stored")]
     public static partial void BatchFailed(ILogger logger, Exception exception, string tenant);
+
+    [LoggerMessage(50, LogLevel.Information, "An ingest batch of tenant {Tenant} hit a transient store failure on attempt {Attempt} and runs again")]
+    public static partial void BatchRetried(ILogger logger, Exception exception, string tenant, int attempt);
 }

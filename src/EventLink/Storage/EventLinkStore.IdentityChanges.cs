@@ -15,7 +15,7 @@ public abstract partial class EventLinkStoreSession
     /// <remarks>
     /// A store that tracks changes records, with every identity it inserts, updates or deletes, the version the
     /// session's commit produces; it can do so because a store lets one session per tenant write at a time (see
-    /// <see cref="EventLinkStore.BeginAsync"/>) and a commit that changed something grows the version by one.
+    /// <see cref="EventLinkStore.BeginAsync(string, CancellationToken)"/>) and a commit that changed something grows the version by one.
     /// The default, for stores that track nothing, returns <see langword="null"/>.
     /// </remarks>
     /// <param name="sinceVersion">The version the caller's index reflects; at most <see cref="Version"/>.</param>

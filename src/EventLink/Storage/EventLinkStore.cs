@@ -23,6 +23,27 @@ public abstract partial class EventLinkStore : IAsyncDisposable
     /// <returns>The session.</returns>
     public abstract ValueTask<EventLinkStoreSession> BeginAsync(string tenant, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts a unit of writes for one tenant that says what it will write. An <see cref="StoreSessionMode.AppendOnly"/>
+    /// session adds events and changes no profile, identity, claim or merged record, so a store shared by several
+    /// processes may run such sessions of a tenant side by side (never beside an exclusive one); the default runs every
+    /// session exclusively, as <see cref="BeginAsync(string, CancellationToken)"/> does.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="mode">What the session will write.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The session.</returns>
+    public virtual ValueTask<EventLinkStoreSession> BeginAsync(string tenant, StoreSessionMode mode, CancellationToken cancellationToken = default) =>
+        BeginAsync(tenant, cancellationToken);
+
+    /// <summary>
+    /// Gets whether a failure is transient: the unit of work was rolled back whole (a deadlock between writers, a
+    /// serialization failure) and running it again may succeed. The engine then runs the batch again, a few times.
+    /// </summary>
+    /// <param name="exception">The failure.</param>
+    /// <returns><see langword="true"/> when running the same batch again is expected to work; <see langword="false"/> by default.</returns>
+    public virtual bool IsTransient(Exception exception) => false;
+
     /// <summary>Finds the profile holding an identity.</summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="key">The normalised identity.</param>
@@ -97,6 +118,20 @@ public abstract partial class EventLinkStore : IAsyncDisposable
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }
+}
+
+/// <summary>What a store session will write (see <see cref="EventLinkStore.BeginAsync(string, StoreSessionMode, CancellationToken)"/>).</summary>
+public enum StoreSessionMode
+{
+    /// <summary>Anything: profiles, identities, claims, merged records and events. One such session per tenant at a time.</summary>
+    Exclusive,
+
+    /// <summary>
+    /// New events only (linked through the identity index as it was when the session began, or quarantined), with their
+    /// waits, rejections and data-quality counts: no profile, identity, claim or merged record changes, so the tenant's
+    /// version does not change. Such sessions of a tenant may run side by side, never beside an exclusive one.
+    /// </summary>
+    AppendOnly,
 }
 
 /// <summary>What a batch is about to read, given to <see cref="EventLinkStoreSession.PrefetchAsync"/>.</summary>

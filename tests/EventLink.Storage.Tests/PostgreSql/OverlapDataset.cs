@@ -60,6 +60,32 @@ public static class OverlapDataset
         return records;
     }
 
+    /// <summary>
+    /// Records made to race merges against each other and against plain events, each with the role of the writer that
+    /// ingests it: 0, a person's first customer (by e-mail); 1, their app account (another e-mail and a user id); 2, a
+    /// newer version of the first customer carrying the user id too, which merges the two profiles; 3, charges by
+    /// e-mail and by user id (batches of plain events, which writers append side by side).
+    /// </summary>
+    /// <param name="people">The number of people.</param>
+    /// <returns>The records with their roles.</returns>
+    public static List<(int Role, IngestRecord Record)> MergeRace(int people = 60)
+    {
+        var records = new List<(int, IngestRecord)>();
+        for (var i = 0; i < people; i++)
+        {
+            var t = Day(2025, 1 + (i % 12), 1 + (i % 27));
+            records.Add((0, StripeCustomer($"cus_{i}", $"person{i}@example.com", t, name: $"Person {i}")));
+            records.Add((1, StripeCustomer($"app_{i}", $"app{i}@example.com", t.AddHours(1), userId: $"u{i}")));
+            records.Add((2, StripeCustomer($"cus_{i}", $"person{i}@example.com", t.AddDays(1), name: $"Person {i}", plan: "pro", userId: $"u{i}")));
+            for (var k = 0; k < 4; k++)
+            {
+                records.Add((3, StripeCharge($"ch_{i}_{k}", k % 2 == 0 ? $"person{i}@example.com" : null, t.AddDays(2 + k), 100 * k, userId: k % 2 == 0 ? null : $"u{i}")));
+            }
+        }
+
+        return records;
+    }
+
     /// <summary>The records in a seeded random order.</summary>
     public static List<IngestRecord> Shuffle(IReadOnlyList<IngestRecord> records, int seed)
     {

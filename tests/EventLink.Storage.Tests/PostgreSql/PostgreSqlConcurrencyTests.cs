@@ -43,10 +43,31 @@ public sealed class PostgreSqlConcurrencyTests(PostgreSqlFixture fixture) : Cont
     public async Task Separate_processes_ingesting_overlapping_slices_end_as_a_sequential_run()
     {
         var name = $"{nameof(PostgreSqlConcurrencyTests)}_processes";
+        await RunLoadHostsAsync(name, parts: 4);
+        await AssertMatchesSequentialRunAsync(name, OverlapDataset.Create(), Build(await Fixture.OpenStoreAsync(name), null, null).ForTenant(Tenant));
+    }
+
+    [PostgresFact]
+    public async Task Processes_racing_merges_against_each_other_and_against_appended_events_end_as_a_sequential_run()
+    {
+        // One process per role: first customers, app accounts, the records that merge them, and plain charges (whose
+        // batches take the tenant's lock shared, side by side with nothing but each other).
+        var name = $"{nameof(PostgreSqlConcurrencyTests)}_merge_race";
+        await RunLoadHostsAsync(name, parts: 4, "merge-race");
+        var records = OverlapDataset.MergeRace().Select(r => r.Record).ToList();
+        await AssertMatchesSequentialRunAsync(name, records, Build(await Fixture.OpenStoreAsync(name), null, null).ForTenant(Tenant));
+
+        var schema = PostgreSqlFixture.SchemaName(name);
+        // How many merges happen depends on who wins each race (a merging record that comes before the app account
+        // gives it no second profile to merge), never more than one per person.
+        ((long)(await Fixture.ScalarAsync($"SELECT count(*) FROM \"{schema}\".merges"))!).Should().BeLessThanOrEqualTo(60L, "each person's two profiles merge at most once");
+    }
+
+    private async Task RunLoadHostsAsync(string name, int parts, params string[] extra)
+    {
         var schema = PostgreSqlFixture.SchemaName(name);
         await Fixture.DropSchemaAsync(schema);
         var host = LoadHostPath();
-        const int parts = 4;
 
         var processes = Enumerable.Range(0, parts).Select(part =>
         {
@@ -56,7 +77,7 @@ public sealed class PostgreSqlConcurrencyTests(PostgreSqlFixture fixture) : Cont
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in new[] { host, PostgreSqlFixture.RequireConnectionString(), schema, Tenant, $"{part}", $"{parts}", $"{300 + part}" })
+            foreach (var arg in new[] { host, PostgreSqlFixture.RequireConnectionString(), schema, Tenant, $"{part}", $"{parts}", $"{300 + part}" }.Concat(extra))
             {
                 start.ArgumentList.Add(arg);
             }
@@ -75,8 +96,6 @@ public sealed class PostgreSqlConcurrencyTests(PostgreSqlFixture fixture) : Cont
                 process.ExitCode.Should().Be(0, $"the load host should succeed; it wrote:\n{await output}\n{await error}");
             }
         }
-
-        await AssertMatchesSequentialRunAsync(name, OverlapDataset.Create(), Build(await Fixture.OpenStoreAsync(name), null, null).ForTenant(Tenant));
     }
 
     private async Task AssertMatchesSequentialRunAsync(string name, List<IngestRecord> records, IEventLink concurrent)

@@ -31,6 +31,34 @@ public sealed class PostgreSqlStoreTests(PostgreSqlFixture fixture) : ContractTe
     }
 
     [PostgresFact]
+    public async Task Append_only_sessions_of_a_tenant_run_side_by_side_and_an_exclusive_one_waits_for_them()
+    {
+        var name = nameof(Append_only_sessions_of_a_tenant_run_side_by_side_and_an_exclusive_one_waits_for_them);
+        await using var first = await Fixture.CreateStoreAsync(name);
+        await using var second = await Fixture.OpenStoreAsync(name);
+        await using var third = await Fixture.OpenStoreAsync(name);
+        await first.InitializeAsync();
+        await using (var creates = await first.BeginAsync("acme", StoreSessionMode.Exclusive))
+        {
+            await creates.CommitAsync(); // the tenant's row exists (a new tenant's first sessions wait for its insert)
+        }
+
+        await using var a = await first.BeginAsync("acme", StoreSessionMode.AppendOnly);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using var b = await second.BeginAsync("acme", StoreSessionMode.AppendOnly, timeout.Token); // does not wait for a
+
+        var exclusive = third.BeginAsync("acme", StoreSessionMode.Exclusive).AsTask();
+        await Task.Delay(300);
+        exclusive.IsCompleted.Should().BeFalse("an exclusive session waits while append-only ones hold the tenant");
+
+        (await a.CommitAsync()).Should().Be(a.Version, "an append-only session leaves the tenant's version alone");
+        await a.DisposeAsync();
+        await b.DisposeAsync();
+        await using var c = await exclusive.WaitAsync(TimeSpan.FromSeconds(10));
+        c.Version.Should().Be(a.Version);
+    }
+
+    [PostgresFact]
     public async Task InitializeAsync_refuses_a_schema_migrated_by_a_newer_version()
     {
         var name = nameof(InitializeAsync_refuses_a_schema_migrated_by_a_newer_version);

@@ -26,18 +26,6 @@ internal sealed class PostgreSqlGraphSql
     {
         var s = PostgreSqlSql.Quote(schema);
 
-        UpsertClaim = $"""
-            INSERT INTO {s}.claims AS c (tenant, source, record_id, kind, record_type, first_occurred_at) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (tenant, source, record_id, kind) DO UPDATE SET first_occurred_at = excluded.first_occurred_at
-            WHERE excluded.first_occurred_at < c.first_occurred_at
-            """;
-        AddClaimIdentities = $"""
-            INSERT INTO {s}.claim_identities (tenant, claim_id, kind, value)
-            SELECT $1, c.id, i.kind, i.value
-            FROM {s}.claims c CROSS JOIN unnest($5::text[], $6::text[]) AS i(kind, value)
-            WHERE c.tenant = $1 AND c.source = $2 AND c.record_id = $3 AND c.kind = $4
-            ON CONFLICT DO NOTHING
-            """;
         GetClaim = $"""
             SELECT c.record_type, c.first_occurred_at,
                 CASE c.kind WHEN 0 THEN r.profile_id ELSE e.profile_id END,
@@ -58,12 +46,6 @@ internal sealed class PostgreSqlGraphSql
             WHERE i.tenant = $1 AND i.kind = $2 AND i.value = $3
             """;
         GetIdentity = $"SELECT {PostgreSqlSql.IdentityColumns} FROM {s}.identities WHERE tenant = $1 AND kind = $2 AND value = $3";
-        SetIdentity = $"""
-            INSERT INTO {s}.identities (tenant, {PostgreSqlSql.IdentityColumns}, changed_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (tenant, kind, value) DO UPDATE SET
-                profile_id = excluded.profile_id, source = excluded.source, record_type = excluded.record_type,
-                record_id = excluded.record_id, first_seen_at = excluded.first_seen_at, changed_version = excluded.changed_version
-            """;
 
         // Logged with $4, the version the session's commit produces; counts the identities removed.
         RemoveIdentity = $"""
@@ -91,10 +73,6 @@ internal sealed class PostgreSqlGraphSql
         ReadConflicts = $"SELECT {ConflictColumns} FROM {s}.conflicts WHERE tenant = $1 ORDER BY id";
         GetUnmergeRules = $"SELECT kind, value FROM {s}.unmerge_rules WHERE tenant = $1";
         AddUnmergeRule = $"INSERT INTO {s}.unmerge_rules (tenant, kind, value, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (tenant, kind, value) DO NOTHING";
-        AddMembership = $"""
-            INSERT INTO {s}.memberships (tenant, member_kind, member_value, account_kind, account_value, source, record_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
-            """;
         MembersOf = $"""
             SELECT DISTINCT m.member_kind, m.member_value
             FROM {s}.memberships m JOIN unnest($2::text[], $3::text[]) AS a(kind, value) ON m.account_kind = a.kind AND m.account_value = a.value
@@ -107,10 +85,6 @@ internal sealed class PostgreSqlGraphSql
             """;
     }
 
-    public string UpsertClaim { get; }
-
-    public string AddClaimIdentities { get; }
-
     public string GetClaim { get; }
 
     public string GetClaimIdentities { get; }
@@ -118,8 +92,6 @@ internal sealed class PostgreSqlGraphSql
     public string GetClaimsByIdentity { get; }
 
     public string GetIdentity { get; }
-
-    public string SetIdentity { get; }
 
     public string RemoveIdentity { get; }
 
@@ -138,8 +110,6 @@ internal sealed class PostgreSqlGraphSql
     public string GetUnmergeRules { get; }
 
     public string AddUnmergeRule { get; }
-
-    public string AddMembership { get; }
 
     public string MembersOf { get; }
 

@@ -44,25 +44,9 @@ internal sealed partial class PostgreSqlSql
 
         ReadIdentityIndex = $"SELECT kind, value, profile_id FROM {s}.identities WHERE tenant = $1";
         GetProfileRow = $"SELECT id, entity, created_at, merged_into FROM {s}.profiles WHERE tenant = $1 AND id = $2";
-        CreateProfile = $"INSERT INTO {s}.profiles (tenant, id, entity, created_at, merged_into) VALUES ($1, $2, $3, $4, $5)";
-        AddIdentity = $"INSERT INTO {s}.identities (tenant, {IdentityColumns}, changed_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         GetIdentities = $"SELECT {IdentityColumns} FROM {s}.identities WHERE tenant = $1 AND profile_id = $2";
         GetSourceRecord = $"SELECT {SourceRecordColumns} FROM {s}.source_records WHERE tenant = $1 AND source = $2 AND record_id = $3";
-        UpsertSourceRecord = $"""
-            INSERT INTO {s}.source_records (tenant, {SourceRecordColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            ON CONFLICT (tenant, source, record_id) DO UPDATE SET
-                record_type = excluded.record_type, profile_id = excluded.profile_id, occurred_at = excluded.occurred_at,
-                ingested_at = excluded.ingested_at, content_hash = excluded.content_hash, payload_text = excluded.payload_text,
-                quarantine_reason = excluded.quarantine_reason, quarantine_message = excluded.quarantine_message
-            """;
         GetSourceRecords = $"SELECT {SourceRecordColumns} FROM {s}.source_records WHERE tenant = $1 AND profile_id = $2";
-        DeleteAttributes = $"DELETE FROM {s}.attributes WHERE tenant = $1 AND profile_id = $2";
-        InsertAttributes = $"""
-            INSERT INTO {s}.attributes (tenant, profile_id, ordinal, {AttributeColumns})
-            SELECT $1, $2, a.ordinal - 1, a.name, a.value_json, a.source, a.record_type, a.record_id, a.observed_at
-            FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-                WITH ORDINALITY AS a(name, value_json, source, record_type, record_id, observed_at, ordinal)
-            """;
         InsertEvent = $"""
             INSERT INTO {s}.events (tenant, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload_text)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -209,21 +193,11 @@ internal sealed partial class PostgreSqlSql
 
     public string GetProfileRow { get; }
 
-    public string CreateProfile { get; }
-
-    public string AddIdentity { get; }
-
     public string GetIdentities { get; }
 
     public string GetSourceRecord { get; }
 
-    public string UpsertSourceRecord { get; }
-
     public string GetSourceRecords { get; }
-
-    public string DeleteAttributes { get; }
-
-    public string InsertAttributes { get; }
 
     public string InsertEvent { get; }
 

@@ -13,34 +13,13 @@ internal sealed partial class PostgreSqlStoreSession
 {
     private PostgreSqlGraphSql Graph => _sql.Graph;
 
-    public override async ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
+    public override ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recordType);
         ArgumentNullException.ThrowIfNull(identities);
         CacheClaim(key, recordType, occurredAt, identities);
-        await using var batch = new NpgsqlBatch(Connection, _transaction);
-        batch.BatchCommands.Add(BatchCommand(
-            Graph.UpsertClaim,
-            Text(_tenant),
-            Text(key.Source),
-            Text(key.RecordId),
-            Smallint((short)key.Kind),
-            Text(recordType),
-            Timestamp(occurredAt)));
-        if (identities.Count > 0)
-        {
-            var distinct = identities.Distinct().ToList();
-            batch.BatchCommands.Add(BatchCommand(
-                Graph.AddClaimIdentities,
-                Text(_tenant),
-                Text(key.Source),
-                Text(key.RecordId),
-                Smallint((short)key.Kind),
-                TextArray([.. distinct.Select(i => i.Kind)]),
-                TextArray([.. distinct.Select(i => i.Value)])));
-        }
-
-        await ExecuteCountedAsync(batch, cancellationToken).ConfigureAwait(false);
+        BufferClaim(key, recordType, TimestampReader.Normalize(occurredAt), identities);
+        return ValueTask.CompletedTask;
     }
 
     public override async ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default)
@@ -89,7 +68,8 @@ internal sealed partial class PostgreSqlStoreSession
         ArgumentNullException.ThrowIfNull(identity);
 
         // As the in-memory store: setting an identity counts as a change even when it moves it nowhere.
-        return ExecuteAsync(Graph.SetIdentity, cancellationToken, IdentityParameters(identity));
+        BufferIdentity(identity);
+        return ValueTask.CompletedTask;
     }
 
     public override async ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
@@ -123,38 +103,42 @@ internal sealed partial class PostgreSqlStoreSession
             _linkIndex[eventId] = -1;
         }
 
-        return ExecuteAsync(Graph.UnlinkEvent, cancellationToken, Text(_tenant), Long(eventId), Reason(reason), Text(message));
+        return Defer(BatchCommand(Graph.UnlinkEvent, Text(_tenant), Long(eventId), Reason(reason), Text(message)), counted: false, cancellationToken, seal: false);
     }
 
-    public override async ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default)
+    public override ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(conflicts);
-        if (claims.Count == 0 && conflicts.Count == 0)
+        foreach (var conflict in conflicts)
         {
-            return;
+            ArgumentNullException.ThrowIfNull(conflict, nameof(conflicts));
         }
 
-        await using var batch = new NpgsqlBatch(Connection, _transaction);
+        if (claims.Count > 0 || conflicts.Count > 0)
+        {
+            BufferConflicts(claims, conflicts);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The statements deleting the conflicts of some claims, then inserting conflicts (in order).</summary>
+    private IEnumerable<NpgsqlBatchCommand> ConflictCommands(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts)
+    {
         if (claims.Count > 0)
         {
-            var distinct = claims.Distinct().ToList();
-            batch.BatchCommands.Add(BatchCommand(
+            yield return BatchCommand(
                 Graph.DeleteConflicts,
                 Text(_tenant),
-                TextArray([.. distinct.Select(c => c.Source)]),
-                TextArray([.. distinct.Select(c => c.RecordId)]),
-                SmallintArray([.. distinct.Select(c => (short)c.Kind)])));
+                TextArray([.. claims.Select(c => c.Source)]),
+                TextArray([.. claims.Select(c => c.RecordId)]),
+                SmallintArray([.. claims.Select(c => (short)c.Kind)]));
         }
 
         if (conflicts.Count > 0)
         {
-            foreach (var conflict in conflicts)
-            {
-                ArgumentNullException.ThrowIfNull(conflict, nameof(conflicts));
-            }
-
-            batch.BatchCommands.Add(BatchCommand(
+            yield return BatchCommand(
                 Graph.InsertConflicts,
                 Text(_tenant),
                 TextArray([.. conflicts.Select(c => c.Claim.Source)]),
@@ -166,10 +150,8 @@ internal sealed partial class PostgreSqlStoreSession
                 SmallintArray([.. conflicts.Select(c => (short)c.Reason)]),
                 SmallintArray([.. conflicts.Select(c => c.Other is { } other ? (short)other.Kind : (short)-1)]),
                 NullableTextArray([.. conflicts.Select(c => c.Other?.Source)]),
-                NullableTextArray([.. conflicts.Select(c => c.Other?.RecordId)])));
+                NullableTextArray([.. conflicts.Select(c => c.Other?.RecordId)]));
         }
-
-        await ExecuteCountedAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
     public override async ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default)
@@ -185,16 +167,9 @@ internal sealed partial class PostgreSqlStoreSession
     public override ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(membership);
-        return ExecuteCountedAsync(
-            Graph.AddMembership,
-            cancellationToken,
-            Text(_tenant),
-            Text(membership.Member.Kind),
-            Text(membership.Member.Value),
-            Text(membership.Account.Kind),
-            Text(membership.Account.Value),
-            Text(membership.Source),
-            Text(membership.RecordId));
+        _membershipWrites.Add(membership);
+        _buffered = true;
+        return ValueTask.CompletedTask;
     }
 
     public override async ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default)
@@ -207,7 +182,4 @@ internal sealed partial class PostgreSqlStoreSession
     /// <summary>Defers a statement that counts as a change only when it changes a row.</summary>
     private ValueTask ExecuteCountedAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         Defer(BatchCommand(sql, parameters), counted: true, cancellationToken);
-
-    /// <summary>Defers a batch whose statements count as a change only when one of them changes a row.</summary>
-    private ValueTask ExecuteCountedAsync(NpgsqlBatch batch, CancellationToken cancellationToken) => Defer(batch, counted: true, cancellationToken);
 }

@@ -121,17 +121,30 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     public override ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        profile = profile with { CreatedAt = TimestampReader.Normalize(profile.CreatedAt) };
 
         // A new profile's records are all written by this session from here on: its list is complete.
-        _profiles[profile.Id] = profile with { CreatedAt = TimestampReader.Normalize(profile.CreatedAt) };
+        _profiles[profile.Id] = profile;
         _profileRecords[profile.Id] = [];
-        return ExecuteAsync(_sql.CreateProfile, cancellationToken, Text(_tenant), Uuid(profile.Id), Text(profile.Entity), Timestamp(profile.CreatedAt), NullableUuid(profile.MergedInto));
+        _newProfiles.Add(profile);
+        _buffered = true;
+        _dirty = true;
+        return ValueTask.CompletedTask;
     }
 
     public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identity);
-        return ExecuteAsync(_sql.AddIdentity, cancellationToken, IdentityParameters(identity));
+        BufferIdentity(identity);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Buffers an identity's row (inserted, or replacing the one stored).</summary>
+    private void BufferIdentity(IdentityRow identity)
+    {
+        _identityWrites[identity.Key] = identity;
+        _buffered = true;
+        _dirty = true;
     }
 
     /// <summary>The parameters of an identity row, in the order the identity statements take them (tenant first).</summary>
@@ -178,20 +191,10 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(record);
         CacheSourceRecord(record);
-        return ExecuteAsync(
-            _sql.UpsertSourceRecord,
-            cancellationToken,
-            Text(_tenant),
-            Text(record.Source),
-            Text(record.RecordId),
-            Text(record.RecordType),
-            NullableUuid(record.ProfileId),
-            Timestamp(record.OccurredAt),
-            Timestamp(record.IngestedAt),
-            Text(record.ContentHash),
-            Text(record.PayloadJson),
-            Reason(record.QuarantineReason),
-            NullableText(record.QuarantineMessage));
+        _recordWrites[(record.Source, record.RecordId)] = record;
+        _buffered = true;
+        _dirty = true;
+        return ValueTask.CompletedTask;
     }
 
     public override async ValueTask<IReadOnlyList<SourceRecordRow>> GetSourceRecordsAsync(Guid profileId, CancellationToken cancellationToken = default)
@@ -212,26 +215,13 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         return rows;
     }
 
-    public override async ValueTask ReplaceAttributesAsync(Guid profileId, IReadOnlyList<AttributeRow> attributes, CancellationToken cancellationToken = default)
+    public override ValueTask ReplaceAttributesAsync(Guid profileId, IReadOnlyList<AttributeRow> attributes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(attributes);
-        await using var batch = new NpgsqlBatch(Connection, _transaction);
-        batch.BatchCommands.Add(BatchCommand(_sql.DeleteAttributes, Text(_tenant), Uuid(profileId)));
-        if (attributes.Count > 0)
-        {
-            batch.BatchCommands.Add(BatchCommand(
-                _sql.InsertAttributes,
-                Text(_tenant),
-                Uuid(profileId),
-                TextArray([.. attributes.Select(a => a.Name)]),
-                TextArray([.. attributes.Select(a => a.ValueJson)]),
-                TextArray([.. attributes.Select(a => a.Source)]),
-                TextArray([.. attributes.Select(a => a.RecordType)]),
-                TextArray([.. attributes.Select(a => a.RecordId)]),
-                TimestampArray([.. attributes.Select(a => a.ObservedAt.UtcDateTime)])));
-        }
-
-        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+        _attributeWrites[profileId] = [.. attributes];
+        _buffered = true;
+        _dirty = true;
+        return ValueTask.CompletedTask;
     }
 
     public override async ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
@@ -284,7 +274,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
                 IntArray([.. waits.Select(w => w.RelationIndex)])));
         }
 
-        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+        await Defer(batch, counted: false, cancellationToken, seal: false).ConfigureAwait(false);
     }
 
     public override async ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
@@ -321,11 +311,11 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
                 BatchCommand(_sql.DropWaitsFrom, Text(_tenant), Long(eventId), Int(relationIndex)),
             },
         };
-        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
+        await Defer(batch, counted: false, cancellationToken, seal: false).ConfigureAwait(false);
     }
 
     public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(_sql.SetQuarantine, cancellationToken, Text(_tenant), Long(eventId), Reason(reason), Text(message));
+        Defer(BatchCommand(_sql.SetQuarantine, Text(_tenant), Long(eventId), Reason(reason), Text(message)), counted: false, cancellationToken, seal: false);
 
     public override async ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
     {
@@ -441,7 +431,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         }
     }
 
-    /// <summary>Defers a statement that always counts as a change (see <see cref="Defer(NpgsqlBatchCommand, bool, CancellationToken)"/>).</summary>
+    /// <summary>Defers a statement that always counts as a change (see <see cref="Defer(NpgsqlBatchCommand, bool, CancellationToken, bool)"/>).</summary>
     private ValueTask ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         Defer(BatchCommand(sql, parameters), counted: false, cancellationToken);
 
@@ -449,13 +439,13 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     private ValueTask ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken) => Defer(batch, counted: false, cancellationToken);
 
     /// <summary>Moves a batch's statements to the deferred writes (in order) and empties the batch.</summary>
-    private async ValueTask Defer(NpgsqlBatch batch, bool counted, CancellationToken cancellationToken)
+    private async ValueTask Defer(NpgsqlBatch batch, bool counted, CancellationToken cancellationToken, bool seal = true)
     {
         var commands = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToArray();
         batch.BatchCommands.Clear();
         foreach (var command in commands)
         {
-            await Defer(command, counted, cancellationToken).ConfigureAwait(false);
+            await Defer(command, counted, cancellationToken, seal).ConfigureAwait(false);
         }
     }
 
@@ -464,20 +454,37 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
     /// before the next statement that reads (or returns something) and before commit: a batch of merged records costs
     /// a few round trips, not one per write. A <paramref name="counted"/> write counts as a change only when it changes a row.
     /// </summary>
-    private ValueTask Defer(NpgsqlBatchCommand command, bool counted, CancellationToken cancellationToken)
+    /// <param name="command">The statement.</param>
+    /// <param name="counted">Whether it counts as a change only when it changes a row.</param>
+    /// <param name="cancellationToken">Cancels a flush the statement triggers.</param>
+    /// <param name="seal">
+    /// Whether the statement may touch a table the write buffers hold rows for (see <see cref="SealBuffers"/>): those
+    /// rows are then sent before it. Only statements about events and their waits pass <see langword="false"/>.
+    /// </param>
+    private ValueTask Defer(NpgsqlBatchCommand command, bool counted, CancellationToken cancellationToken, bool seal = true)
+    {
+        if (seal)
+        {
+            SealBuffers();
+        }
+
+        AddDeferred(command, counted);
+        return _pending.Count >= MaxDeferred ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    private void AddDeferred(NpgsqlBatchCommand command, bool counted)
     {
         _pending.Add((command, counted));
         if (!counted)
         {
             _dirty = true;
         }
-
-        return _pending.Count >= MaxDeferred ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
     }
 
     /// <summary>Sends the deferred writes, in order, in one round trip.</summary>
     private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
+        SealBuffers();
         if (_pending.Count == 0 && _pendingEvents.Count == 0)
         {
             return;
@@ -512,6 +519,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
             // A failed flush fails the session (the transaction is aborted): nothing is sent twice.
             _pending.Clear();
             _pendingEvents.Clear();
+            ClearBuffers();
         }
     }
 }

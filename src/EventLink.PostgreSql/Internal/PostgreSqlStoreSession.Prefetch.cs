@@ -56,10 +56,12 @@ internal sealed partial class PostgreSqlStoreSession
         }
 
         var sql = _sql.Prefetch;
-        var sources = records.Select(k => k.Source).ToArray();
-        var ids = records.Select(k => k.RecordId).ToArray();
-        var kinds = identities.Select(i => i.Kind).ToArray();
-        var values = identities.Select(i => i.Value).ToArray();
+        // Each statement takes distinct sources and distinct ids (or kinds and values) and may return more than the
+        // pairs asked for: rows of pairs not asked for are either kept (they are what the database holds) or skipped.
+        var sources = records.Select(k => k.Source).Distinct().ToArray();
+        var ids = records.Select(k => k.RecordId).Distinct().ToArray();
+        var kinds = identities.Select(i => i.Kind).Distinct().ToArray();
+        var values = identities.Select(i => i.Value).Distinct().ToArray();
         await using var batch = new NpgsqlBatch(Connection, _transaction)
         {
             BatchCommands =
@@ -70,13 +72,14 @@ internal sealed partial class PostgreSqlStoreSession
                 BatchCommand(sql.Claims, Text(_tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.ClaimsByIdentity, Text(_tenant), TextArray(kinds), TextArray(values)),
                 BatchCommand(sql.Waits, Text(_tenant), TextArray(kinds), TextArray(values)),
-                BatchCommand(sql.Events, Text(_tenant), TextArray([.. events.Select(k => k.Source)]), TextArray([.. events.Select(k => k.RecordId)])),
+                BatchCommand(sql.Events, Text(_tenant), TextArray([.. events.Select(k => k.Source).Distinct()]), TextArray([.. events.Select(k => k.RecordId).Distinct()])),
                 BatchCommand(sql.ReserveEventIds, Int(Math.Max(0, events.Length - _eventIds.Count))),
             },
         };
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 
+        var askedIdentities = identities.ToHashSet();
         foreach (var key in records)
         {
             _records[(key.Source, key.RecordId)] = null;
@@ -125,7 +128,12 @@ internal sealed partial class PostgreSqlStoreSession
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var key = (reader.GetString(0), reader.GetString(1));
-            if (_claims[key] is not { } claim)
+            if (!_claims.TryGetValue(key, out var claim))
+            {
+                continue; // a claim not asked for: its source record may not be known
+            }
+
+            if (claim is null)
             {
                 _claims[key] = claim = new CachedClaim(reader.GetString(2), Time(reader, 3));
             }
@@ -146,6 +154,11 @@ internal sealed partial class PostgreSqlStoreSession
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var identity = new IdentityKey(reader.GetString(0), reader.GetString(1));
+            if (!askedIdentities.Contains(identity))
+            {
+                continue;
+            }
+
             _claimsByIdentity[identity].Add(new ClaimKey((ClaimKind)reader.GetInt16(4), reader.GetString(2), reader.GetString(3)));
         }
 
@@ -154,6 +167,11 @@ internal sealed partial class PostgreSqlStoreSession
         {
             var eventId = reader.GetInt64(2);
             var identity = new IdentityKey(reader.GetString(0), reader.GetString(1));
+            if (!askedIdentities.Contains(identity))
+            {
+                continue;
+            }
+
             _waits[identity].Add((eventId, reader.GetInt32(3)));
             _linkIndex[eventId] = reader.GetInt32(4);
             WaitsOf(eventId).Add(identity);

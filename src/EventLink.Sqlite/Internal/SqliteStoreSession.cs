@@ -22,6 +22,11 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
 
     // Hot-path caches: consecutive events mostly share the batch clock and often the profile.
     private long _lastIngestedAt = long.MinValue;
+
+    // Events inserted by this session have ids from here up (a new rowid is above every stored one); those whose
+    // waits this session has set are in the set. An event of this session that is in neither has no waits to replace.
+    private long _firstNewEventId = long.MaxValue;
+    private HashSet<long>? _waitsSet;
     private object _lastIngestedAtValue = DBNull.Value;
     private Guid _lastProfile;
     private byte[]? _lastProfileBlob;
@@ -259,9 +264,13 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(waits);
         cancellationToken.ThrowIfCancellationRequested();
-        var delete = Command(Sql.DeleteWaits, "$event");
-        delete.Parameters[1].Value = eventId;
-        delete.ExecuteNonQuery();
+        if (eventId < _firstNewEventId || !(_waitsSet ??= []).Add(eventId))
+        {
+            var delete = Command(Sql.DeleteWaits, "$event");
+            delete.Parameters[1].Value = eventId;
+            delete.ExecuteNonQuery();
+        }
+
         if (waits.Count > 0)
         {
             var insert = Command(Sql.InsertWait, "$kind", "$value", "$event", "$index");
@@ -466,7 +475,9 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         }
 
         _dirty = true;
-        return LastInsertRowId(_writer.Connection);
+        var id = LastInsertRowId(_writer.Connection);
+        _firstNewEventId = Math.Min(_firstNewEventId, id);
+        return id;
     }
 
     private byte[] ProfileBlob(Guid profileId)

@@ -14,6 +14,14 @@ public static class Program
                 : throw new InvalidOperationException($"--writers needs {PostgreSqlIngestBenchmark.ConnectionVariable}.");
         }
 
+        if (args.Contains("--index-refresh"))
+        {
+            // A count of rows, not a timing: outside BenchmarkDotNet (see IndexRefreshBenchmark).
+            return BenchmarkStores.HasPostgreSql
+                ? IndexRefreshBenchmark.Run(args)
+                : throw new InvalidOperationException($"--index-refresh needs {PostgreSqlIngestBenchmark.ConnectionVariable}.");
+        }
+
         var types = typeof(Program).Assembly.GetExportedTypes()
             .Where(t => t.Name.EndsWith("Benchmark", StringComparison.Ordinal) && !t.IsAbstract)
             .ToList();

@@ -24,8 +24,8 @@ namespace EventLink.Benchmarks;
 /// </remarks>
 internal static class TenantWritersBenchmark
 {
-    private const string Schema = "eventlink";
-    private const string Tenant = "writers";
+    internal const string Schema = "eventlink";
+    internal const string Tenant = "writers";
 
     public static int Run(string[] args)
     {
@@ -169,7 +169,7 @@ internal static class TenantWritersBenchmark
     }
 
     /// <summary>Makes the template database of <paramref name="profiles"/> customers through the engine, unless a complete one exists.</summary>
-    private static void EnsureTemplate(NpgsqlConnectionStringBuilder server, string template, int profiles, bool rebuild)
+    internal static void EnsureTemplate(NpgsqlConnectionStringBuilder server, string template, int profiles, bool rebuild)
     {
         var target = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = template }.ConnectionString;
         if (!rebuild && Exists(server, template) && IsComplete(target))
@@ -227,7 +227,7 @@ internal static class TenantWritersBenchmark
     }
 
     /// <summary>A client of the benchmark's schema in the database of <paramref name="connectionString"/>, as the writers build theirs.</summary>
-    private static IEventLink Client(string connectionString)
+    internal static IEventLink Client(string connectionString)
     {
         var builder = new EventLinkBuilder();
         builder.AddSchema(BenchmarkData.DefineSchema);
@@ -254,7 +254,7 @@ internal static class TenantWritersBenchmark
         return complete;
     }
 
-    private static void Admin(NpgsqlConnectionStringBuilder server, params string[] statements)
+    internal static void Admin(NpgsqlConnectionStringBuilder server, params string[] statements)
     {
         using var connection = new NpgsqlConnection(server.ConnectionString);
         connection.Open();
@@ -275,11 +275,11 @@ internal static class TenantWritersBenchmark
         return File.Exists(path) ? path : throw new FileNotFoundException($"The writer was not built at {path}; build the benchmarks first.", path);
     }
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
+    internal static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
 
     private static string? Value(string[] args, string name) => Array.IndexOf(args, name) is >= 0 and var i && i + 1 < args.Length ? args[i + 1] : null;
 
-    private static int Option(string[] args, string name, int fallback) => Value(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+    internal static int Option(string[] args, string name, int fallback) => Value(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
     private sealed record Round(int Processes, double Seconds, (double Total, double Wait, double Hold)[] Batches);
 }

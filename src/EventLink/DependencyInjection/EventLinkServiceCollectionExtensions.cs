@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
 using EventLink;
+using EventLink.Destinations.Internal;
 using EventLink.Internal;
-using EventLink.Internal.Quality;
-using EventLink.Internal.Traits;
+using EventLink.Quality.Internal;
 using EventLink.Storage;
 using EventLink.Storage.InMemory;
+using EventLink.Traits.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;

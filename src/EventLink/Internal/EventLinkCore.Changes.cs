@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using EventLink.Destinations.Internal;
 using EventLink.Storage;
 
 namespace EventLink.Internal;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventLink.Destinations.Internal;
 using EventLink.Storage;
 
 namespace EventLink.Internal;

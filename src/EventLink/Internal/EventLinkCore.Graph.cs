@@ -1,10 +1,11 @@
+using EventLink.IdentityGraph.Internal;
 using EventLink.Storage;
 
 namespace EventLink.Internal;
 
 /// <summary>
 /// The identity graph: claims (records asserting that identities belong together) are partitioned into profiles
-/// by <see cref="IdentityGraph"/>, and the store is brought in line with the partition of the component a change touched.
+/// by <see cref="ClaimPartitioner"/>, and the store is brought in line with the partition of the component a change touched.
 /// </summary>
 internal sealed partial class EventLinkCore
 {
@@ -66,7 +67,7 @@ internal sealed partial class EventLinkCore
 
         var (claims, keys) = await ReadComponentAsync(session, [seed], cancellationToken).ConfigureAwait(false);
 
-        var partition = IdentityGraph.Compute(Schema, claims.Values, await batch.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false));
+        var partition = ClaimPartitioner.Compute(Schema, claims.Values, await batch.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false));
         var groups = partition.Groups
             .Select(g => (Group: g, Claims: g.Claims.OrderBy(c => c.FirstOccurredAt).ThenBy(c => c.Key).ToList()))
             .OrderBy(g => g.Claims[0].FirstOccurredAt)
@@ -84,7 +85,7 @@ internal sealed partial class EventLinkCore
         }
 
         var change = new GraphChange();
-        var assigned = new Dictionary<IdentityGraph.Group, Guid>();
+        var assigned = new Dictionary<ClaimPartitioner.Group, Guid>();
         var splitFrom = new Dictionary<Guid, Guid>();
         foreach (var (group, ordered) in groups)
         {
@@ -356,7 +357,7 @@ internal sealed partial class EventLinkCore
 
         public HashSet<Guid> Changed { get; } = [];
 
-        public Dictionary<Guid, IdentityGraph.Group> Assignments { get; } = [];
+        public Dictionary<Guid, ClaimPartitioner.Group> Assignments { get; } = [];
 
         public Guid SeedProfile { get; set; }
 

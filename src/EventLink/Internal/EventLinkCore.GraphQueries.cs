@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using EventLink.IdentityGraph.Internal;
 using EventLink.Storage;
 
 namespace EventLink.Internal;
@@ -150,7 +151,7 @@ internal sealed partial class EventLinkCore
                 var filtered = component.Values
                     .Select(c => c with { Identities = c.Identities.Where(i => proposed.TryNormalize(i.Kind, i.Value, out var k) && k == i).ToList() })
                     .ToList();
-                changes.AddRange(Compare(component.Values, IdentityGraph.Compute(proposed, filtered, rules), held));
+                changes.AddRange(Compare(component.Values, ClaimPartitioner.Compute(proposed, filtered, rules), held));
             }
 
             return new IdentityRulesPreview(changes);
@@ -223,7 +224,7 @@ internal sealed partial class EventLinkCore
         return result;
     }
 
-    private static IEnumerable<ProfileRuleChange> Compare(IEnumerable<ClaimState> claims, IdentityGraph.Partition partition, Dictionary<Guid, IReadOnlyList<IdentityKey>> held)
+    private static IEnumerable<ProfileRuleChange> Compare(IEnumerable<ClaimState> claims, ClaimPartitioner.Partition partition, Dictionary<Guid, IReadOnlyList<IdentityKey>> held)
     {
         var current = claims.Where(c => c.ProfileId is not null).GroupBy(c => c.ProfileId!.Value).ToDictionary(g => g.Key, g => g.Select(c => c.Key).ToHashSet());
         var groupOf = new Dictionary<ClaimKey, int>();

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EventLink.Internal.Quality;
+using EventLink.Quality.Internal;
 using EventLink.Storage;
 
 namespace EventLink.Internal;

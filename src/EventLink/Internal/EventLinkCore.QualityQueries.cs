@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using EventLink.Internal.Quality;
+using EventLink.Quality.Internal;
 using EventLink.Storage;
 
 namespace EventLink.Internal;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EventLink.Destinations.Internal;
 using EventLink.Storage;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using EventLink.Internal.Traits;
 using EventLink.Storage;
+using EventLink.Traits.Internal;
 
 namespace EventLink.Internal;
 

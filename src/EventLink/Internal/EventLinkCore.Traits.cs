@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using EventLink.Internal.Traits;
 using EventLink.Storage;
+using EventLink.Traits.Internal;
 
 namespace EventLink.Internal;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using EventLink.Storage;
 
-namespace EventLink.Internal.Quality;
+namespace EventLink.Quality.Internal;
 
 /// <summary>
 /// Collects, over one batch, the shapes (field path → JSON type) of the stored records and their hourly arrivals,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace EventLink.Internal.Quality;
+namespace EventLink.Quality.Internal;
 
 /// <summary>A contract with its selectors parsed once, checked against payloads on the ingest path.</summary>
 internal sealed partial class CompiledContract

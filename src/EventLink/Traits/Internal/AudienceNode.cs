@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EventLink.Internal.Traits;
+namespace EventLink.Traits.Internal;
 
 /// <summary>What an audience condition reads: the profile's trait values (internal ones included), its attributes and the time.</summary>
 internal sealed class AudienceContext(IReadOnlyDictionary<string, JsonElement> traits, IReadOnlyDictionary<string, JsonElement>? attributes, DateTimeOffset now)

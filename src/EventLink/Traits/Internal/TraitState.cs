@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace EventLink.Internal.Traits;
+namespace EventLink.Traits.Internal;
 
 /// <summary>What one event contributes to one trait: its position in time and order, and the value the trait reads.</summary>
 internal readonly record struct TraitInput(DateTimeOffset At, string Source, string RecordId, decimal? Number, string? Json);

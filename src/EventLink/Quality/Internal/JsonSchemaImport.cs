@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EventLink.Internal.Quality;
+namespace EventLink.Quality.Internal;
 
 /// <summary>Reads the JSON-Schema subset <see cref="ContractOptions.FromJsonSchema"/> documents.</summary>
 internal static class JsonSchemaImport

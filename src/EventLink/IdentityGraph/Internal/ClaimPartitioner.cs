@@ -1,6 +1,6 @@
 using EventLink.Storage;
 
-namespace EventLink;
+namespace EventLink.IdentityGraph.Internal;
 
 /// <summary>
 /// Partitions a connected set of claims into profiles. The result is a pure function of the claims (and the
@@ -13,7 +13,7 @@ namespace EventLink;
 /// profile, merges per profile) or an unmerge rule; then the identity is left out — it stays where it is, or stays
 /// unheld — and the refusal is a conflict.
 /// </remarks>
-internal static class IdentityGraph
+internal static class ClaimPartitioner
 {
     public static Partition Compute(EventLinkSchema schema, IReadOnlyCollection<ClaimState> claims, IReadOnlySet<IdentityKey> unmergeRules)
     {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 
-namespace EventLink.Internal.Quality;
+namespace EventLink.Quality.Internal;
 
 /// <summary>
 /// Writes a payload's shape signature token by token, as a reader passes over it: the token sequence (each token's

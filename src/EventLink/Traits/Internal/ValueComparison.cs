@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace EventLink.Internal.Traits;
+namespace EventLink.Traits.Internal;
 
 /// <summary>Compares a JSON value with a configured text value: numbers as numbers, times as times, else ordinal text.</summary>
 internal static class ValueComparison

@@ -1,7 +1,7 @@
 using System.Globalization;
 using EventLink.Storage;
 
-namespace EventLink.Internal.Quality;
+namespace EventLink.Quality.Internal;
 
 /// <summary>
 /// Judges hourly arrivals against a band learned from the same hour of day over the trailing days: the median m and

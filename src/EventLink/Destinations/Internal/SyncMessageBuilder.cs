@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EventLink.Internal;
+using EventLink.Privacy.Internal;
 using EventLink.Storage;
 
-namespace EventLink.Internal;
+namespace EventLink.Destinations.Internal;
 
 /// <summary>What a sync does with one change-log entry.</summary>
 internal enum SyncDecision

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EventLink.Internal.Quality;
+namespace EventLink.Quality.Internal;
 
 /// <summary>The compiled steps of one record type, applied in order to a mutable payload.</summary>
 internal sealed class TransformationPipeline

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EventLink.Internal;
+namespace EventLink.Privacy.Internal;
 
 /// <summary>Consent reading and restricted-field stripping, compiled from <see cref="EventLinkPrivacyOptions"/>.</summary>
 internal sealed class PrivacyRules

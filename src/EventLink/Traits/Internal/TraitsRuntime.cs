@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace EventLink.Internal.Traits;
+namespace EventLink.Traits.Internal;
 
 /// <summary>What one linked event contributes: per compiled trait its input (or null), and the event triggers it matches.</summary>
 internal sealed record EventFacts(long EventId, TraitInput?[] Inputs, string[] Triggers);

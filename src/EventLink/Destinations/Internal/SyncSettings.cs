@@ -1,7 +1,8 @@
+using EventLink.Privacy.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace EventLink.Internal;
+namespace EventLink.Destinations.Internal;
 
 /// <summary>The syncs, privacy rules and destinations the engine runs with (empty when none are registered).</summary>
 internal sealed class SyncSettings

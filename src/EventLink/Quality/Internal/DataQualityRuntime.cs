@@ -1,4 +1,4 @@
-namespace EventLink.Internal.Quality;
+namespace EventLink.Quality.Internal;
 
 /// <summary>The data-quality options compiled against the schema: what the engine consults on every record.</summary>
 internal sealed class DataQualityRuntime

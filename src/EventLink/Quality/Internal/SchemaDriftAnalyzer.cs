@@ -1,6 +1,6 @@
 using EventLink.Storage;
 
-namespace EventLink.Internal.Quality;
+namespace EventLink.Quality.Internal;
 
 /// <summary>Turns stored field observations into the schema-drift report.</summary>
 internal static class SchemaDriftAnalyzer

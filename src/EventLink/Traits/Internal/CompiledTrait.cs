@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace EventLink.Internal.Traits;
+namespace EventLink.Traits.Internal;
 
 /// <summary>An event filter compiled against the schema.</summary>
 internal sealed class CompiledFilter

@@ -52,12 +52,10 @@ public static class EventLinkServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
                 new EventLinkMetrics(sp.GetService<IMeterFactory>()),
-                ownsStore: false)
-            {
-                Quality = quality,
-                Sync = SyncSettings.Create(sp),
-                Traits = traits,
-            };
+                ownsStore: false,
+                quality,
+                SyncSettings.Create(sp),
+                traits);
         });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));
         return builder;

@@ -190,7 +190,7 @@ internal sealed class SyncMessageBuilder(EventLinkCore core, string tenant, stri
         if (sync.Purpose is { } purpose)
         {
             // Triggers carry no captured consent: the profile's merged records state it now (and a matched event its own).
-            var consent = ReadCapturedConsent(await core.ProfileConsentJsonAsync(tenant, stored.Profile.Id, cancellationToken).ConfigureAwait(false));
+            var consent = ReadCapturedConsent(await core.Outbox.ProfileConsentJsonAsync(tenant, stored.Profile.Id, cancellationToken).ConfigureAwait(false));
             if (row is not null)
             {
                 core.Sync.Privacy.ReadConsent(row.RecordType, row.PayloadJson, consent);

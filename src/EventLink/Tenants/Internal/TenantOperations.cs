@@ -1,19 +1,20 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using EventLink.Internal;
 using EventLink.Storage;
 
-namespace EventLink.Internal;
+namespace EventLink.Tenants.Internal;
 
 /// <summary>Per-tenant operations: erase a whole tenant, export a tenant as JSON Lines.</summary>
-internal sealed partial class EventLinkCore
+internal sealed class TenantOperations(EventLinkCore core)
 {
     /// <summary>The version of the export's line format, written in its header line.</summary>
     public const int ExportFormatVersion = 1;
 
     public ValueTask<TenantErasureResult> EraseTenantAsync(string tenant, CancellationToken cancellationToken) =>
-        WriteAsync(tenant, async batch =>
+        core.WriteAsync(tenant, async batch =>
         {
             // The cached index must forget the tenant's identities with the store (it stays current at the new version).
             var keys = new List<IdentityKey>();
@@ -33,7 +34,7 @@ internal sealed partial class EventLinkCore
 
     public async IAsyncEnumerable<string> ExportTenantAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using var json = new Utf8JsonWriter(buffer);
 
@@ -42,15 +43,15 @@ internal sealed partial class EventLinkCore
             w.WriteString("type", "tenant");
             w.WriteString("tenant", tenant);
             w.WriteNumber("format", ExportFormatVersion);
-            w.WriteString("exportedAt", Time.GetUtcNow());
+            w.WriteString("exportedAt", core.Time.GetUtcNow());
         });
 
-        await foreach (var profile in GetProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
+        await foreach (var profile in core.Profiles.GetProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             yield return Line(buffer, json, w => WriteProfile(w, profile));
         }
 
-        await foreach (var e in Store.ReadEventsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        await foreach (var e in core.Store.ReadEventsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             yield return Line(buffer, json, w =>
             {
@@ -67,7 +68,7 @@ internal sealed partial class EventLinkCore
             });
         }
 
-        await foreach (var q in GetQuarantineAsync(tenant, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var q in core.Quarantine.GetQuarantineAsync(tenant, null, cancellationToken).ConfigureAwait(false))
         {
             yield return Line(buffer, json, w =>
             {
@@ -84,7 +85,7 @@ internal sealed partial class EventLinkCore
             });
         }
 
-        await foreach (var r in GetRejectionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        await foreach (var r in core.Quarantine.GetRejectionsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             yield return Line(buffer, json, w =>
             {
@@ -98,7 +99,7 @@ internal sealed partial class EventLinkCore
             });
         }
 
-        await foreach (var c in GetConflictsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        await foreach (var c in core.GraphQueries.GetConflictsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             yield return Line(buffer, json, w =>
             {

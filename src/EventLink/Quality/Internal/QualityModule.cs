@@ -1,16 +1,18 @@
 using System.Text.Json;
-using EventLink.Quality.Internal;
+using EventLink.IdentityGraph.Internal;
+using EventLink.Ingestion.Internal;
+using EventLink.Internal;
 using EventLink.Storage;
 
-namespace EventLink.Internal;
+namespace EventLink.Quality.Internal;
 
 /// <summary>Data quality on the ingest path: transformations, contracts, and the shapes and volumes of each batch.</summary>
-internal sealed partial class EventLinkCore
+internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runtime)
 {
     /// <summary>Gets the compiled data-quality options (none unless configured).</summary>
-    public DataQualityRuntime Quality { get; init; } = DataQualityRuntime.Empty;
+    public DataQualityRuntime Runtime { get; } = runtime;
 
-    private SchemaDriftOptions DriftOptions => Quality.Options.SchemaDrift ?? DefaultDriftOptions;
+    public SchemaDriftOptions DriftOptions => Runtime.Options.SchemaDrift ?? DefaultDriftOptions;
 
     private static SchemaDriftOptions DefaultDriftOptions { get; } = new();
 
@@ -19,13 +21,13 @@ internal sealed partial class EventLinkCore
     /// applies or the payload is not an object the parser will reject), or <see langword="null"/> when a step
     /// filtered it out: then a note counts it once and its result is <see cref="IngestOutcome.Filtered"/>.
     /// </summary>
-    private async ValueTask<IngestRecord?> TransformAsync(Batch batch, IngestRecord record, IngestResult[] results, int position, CancellationToken cancellationToken)
+    public async ValueTask<IngestRecord?> TransformAsync(Batch batch, IngestRecord record, IngestResult[] results, int position, CancellationToken cancellationToken)
     {
         var source = record.Source.Trim();
         if (source.Length == 0
-            || Quality.PipelineOf(record.RecordType, source) is not { } pipeline
-            || !Schema.TryGetRecordType(record.RecordType, out var type)
-            || record.Utf8Payload.Length > Options.MaxPayloadBytes
+            || Runtime.PipelineOf(record.RecordType, source) is not { } pipeline
+            || !core.Schema.TryGetRecordType(record.RecordType, out var type)
+            || record.Utf8Payload.Length > core.Options.MaxPayloadBytes
             || TransformationPipeline.Parse(record.Utf8Payload) is not { } payload)
         {
             return record;
@@ -45,58 +47,46 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>
-    /// Checks a parsed record against its contract and applies the contract's policy. Returns <see langword="true"/>
-    /// when the record was dealt with here (rejected, or quarantined: an append-only one joins the pending inserts).
+    /// Checks a parsed record against its contract and applies the contract's policy. Returns <see langword="null"/>
+    /// when the record goes on as usual; else it was rejected here, or it is to be quarantined with the verdict's
+    /// message (the pipeline does that, in record order).
     /// </summary>
-    private async ValueTask<bool> EnforceContractAsync(Batch batch, int position, ParsedRecord parsed, List<(int Position, ParsedRecord Record, Resolution Resolution)> pending, IngestResult[] results, CancellationToken cancellationToken)
+    public async ValueTask<ContractVerdict?> EnforceContractAsync(Batch batch, int position, ParsedRecord parsed, IngestResult[] results, CancellationToken cancellationToken)
     {
-        if (Quality.ContractOf(parsed.Type.Name, parsed.EventName) is not { } contract)
+        if (Runtime.ContractOf(parsed.Type.Name, parsed.EventName) is not { } contract)
         {
-            return false;
+            return null;
         }
 
         var violations = Check(contract, parsed);
         if (violations.Count == 0)
         {
-            return false;
+            return null;
         }
 
         var message = await NoteViolationsAsync(batch, parsed, contract, violations, cancellationToken).ConfigureAwait(false);
         switch (contract.Options.Policy)
         {
             case ContractPolicy.Allow:
-                return false;
+                return null;
             case ContractPolicy.Reject:
                 using (parsed)
                 {
                     await batch.Session.AddRejectionAsync(new RejectionRow(parsed.Source, parsed.Type.Name, parsed.RecordId, IngestReason.ContractViolation, message, batch.Now), cancellationToken).ConfigureAwait(false);
-                    Log.Rejected(Logger, parsed.Source, parsed.Type.Name, parsed.RecordId, IngestReason.ContractViolation, message);
-                    results[position] = Result(IngestOutcome.Rejected, parsed, null, IngestReason.ContractViolation, message);
+                    Log.Rejected(core.Logger, parsed.Source, parsed.Type.Name, parsed.RecordId, IngestReason.ContractViolation, message);
+                    results[position] = IngestResults.Of(IngestOutcome.Rejected, parsed, null, IngestReason.ContractViolation, message);
                 }
 
-                return true;
+                return new ContractVerdict(Rejected: true, message);
             default:
-                if (parsed.Type.Kind == RecordKind.AppendOnly)
-                {
-                    // Stored unlinked and waiting for nothing: only a replay under a relaxed contract links it.
-                    pending.Add((position, parsed, new Resolution(null, -1, [], IngestReason.ContractViolation, message)));
-                    return true;
-                }
-
-                await FlushAppendOnlyAsync(batch, pending, results, cancellationToken).ConfigureAwait(false);
-                using (parsed)
-                {
-                    results[position] = await QuarantineMergedAsync(batch, parsed, message, cancellationToken).ConfigureAwait(false);
-                }
-
-                return true;
+                return new ContractVerdict(Rejected: false, message);
         }
     }
 
     /// <summary>During a quarantine replay: returns <see langword="true"/> when the record still breaks its contract and so stays quarantined.</summary>
-    private async ValueTask<bool> RecheckContractAsync(Batch batch, QuarantineEntry entry, ParsedRecord parsed, CancellationToken cancellationToken)
+    public async ValueTask<bool> RecheckContractAsync(Batch batch, QuarantineEntry entry, ParsedRecord parsed, CancellationToken cancellationToken)
     {
-        if (Quality.ContractOf(parsed.Type.Name, parsed.EventName) is not { } contract)
+        if (Runtime.ContractOf(parsed.Type.Name, parsed.EventName) is not { } contract)
         {
             return false;
         }
@@ -130,7 +120,7 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>Writes the batch's payload shapes and hourly arrivals: one store call each, whatever the batch size.</summary>
-    private async ValueTask FlushQualityAsync(Batch batch, QualityBatch quality, IngestResult[] results, CancellationToken cancellationToken)
+    public async ValueTask FlushAsync(Batch batch, QualityBatch quality, IngestResult[] results, CancellationToken cancellationToken)
     {
         var tracker = new ShapeTracker(DriftOptions);
         var hour = new DateTimeOffset(batch.Now.UtcTicks - (batch.Now.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
@@ -156,7 +146,7 @@ internal sealed partial class EventLinkCore
             {
                 if (isNew[i] && fields[i].Path != ShapeTracker.RecordPath)
                 {
-                    Metrics.SchemaShapes.Add(
+                    core.Metrics.SchemaShapes.Add(
                         1,
                         new KeyValuePair<string, object?>("source", fields[i].Source),
                         new KeyValuePair<string, object?>("record_type", fields[i].RecordType),
@@ -169,7 +159,7 @@ internal sealed partial class EventLinkCore
         await batch.Session.AddHourlyCountsAsync(tracker.Hours(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<IngestResult> QuarantineMergedAsync(Batch batch, ParsedRecord record, string message, CancellationToken cancellationToken)
+    public async ValueTask<IngestResult> QuarantineMergedAsync(Batch batch, ParsedRecord record, string message, CancellationToken cancellationToken)
     {
         var session = batch.Session;
         var existing = await session.GetSourceRecordAsync(record.Source, record.RecordId, cancellationToken).ConfigureAwait(false);
@@ -177,23 +167,23 @@ internal sealed partial class EventLinkCore
         {
             var conflict = $"record id '{record.RecordId}' of source '{record.Source}' already belongs to a '{existing.RecordType}' record";
             await session.AddRejectionAsync(new RejectionRow(record.Source, record.Type.Name, record.RecordId, IngestReason.RecordIdConflict, conflict, batch.Now), cancellationToken).ConfigureAwait(false);
-            return Result(IngestOutcome.Rejected, record, null, IngestReason.RecordIdConflict, conflict);
+            return IngestResults.Of(IngestOutcome.Rejected, record, null, IngestReason.RecordIdConflict, conflict);
         }
 
-        var comparison = existing is null ? 1 : CompareVersion(record, existing);
+        var comparison = existing is null ? 1 : ClaimWriter.CompareVersion(record, existing);
         if (comparison <= 0)
         {
-            return Result(comparison == 0 ? IngestOutcome.Duplicate : IngestOutcome.Stale, record, existing!.ProfileId);
+            return IngestResults.Of(comparison == 0 ? IngestOutcome.Duplicate : IngestOutcome.Stale, record, existing!.ProfileId);
         }
 
         // The newest version is the one that breaks the contract: it replaces the older one, which leaves the profile.
-        await session.UpsertSourceRecordAsync(NewVersion(batch, record, null, IngestReason.ContractViolation, message), cancellationToken).ConfigureAwait(false);
+        await session.UpsertSourceRecordAsync(ClaimWriter.NewVersion(batch, record, null, IngestReason.ContractViolation, message), cancellationToken).ConfigureAwait(false);
         if (existing?.ProfileId is { } previous)
         {
-            await RefreshAttributesAsync(batch, previous, cancellationToken).ConfigureAwait(false);
+            await core.Graph.RefreshAttributesAsync(batch, previous, cancellationToken).ConfigureAwait(false);
         }
 
-        return Result(IngestOutcome.Quarantined, record, null, IngestReason.ContractViolation, message);
+        return IngestResults.Of(IngestOutcome.Quarantined, record, null, IngestReason.ContractViolation, message);
     }
 
     private static List<ContractViolation> Check(CompiledContract contract, ParsedRecord parsed)
@@ -219,12 +209,15 @@ internal sealed partial class EventLinkCore
 
         return $"breaks contract '{contract.Name}': {string.Join("; ", violations.Select(v => v.Message))}";
     }
-
-    /// <summary>What one ingest batch remembers for data quality: each parsed record (its source, type, payload, occurred-at and shape signature).</summary>
-    private sealed class QualityBatch(int count)
-    {
-        public ParsedRecord?[] Tracked { get; } = new ParsedRecord?[count];
-
-        public void Track(int position, ParsedRecord parsed) => Tracked[position] = parsed;
-    }
 }
+
+/// <summary>What one ingest batch remembers for data quality: each parsed record (its source, type, payload, occurred-at and shape signature).</summary>
+internal sealed class QualityBatch(int count)
+{
+    public ParsedRecord?[] Tracked { get; } = new ParsedRecord?[count];
+
+    public void Track(int position, ParsedRecord parsed) => Tracked[position] = parsed;
+}
+
+/// <summary>A contract broken by a record: rejected already, or to be quarantined with <paramref name="Message"/>.</summary>
+internal readonly record struct ContractVerdict(bool Rejected, string Message);

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using EventLink.Destinations.Internal;
+using EventLink.Internal;
 using EventLink.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace EventLink.Internal;
+namespace EventLink.Destinations.Internal;
 
 /// <summary>
 /// The sync runner. Each sync reads the tenant's change log (and, when it sends triggers, the trigger log) in order
@@ -12,20 +12,20 @@ namespace EventLink.Internal;
 /// is saved after each one, so an acknowledged delivery is never repeated. A failure stops the run (order is kept)
 /// and the item is retried, from any process, once its backoff has passed.
 /// </summary>
-internal sealed partial class EventLinkCore
+internal sealed class SyncRunner(EventLinkCore core)
 {
     private readonly ConcurrentDictionary<(string Tenant, string Sync), SemaphoreSlim> _syncGates = new();
 
     public async ValueTask<SyncRunResult> RunSyncOnceAsync(string tenant, string syncName, CancellationToken cancellationToken)
     {
-        var sync = Sync.GetSync(syncName);
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var destination = Sync.GetDestination(sync.Destination);
+        var sync = core.Sync.GetSync(syncName);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var destination = core.Sync.GetDestination(sync.Destination);
         var gate = _syncGates.GetOrAdd((tenant, syncName), static _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var builder = new SyncMessageBuilder(this, tenant, syncName, sync);
+            var builder = new SyncMessageBuilder(core, tenant, syncName, sync);
             var result = await RunFeedAsync(tenant, syncName, syncName, triggers: false, builder, destination, cancellationToken).ConfigureAwait(false);
             if (sync.Send.HasFlag(SyncContent.Triggers))
             {
@@ -60,12 +60,12 @@ internal sealed partial class EventLinkCore
         IEventLinkDestination destination,
         CancellationToken cancellationToken)
     {
-        var state = await Store.GetSyncStateAsync(tenant, stateName, cancellationToken).ConfigureAwait(false)
+        var state = await core.Store.GetSyncStateAsync(tenant, stateName, cancellationToken).ConfigureAwait(false)
             ?? new SyncStateRow(stateName, 0, 0, 0, null, null);
         int delivered = 0, withheld = 0, skipped = 0, failed = 0, dead = 0;
         while (true)
         {
-            var items = await ReadFeedAsync(tenant, triggers, state.Cursor, Sync.Options.PageSize, cancellationToken).ConfigureAwait(false);
+            var items = await ReadFeedAsync(tenant, triggers, state.Cursor, core.Sync.Options.PageSize, cancellationToken).ConfigureAwait(false);
             if (items.Count == 0)
             {
                 return new SyncRunResult(delivered, withheld, skipped, failed, dead);
@@ -74,7 +74,7 @@ internal sealed partial class EventLinkCore
             foreach (var item in items)
             {
                 var retrying = state.RetrySequence == item.Sequence;
-                if (retrying && state.NextAttemptAt is { } next && next > Time.GetUtcNow())
+                if (retrying && state.NextAttemptAt is { } next && next > core.Time.GetUtcNow())
                 {
                     return new SyncRunResult(delivered, withheld, skipped, failed, dead);
                 }
@@ -103,28 +103,28 @@ internal sealed partial class EventLinkCore
                         _ => delivered++,
                     };
                     state = done;
-                    await Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
+                    await core.Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 var attempts = (retrying ? state.Attempts : 0) + 1;
                 var error = outcome.Error ?? "the destination did not acknowledge";
-                SyncLog.DeliveryFailed(Logger, syncName, tenant, message!.IdempotencyKey, attempts, error);
-                if (attempts >= Sync.Options.MaxAttempts)
+                SyncLog.DeliveryFailed(core.Logger, syncName, tenant, message!.IdempotencyKey, attempts, error);
+                if (attempts >= core.Sync.Options.MaxAttempts)
                 {
                     dead++;
                     state = done;
-                    await Store.SaveSyncStateAsync(
+                    await core.Store.SaveSyncStateAsync(
                         tenant,
                         state,
-                        new DeadLetterRow(stateName, item.Sequence, item.ProfileId, message.IdempotencyKey, attempts, error, Time.GetUtcNow()),
+                        new DeadLetterRow(stateName, item.Sequence, item.ProfileId, message.IdempotencyKey, attempts, error, core.Time.GetUtcNow()),
                         cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
                 failed++;
-                state = new SyncStateRow(stateName, state.Cursor, item.Sequence, attempts, Time.GetUtcNow() + Backoff(attempts), error);
-                await Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
+                state = new SyncStateRow(stateName, state.Cursor, item.Sequence, attempts, core.Time.GetUtcNow() + Backoff(attempts), error);
+                await core.Store.SaveSyncStateAsync(tenant, state, null, cancellationToken).ConfigureAwait(false);
                 return new SyncRunResult(delivered, withheld, skipped, failed, dead);
             }
         }
@@ -134,33 +134,33 @@ internal sealed partial class EventLinkCore
     {
         if (triggers)
         {
-            var rows = await Store.ReadTriggersAsync(tenant, cursor, limit, cancellationToken).ConfigureAwait(false);
+            var rows = await core.Store.ReadTriggersAsync(tenant, cursor, limit, cancellationToken).ConfigureAwait(false);
             return [.. rows.Select(r => new SyncFeedItem(r.Sequence, r.ProfileId, null, r))];
         }
 
-        var changes = await Store.ReadChangesAsync(tenant, cursor, limit, cancellationToken).ConfigureAwait(false);
+        var changes = await core.Store.ReadChangesAsync(tenant, cursor, limit, cancellationToken).ConfigureAwait(false);
         return [.. changes.Select(c => new SyncFeedItem(c.Sequence, c.ProfileId, c, null))];
     }
 
     public async ValueTask<IReadOnlyList<DeadLetterRow>> GetDeadLettersAsync(string tenant, string syncName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(syncName);
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var letters = await Store.ReadDeadLettersAsync(tenant, syncName, cancellationToken).ConfigureAwait(false);
-        var triggerLetters = await Store.ReadDeadLettersAsync(tenant, TriggerFeedName(syncName), cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var letters = await core.Store.ReadDeadLettersAsync(tenant, syncName, cancellationToken).ConfigureAwait(false);
+        var triggerLetters = await core.Store.ReadDeadLettersAsync(tenant, TriggerFeedName(syncName), cancellationToken).ConfigureAwait(false);
         return triggerLetters.Count == 0 ? letters : [.. letters, .. triggerLetters];
     }
 
     public async ValueTask<SyncRunResult> RetryDeadLettersAsync(string tenant, string syncName, CancellationToken cancellationToken)
     {
-        var sync = Sync.GetSync(syncName);
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var destination = Sync.GetDestination(sync.Destination);
-        var builder = new SyncMessageBuilder(this, tenant, syncName, sync);
+        var sync = core.Sync.GetSync(syncName);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var destination = core.Sync.GetDestination(sync.Destination);
+        var builder = new SyncMessageBuilder(core, tenant, syncName, sync);
         int delivered = 0, withheld = 0, skipped = 0, failed = 0;
         foreach (var (stateName, triggers) in new[] { (syncName, false), (TriggerFeedName(syncName), true) })
         {
-            foreach (var letter in await Store.ReadDeadLettersAsync(tenant, stateName, cancellationToken).ConfigureAwait(false))
+            foreach (var letter in await core.Store.ReadDeadLettersAsync(tenant, stateName, cancellationToken).ConfigureAwait(false))
             {
                 var items = await ReadFeedAsync(tenant, triggers, letter.Sequence - 1, 1, cancellationToken).ConfigureAwait(false);
                 var (decision, message) = items.Count == 1 && items[0].Sequence == letter.Sequence
@@ -188,7 +188,7 @@ internal sealed partial class EventLinkCore
                     skipped++;
                 }
 
-                await Store.RemoveDeadLetterAsync(tenant, stateName, letter.Sequence, cancellationToken).ConfigureAwait(false);
+                await core.Store.RemoveDeadLetterAsync(tenant, stateName, letter.Sequence, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -198,7 +198,7 @@ internal sealed partial class EventLinkCore
     /// <summary>Exponential backoff with "equal jitter": half of the delay is fixed, half random, so retries of many items spread out.</summary>
     private TimeSpan Backoff(int attempts)
     {
-        var options = Sync.Options;
+        var options = core.Sync.Options;
         var exponential = options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 30));
         var delay = Math.Min(exponential, options.MaxBackoff.TotalMilliseconds);
         return TimeSpan.FromMilliseconds((delay / 2) + (Random.Shared.NextDouble() * delay / 2));
@@ -226,9 +226,9 @@ internal readonly record struct SyncFeedItem(long Sequence, Guid ProfileId, Chan
 /// <summary>Log messages of the sync runner.</summary>
 internal static partial class SyncLog
 {
-    [LoggerMessage(100, LogLevel.Warning, "Sync {Sync} (tenant {Tenant}) failed to deliver {IdempotencyKey} (attempt {Attempts}): {Error}")]
+    [LoggerMessage(100, LogLevel.Warning, "core.Sync {Sync} (tenant {Tenant}) failed to deliver {IdempotencyKey} (attempt {Attempts}): {Error}")]
     public static partial void DeliveryFailed(ILogger logger, string sync, string tenant, string idempotencyKey, int attempts, string error);
 
-    [LoggerMessage(101, LogLevel.Error, "Sync {Sync} (tenant {Tenant}) stopped with an error; it runs again next round")]
+    [LoggerMessage(101, LogLevel.Error, "core.Sync {Sync} (tenant {Tenant}) stopped with an error; it runs again next round")]
     public static partial void RunFailed(ILogger logger, Exception exception, string sync, string tenant);
 }

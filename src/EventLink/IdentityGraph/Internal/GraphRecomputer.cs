@@ -1,73 +1,29 @@
-using EventLink.IdentityGraph.Internal;
+using EventLink.Internal;
 using EventLink.Storage;
 
-namespace EventLink.Internal;
+namespace EventLink.IdentityGraph.Internal;
 
 /// <summary>
 /// The identity graph: claims (records asserting that identities belong together) are partitioned into profiles
-/// by <see cref="ClaimPartitioner"/>, and the store is brought in line with the partition of the component a change touched.
+/// by <see cref="ClaimPartitioner"/>, and the store is brought in line with the partition of the component a change
+/// touched: profiles created, merged and split, identities, claims and events moved, attributes refreshed.
 /// </summary>
-internal sealed partial class EventLinkCore
+internal sealed class GraphRecomputer(EventLinkCore core)
 {
-    /// <summary>Records an append-only record's claim (for types that tie identities or create profiles) and links it.</summary>
-    private async ValueTask<IngestResult> ClaimEventAsync(Batch batch, ParsedRecord record, long eventId, Resolution resolution, CancellationToken cancellationToken)
-    {
-        var keys = UsableRelationKeys(record, all: record.Type.TiesIdentities);
-        if (keys.Count == 0)
-        {
-            // Nothing to claim: link or quarantine like any event.
-            return await ApplyResolutionAsync(batch, record, eventId, resolution, cancellationToken).ConfigureAwait(false);
-        }
-
-        var claim = new ClaimKey(ClaimKind.Event, record.Source, record.RecordId);
-        await batch.Session.UpsertClaimAsync(claim, record.Type.Name, record.OccurredAt, keys, cancellationToken).ConfigureAwait(false);
-        var outcome = await RecomputeAsync(batch, claim, refreshSeed: false, cancellationToken).ConfigureAwait(false);
-
-        var linked = Resolve(batch, record);
-        if (linked.ProfileId is { } profileId)
-        {
-            await batch.Session.LinkEventAsync(eventId, profileId, linked.LinkIndex, cancellationToken).ConfigureAwait(false);
-            await batch.Session.SetWaitsAsync(eventId, linked.Waits, cancellationToken).ConfigureAwait(false);
-            OnEventLinked(batch, eventId, profileId); // Outbox hook.
-            OnTraitEventLinked(batch, record, eventId, profileId); // Traits hook.
-            return Result(outcome.Created.Contains(profileId) ? IngestOutcome.Created : IngestOutcome.Linked, record, profileId);
-        }
-
-        // Every identity was left out (limits): the event waits like any unmatched one.
-        return await ApplyResolutionAsync(batch, record, eventId, linked, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The usable (well-formed, not blocked) relation values of a record: all of them, or the first.</summary>
-    private List<IdentityKey> UsableRelationKeys(ParsedRecord record, bool all)
-    {
-        var keys = new List<IdentityKey>();
-        for (var i = 0; i < record.Type.Relations.Count; i++)
-        {
-            var relation = record.Type.Relations[i];
-            if (record.RelationValue(i) is { } raw && Schema.TryNormalize(relation.IdentityKind.Name, raw, out var key) && !keys.Contains(key))
-            {
-                keys.Add(key);
-                if (!all)
-                {
-                    break;
-                }
-            }
-        }
-
-        return keys;
-    }
+    private readonly Lock _idLock = new();
+    private Guid _lastProfileId;
 
     /// <summary>
     /// Recomputes the profiles of the component holding <paramref name="seed"/> and applies them: creates, merges and
     /// splits profiles, moves identities, claims and events, records conflicts, and refreshes attributes.
     /// </summary>
-    private async ValueTask<GraphChange> RecomputeAsync(Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken)
+    public async ValueTask<GraphChange> RecomputeAsync(Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken)
     {
         var session = batch.Session;
 
         var (claims, keys) = await ReadComponentAsync(session, [seed], cancellationToken).ConfigureAwait(false);
 
-        var partition = ClaimPartitioner.Compute(Schema, claims.Values, await batch.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false));
+        var partition = ClaimPartitioner.Compute(core.Schema, claims.Values, await batch.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false));
         var groups = partition.Groups
             .Select(g => (Group: g, Claims: g.Claims.OrderBy(c => c.FirstOccurredAt).ThenBy(c => c.Key).ToList()))
             .OrderBy(g => g.Claims[0].FirstOccurredAt)
@@ -127,7 +83,7 @@ internal sealed partial class EventLinkCore
                 .First();
             var identities = await session.GetIdentitiesAsync(profileId, cancellationToken).ConfigureAwait(false);
             await session.MergeProfilesAsync(new MergeRow(survivor, profileId, via, seed.Source, seedClaim.RecordType, seed.RecordId, batch.Now), cancellationToken).ConfigureAwait(false);
-            OnTraitProfileMerged(batch, survivor, profileId); // Traits hook.
+            core.Observers.OnProfileMerged(batch, survivor, profileId);
             foreach (var identity in identities)
             {
                 batch.Index.Set(identity.Key, survivor);
@@ -135,8 +91,8 @@ internal sealed partial class EventLinkCore
 
             lostIdentities.Add(survivor);
             change.Merged.Add(survivor);
-            Metrics.ProfilesMerged.Add(1);
-            Log.Merged(Logger, profileId, survivor, batch.Tenant, via, seed.Source, seed.RecordId);
+            core.Metrics.ProfilesMerged.Add(1);
+            Log.Merged(core.Logger, profileId, survivor, batch.Tenant, via, seed.Source, seed.RecordId);
         }
 
         foreach (var (created, from) in splitFrom)
@@ -237,10 +193,10 @@ internal sealed partial class EventLinkCore
             {
                 await RefreshAttributesAsync(batch, profileId, cancellationToken).ConfigureAwait(false);
 
-                // Outbox hook; the seed's profile is reported by the caller, which knows the record's outcome.
+                // The seed's profile is reported by the caller, which knows the record's outcome.
                 if (!isSeed)
                 {
-                    OnProfileChanged(batch, profileId, change.Created.Contains(profileId));
+                    core.Observers.OnProfileChanged(batch, profileId, change.Created.Contains(profileId));
                 }
             }
         }
@@ -250,7 +206,7 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>Reads the component of some claims: every claim reachable through shared identities, held or not, and those identities.</summary>
-    private static async ValueTask<(Dictionary<ClaimKey, ClaimState> Claims, HashSet<IdentityKey> Keys)> ReadComponentAsync(
+    public static async ValueTask<(Dictionary<ClaimKey, ClaimState> Claims, HashSet<IdentityKey> Keys)> ReadComponentAsync(
         EventLinkStoreSession session, IEnumerable<ClaimKey> seeds, CancellationToken cancellationToken, HashSet<ClaimKey>? seen = null)
     {
         var claims = new Dictionary<ClaimKey, ClaimState>();
@@ -286,23 +242,23 @@ internal sealed partial class EventLinkCore
     /// <summary>Reads an event's relations again and links it where they point now (or quarantines it).</summary>
     private async ValueTask RelinkAsync(Batch batch, EventRow row, CancellationToken cancellationToken)
     {
-        if (!RecordParser.TryParse(Schema, new IngestRecord(row.Source, row.RecordType, row.Utf8Payload), int.MaxValue, out var parsed, out _))
+        if (!RecordParser.TryParse(core.Schema, new IngestRecord(row.Source, row.RecordType, row.Utf8Payload), int.MaxValue, out var parsed, out _))
         {
             return;
         }
 
         using (parsed)
         {
-            var resolution = Resolve(batch, parsed);
+            var resolution = core.Linker.Resolve(batch, parsed);
             if (resolution.ProfileId is { } profileId)
             {
                 if (profileId != row.ProfileId || resolution.LinkIndex != row.LinkIndex)
                 {
-                    await OnTraitEventMovingAsync(batch, row.Id, row.ProfileId, fromKnown: true, profileId, cancellationToken).ConfigureAwait(false); // Traits hook.
+                    await core.Observers.OnEventMovingAsync(batch, row.Id, row.ProfileId, fromKnown: true, profileId, cancellationToken).ConfigureAwait(false);
                     await batch.Session.LinkEventAsync(row.Id, profileId, resolution.LinkIndex, cancellationToken).ConfigureAwait(false);
                     if (row.ProfileId is null)
                     {
-                        OnEventLinked(batch, row.Id, profileId); // Outbox hook: the event leaves quarantine.
+                        core.Observers.OnEventLeftQuarantine(batch, row.Id, profileId);
                     }
                 }
 
@@ -310,7 +266,7 @@ internal sealed partial class EventLinkCore
             }
             else
             {
-                await OnTraitEventMovingAsync(batch, row.Id, row.ProfileId, fromKnown: true, null, cancellationToken).ConfigureAwait(false); // Traits hook.
+                await core.Observers.OnEventMovingAsync(batch, row.Id, row.ProfileId, fromKnown: true, null, cancellationToken).ConfigureAwait(false);
                 await batch.Session.UnlinkEventAsync(row.Id, resolution.Reason, resolution.Message!, cancellationToken).ConfigureAwait(false);
                 await batch.Session.SetWaitsAsync(row.Id, resolution.Waits, cancellationToken).ConfigureAwait(false);
             }
@@ -326,11 +282,11 @@ internal sealed partial class EventLinkCore
         {
             if (pending.CurrentLinkIndex < 0 || pending.RelationIndex < pending.CurrentLinkIndex)
             {
-                await OnTraitEventMovingAsync(batch, pending.EventId, null, fromKnown: pending.CurrentLinkIndex < 0, profileId, cancellationToken).ConfigureAwait(false); // Traits hook.
+                await core.Observers.OnEventMovingAsync(batch, pending.EventId, null, fromKnown: pending.CurrentLinkIndex < 0, profileId, cancellationToken).ConfigureAwait(false);
                 await batch.Session.LinkEventAsync(pending.EventId, profileId, pending.RelationIndex, cancellationToken).ConfigureAwait(false);
                 if (pending.CurrentLinkIndex < 0)
                 {
-                    OnEventLinked(batch, pending.EventId, profileId); // Outbox hook: the event leaves quarantine.
+                    core.Observers.OnEventLeftQuarantine(batch, pending.EventId, profileId);
                 }
             }
         }
@@ -338,7 +294,7 @@ internal sealed partial class EventLinkCore
 
     private string EntityOf(ClaimState claim)
     {
-        if (!Schema.TryGetRecordType(claim.RecordType, out var type))
+        if (!core.Schema.TryGetRecordType(claim.RecordType, out var type))
         {
             return "person";
         }
@@ -348,8 +304,47 @@ internal sealed partial class EventLinkCore
             : type.Relations.FirstOrDefault(r => r.Target is not null)?.Target!.Entity ?? "person";
     }
 
+    private async ValueTask<Guid> CreateProfileAsync(Batch batch, string entity, CancellationToken cancellationToken)
+    {
+        var id = NewProfileId(batch.Now);
+        await batch.Session.CreateProfileAsync(new ProfileRow(id, entity, batch.Now), cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    public async ValueTask RefreshAttributesAsync(Batch batch, Guid profileId, CancellationToken cancellationToken)
+    {
+        var records = await batch.Session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
+        await batch.Session.ReplaceAttributesAsync(profileId, AttributeMerger.Merge(core.Schema, records), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A version-7 id, strictly greater than the previous one of this engine: profiles created in the same
+    /// millisecond still sort in creation order, which makes the survivor of a merge reproducible.
+    /// </summary>
+    private Guid NewProfileId(DateTimeOffset now)
+    {
+        lock (_idLock)
+        {
+            var id = Guid.CreateVersion7(now);
+            if (id.CompareTo(_lastProfileId) <= 0)
+            {
+                Span<byte> bytes = stackalloc byte[16];
+                _lastProfileId.TryWriteBytes(bytes, bigEndian: true, out _);
+                for (var i = bytes.Length - 1; i >= 0 && ++bytes[i] == 0; i--)
+                {
+                }
+
+                id = new Guid(bytes, bigEndian: true);
+            }
+
+            _lastProfileId = id;
+            return id;
+        }
+    }
+}
+
     /// <summary>What a recomputation did.</summary>
-    private sealed class GraphChange
+    internal sealed class GraphChange
     {
         public HashSet<Guid> Created { get; } = [];
 
@@ -366,4 +361,3 @@ internal sealed partial class EventLinkCore
         /// <summary>Gets whether profiles, their identities or their records changed.</summary>
         public bool ChangedAnything => IdentitiesChanged || Created.Count > 0 || Merged.Count > 0 || Changed.Count > 0;
     }
-}

@@ -1,23 +1,26 @@
+using EventLink.Internal;
 using EventLink.Storage;
 
-namespace EventLink.Internal;
+namespace EventLink.Ingestion.Internal;
 
 /// <summary>Set-based reads: a store that pays per round trip is told up front what a batch will read.</summary>
-internal sealed partial class EventLinkCore
+internal static class BatchPrefetch
 {
     /// <summary>
     /// Reads the keys of the batch's records (source record ids, and the normalised identities of merged records) and
     /// hands them to the session in one call. A record that cannot be read here is simply left out: the loop rejects
     /// it later, and a key missed here (say, one a transformation rewrites) only costs the store a read on demand.
     /// </summary>
+    /// <param name="schema">The schema.</param>
+    /// <param name="maxPayloadBytes">The largest payload the loop accepts.</param>
     /// <param name="batch">The batch.</param>
     /// <param name="records">The records, as given.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the store has loaded what it wants.</returns>
-    private async ValueTask PrefetchAsync(Batch batch, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
+    public static async ValueTask PrefetchAsync(EventLinkSchema schema, int maxPayloadBytes, Batch batch, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
         // A batch of events alone is one run: the store inserts it in bulk and reads nothing else, so there is nothing to gain.
-        if (!records.Any(r => r is not null && Schema.TryGetRecordType(r.RecordType, out var type) && type.Kind == RecordKind.Merged))
+        if (!records.Any(r => r is not null && schema.TryGetRecordType(r.RecordType, out var type) && type.Kind == RecordKind.Merged))
         {
             return;
         }
@@ -28,7 +31,7 @@ internal sealed partial class EventLinkCore
         var scratch = new ParseScratch(null);
         foreach (var record in records)
         {
-            if (record is null || !RecordParser.TryParse(Schema, record, Options.MaxPayloadBytes, out var parsed, out _, scratch))
+            if (record is null || !RecordParser.TryParse(schema, record, maxPayloadBytes, out var parsed, out _, scratch))
             {
                 continue;
             }
@@ -42,7 +45,7 @@ internal sealed partial class EventLinkCore
                 }
 
                 merged.Add(new ClaimKey(ClaimKind.Record, parsed.Source, parsed.RecordId));
-                identities.UnionWith(ReadIdentities(parsed, out _));
+                identities.UnionWith(RecordIdentities.Read(schema, parsed, out _));
             }
         }
 

@@ -1,18 +1,18 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using EventLink.IdentityGraph.Internal;
+using EventLink.Internal;
 using EventLink.Storage;
 
-namespace EventLink.Internal;
+namespace EventLink.IdentityGraph.Internal;
 
 /// <summary>Conflicts, explanations, unmerge, rule previews and account timelines.</summary>
-internal sealed partial class EventLinkCore
+internal sealed class GraphQueries(EventLinkCore core)
 {
     public async IAsyncEnumerable<IdentityConflict> GetConflictsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var profiles = new Dictionary<ClaimKey, Guid?>();
-        await foreach (var row in Store.ReadConflictsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in core.Store.ReadConflictsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             yield return new IdentityConflict(
                 row.Identity,
@@ -29,7 +29,7 @@ internal sealed partial class EventLinkCore
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recordId);
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var conflicts = new List<IdentityConflict>();
         await foreach (var conflict in GetConflictsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
@@ -39,17 +39,17 @@ internal sealed partial class EventLinkCore
             }
         }
 
-        if (await Store.GetEventAsync(tenant, source, recordId, cancellationToken).ConfigureAwait(false) is { } row)
+        if (await core.Store.GetEventAsync(tenant, source, recordId, cancellationToken).ConfigureAwait(false) is { } row)
         {
-            var claim = await Store.GetClaimAsync(tenant, new ClaimKey(ClaimKind.Event, source, recordId), cancellationToken).ConfigureAwait(false);
+            var claim = await core.Store.GetClaimAsync(tenant, new ClaimKey(ClaimKind.Event, source, recordId), cancellationToken).ConfigureAwait(false);
             string? linkedBy = null;
             IdentityKey? via = null;
-            if (row.ProfileId is not null && Schema.TryGetRecordType(row.RecordType, out var type) && row.LinkIndex >= 0 && row.LinkIndex < type.Relations.Count)
+            if (row.ProfileId is not null && core.Schema.TryGetRecordType(row.RecordType, out var type) && row.LinkIndex >= 0 && row.LinkIndex < type.Relations.Count)
             {
                 var relation = type.Relations[row.LinkIndex];
                 linkedBy = relation.Field.Text;
                 using var document = JsonDocument.Parse(row.Utf8Payload);
-                if (RecordParser.TryReadScalar(relation.Field, document.RootElement, out var raw) && Schema.TryNormalize(relation.IdentityKind.Name, raw, out var key))
+                if (RecordParser.TryReadScalar(relation.Field, document.RootElement, out var raw) && core.Schema.TryNormalize(relation.IdentityKind.Name, raw, out var key))
                 {
                     via = key;
                 }
@@ -63,13 +63,13 @@ internal sealed partial class EventLinkCore
                 await HistoryAsync(tenant, row.ProfileId, cancellationToken).ConfigureAwait(false));
         }
 
-        if (await Store.GetSourceRecordAsync(tenant, source, recordId, cancellationToken).ConfigureAwait(false) is { } record)
+        if (await core.Store.GetSourceRecordAsync(tenant, source, recordId, cancellationToken).ConfigureAwait(false) is { } record)
         {
-            var claim = await Store.GetClaimAsync(tenant, new ClaimKey(ClaimKind.Record, source, recordId), cancellationToken).ConfigureAwait(false);
+            var claim = await core.Store.GetClaimAsync(tenant, new ClaimKey(ClaimKind.Record, source, recordId), cancellationToken).ConfigureAwait(false);
             IdentityKey? via = null;
             foreach (var identity in claim?.Identities ?? [])
             {
-                if (record.ProfileId is { } profileId && await Store.GetIdentityAsync(tenant, identity, cancellationToken).ConfigureAwait(false) is { } held && held.ProfileId == profileId)
+                if (record.ProfileId is { } profileId && await core.Store.GetIdentityAsync(tenant, identity, cancellationToken).ConfigureAwait(false) is { } held && held.ProfileId == profileId)
                 {
                     via = identity;
                     break;
@@ -90,17 +90,17 @@ internal sealed partial class EventLinkCore
     public async ValueTask<UnmergeResult> UnmergeAsync(string tenant, string identityKind, string value, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(identityKind);
-        if (!Schema.IdentityKinds.ContainsKey(identityKind))
+        if (!core.Schema.IdentityKinds.ContainsKey(identityKind))
         {
             throw new ArgumentException($"Identity kind '{identityKind}' is not in the schema.", nameof(identityKind));
         }
 
-        if (!Schema.TryNormalize(identityKind, value, out var key))
+        if (!core.Schema.TryNormalize(identityKind, value, out var key))
         {
             throw new ArgumentException($"'{value}' is not a usable {identityKind} (malformed or blocked).", nameof(value));
         }
 
-        return await WriteAsync(tenant, async batch =>
+        return await core.WriteAsync(tenant, async batch =>
         {
             var before = batch.Index.TryGet(key, out var holder) ? holder : (Guid?)null;
             await batch.Session.AddUnmergeRuleAsync(key, batch.Now, cancellationToken).ConfigureAwait(false);
@@ -108,7 +108,7 @@ internal sealed partial class EventLinkCore
             var claims = await batch.Session.GetClaimsByIdentityAsync(key, cancellationToken).ConfigureAwait(false);
             if (claims.Count > 0)
             {
-                await RecomputeAsync(batch, claims[0], refreshSeed: false, cancellationToken).ConfigureAwait(false);
+                await core.Graph.RecomputeAsync(batch, claims[0], refreshSeed: false, cancellationToken).ConfigureAwait(false);
             }
 
             var after = batch.Index.TryGet(key, out var now) ? now : (Guid?)null;
@@ -119,19 +119,19 @@ internal sealed partial class EventLinkCore
     public async ValueTask<IdentityRulesPreview> PreviewIdentityRulesAsync(string tenant, Action<EventLinkSchemaOptions> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var options = EventLinkSchema.Clone(Schema.SourceOptions);
+        var options = EventLinkSchema.Clone(core.Schema.SourceOptions);
         change(options);
         var proposed = EventLinkSchema.Create(options);
 
         // What each profile holds now (read first: a store may serialise its readers with its writers).
         var held = new Dictionary<Guid, IReadOnlyList<IdentityKey>>();
-        await foreach (var profile in Store.ReadProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
+        await foreach (var profile in core.Store.ReadProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             held[profile.Profile.Id] = profile.Identities.Select(i => i.Key).Order().ToList();
         }
 
         // Read the claims in a session that is never committed: the rules are only tried, not applied.
-        return await WriteAsync(tenant, async batch =>
+        return await core.WriteAsync(tenant, async batch =>
         {
             var session = batch.Session;
             var rules = await batch.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false);
@@ -145,7 +145,7 @@ internal sealed partial class EventLinkCore
                     continue;
                 }
 
-                var (component, _) = await ReadComponentAsync(session, seeds, cancellationToken, seen).ConfigureAwait(false);
+                var (component, _) = await GraphRecomputer.ReadComponentAsync(session, seeds, cancellationToken, seen).ConfigureAwait(false);
 
                 // Under the proposed rules some identities may be blocked now.
                 var filtered = component.Values
@@ -160,13 +160,13 @@ internal sealed partial class EventLinkCore
 
     public async IAsyncEnumerable<TimelineEvent> GetAccountTimelineAsync(string tenant, Guid accountId, TimelineQuery? query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var profiles = await AccountProfilesAsync(tenant, accountId, cancellationToken).ConfigureAwait(false);
         var filter = new TimelineQuery { From = query?.From, To = query?.To, RecordTypes = query?.RecordTypes, Sources = query?.Sources };
         var events = new List<EventRow>();
         foreach (var profileId in profiles)
         {
-            await foreach (var row in Store.ReadTimelineAsync(tenant, profileId, filter, cancellationToken).ConfigureAwait(false))
+            await foreach (var row in core.Store.ReadTimelineAsync(tenant, profileId, filter, cancellationToken).ConfigureAwait(false))
             {
                 events.Add(row);
             }
@@ -183,19 +183,19 @@ internal sealed partial class EventLinkCore
 
         foreach (var row in ordered)
         {
-            yield return ToTimelineEvent(row);
+            yield return core.Timeline.ToTimelineEvent(row);
         }
     }
 
     public async IAsyncEnumerable<Profile> GetAccountMembersAsync(string tenant, Guid accountId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var profiles = await AccountProfilesAsync(tenant, accountId, cancellationToken).ConfigureAwait(false);
         foreach (var profileId in profiles.Skip(1).Order())
         {
-            if (await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is { } stored)
+            if (await core.Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is { } stored)
             {
-                yield return await ToProfileAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
+                yield return await core.Profiles.ToProfileAsync(tenant, stored, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -203,18 +203,18 @@ internal sealed partial class EventLinkCore
     /// <summary>The account's (surviving) profile id first, then its members' distinct profile ids.</summary>
     private async ValueTask<List<Guid>> AccountProfilesAsync(string tenant, Guid accountId, CancellationToken cancellationToken)
     {
-        var account = await Store.GetProfileAsync(tenant, accountId, cancellationToken).ConfigureAwait(false);
+        var account = await core.Store.GetProfileAsync(tenant, accountId, cancellationToken).ConfigureAwait(false);
         if (account is null)
         {
             return [];
         }
 
         var result = new List<Guid> { account.Profile.Id };
-        var members = await Store.GetMembersAsync(tenant, account.Identities.Select(i => i.Key).ToList(), cancellationToken).ConfigureAwait(false);
+        var members = await core.Store.GetMembersAsync(tenant, account.Identities.Select(i => i.Key).ToList(), cancellationToken).ConfigureAwait(false);
         foreach (var member in members)
         {
-            if (await Store.FindProfileIdAsync(tenant, member, cancellationToken).ConfigureAwait(false) is { } profileId &&
-                await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is { } profile &&
+            if (await core.Store.FindProfileIdAsync(tenant, member, cancellationToken).ConfigureAwait(false) is { } profileId &&
+                await core.Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is { } profile &&
                 !result.Contains(profile.Profile.Id))
             {
                 result.Add(profile.Profile.Id);
@@ -271,7 +271,7 @@ internal sealed partial class EventLinkCore
     {
         if (!cache.TryGetValue(key, out var profile))
         {
-            profile = (await Store.GetClaimAsync(tenant, key, cancellationToken).ConfigureAwait(false))?.ProfileId;
+            profile = (await core.Store.GetClaimAsync(tenant, key, cancellationToken).ConfigureAwait(false))?.ProfileId;
             cache[key] = profile;
         }
 
@@ -279,10 +279,10 @@ internal sealed partial class EventLinkCore
     }
 
     private async ValueTask<string?> OriginAsync(string tenant, IdentityKey? via, CancellationToken cancellationToken) =>
-        via is { } key && await Store.GetIdentityAsync(tenant, key, cancellationToken).ConfigureAwait(false) is { } row
+        via is { } key && await core.Store.GetIdentityAsync(tenant, key, cancellationToken).ConfigureAwait(false) is { } row
             ? $"{row.Source}/{row.RecordType}/{row.RecordId}"
             : null;
 
     private async ValueTask<IReadOnlyList<ProfileMerge>> HistoryAsync(string tenant, Guid? profileId, CancellationToken cancellationToken) =>
-        profileId is { } id && await GetProfileAsync(tenant, id, cancellationToken).ConfigureAwait(false) is { } profile ? profile.Merges : [];
+        profileId is { } id && await core.Profiles.GetProfileAsync(tenant, id, cancellationToken).ConfigureAwait(false) is { } profile ? profile.Merges : [];
 }

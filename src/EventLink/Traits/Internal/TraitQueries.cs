@@ -1,18 +1,19 @@
 using System.Runtime.CompilerServices;
+using EventLink.IdentityGraph.Internal;
+using EventLink.Internal;
 using EventLink.Storage;
-using EventLink.Traits.Internal;
 
-namespace EventLink.Internal;
+namespace EventLink.Traits.Internal;
 
 /// <summary>Reading computed traits, audiences and the trigger log; the time-driven refresh; recomputation on demand.</summary>
-internal sealed partial class EventLinkCore
+internal sealed class TraitQueries(EventLinkCore core)
 {
     private const int TriggerPage = 500;
 
     public async ValueTask<ComputedProfile?> GetComputedAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        if (await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is not { } profile)
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (await core.Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is not { } profile)
         {
             return null;
         }
@@ -21,17 +22,17 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>The computed side of a (surviving) profile, read at the current time.</summary>
-    private async ValueTask<ComputedProfile> ComputedOfAsync(string tenant, Guid id, CancellationToken cancellationToken)
+    public async ValueTask<ComputedProfile> ComputedOfAsync(string tenant, Guid id, CancellationToken cancellationToken)
     {
-        var stored = await Store.ReadComputedStateAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-        var now = TimestampReader.Normalize(Time.GetUtcNow());
+        var stored = await core.Store.ReadComputedStateAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var now = TimestampReader.Normalize(core.Time.GetUtcNow());
 
         // Values read now: windows are applied at the current time even before the refresh stores them.
-        var states = ReadStates(stored) ?? ComputeFromHistory(await ReadHistoryAsync(tenant, id, cancellationToken).ConfigureAwait(false), now, null, out _);
+        var states = core.Traits.ReadStates(stored) ?? core.Traits.ComputeFromHistory(await ReadHistoryAsync(tenant, id, cancellationToken).ConfigureAwait(false), now, null, out _);
         var traits = new List<ComputedTrait>();
         for (var i = 0; i < states.Length; i++)
         {
-            var trait = Traits.Traits[i];
+            var trait = core.Traits.Runtime.Traits[i];
             if (!trait.Hidden)
             {
                 states[i].Expire(trait, now);
@@ -45,30 +46,30 @@ internal sealed partial class EventLinkCore
 
     public async ValueTask<IReadOnlyList<ComputedTrait>?> ComputeTraitsFromHistoryAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        if (await Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is not { } profile)
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (await core.Store.GetProfileAsync(tenant, profileId, cancellationToken).ConfigureAwait(false) is not { } profile)
         {
             return null;
         }
 
-        var now = TimestampReader.Normalize(Time.GetUtcNow());
-        var states = ComputeFromHistory(await ReadHistoryAsync(tenant, profile.Profile.Id, cancellationToken).ConfigureAwait(false), now, null, out _);
-        return [.. states.Zip(Traits.Traits).Where(p => !p.Second.Hidden).Select(p => new ComputedTrait(p.Second.Name, p.First.ValueJson(p.Second), p.Second.Definition))];
+        var now = TimestampReader.Normalize(core.Time.GetUtcNow());
+        var states = core.Traits.ComputeFromHistory(await ReadHistoryAsync(tenant, profile.Profile.Id, cancellationToken).ConfigureAwait(false), now, null, out _);
+        return [.. states.Zip(core.Traits.Runtime.Traits).Where(p => !p.Second.Hidden).Select(p => new ComputedTrait(p.Second.Name, p.First.ValueJson(p.Second), p.Second.Definition))];
     }
 
     public async ValueTask<ComputedProfile?> RecomputeTraitsAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
     {
-        var found = await WriteAsync(tenant, async batch =>
+        var found = await core.WriteAsync(tenant, async batch =>
         {
-            var root = await SurvivorAsync(batch.Session, profileId, [], cancellationToken).ConfigureAwait(false);
+            var root = await MergeChain.SurvivorAsync(batch.Session, profileId, [], cancellationToken).ConfigureAwait(false);
             if (await batch.Session.GetProfileAsync(root, cancellationToken).ConfigureAwait(false) is null)
             {
                 return (Guid?)null;
             }
 
-            if (!Traits.IsEmpty)
+            if (!core.Traits.IsEmpty)
             {
-                await EvaluateProfileAsync(batch, null, root, null, cancellationToken).ConfigureAwait(false);
+                await core.Traits.EvaluateProfileAsync(batch, null, root, null, cancellationToken).ConfigureAwait(false);
             }
 
             return root;
@@ -78,7 +79,7 @@ internal sealed partial class EventLinkCore
 
     public async ValueTask<TraitsRefreshResult> RefreshTraitsAsync(string tenant, CancellationToken cancellationToken)
     {
-        if (Traits.IsEmpty)
+        if (core.Traits.IsEmpty)
         {
             return new TraitsRefreshResult(0, 0);
         }
@@ -88,22 +89,22 @@ internal sealed partial class EventLinkCore
         var seen = new HashSet<Guid>();
         while (true)
         {
-            var (count, made, more) = await WriteAsync(tenant, async batch =>
+            var (count, made, more) = await core.WriteAsync(tenant, async batch =>
             {
-                var changes = new TraitsBatch();
-                var due = await batch.Session.GetDueProfilesAsync(batch.Now, Traits.Options.RefreshBatchSize, cancellationToken).ConfigureAwait(false);
+                var changes = new TraitsModule.TraitsBatch();
+                var due = await batch.Session.GetDueProfilesAsync(batch.Now, core.Traits.Runtime.Options.RefreshBatchSize, cancellationToken).ConfigureAwait(false);
                 var done = 0;
                 foreach (var profileId in due)
                 {
                     // A due time that did not move forward would be read again: each profile is evaluated once per refresh.
                     if (seen.Add(profileId))
                     {
-                        await EvaluateProfileAsync(batch, changes, profileId, [], cancellationToken).ConfigureAwait(false);
+                        await core.Traits.EvaluateProfileAsync(batch, changes, profileId, [], cancellationToken).ConfigureAwait(false);
                         done++;
                     }
                 }
 
-                return (done, changes.Transitions, due.Count == Traits.Options.RefreshBatchSize && done > 0);
+                return (done, changes.Transitions, due.Count == core.Traits.Runtime.Options.RefreshBatchSize && done > 0);
             }, cancellationToken).ConfigureAwait(false);
             evaluated += count;
             transitions += made;
@@ -117,13 +118,13 @@ internal sealed partial class EventLinkCore
     public async IAsyncEnumerable<AudienceMembership> GetAudienceMembersAsync(string tenant, string audience, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audience);
-        if (!Traits.Audiences.Any(a => a.Name == audience))
+        if (!core.Traits.Runtime.Audiences.Any(a => a.Name == audience))
         {
             throw new ArgumentException($"No audience is named '{audience}'; define it with AddTraits.", nameof(audience));
         }
 
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var row in Store.ReadAudienceMembersAsync(tenant, audience, cancellationToken).ConfigureAwait(false))
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var row in core.Store.ReadAudienceMembersAsync(tenant, audience, cancellationToken).ConfigureAwait(false))
         {
             yield return new AudienceMembership(row.Audience, row.ProfileId, row.EnteredAt);
         }
@@ -131,11 +132,11 @@ internal sealed partial class EventLinkCore
 
     public async IAsyncEnumerable<TriggerNotification> ReadTriggersAsync(string tenant, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var cursor = afterSequence;
         while (true)
         {
-            var page = await Store.ReadTriggersAsync(tenant, cursor, TriggerPage, cancellationToken).ConfigureAwait(false);
+            var page = await core.Store.ReadTriggersAsync(tenant, cursor, TriggerPage, cancellationToken).ConfigureAwait(false);
             foreach (var row in page)
             {
                 yield return new TriggerNotification(row.Sequence, row.Kind, row.Name, row.ProfileId, row.EventId, row.At);
@@ -152,7 +153,7 @@ internal sealed partial class EventLinkCore
     private async ValueTask<List<EventRow>> ReadHistoryAsync(string tenant, Guid profileId, CancellationToken cancellationToken)
     {
         var events = new List<EventRow>();
-        await foreach (var row in Store.ReadTimelineAsync(tenant, profileId, new TimelineQuery(), cancellationToken).ConfigureAwait(false))
+        await foreach (var row in core.Store.ReadTimelineAsync(tenant, profileId, new TimelineQuery(), cancellationToken).ConfigureAwait(false))
         {
             events.Add(row);
         }

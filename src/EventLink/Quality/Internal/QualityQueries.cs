@@ -1,22 +1,22 @@
 using System.Runtime.CompilerServices;
-using EventLink.Quality.Internal;
+using EventLink.Internal;
 using EventLink.Storage;
 
-namespace EventLink.Internal;
+namespace EventLink.Quality.Internal;
 
 /// <summary>Data-quality queries: renamed timelines, coverage additions, schema drift, anomalies and contract violations.</summary>
-internal sealed partial class EventLinkCore
+internal sealed class QualityQueries(EventLinkCore core)
 {
     public async ValueTask<SchemaDriftReport> GetSchemaDriftAsync(string tenant, CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<FieldObservationRow>();
-        await foreach (var row in Store.ReadFieldObservationsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in core.Store.ReadFieldObservationsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
         }
 
-        return SchemaDriftAnalyzer.Analyze(rows, Quality.Options.SchemaDrift ?? new SchemaDriftOptions(), Time.GetUtcNow());
+        return SchemaDriftAnalyzer.Analyze(rows, core.Quality.Runtime.Options.SchemaDrift ?? new SchemaDriftOptions(), core.Time.GetUtcNow());
     }
 
     public async ValueTask<AnomalyReport> GetAnomaliesAsync(string tenant, TimeSpan window, CancellationToken cancellationToken)
@@ -26,13 +26,13 @@ internal sealed partial class EventLinkCore
             throw new ArgumentOutOfRangeException(nameof(window), window, "The window must be between one hour and 90 days.");
         }
 
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var options = Quality.Options.Anomalies ?? new AnomalyOptions();
-        var now = Time.GetUtcNow().ToUniversalTime();
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var options = core.Quality.Runtime.Options.Anomalies ?? new AnomalyOptions();
+        var now = core.Time.GetUtcNow().ToUniversalTime();
         var to = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerHour), TimeSpan.Zero);
         var from = to - TimeSpan.FromTicks(window.Ticks - (window.Ticks % TimeSpan.TicksPerHour));
         var rows = new List<HourlyCountRow>();
-        await foreach (var row in Store.ReadHourlyCountsAsync(tenant, from.AddDays(-options.TrailingDays), to, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in core.Store.ReadHourlyCountsAsync(tenant, from.AddDays(-options.TrailingDays), to, cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
         }
@@ -42,8 +42,8 @@ internal sealed partial class EventLinkCore
 
     public async ValueTask<IReadOnlyList<ContractViolationCount>> GetContractViolationsAsync(string tenant, CancellationToken cancellationToken)
     {
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var counts = await Store.GetQualityNoteCountsAsync(tenant, cancellationToken).ConfigureAwait(false);
+        await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await core.Store.GetQualityNoteCountsAsync(tenant, cancellationToken).ConfigureAwait(false);
         return [.. counts
             .Where(c => c.Kind == QualityNoteKind.ContractViolation)
             .Select(c => (c.RecordType, Parts: c.Rule.Split('\t'), c.Count))
@@ -56,17 +56,17 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>Reads a timeline with event renames applied; an event-name filter matches the names after renaming.</summary>
-    private async IAsyncEnumerable<TimelineEvent> ReadRenamedTimelineAsync(string tenant, Guid profileId, TimelineQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TimelineEvent> ReadRenamedTimelineAsync(string tenant, Guid profileId, TimelineQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var names = query.EventNames is { Count: > 0 } requested ? new HashSet<string>(requested, StringComparer.Ordinal) : null;
 
         // Stores filter by window, types and sources; the name filter needs the renamed names, so it and the limit apply here.
         var storeQuery = names is null ? query : new TimelineQuery { From = query.From, To = query.To, RecordTypes = query.RecordTypes, Sources = query.Sources };
         var returned = 0;
-        await foreach (var row in Store.ReadTimelineAsync(tenant, profileId, storeQuery, cancellationToken).ConfigureAwait(false))
+        await foreach (var row in core.Store.ReadTimelineAsync(tenant, profileId, storeQuery, cancellationToken).ConfigureAwait(false))
         {
-            var timelineEvent = ToTimelineEvent(row);
-            var name = Quality.Rename(row.RecordType, row.EventName, row.OccurredAt);
+            var timelineEvent = core.Timeline.ToTimelineEvent(row);
+            var name = core.Quality.Runtime.Rename(row.RecordType, row.EventName, row.OccurredAt);
             if (name != row.EventName)
             {
                 timelineEvent = timelineEvent with { EventName = name, OriginalEventName = row.EventName };
@@ -88,9 +88,9 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>Adds the filtered figures and the breakdown by event name (under new names) to a coverage report.</summary>
-    private async ValueTask<CoverageReport> AddQualityCoverageAsync(string tenant, CoverageReport report, CancellationToken cancellationToken)
+    public async ValueTask<CoverageReport> AddQualityCoverageAsync(string tenant, CoverageReport report, CancellationToken cancellationToken)
     {
-        var notes = await Store.GetQualityNoteCountsAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var notes = await core.Store.GetQualityNoteCountsAsync(tenant, cancellationToken).ConfigureAwait(false);
         var filtered = notes.Where(n => n.Kind == QualityNoteKind.Filtered)
             .GroupBy(n => n.RecordType, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(n => n.Count), StringComparer.Ordinal);
@@ -101,11 +101,11 @@ internal sealed partial class EventLinkCore
         }
 
         // Dated renames move only the events before their date: count those separately, once per distinct date.
-        var all = await Store.CountEventsByNameAsync(tenant, null, cancellationToken).ConfigureAwait(false);
+        var all = await core.Store.CountEventsByNameAsync(tenant, null, cancellationToken).ConfigureAwait(false);
         var before = new Dictionary<DateTimeOffset, Dictionary<(string, string), EventNameCountRow>>();
-        foreach (var date in Quality.Renames.Where(r => r.EffectiveFrom is not null).Select(r => r.EffectiveFrom!.Value).Distinct())
+        foreach (var date in core.Quality.Runtime.Renames.Where(r => r.EffectiveFrom is not null).Select(r => r.EffectiveFrom!.Value).Distinct())
         {
-            var rows = await Store.CountEventsByNameAsync(tenant, date, cancellationToken).ConfigureAwait(false);
+            var rows = await core.Store.CountEventsByNameAsync(tenant, date, cancellationToken).ConfigureAwait(false);
             before[date] = rows.ToDictionary(r => (r.RecordType, r.EventName));
         }
 
@@ -113,7 +113,7 @@ internal sealed partial class EventLinkCore
             Comparer<(string, string)>.Create((a, b) => string.CompareOrdinal(a.Item1, b.Item1) is var c and not 0 ? c : string.CompareOrdinal(a.Item2, b.Item2)));
         foreach (var row in all)
         {
-            var rename = Quality.Renames.FirstOrDefault(r => r.From == row.EventName && (r.RecordType is null || r.RecordType == row.RecordType));
+            var rename = core.Quality.Runtime.Renames.FirstOrDefault(r => r.From == row.EventName && (r.RecordType is null || r.RecordType == row.RecordType));
             if (rename is null)
             {
                 Add(row.RecordType, row.EventName, row.Linked, row.Quarantined);
@@ -123,7 +123,7 @@ internal sealed partial class EventLinkCore
             var moved = rename.EffectiveFrom is { } date
                 ? before[date].GetValueOrDefault((row.RecordType, row.EventName)) ?? new EventNameCountRow(row.RecordType, row.EventName, 0, 0)
                 : row;
-            Add(row.RecordType, Quality.Rename(row.RecordType, row.EventName, DateTimeOffset.MinValue), moved.Linked, moved.Quarantined);
+            Add(row.RecordType, core.Quality.Runtime.Rename(row.RecordType, row.EventName, DateTimeOffset.MinValue), moved.Linked, moved.Quarantined);
             Add(row.RecordType, row.EventName, row.Linked - moved.Linked, row.Quarantined - moved.Quarantined);
         }
 

@@ -1,46 +1,47 @@
-using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
+using EventLink.IdentityGraph.Internal;
+using EventLink.Internal;
 using EventLink.Storage;
-using EventLink.Traits.Internal;
 
-namespace EventLink.Internal;
+namespace EventLink.Traits.Internal;
 
 /// <summary>
-/// Computed traits, audiences and triggers, kept current at ingest. The ingest and graph code report what happened
-/// through small hooks (an event linked with its record, an event moved, a profile merged away or changed); at the
-/// end of the unit of work, in the same session, each touched profile is updated once: incrementally from the new
-/// events when its stored state is current, else exactly from its whole history (merges, splits, relinks).
+/// Computed traits, audiences and triggers, kept current at ingest. The ingestion pipeline and the identity graph
+/// report what happened through the unit-of-work hooks (an event linked with its record, an event moved, a profile
+/// merged away or changed); before the unit of work commits, in the same session, each touched profile is updated
+/// once: incrementally from the new events when its stored state is current, else exactly from its whole history
+/// (merges, splits, relinks).
 /// </summary>
-internal sealed partial class EventLinkCore
+internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : IBatchObserver
 {
-    private readonly ConditionalWeakTable<Batch, TraitsBatch> _traitBatches = [];
-
     /// <summary>Gets the compiled traits, audiences and triggers.</summary>
-    public TraitsRuntime Traits { get; init; } = TraitsRuntime.Empty;
+    public TraitsRuntime Runtime { get; } = runtime;
+
+    /// <summary>Gets whether no trait, audience or trigger is configured.</summary>
+    public bool IsEmpty => Runtime.IsEmpty;
 
     /// <summary>Hook: an event was linked at ingest; its record is at hand, so its contribution is read now.</summary>
-    private void OnTraitEventLinked(Batch batch, ParsedRecord record, long eventId, Guid profileId)
+    public void OnEventLinked(Batch batch, ParsedRecord record, long eventId, Guid profileId)
     {
-        if (Traits.IsEmpty)
+        if (IsEmpty)
         {
             return;
         }
 
-        var facts = Traits.Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt,
+        var facts = Runtime.Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt,
             () => record.Document ?? JsonDocument.Parse(record.Utf8Payload));
-        _traitBatches.GetOrCreateValue(batch).Linked.Add((profileId, facts));
+        batch.GetState<TraitsBatch>().Linked.Add((profileId, facts));
     }
 
     /// <summary>Hook: an event left quarantine or moved between profiles; the profiles involved are recomputed from history.</summary>
-    private async ValueTask OnTraitEventMovingAsync(Batch batch, long eventId, Guid? from, bool fromKnown, Guid? to, CancellationToken cancellationToken)
+    public async ValueTask OnEventMovingAsync(Batch batch, long eventId, Guid? from, bool fromKnown, Guid? to, CancellationToken cancellationToken)
     {
-        if (Traits.IsEmpty)
+        if (IsEmpty)
         {
             return;
         }
 
-        var changes = _traitBatches.GetOrCreateValue(batch);
+        var changes = batch.GetState<TraitsBatch>();
         if (!fromKnown)
         {
             from = await batch.Session.GetEventProfileAsync(eventId, cancellationToken).ConfigureAwait(false);
@@ -62,48 +63,50 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>Hook: <paramref name="merged"/> was merged into <paramref name="survivor"/>.</summary>
-    private void OnTraitProfileMerged(Batch batch, Guid survivor, Guid merged)
+    public void OnProfileMerged(Batch batch, Guid survivor, Guid merged)
     {
-        if (!Traits.IsEmpty)
+        if (!IsEmpty)
         {
-            var changes = _traitBatches.GetOrCreateValue(batch);
+            var changes = batch.GetState<TraitsBatch>();
             changes.Recompute.Add(survivor);
             changes.MergedAway.Add(merged);
         }
     }
 
     /// <summary>Hook: a profile was created or its merged records changed (attributes may have).</summary>
-    private void OnTraitProfileChanged(Batch batch, Guid profileId)
+    public void OnProfileChanged(Batch batch, Guid profileId, bool created)
     {
-        if (!Traits.IsEmpty)
+        if (!IsEmpty)
         {
-            _traitBatches.GetOrCreateValue(batch).Touched.Add(profileId);
+            batch.GetState<TraitsBatch>().Touched.Add(profileId);
         }
     }
 
-    /// <summary>Hook (erasure): forgets what was computed about a profile and the profiles merged into it.</summary>
-    private async ValueTask ForgetTraitsAsync(Batch batch, Guid? profileId, CancellationToken cancellationToken)
+    /// <summary>Hook: an event left quarantine; <see cref="OnEventMovingAsync"/> told of it before it moved.</summary>
+    public void OnEventLeftQuarantine(Batch batch, long eventId, Guid profileId)
     {
-        if (profileId is { } id)
+    }
+
+    /// <summary>Hook (erasure): forgets what was noted about a profile (its computed state is deleted with it).</summary>
+    public void OnProfileErased(Batch batch, Guid profileId)
+    {
+        if (batch.PeekState<TraitsBatch>() is { } changes)
         {
-            await batch.Session.ForgetComputedAsync(id, cancellationToken).ConfigureAwait(false);
-            if (_traitBatches.TryGetValue(batch, out var changes))
-            {
-                changes.Touched.Remove(id);
-                changes.Recompute.Remove(id);
-            }
+            changes.Touched.Remove(profileId);
+            changes.Recompute.Remove(profileId);
         }
     }
+
+    public ValueTask OnRecordsWrittenAsync(Batch batch, CancellationToken cancellationToken) => default;
 
     /// <summary>Updates every profile the unit of work touched, once, in its session (called before commit).</summary>
-    private async ValueTask FlushTraitsAsync(Batch batch, CancellationToken cancellationToken)
+    public async ValueTask OnCommittingAsync(Batch batch, CancellationToken cancellationToken)
     {
-        if (Traits.IsEmpty || !_traitBatches.TryGetValue(batch, out var changes))
+        if (IsEmpty || batch.TakeState<TraitsBatch>() is not { } changes)
         {
             return;
         }
 
-        _traitBatches.Remove(batch);
         var session = batch.Session;
         var survivors = new Dictionary<Guid, Guid>();
 
@@ -125,14 +128,14 @@ internal sealed partial class EventLinkCore
         var recompute = new HashSet<Guid>();
         foreach (var id in changes.Recompute)
         {
-            recompute.Add(await SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false));
+            recompute.Add(await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false));
         }
 
         var incremental = new Dictionary<Guid, List<EventFacts>>();
         var order = new List<Guid>();
         foreach (var (profileId, facts) in changes.Linked)
         {
-            var survivor = await SurvivorAsync(session, profileId, survivors, cancellationToken).ConfigureAwait(false);
+            var survivor = await MergeChain.SurvivorAsync(session, profileId, survivors, cancellationToken).ConfigureAwait(false);
             if (!incremental.TryGetValue(survivor, out var list))
             {
                 incremental[survivor] = list = [];
@@ -144,7 +147,7 @@ internal sealed partial class EventLinkCore
 
         foreach (var id in changes.Touched.Concat(recompute))
         {
-            var survivor = await SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false);
+            var survivor = await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false);
             if (!incremental.ContainsKey(survivor))
             {
                 incremental[survivor] = [];
@@ -174,7 +177,7 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>Brings one profile's traits and audiences up to date; <paramref name="newEvents"/> null means from its whole history.</summary>
-    private async ValueTask EvaluateProfileAsync(Batch batch, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, CancellationToken cancellationToken)
+    public async ValueTask EvaluateProfileAsync(Batch batch, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, CancellationToken cancellationToken)
     {
         var session = batch.Session;
         var stored = await session.GetComputedStateAsync(profileId, cancellationToken).ConfigureAwait(false);
@@ -196,7 +199,7 @@ internal sealed partial class EventLinkCore
                 {
                     if (facts.Inputs[i] is { } input)
                     {
-                        states[i].Add(Traits.Traits[i], input, batch.Now);
+                        states[i].Add(Runtime.Traits[i], input, batch.Now);
                     }
                 }
             }
@@ -207,7 +210,7 @@ internal sealed partial class EventLinkCore
         DateTimeOffset? due = null;
         for (var i = 0; i < states.Length; i++)
         {
-            var trait = Traits.Traits[i];
+            var trait = Runtime.Traits[i];
             states[i].Expire(trait, batch.Now);
             var valueJson = states[i].ValueJson(trait);
             rows[i] = new TraitStateRow(trait.Name, valueJson, states[i].Write());
@@ -216,15 +219,15 @@ internal sealed partial class EventLinkCore
         }
 
         IReadOnlyDictionary<string, JsonElement>? attributes = null;
-        if (Traits.UsesAttributes)
+        if (Runtime.UsesAttributes)
         {
             var records = await session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
-            attributes = AttributeMerger.Merge(Schema, records).ToDictionary(a => a.Name, a => JsonElement.Parse(a.ValueJson), StringComparer.Ordinal);
+            attributes = AttributeMerger.Merge(core.Schema, records).ToDictionary(a => a.Name, a => JsonElement.Parse(a.ValueJson), StringComparer.Ordinal);
         }
 
         var context = new AudienceContext(values, attributes, batch.Now);
         var members = new List<AudienceMemberRow>();
-        foreach (var audience in Traits.Audiences)
+        foreach (var audience in Runtime.Audiences)
         {
             var isIn = audience.Condition.Evaluate(context);
             var was = stored.Audiences.FirstOrDefault(a => a.Audience == audience.Name);
@@ -244,17 +247,17 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>The stored states, or null when any is missing or was computed for another definition.</summary>
-    private TraitState[]? ReadStates(ComputedStateRow stored)
+    public TraitState[]? ReadStates(ComputedStateRow stored)
     {
-        if (stored.Traits.Count != Traits.Traits.Count)
+        if (stored.Traits.Count != Runtime.Traits.Count)
         {
             return null;
         }
 
-        var states = new TraitState[Traits.Traits.Count];
+        var states = new TraitState[Runtime.Traits.Count];
         for (var i = 0; i < states.Length; i++)
         {
-            var trait = Traits.Traits[i];
+            var trait = Runtime.Traits[i];
             var row = stored.Traits[i].Name == trait.Name ? stored.Traits[i] : stored.Traits.FirstOrDefault(t => t.Name == trait.Name);
             if (row is null || TraitState.Read(row.StateJson) is not { } state || state.Fingerprint != trait.Fingerprint)
             {
@@ -268,10 +271,10 @@ internal sealed partial class EventLinkCore
     }
 
     /// <summary>Computes every trait exactly from events (the reference the incremental path must equal).</summary>
-    private TraitState[] ComputeFromHistory(IEnumerable<EventRow> events, DateTimeOffset now, HashSet<long>? leftQuarantine, out List<(long EventId, string Trigger)> matched)
+    public TraitState[] ComputeFromHistory(IEnumerable<EventRow> events, DateTimeOffset now, HashSet<long>? leftQuarantine, out List<(long EventId, string Trigger)> matched)
     {
         matched = [];
-        var states = Traits.Traits.Select(TraitState.New).ToArray();
+        var states = Runtime.Traits.Select(TraitState.New).ToArray();
         foreach (var row in events)
         {
             var facts = Facts(row);
@@ -279,7 +282,7 @@ internal sealed partial class EventLinkCore
             {
                 if (facts.Inputs[i] is { } input)
                 {
-                    states[i].Add(Traits.Traits[i], input, now);
+                    states[i].Add(Runtime.Traits[i], input, now);
                 }
             }
 
@@ -289,7 +292,7 @@ internal sealed partial class EventLinkCore
             }
         }
 
-        foreach (var (state, trait) in states.Zip(Traits.Traits))
+        foreach (var (state, trait) in states.Zip(Runtime.Traits))
         {
             state.Expire(trait, now);
         }
@@ -298,7 +301,7 @@ internal sealed partial class EventLinkCore
     }
 
     private EventFacts Facts(EventRow row) =>
-        Traits.Evaluate(row.Id, row.RecordType, row.Source, row.RecordId, row.EventName, row.OccurredAt, () => JsonDocument.Parse(row.Utf8Payload));
+        Runtime.Evaluate(row.Id, row.RecordType, row.Source, row.RecordId, row.EventName, row.OccurredAt, () => JsonDocument.Parse(row.Utf8Payload));
 
     private async ValueTask AppendTriggerAsync(Batch batch, TraitsBatch? changes, TriggerKind kind, string name, Guid profileId, long? eventId)
     {
@@ -313,7 +316,7 @@ internal sealed partial class EventLinkCore
         a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>What a unit of work reported through the hooks.</summary>
-    private sealed class TraitsBatch
+    internal sealed class TraitsBatch
     {
         public List<(Guid ProfileId, EventFacts Facts)> Linked { get; } = [];
 

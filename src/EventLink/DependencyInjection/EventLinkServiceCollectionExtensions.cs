@@ -1,10 +1,11 @@
 using System.Diagnostics.Metrics;
 using EventLink;
+using EventLink.Destinations.Internal;
 using EventLink.Internal;
-using EventLink.Internal.Quality;
-using EventLink.Internal.Traits;
+using EventLink.Quality.Internal;
 using EventLink.Storage;
 using EventLink.Storage.InMemory;
+using EventLink.Traits.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -51,12 +52,10 @@ public static class EventLinkServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetService<ILoggerFactory>()?.CreateLogger("EventLink") ?? NullLogger.Instance,
                 new EventLinkMetrics(sp.GetService<IMeterFactory>()),
-                ownsStore: false)
-            {
-                Quality = quality,
-                Sync = SyncSettings.Create(sp),
-                Traits = traits,
-            };
+                ownsStore: false,
+                quality,
+                SyncSettings.Create(sp),
+                traits);
         });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));
         return builder;

@@ -68,9 +68,9 @@ public static class DestinationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configure);
-        if (name.Contains(EventLink.Internal.SyncSettings.ReservedSeparator, StringComparison.Ordinal))
+        if (name.Contains(EventLink.Destinations.Internal.SyncSettings.ReservedSeparator, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"A sync's name may not contain '{EventLink.Internal.SyncSettings.ReservedSeparator}' (it names the sync's trigger feed): '{name}'.", nameof(name));
+            throw new ArgumentException($"A sync's name may not contain '{EventLink.Destinations.Internal.SyncSettings.ReservedSeparator}' (it names the sync's trigger feed): '{name}'.", nameof(name));
         }
 
         builder.Services.Configure<EventLinkSyncOptions>(options =>

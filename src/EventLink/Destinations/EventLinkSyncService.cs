@@ -1,3 +1,4 @@
+using EventLink.Destinations.Internal;
 using EventLink.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

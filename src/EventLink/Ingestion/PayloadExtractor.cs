@@ -2,7 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using EventLink.Internal.Quality;
+using EventLink.Quality.Internal;
 
 namespace EventLink;
 

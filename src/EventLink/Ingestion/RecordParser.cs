@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using EventLink.Internal.Quality;
+using EventLink.Quality.Internal;
 
 namespace EventLink;
 

@@ -6,17 +6,17 @@ namespace EventLink.Internal;
 internal sealed partial class EventLinkClient
 {
     public ValueTask<SyncRunResult> RunSyncOnceAsync(string syncName, CancellationToken cancellationToken = default) =>
-        _core.RunSyncOnceAsync(Tenant, syncName, cancellationToken);
+        _core.Syncs.RunSyncOnceAsync(Tenant, syncName, cancellationToken);
 
     public ValueTask<IReadOnlyList<DeadLetterRow>> GetDeadLettersAsync(string syncName, CancellationToken cancellationToken = default) =>
-        _core.GetDeadLettersAsync(Tenant, syncName, cancellationToken);
+        _core.Syncs.GetDeadLettersAsync(Tenant, syncName, cancellationToken);
 
     public ValueTask<SyncRunResult> RetryDeadLettersAsync(string syncName, CancellationToken cancellationToken = default) =>
-        _core.RetryDeadLettersAsync(Tenant, syncName, cancellationToken);
+        _core.Syncs.RetryDeadLettersAsync(Tenant, syncName, cancellationToken);
 
     public ValueTask<ErasureResult> ForgetAsync(Guid profileId, CancellationToken cancellationToken = default) =>
-        _core.ForgetProfileAsync(Tenant, profileId, cancellationToken);
+        _core.Erasure.ForgetProfileAsync(Tenant, profileId, cancellationToken);
 
     public ValueTask<ErasureResult> ForgetAsync(string identityKind, string value, CancellationToken cancellationToken = default) =>
-        _core.ForgetIdentityAsync(Tenant, identityKind, value, cancellationToken);
+        _core.Erasure.ForgetIdentityAsync(Tenant, identityKind, value, cancellationToken);
 }

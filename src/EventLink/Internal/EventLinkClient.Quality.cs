@@ -4,11 +4,11 @@ namespace EventLink.Internal;
 internal sealed partial class EventLinkClient
 {
     public ValueTask<SchemaDriftReport> GetSchemaDriftAsync(CancellationToken cancellationToken = default) =>
-        _core.GetSchemaDriftAsync(Tenant, cancellationToken);
+        _core.QualityQueries.GetSchemaDriftAsync(Tenant, cancellationToken);
 
     public ValueTask<AnomalyReport> GetAnomaliesAsync(TimeSpan window, CancellationToken cancellationToken = default) =>
-        _core.GetAnomaliesAsync(Tenant, window, cancellationToken);
+        _core.QualityQueries.GetAnomaliesAsync(Tenant, window, cancellationToken);
 
     public ValueTask<IReadOnlyList<ContractViolationCount>> GetContractViolationsAsync(CancellationToken cancellationToken = default) =>
-        _core.GetContractViolationsAsync(Tenant, cancellationToken);
+        _core.QualityQueries.GetContractViolationsAsync(Tenant, cancellationToken);
 }

@@ -4,10 +4,10 @@ namespace EventLink.Internal;
 internal sealed partial class EventLinkClient
 {
     public ValueTask<TenantErasureResult> EraseTenantAsync(CancellationToken cancellationToken = default) =>
-        _core.EraseTenantAsync(Tenant, cancellationToken);
+        _core.Tenants.EraseTenantAsync(Tenant, cancellationToken);
 
     public IAsyncEnumerable<string> ExportTenantAsync(CancellationToken cancellationToken = default) =>
-        _core.ExportTenantAsync(Tenant, cancellationToken);
+        _core.Tenants.ExportTenantAsync(Tenant, cancellationToken);
 
     public async ValueTask<long> ExportTenantAsync(Stream destination, CancellationToken cancellationToken = default)
     {
@@ -21,7 +21,7 @@ internal sealed partial class EventLinkClient
         await using (writer.ConfigureAwait(false))
         {
             long lines = 0;
-            await foreach (var line in _core.ExportTenantAsync(Tenant, cancellationToken).ConfigureAwait(false))
+            await foreach (var line in _core.Tenants.ExportTenantAsync(Tenant, cancellationToken).ConfigureAwait(false))
             {
                 await writer.WriteLineAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
                 lines++;

@@ -4,20 +4,20 @@ namespace EventLink.Internal;
 internal sealed partial class EventLinkClient
 {
     public ValueTask<ComputedProfile?> GetComputedAsync(Guid profileId, CancellationToken cancellationToken = default) =>
-        _core.GetComputedAsync(Tenant, profileId, cancellationToken);
+        _core.TraitQueries.GetComputedAsync(Tenant, profileId, cancellationToken);
 
     public ValueTask<IReadOnlyList<ComputedTrait>?> ComputeTraitsFromHistoryAsync(Guid profileId, CancellationToken cancellationToken = default) =>
-        _core.ComputeTraitsFromHistoryAsync(Tenant, profileId, cancellationToken);
+        _core.TraitQueries.ComputeTraitsFromHistoryAsync(Tenant, profileId, cancellationToken);
 
     public ValueTask<ComputedProfile?> RecomputeTraitsAsync(Guid profileId, CancellationToken cancellationToken = default) =>
-        _core.RecomputeTraitsAsync(Tenant, profileId, cancellationToken);
+        _core.TraitQueries.RecomputeTraitsAsync(Tenant, profileId, cancellationToken);
 
     public ValueTask<TraitsRefreshResult> RefreshTraitsAsync(CancellationToken cancellationToken = default) =>
-        _core.RefreshTraitsAsync(Tenant, cancellationToken);
+        _core.TraitQueries.RefreshTraitsAsync(Tenant, cancellationToken);
 
     public IAsyncEnumerable<AudienceMembership> GetAudienceMembersAsync(string audience, CancellationToken cancellationToken = default) =>
-        _core.GetAudienceMembersAsync(Tenant, audience, cancellationToken);
+        _core.TraitQueries.GetAudienceMembersAsync(Tenant, audience, cancellationToken);
 
     public IAsyncEnumerable<TriggerNotification> ReadTriggersAsync(long afterSequence = 0, CancellationToken cancellationToken = default) =>
-        _core.ReadTriggersAsync(Tenant, afterSequence, cancellationToken);
+        _core.TraitQueries.ReadTriggersAsync(Tenant, afterSequence, cancellationToken);
 }

@@ -39,7 +39,7 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
     public async ValueTask<IngestResult> IngestAsync(IngestRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var results = await _core.IngestBatchAsync(Tenant, [record], cancellationToken).ConfigureAwait(false);
+        var results = await _core.Ingestion.IngestAsync(Tenant, [record], cancellationToken).ConfigureAwait(false);
         return results[0];
     }
 
@@ -52,7 +52,7 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
             return [];
         }
 
-        return await _core.IngestBatchAsync(Tenant, list, cancellationToken).ConfigureAwait(false);
+        return await _core.Ingestion.IngestAsync(Tenant, list, cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<IngestResult> IngestAsync(IAsyncEnumerable<IngestRecord> records, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -65,7 +65,7 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
             batch.Add(record);
             if (batch.Count >= _core.Options.BatchSize)
             {
-                foreach (var result in await _core.IngestBatchAsync(tenant, batch, cancellationToken).ConfigureAwait(false))
+                foreach (var result in await _core.Ingestion.IngestAsync(tenant, batch, cancellationToken).ConfigureAwait(false))
                 {
                     yield return result;
                 }
@@ -76,7 +76,7 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
 
         if (batch.Count > 0)
         {
-            foreach (var result in await _core.IngestBatchAsync(tenant, batch, cancellationToken).ConfigureAwait(false))
+            foreach (var result in await _core.Ingestion.IngestAsync(tenant, batch, cancellationToken).ConfigureAwait(false))
             {
                 yield return result;
             }
@@ -84,28 +84,28 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
     }
 
     public ValueTask<Profile?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
-        _core.GetProfileAsync(Tenant, profileId, cancellationToken);
+        _core.Profiles.GetProfileAsync(Tenant, profileId, cancellationToken);
 
     public ValueTask<Profile?> FindProfileAsync(string identityKind, string value, CancellationToken cancellationToken = default) =>
-        _core.FindProfileAsync(Tenant, identityKind, value, cancellationToken);
+        _core.Profiles.FindProfileAsync(Tenant, identityKind, value, cancellationToken);
 
     public IAsyncEnumerable<Profile> GetProfilesAsync(CancellationToken cancellationToken = default) =>
-        _core.GetProfilesAsync(Tenant, cancellationToken);
+        _core.Profiles.GetProfilesAsync(Tenant, cancellationToken);
 
     public IAsyncEnumerable<TimelineEvent> GetTimelineAsync(Guid profileId, TimelineQuery? query = null, CancellationToken cancellationToken = default) =>
-        _core.GetTimelineAsync(Tenant, profileId, query, cancellationToken);
+        _core.Timeline.GetTimelineAsync(Tenant, profileId, query, cancellationToken);
 
     public IAsyncEnumerable<QuarantinedRecord> GetQuarantineAsync(string? recordType = null, CancellationToken cancellationToken = default) =>
-        _core.GetQuarantineAsync(Tenant, recordType, cancellationToken);
+        _core.Quarantine.GetQuarantineAsync(Tenant, recordType, cancellationToken);
 
     public ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string? recordType = null, CancellationToken cancellationToken = default) =>
-        _core.ReplayQuarantineAsync(Tenant, recordType, cancellationToken);
+        _core.Quarantine.ReplayQuarantineAsync(Tenant, recordType, cancellationToken);
 
     public IAsyncEnumerable<RejectionRow> GetRejectionsAsync(CancellationToken cancellationToken = default) =>
-        _core.GetRejectionsAsync(Tenant, cancellationToken);
+        _core.Quarantine.GetRejectionsAsync(Tenant, cancellationToken);
 
     public ValueTask<CoverageReport> GetCoverageAsync(CancellationToken cancellationToken = default) =>
-        _core.GetCoverageAsync(Tenant, cancellationToken);
+        _core.Coverage.GetCoverageAsync(Tenant, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

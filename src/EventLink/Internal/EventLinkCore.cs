@@ -1,22 +1,33 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using EventLink.Coverage.Internal;
+using EventLink.Destinations.Internal;
+using EventLink.IdentityGraph.Internal;
+using EventLink.Ingestion.Internal;
+using EventLink.Privacy.Internal;
+using EventLink.Profiles.Internal;
+using EventLink.Quality.Internal;
+using EventLink.Quarantine.Internal;
 using EventLink.Storage;
+using EventLink.Tenants.Internal;
+using EventLink.Timeline.Internal;
+using EventLink.Traits.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace EventLink.Internal;
 
 /// <summary>
-/// The engine: owns the schema, the store, and one in-memory identity index per tenant. All linking logic
-/// lives here, on top of the store's primitives, so every store behaves identically.
+/// The engine's coordinator: owns the schema, the store, one in-memory identity index per tenant and the unit of work
+/// (<see cref="WriteAsync"/>), and composes the feature modules. The modules run on top of the store's primitives,
+/// so every store behaves identically; what one feature must know of another's writes goes through
+/// <see cref="Observers"/>, not through calls between features.
 /// </summary>
-internal sealed partial class EventLinkCore : IAsyncDisposable
+internal sealed class EventLinkCore : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private readonly bool _ownsStore;
     private const int MaxAttempts = 3;
-    private readonly Lock _idLock = new();
-    private Guid _lastProfileId;
     private volatile bool _initialized;
 
     public EventLinkCore(
@@ -26,7 +37,10 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
         TimeProvider timeProvider,
         ILogger logger,
         EventLinkMetrics metrics,
-        bool ownsStore)
+        bool ownsStore,
+        DataQualityRuntime? quality = null,
+        SyncSettings? sync = null,
+        TraitsRuntime? traits = null)
     {
         Schema = schema;
         Store = store;
@@ -35,6 +49,40 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
         Logger = logger;
         Metrics = metrics;
         _ownsStore = ownsStore;
+        Sync = sync ?? SyncSettings.Empty;
+
+        // The modules reach each other through this coordinator when they are called, so the order here does not matter.
+        Ingestion = new IngestionPipeline(this);
+        Linker = new EventLinker(this);
+        Claims = new ClaimWriter(this);
+        Graph = new GraphRecomputer(this);
+        GraphQueries = new GraphQueries(this);
+        Outbox = new OutboxObserver(this);
+        Syncs = new SyncRunner(this);
+        Erasure = new ErasureModule(this);
+        Quality = new QualityModule(this, quality ?? DataQualityRuntime.Empty);
+        QualityQueries = new QualityQueries(this);
+        Traits = new TraitsModule(this, traits ?? TraitsRuntime.Empty);
+        TraitQueries = new TraitQueries(this);
+        Profiles = new ProfileQueries(this);
+        Timeline = new TimelineQueries(this);
+        Quarantine = new QuarantineModule(this);
+        Coverage = new CoverageQueries(this);
+        Tenants = new TenantOperations(this);
+
+        // Only the features configured observe units of work: with none, a hook is an empty loop.
+        var observers = new List<IBatchObserver>(2);
+        if (Sync.RecordsChanges)
+        {
+            observers.Add(Outbox);
+        }
+
+        if (!Traits.IsEmpty)
+        {
+            observers.Add(Traits);
+        }
+
+        Observers = new BatchObservers([.. observers]);
     }
 
     public EventLinkSchema Schema { get; }
@@ -48,6 +96,63 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
     public ILogger Logger { get; }
 
     public EventLinkMetrics Metrics { get; }
+
+    /// <summary>Gets the syncs, destinations and privacy rules.</summary>
+    public SyncSettings Sync { get; }
+
+    /// <summary>Gets the observers of every unit of work: the features that keep state derived from its writes.</summary>
+    public BatchObservers Observers { get; }
+
+    /// <summary>Gets the ingestion pipeline: the record loop of a batch.</summary>
+    public IngestionPipeline Ingestion { get; }
+
+    /// <summary>Gets the linking of stored events to profiles (relation values against the identity index).</summary>
+    public EventLinker Linker { get; }
+
+    /// <summary>Gets the identity graph's claims: merged records and claiming events.</summary>
+    public ClaimWriter Claims { get; }
+
+    /// <summary>Gets the identity graph's recomputation: merges, splits and relinks.</summary>
+    public GraphRecomputer Graph { get; }
+
+    /// <summary>Gets the identity graph's queries: conflicts, explanations, unmerge, rule previews, accounts.</summary>
+    public GraphQueries GraphQueries { get; }
+
+    /// <summary>Gets the change log (outbox) kept at ingest.</summary>
+    public OutboxObserver Outbox { get; }
+
+    /// <summary>Gets the sync runner that delivers the change and trigger logs to destinations.</summary>
+    public SyncRunner Syncs { get; }
+
+    /// <summary>Gets erasure and the suppression of erased people's records.</summary>
+    public ErasureModule Erasure { get; }
+
+    /// <summary>Gets data quality on the ingest path: transformations, contracts, shapes and volumes.</summary>
+    public QualityModule Quality { get; }
+
+    /// <summary>Gets the data-quality reports.</summary>
+    public QualityQueries QualityQueries { get; }
+
+    /// <summary>Gets computed traits, audiences and triggers, kept current at ingest.</summary>
+    public TraitsModule Traits { get; }
+
+    /// <summary>Gets the reads of computed traits, audiences and triggers, and the refresh.</summary>
+    public TraitQueries TraitQueries { get; }
+
+    /// <summary>Gets the profile reads.</summary>
+    public ProfileQueries Profiles { get; }
+
+    /// <summary>Gets the timeline reads.</summary>
+    public TimelineQueries Timeline { get; }
+
+    /// <summary>Gets the quarantine, its replay, and the rejections.</summary>
+    public QuarantineModule Quarantine { get; }
+
+    /// <summary>Gets the coverage report.</summary>
+    public CoverageQueries Coverage { get; }
+
+    /// <summary>Gets the per-tenant operations: erase and export a tenant.</summary>
+    public TenantOperations Tenants { get; }
 
     public async ValueTask EnsureInitializedAsync(CancellationToken cancellationToken)
     {
@@ -108,11 +213,11 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
                 try
                 {
                     var index = await GetIndexAsync(tenant, state, session, cancellationToken).ConfigureAwait(false);
-                    var batch = new Batch(this, tenant, session, index, TimestampReader.Normalize(Time.GetUtcNow()));
+                    var batch = new Batch(tenant, session, index, TimestampReader.Normalize(Time.GetUtcNow()));
                     var result = await work(batch).ConfigureAwait(false);
                     if (commit)
                     {
-                        await FlushTraitsAsync(batch, cancellationToken).ConfigureAwait(false); // Traits hook (EventLinkCore.Traits.cs).
+                        await Observers.OnCommittingAsync(batch, cancellationToken).ConfigureAwait(false);
                         index.Version = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
                     }
 
@@ -210,38 +315,4 @@ internal sealed partial class EventLinkCore : IAsyncDisposable
 
         public IdentityIndex? Index { get; set; }
     }
-}
-
-/// <summary>One unit of writes: the session, the tenant's index and the batch's clock.</summary>
-internal sealed class Batch(EventLinkCore core, string tenant, EventLinkStoreSession session, IdentityIndex index, DateTimeOffset now)
-{
-    private HashSet<IdentityKey>? _unmergeRules;
-    private char[]? _identityBuffer;
-    private char[]? _rawValueBuffer;
-
-    /// <summary>Gets the tenant's unmerge rules (read once per batch).</summary>
-    public async ValueTask<IReadOnlySet<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken) =>
-        _unmergeRules ??= [.. await Session.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false)];
-
-    /// <summary>Forgets the cached unmerge rules after one was added.</summary>
-    public void UnmergeRulesChanged() => _unmergeRules = null;
-
-    public EventLinkCore Core { get; } = core;
-
-    public string Tenant { get; } = tenant;
-
-    public EventLinkStoreSession Session { get; } = session;
-
-    public IdentityIndex Index { get; } = index;
-
-    public DateTimeOffset Now { get; } = now;
-
-    /// <summary>
-    /// Gets a scratch buffer for normalised identity values, kept for the batch: a <c>stackalloc</c> of this size
-    /// per record would be zeroed on every call (a batch runs on one logical thread at a time).
-    /// </summary>
-    public char[] IdentityBuffer => _identityBuffer ??= new char[IdentityMatcher.BufferLength];
-
-    /// <summary>Gets a scratch buffer for raw relation values decoded from a payload (see <see cref="ParsedRecord.TryGetRelationValue"/>), kept for the batch.</summary>
-    public char[] RawValueBuffer => _rawValueBuffer ??= new char[IdentityMatcher.BufferLength];
 }

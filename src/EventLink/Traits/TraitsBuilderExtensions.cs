@@ -1,4 +1,4 @@
-using EventLink.Internal.Traits;
+using EventLink.Traits.Internal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using EventLink.Internal.Quality;
+using EventLink.Quality.Internal;
 
 namespace EventLink.Tests.Ingestion;
 

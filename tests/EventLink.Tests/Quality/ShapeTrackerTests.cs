@@ -1,5 +1,5 @@
 using System.Text;
-using EventLink.Internal.Quality;
+using EventLink.Quality.Internal;
 
 namespace EventLink.Tests.Quality;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EventLink.Internal.Quality;
+using EventLink.Quality.Internal;
 
 namespace EventLink.Tests.Quality;
 

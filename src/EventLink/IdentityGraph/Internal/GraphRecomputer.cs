@@ -1,0 +1,363 @@
+using EventLink.Internal;
+using EventLink.Storage;
+
+namespace EventLink.IdentityGraph.Internal;
+
+/// <summary>
+/// The identity graph: claims (records asserting that identities belong together) are partitioned into profiles
+/// by <see cref="ClaimPartitioner"/>, and the store is brought in line with the partition of the component a change
+/// touched: profiles created, merged and split, identities, claims and events moved, attributes refreshed.
+/// </summary>
+internal sealed class GraphRecomputer(EventLinkCore core)
+{
+    private readonly Lock _idLock = new();
+    private Guid _lastProfileId;
+
+    /// <summary>
+    /// Recomputes the profiles of the component holding <paramref name="seed"/> and applies them: creates, merges and
+    /// splits profiles, moves identities, claims and events, records conflicts, and refreshes attributes.
+    /// </summary>
+    public async ValueTask<GraphChange> RecomputeAsync(Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken)
+    {
+        var session = batch.Session;
+
+        var (claims, keys) = await ReadComponentAsync(session, [seed], cancellationToken).ConfigureAwait(false);
+
+        var partition = ClaimPartitioner.Compute(core.Schema, claims.Values, await batch.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false));
+        var groups = partition.Groups
+            .Select(g => (Group: g, Claims: g.Claims.OrderBy(c => c.FirstOccurredAt).ThenBy(c => c.Key).ToList()))
+            .OrderBy(g => g.Claims[0].FirstOccurredAt)
+            .ThenBy(g => g.Claims[0].Key)
+            .ToList();
+
+        // Profile ids: each group keeps the oldest existing profile among its claims'; the others are merged into it.
+        var rows = new Dictionary<Guid, ProfileRow>();
+        foreach (var profileId in claims.Values.Select(c => c.ProfileId).OfType<Guid>().Distinct())
+        {
+            if (await session.GetProfileAsync(profileId, cancellationToken).ConfigureAwait(false) is { } row)
+            {
+                rows[profileId] = row;
+            }
+        }
+
+        var change = new GraphChange();
+        var assigned = new Dictionary<ClaimPartitioner.Group, Guid>();
+        var splitFrom = new Dictionary<Guid, Guid>();
+        foreach (var (group, ordered) in groups)
+        {
+            var existing = ordered.Select(c => c.ProfileId).OfType<Guid>().Distinct()
+                .Where(id => rows.ContainsKey(id) && !assigned.ContainsValue(id))
+                .OrderBy(id => rows[id].CreatedAt)
+                .ThenBy(id => id)
+                .FirstOrDefault();
+            if (existing == Guid.Empty)
+            {
+                existing = await CreateProfileAsync(batch, EntityOf(ordered[0]), cancellationToken).ConfigureAwait(false);
+                change.Created.Add(existing);
+                if (ordered.Select(c => c.ProfileId).OfType<Guid>().FirstOrDefault() is var from && from != Guid.Empty)
+                {
+                    splitFrom[existing] = from;
+                }
+            }
+
+            assigned[group] = existing;
+        }
+
+        var lostIdentities = new HashSet<Guid>();
+        var seedClaim = claims[seed];
+        foreach (var (profileId, _) in rows)
+        {
+            if (assigned.ContainsValue(profileId))
+            {
+                continue;
+            }
+
+            // Merged away: into the group holding most of its claims.
+            var survivorGroup = groups
+                .Select(g => (g.Group, Count: g.Claims.Count(c => c.ProfileId == profileId)))
+                .OrderByDescending(g => g.Count)
+                .First().Group;
+            var survivor = assigned[survivorGroup];
+            var via = survivorGroup.Identities.Where(i => claims.Values.Any(c => c.ProfileId == profileId && c.Identities.Contains(i)))
+                .DefaultIfEmpty(survivorGroup.Identities.Min)
+                .First();
+            var identities = await session.GetIdentitiesAsync(profileId, cancellationToken).ConfigureAwait(false);
+            await session.MergeProfilesAsync(new MergeRow(survivor, profileId, via, seed.Source, seedClaim.RecordType, seed.RecordId, batch.Now), cancellationToken).ConfigureAwait(false);
+            core.Observers.OnProfileMerged(batch, survivor, profileId);
+            foreach (var identity in identities)
+            {
+                batch.Index.Set(identity.Key, survivor);
+            }
+
+            lostIdentities.Add(survivor);
+            change.Merged.Add(survivor);
+            core.Metrics.ProfilesMerged.Add(1);
+            Log.Merged(core.Logger, profileId, survivor, batch.Tenant, via, seed.Source, seed.RecordId);
+        }
+
+        foreach (var (created, from) in splitFrom)
+        {
+            var via = groups.First(g => assigned[g.Group] == created).Group.Identities.First();
+            await session.AddHistoryAsync(new MergeRow(from, created, via, seed.Source, seedClaim.RecordType, seed.RecordId, batch.Now, MergeKind.Split), cancellationToken).ConfigureAwait(false);
+            lostIdentities.Add(from);
+        }
+
+        // Identities: each to its group's profile; those no group holds are released.
+        var newlyHeld = new List<(IdentityKey Key, Guid Profile)>();
+        foreach (var (group, ordered) in groups)
+        {
+            var profileId = assigned[group];
+            foreach (var identity in group.Identities)
+            {
+                var had = batch.Index.TryGet(identity, out var current);
+                if (had && current == profileId)
+                {
+                    continue;
+                }
+
+                var origin = ordered.First(c => c.Identities.Contains(identity));
+                await session.SetIdentityAsync(new IdentityRow(identity, profileId, origin.Key.Source, origin.RecordType, origin.Key.RecordId, origin.FirstOccurredAt), cancellationToken).ConfigureAwait(false);
+                batch.Index.Set(identity, profileId);
+                change.IdentitiesChanged = true;
+                if (had)
+                {
+                    lostIdentities.Add(current);
+                }
+                else
+                {
+                    newlyHeld.Add((identity, profileId));
+                }
+            }
+        }
+
+        var held = partition.Groups.SelectMany(g => g.Identities).ToHashSet();
+        foreach (var identity in keys)
+        {
+            if (!held.Contains(identity) && batch.Index.TryGet(identity, out var current))
+            {
+                await session.RemoveIdentityAsync(identity, cancellationToken).ConfigureAwait(false);
+                batch.Index.Remove(identity);
+                change.IdentitiesChanged = true;
+                lostIdentities.Add(current);
+            }
+        }
+
+        // Claims follow their group.
+        foreach (var (group, ordered) in groups)
+        {
+            var profileId = assigned[group];
+            foreach (var claim in ordered)
+            {
+                if (claim.Key.Kind == ClaimKind.Event)
+                {
+                    // Events follow their identities: merged-away profiles' events moved with them; split ones are read again below.
+                    continue;
+                }
+
+                var record = await session.GetSourceRecordAsync(claim.Key.Source, claim.Key.RecordId, cancellationToken).ConfigureAwait(false);
+                if (record is not null && record.ProfileId != profileId)
+                {
+                    await session.UpsertSourceRecordAsync(record with { ProfileId = profileId, QuarantineReason = IngestReason.None, QuarantineMessage = null }, cancellationToken).ConfigureAwait(false);
+                    change.Changed.Add(profileId);
+                    if (record.ProfileId is { } previous)
+                    {
+                        change.Changed.Add(previous);
+                    }
+                }
+            }
+        }
+
+        foreach (var (identity, profileId) in newlyHeld)
+        {
+            await LinkWaitingAsync(batch, identity, profileId, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Events whose profile lost identities (or was split) are read again; so are claiming events.
+        foreach (var profileId in lostIdentities)
+        {
+            foreach (var row in await session.GetEventsOfProfileAsync(profileId, cancellationToken).ConfigureAwait(false))
+            {
+                await RelinkAsync(batch, row, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await session.ReplaceConflictsAsync(claims.Keys.ToList(), partition.Conflicts, cancellationToken).ConfigureAwait(false);
+
+        foreach (var (group, _) in groups)
+        {
+            var profileId = assigned[group];
+            change.Assignments[profileId] = group;
+            var isSeed = group.Claims.Any(c => c.Key == seed);
+            if (change.Created.Contains(profileId) || change.Merged.Contains(profileId) || change.Changed.Contains(profileId) ||
+                lostIdentities.Contains(profileId) || (refreshSeed && isSeed))
+            {
+                await RefreshAttributesAsync(batch, profileId, cancellationToken).ConfigureAwait(false);
+
+                // The seed's profile is reported by the caller, which knows the record's outcome.
+                if (!isSeed)
+                {
+                    core.Observers.OnProfileChanged(batch, profileId, change.Created.Contains(profileId));
+                }
+            }
+        }
+
+        change.SeedProfile = assigned[partition.Groups.First(g => g.Claims.Any(c => c.Key == seed))];
+        return change;
+    }
+
+    /// <summary>Reads the component of some claims: every claim reachable through shared identities, held or not, and those identities.</summary>
+    public static async ValueTask<(Dictionary<ClaimKey, ClaimState> Claims, HashSet<IdentityKey> Keys)> ReadComponentAsync(
+        EventLinkStoreSession session, IEnumerable<ClaimKey> seeds, CancellationToken cancellationToken, HashSet<ClaimKey>? seen = null)
+    {
+        var claims = new Dictionary<ClaimKey, ClaimState>();
+        var keys = new HashSet<IdentityKey>();
+        var queue = new Queue<ClaimKey>(seeds);
+        while (queue.TryDequeue(out var key))
+        {
+            if (claims.ContainsKey(key) || await session.GetClaimAsync(key, cancellationToken).ConfigureAwait(false) is not { } state)
+            {
+                continue;
+            }
+
+            claims[key] = state;
+            seen?.Add(key);
+            foreach (var identity in state.Identities)
+            {
+                if (keys.Add(identity))
+                {
+                    foreach (var other in await session.GetClaimsByIdentityAsync(identity, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (!claims.ContainsKey(other))
+                        {
+                            queue.Enqueue(other);
+                        }
+                    }
+                }
+            }
+        }
+
+        return (claims, keys);
+    }
+
+    /// <summary>Reads an event's relations again and links it where they point now (or quarantines it).</summary>
+    private async ValueTask RelinkAsync(Batch batch, EventRow row, CancellationToken cancellationToken)
+    {
+        if (!RecordParser.TryParse(core.Schema, new IngestRecord(row.Source, row.RecordType, row.Utf8Payload), int.MaxValue, out var parsed, out _))
+        {
+            return;
+        }
+
+        using (parsed)
+        {
+            var resolution = core.Linker.Resolve(batch, parsed);
+            if (resolution.ProfileId is { } profileId)
+            {
+                if (profileId != row.ProfileId || resolution.LinkIndex != row.LinkIndex)
+                {
+                    await core.Observers.OnEventMovingAsync(batch, row.Id, row.ProfileId, fromKnown: true, profileId, cancellationToken).ConfigureAwait(false);
+                    await batch.Session.LinkEventAsync(row.Id, profileId, resolution.LinkIndex, cancellationToken).ConfigureAwait(false);
+                    if (row.ProfileId is null)
+                    {
+                        core.Observers.OnEventLeftQuarantine(batch, row.Id, profileId);
+                    }
+                }
+
+                await batch.Session.SetWaitsAsync(row.Id, resolution.Waits, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await core.Observers.OnEventMovingAsync(batch, row.Id, row.ProfileId, fromKnown: true, null, cancellationToken).ConfigureAwait(false);
+                await batch.Session.UnlinkEventAsync(row.Id, resolution.Reason, resolution.Message!, cancellationToken).ConfigureAwait(false);
+                await batch.Session.SetWaitsAsync(row.Id, resolution.Waits, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Links every event waiting for an identity that a profile now holds.</summary>
+    private async ValueTask LinkWaitingAsync(Batch batch, IdentityKey key, Guid profileId, CancellationToken cancellationToken)
+    {
+        // An event may wait for the same identity through several relation fields: the first field wins.
+        var waits = await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false);
+        foreach (var pending in waits.GroupBy(w => w.EventId).Select(g => g.MinBy(w => w.RelationIndex)))
+        {
+            if (pending.CurrentLinkIndex < 0 || pending.RelationIndex < pending.CurrentLinkIndex)
+            {
+                await core.Observers.OnEventMovingAsync(batch, pending.EventId, null, fromKnown: pending.CurrentLinkIndex < 0, profileId, cancellationToken).ConfigureAwait(false);
+                await batch.Session.LinkEventAsync(pending.EventId, profileId, pending.RelationIndex, cancellationToken).ConfigureAwait(false);
+                if (pending.CurrentLinkIndex < 0)
+                {
+                    core.Observers.OnEventLeftQuarantine(batch, pending.EventId, profileId);
+                }
+            }
+        }
+    }
+
+    private string EntityOf(ClaimState claim)
+    {
+        if (!core.Schema.TryGetRecordType(claim.RecordType, out var type))
+        {
+            return "person";
+        }
+
+        return type.Kind == RecordKind.Merged
+            ? type.Entity
+            : type.Relations.FirstOrDefault(r => r.Target is not null)?.Target!.Entity ?? "person";
+    }
+
+    private async ValueTask<Guid> CreateProfileAsync(Batch batch, string entity, CancellationToken cancellationToken)
+    {
+        var id = NewProfileId(batch.Now);
+        await batch.Session.CreateProfileAsync(new ProfileRow(id, entity, batch.Now), cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    public async ValueTask RefreshAttributesAsync(Batch batch, Guid profileId, CancellationToken cancellationToken)
+    {
+        var records = await batch.Session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
+        await batch.Session.ReplaceAttributesAsync(profileId, AttributeMerger.Merge(core.Schema, records), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A version-7 id, strictly greater than the previous one of this engine: profiles created in the same
+    /// millisecond still sort in creation order, which makes the survivor of a merge reproducible.
+    /// </summary>
+    private Guid NewProfileId(DateTimeOffset now)
+    {
+        lock (_idLock)
+        {
+            var id = Guid.CreateVersion7(now);
+            if (id.CompareTo(_lastProfileId) <= 0)
+            {
+                Span<byte> bytes = stackalloc byte[16];
+                _lastProfileId.TryWriteBytes(bytes, bigEndian: true, out _);
+                for (var i = bytes.Length - 1; i >= 0 && ++bytes[i] == 0; i--)
+                {
+                }
+
+                id = new Guid(bytes, bigEndian: true);
+            }
+
+            _lastProfileId = id;
+            return id;
+        }
+    }
+}
+
+    /// <summary>What a recomputation did.</summary>
+    internal sealed class GraphChange
+    {
+        public HashSet<Guid> Created { get; } = [];
+
+        public HashSet<Guid> Merged { get; } = [];
+
+        public HashSet<Guid> Changed { get; } = [];
+
+        public Dictionary<Guid, ClaimPartitioner.Group> Assignments { get; } = [];
+
+        public Guid SeedProfile { get; set; }
+
+        public bool IdentitiesChanged { get; set; }
+
+        /// <summary>Gets whether profiles, their identities or their records changed.</summary>
+        public bool ChangedAnything => IdentitiesChanged || Created.Count > 0 || Merged.Count > 0 || Changed.Count > 0;
+    }

@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace EventLink.Traits.Internal;
+
+/// <summary>An event filter compiled against the schema.</summary>
+internal sealed class CompiledFilter
+{
+    private readonly (FieldPath Path, ComparisonOperator Operator, string? Value)[] _where;
+
+    public CompiledFilter(EventFilterOptions options, (FieldPath, ComparisonOperator, string?)[] where)
+    {
+        RecordType = options.RecordType;
+        Source = options.Source;
+        EventName = options.EventName;
+        _where = where;
+        Text = Describe(options);
+    }
+
+    public string? RecordType { get; }
+
+    public string? Source { get; }
+
+    public string? EventName { get; }
+
+    public bool NeedsPayload => _where.Length > 0;
+
+    public string Text { get; }
+
+    /// <summary>Whether the event's type, source and name match (no payload needed).</summary>
+    public bool MatchesHeader(string recordType, string source, string eventName) =>
+        (RecordType is null || RecordType == recordType) && (Source is null || Source == source) && (EventName is null || EventName == eventName);
+
+    public bool MatchesPayload(JsonElement root)
+    {
+        foreach (var (path, comparison, value) in _where)
+        {
+            JsonElement? selected = path.TrySelect(root, out var element) ? element : null;
+            if (!ValueComparison.Holds(selected, comparison, value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Describe(EventFilterOptions options)
+    {
+        var text = options.RecordType ?? "any event";
+        if (options.Source is not null)
+        {
+            text += $" from {options.Source}";
+        }
+
+        if (options.EventName is not null)
+        {
+            text += $" named {options.EventName}";
+        }
+
+        if (options.Where.Count > 0)
+        {
+            text += " where " + string.Join(" and ", options.Where.Select(w => $"{w.Property} {Symbol(w.Operator)}{(w.Operator == ComparisonOperator.Exists ? "" : " " + w.Value)}"));
+        }
+
+        return text;
+    }
+
+    public static string Symbol(ComparisonOperator comparison) => comparison switch
+    {
+        ComparisonOperator.Equals => "=",
+        ComparisonOperator.NotEquals => "!=",
+        ComparisonOperator.GreaterThan => ">",
+        ComparisonOperator.GreaterThanOrEqual => ">=",
+        ComparisonOperator.LessThan => "<",
+        ComparisonOperator.LessThanOrEqual => "<=",
+        _ => "exists",
+    };
+}
+
+/// <summary>A trait compiled against the schema; internal traits (names starting with <c>~</c>) back audience conditions.</summary>
+internal sealed class CompiledTrait(string name, TraitKind kind, FieldPath? property, CompiledFilter filter, TimeSpan? window)
+{
+    public string Name { get; } = name;
+
+    public TraitKind Kind { get; } = kind;
+
+    public FieldPath? Property { get; } = property;
+
+    public CompiledFilter Filter { get; } = filter;
+
+    public TimeSpan? Window { get; } = window;
+
+    public bool Hidden => Name.StartsWith('~');
+
+    /// <summary>Gets the readable definition, such as <c>sum(amount) of charge where status = succeeded in last 30d</c>.</summary>
+    public string Definition { get; } = Describe(kind, property, filter, window);
+
+    /// <summary>Gets what the stored state was computed for: a changed definition invalidates it (the profile is recomputed).</summary>
+    public string Fingerprint => Definition;
+
+    /// <summary>What an event contributes, or <see langword="null"/> when it does not match or lacks the value the trait reads.</summary>
+    public TraitInput? Read(string source, string recordId, DateTimeOffset occurredAt, JsonElement? root)
+    {
+        decimal? number = null;
+        string? json = null;
+        if (Property is not null && Kind is not (TraitKind.Count or TraitKind.FirstOccurredAt or TraitKind.LastOccurredAt))
+        {
+            if (root is not { } payload || !Property.TrySelect(payload, out var value))
+            {
+                return null;
+            }
+
+            if (Kind is TraitKind.LastValue or TraitKind.DistinctCount)
+            {
+                json = value.GetRawText();
+            }
+            else if ((number = ValueComparison.ReadNumber(value)) is null)
+            {
+                return null;
+            }
+        }
+
+        return new TraitInput(occurredAt, source, recordId, number, json);
+    }
+
+    public bool NeedsPayload => Filter.NeedsPayload || (Property is not null && Kind is not (TraitKind.Count or TraitKind.FirstOccurredAt or TraitKind.LastOccurredAt));
+
+    private static string Describe(TraitKind kind, FieldPath? property, CompiledFilter filter, TimeSpan? window)
+    {
+        var head = kind switch
+        {
+            TraitKind.Count => "count",
+            TraitKind.Sum => $"sum({property})",
+            TraitKind.Min => $"min({property})",
+            TraitKind.Max => $"max({property})",
+            TraitKind.Average => $"avg({property})",
+            TraitKind.FirstOccurredAt => "min(occurred_at)",
+            TraitKind.LastOccurredAt => "max(occurred_at)",
+            TraitKind.LastValue => $"last({property})",
+            _ => $"distinct({property})",
+        };
+        var text = $"{head} of {filter.Text}";
+        return window is { } w ? $"{text} in last {Span(w)}" : text;
+    }
+
+    private static string Span(TimeSpan span) =>
+        span.TotalDays >= 1 && span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.TotalDays.ToString(CultureInfo.InvariantCulture)}d"
+        : span.Ticks % TimeSpan.TicksPerHour == 0 ? $"{span.TotalHours.ToString(CultureInfo.InvariantCulture)}h"
+        : span.ToString("c", CultureInfo.InvariantCulture);
+}

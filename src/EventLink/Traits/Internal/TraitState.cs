@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace EventLink.Traits.Internal;
+
+/// <summary>What one event contributes to one trait: its position in time and order, and the value the trait reads.</summary>
+internal readonly record struct TraitInput(DateTimeOffset At, string Source, string RecordId, decimal? Number, string? Json);
+
+/// <summary>
+/// A trait's incremental state. All-time traits keep aggregates updated in O(1) per event (distinct counts keep their
+/// value set); windowed traits keep the entries inside the window, dropped as they expire. Sums are decimal, so any
+/// arrival order gives the same value as a recomputation in timeline order.
+/// </summary>
+internal sealed class TraitState
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    [JsonPropertyName("f")] public string Fingerprint { get; set; } = "";
+
+    [JsonPropertyName("c")] public long Count { get; set; }
+
+    [JsonPropertyName("s")] public decimal Sum { get; set; }
+
+    [JsonPropertyName("o")] public bool? Overflow { get; set; }
+
+    [JsonPropertyName("mn")] public decimal? Min { get; set; }
+
+    [JsonPropertyName("mx")] public decimal? Max { get; set; }
+
+    [JsonPropertyName("fa")] public DateTimeOffset? FirstAt { get; set; }
+
+    [JsonPropertyName("la")] public DateTimeOffset? LastAt { get; set; }
+
+    [JsonPropertyName("lv")] public TraitEntry? LastValue { get; set; }
+
+    [JsonPropertyName("d")] public HashSet<string>? Distinct { get; set; }
+
+    [JsonPropertyName("e")] public List<TraitEntry>? Entries { get; set; }
+
+    public static TraitState New(CompiledTrait trait) => new()
+    {
+        Fingerprint = trait.Fingerprint,
+        Distinct = trait.Kind == TraitKind.DistinctCount && trait.Window is null ? new HashSet<string>(StringComparer.Ordinal) : null,
+        Entries = trait.Window is null ? null : [],
+    };
+
+    public static TraitState? Read(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TraitState>(json, JsonOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public string Write() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Adds an event's contribution; a windowed trait keeps only events after <c>now - window</c>.</summary>
+    public void Add(CompiledTrait trait, TraitInput input, DateTimeOffset now)
+    {
+        if (Entries is not null)
+        {
+            if (input.At > now - trait.Window!.Value)
+            {
+                Entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
+                Aggregate(trait);
+            }
+
+            return;
+        }
+
+        Accumulate(trait, input.At, input.Source, input.RecordId, input.Number, input.Json);
+    }
+
+    /// <summary>Drops the entries of a windowed trait that fell out of its window.</summary>
+    public void Expire(CompiledTrait trait, DateTimeOffset now)
+    {
+        if (Entries is not null && Entries.RemoveAll(e => e.At <= now - trait.Window!.Value) > 0)
+        {
+            Aggregate(trait);
+        }
+    }
+
+    /// <summary>When the oldest entry of a windowed trait leaves the window.</summary>
+    public DateTimeOffset? DueAt(CompiledTrait trait) =>
+        Entries is { Count: > 0 } ? Entries.Min(e => e.At) + trait.Window!.Value : null;
+
+    /// <summary>The trait's value as JSON text.</summary>
+    public string ValueJson(CompiledTrait trait)
+    {
+        if (Overflow == true)
+        {
+            return "null";
+        }
+
+        return trait.Kind switch
+        {
+            TraitKind.Count => Count.ToString(CultureInfo.InvariantCulture),
+            TraitKind.Sum => Number(Sum),
+            TraitKind.Min => Min is { } min ? Number(min) : "null",
+            TraitKind.Max => Max is { } max ? Number(max) : "null",
+            TraitKind.Average => Count == 0 ? "null" : Number(Sum / Count),
+            TraitKind.FirstOccurredAt => Time(FirstAt),
+            TraitKind.LastOccurredAt => Time(LastAt),
+            TraitKind.LastValue => LastValue?.Json ?? "null",
+            _ => (Distinct?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset? value) => value is { } time ? JsonSerializer.Serialize(time.ToUniversalTime()) : "null";
+
+    private void Aggregate(CompiledTrait trait)
+    {
+        Count = 0;
+        Sum = 0;
+        Overflow = null;
+        Min = Max = null;
+        FirstAt = LastAt = null;
+        LastValue = null;
+        Distinct = trait.Kind == TraitKind.DistinctCount ? new HashSet<string>(StringComparer.Ordinal) : null;
+        foreach (var entry in Entries!)
+        {
+            Accumulate(trait, entry.At, entry.Source, entry.RecordId, entry.Number, entry.Json);
+        }
+
+        // Only the entries are state for a windowed trait; the distinct set is rebuilt from them.
+        if (trait.Kind == TraitKind.DistinctCount)
+        {
+            Count = Distinct!.Count;
+        }
+    }
+
+    private void Accumulate(CompiledTrait trait, DateTimeOffset at, string source, string recordId, decimal? number, string? json)
+    {
+        Count++;
+        if (number is { } n)
+        {
+            try
+            {
+                Sum = checked(Sum + n);
+            }
+            catch (OverflowException)
+            {
+                Overflow = true;
+            }
+
+            Min = Min is { } min && min <= n ? min : n;
+            Max = Max is { } max && max >= n ? max : n;
+        }
+
+        FirstAt = FirstAt is { } first && first <= at ? first : at;
+        LastAt = LastAt is { } last && last >= at ? last : at;
+        if (json is not null)
+        {
+            if (trait.Kind == TraitKind.LastValue && (LastValue is null || Later(at, source, recordId, LastValue)))
+            {
+                LastValue = new TraitEntry { At = at, Source = source, RecordId = recordId, Json = json };
+            }
+
+            Distinct?.Add(json);
+        }
+    }
+
+    /// <summary>Timeline order: occurred-at, then source, then record id.</summary>
+    private static bool Later(DateTimeOffset at, string source, string recordId, TraitEntry than)
+    {
+        var byTime = at.CompareTo(than.At);
+        if (byTime != 0)
+        {
+            return byTime > 0;
+        }
+
+        var bySource = string.CompareOrdinal(source, than.Source);
+        return bySource != 0 ? bySource > 0 : string.CompareOrdinal(recordId, than.RecordId) > 0;
+    }
+}
+
+/// <summary>An event kept by a windowed trait (or the last value of a trait).</summary>
+internal sealed class TraitEntry
+{
+    [JsonPropertyName("a")] public DateTimeOffset At { get; set; }
+
+    [JsonPropertyName("s")] public string Source { get; set; } = "";
+
+    [JsonPropertyName("r")] public string RecordId { get; set; } = "";
+
+    [JsonPropertyName("n")] public decimal? Number { get; set; }
+
+    [JsonPropertyName("j")] public string? Json { get; set; }
+}

@@ -167,10 +167,7 @@ internal sealed class GraphRecomputer(EventLinkCore core)
             }
         }
 
-        foreach (var (identity, profileId) in newlyHeld)
-        {
-            await LinkWaitingAsync(batch, identity, profileId, cancellationToken).ConfigureAwait(false);
-        }
+        await LinkWaitingAsync(batch, newlyHeld, cancellationToken).ConfigureAwait(false);
 
         // Events whose profile lost identities (or was split) are read again; so are claiming events.
         foreach (var profileId in lostIdentities)
@@ -273,13 +270,34 @@ internal sealed class GraphRecomputer(EventLinkCore core)
         }
     }
 
-    /// <summary>Links every event waiting for an identity that a profile now holds.</summary>
-    private async ValueTask LinkWaitingAsync(Batch batch, IdentityKey key, Guid profileId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Links every event waiting for identities that profiles now hold, each once, through the first of its relation
+    /// fields that one of them matches (the first field wins). Linking identity by identity linked an event again
+    /// for each better field it found later; the outcome is the same.
+    /// </summary>
+    private async ValueTask LinkWaitingAsync(Batch batch, List<(IdentityKey Key, Guid Profile)> newlyHeld, CancellationToken cancellationToken)
     {
-        // An event may wait for the same identity through several relation fields: the first field wins.
-        var waits = await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false);
-        foreach (var pending in waits.GroupBy(w => w.EventId).Select(g => g.MinBy(w => w.RelationIndex)))
+        Dictionary<long, (PendingLink Wait, Guid Profile)>? best = null;
+        foreach (var (key, profileId) in newlyHeld)
         {
+            foreach (var wait in await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                best ??= [];
+                if (!best.TryGetValue(wait.EventId, out var found) || wait.RelationIndex < found.Wait.RelationIndex)
+                {
+                    best[wait.EventId] = (wait, profileId);
+                }
+            }
+        }
+
+        if (best is null)
+        {
+            return;
+        }
+
+        foreach (var eventId in best.Keys.Order())
+        {
+            var (pending, profileId) = best[eventId];
             if (pending.CurrentLinkIndex < 0 || pending.RelationIndex < pending.CurrentLinkIndex)
             {
                 await core.Observers.OnEventMovingAsync(batch, pending.EventId, null, fromKnown: pending.CurrentLinkIndex < 0, profileId, cancellationToken).ConfigureAwait(false);

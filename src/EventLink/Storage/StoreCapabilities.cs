@@ -50,6 +50,9 @@ internal static class StoreCapabilityGuard
     /// <param name="member">The member.</param>
     /// <returns>The exception.</returns>
     public static NotSupportedException NotSupported(object owner, StoreCapabilities capability, [CallerMemberName] string member = "") =>
-        new($"{member} needs StoreCapabilities.{capability}, which the store '{owner.GetType().Name}' does not support " +
-            $"(a store declares its capabilities with EventLinkStore.Capabilities and overrides their members).");
+        new($"{member} needs StoreCapabilities.{capability}, which the store {(owner is EventLinkStoreSession ? "session " : "")}'{Name(owner.GetType())}' " +
+            "does not support (a store declares its capabilities with EventLinkStore.Capabilities and overrides their members).");
+
+    /// <summary>The type's name with those of the types it is nested in (a session is often nested in its store).</summary>
+    private static string Name(Type type) => type.DeclaringType is { } outer ? Name(outer) + "." + type.Name : type.Name;
 }

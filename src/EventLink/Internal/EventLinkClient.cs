@@ -101,8 +101,9 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
     public ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string? recordType = null, CancellationToken cancellationToken = default) =>
         _core.ReplayQuarantineAsync(Tenant, recordType, cancellationToken);
 
-    public IAsyncEnumerable<RejectionRow> GetRejectionsAsync(CancellationToken cancellationToken = default) =>
-        _core.GetRejectionsAsync(Tenant, cancellationToken);
+    public IAsyncEnumerable<RejectedRecord> GetRejectionsAsync(CancellationToken cancellationToken = default) =>
+        _core.GetRejectionsAsync(Tenant, cancellationToken)
+            .Select(r => new RejectedRecord(r.Source, r.RecordType, r.Key, r.Reason, r.Message, r.RejectedAt));
 
     public ValueTask<CoverageReport> GetCoverageAsync(CancellationToken cancellationToken = default) =>
         _core.GetCoverageAsync(Tenant, cancellationToken);

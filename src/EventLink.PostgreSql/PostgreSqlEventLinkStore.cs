@@ -72,6 +72,10 @@ public sealed partial class PostgreSqlEventLinkStore : EventLinkStore
     public static int SchemaVersion => PostgreSqlMigrations.LatestVersion;
 
     /// <inheritdoc />
+    /// <value>Every capability: the store implements the whole contract.</value>
+    public override StoreCapabilities Capabilities => StoreCapabilityGuard.All;
+
+    /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The schema was migrated by a newer version of this package.</exception>
     /// <exception cref="NpgsqlException">The database cannot be reached or refused a statement.</exception>
     public override ValueTask InitializeAsync(CancellationToken cancellationToken = default) =>

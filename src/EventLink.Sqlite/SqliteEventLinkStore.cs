@@ -89,6 +89,10 @@ public sealed partial class SqliteEventLinkStore : EventLinkStore
     public static long SchemaVersion => SqliteMigrations.LatestVersion;
 
     /// <inheritdoc />
+    /// <value>Every capability: the store implements the whole contract.</value>
+    public override StoreCapabilities Capabilities => StoreCapabilityGuard.All;
+
+    /// <inheritdoc />
     /// <exception cref="SqliteSchemaVersionException">The file was written by a newer version of EventLink.Sqlite.</exception>
     public override async ValueTask InitializeAsync(CancellationToken cancellationToken = default)
     {

@@ -5,6 +5,7 @@ using static EventLink.Storage.Compliance.TestSchema;
 namespace EventLink.Storage.Compliance;
 
 /// <summary>Data quality through every store: contracts and their policies, transformations, drift, renames, anomalies.</summary>
+[RequiresCapability(StoreCapabilities.DataQuality)]
 public abstract class DataQualityContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {

@@ -5,6 +5,7 @@ namespace EventLink.Storage.Compliance;
 /// <summary>The schema, payloads and EventLink-with-syncs factory the destinations and erasure suites share.</summary>
 /// <typeparam name="TFixture">The fixture that creates the stores under test.</typeparam>
 /// <param name="fixture">The fixture xunit shares between the tests of the class.</param>
+[RequiresCapability(StoreCapabilities.Destinations)]
 public abstract class DestinationsTestBase<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {

@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace EventLink.Storage.Compliance;
 
 /// <summary>Erasure: after ForgetAsync nothing of the person can be queried, a replay does not recreate them, and destinations get a hashed notice.</summary>
+[RequiresCapability(StoreCapabilities.Erasure)]
 public abstract class ErasureContractTests<TFixture>(TFixture fixture) : DestinationsTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {

@@ -43,6 +43,7 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
     private static DateTimeOffset At(int seconds) => T0.AddSeconds(seconds);
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task Upserting_a_claim_keeps_the_earliest_occurrence_and_the_union_of_its_identities()
     {
         var (actual, _) = await BothAsync(async store =>
@@ -133,6 +134,7 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
     }
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task Identities_are_set_moved_and_removed()
     {
         var (actual, _) = await BothAsync(async store =>
@@ -192,6 +194,7 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
     }
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task Events_of_a_profile_are_ordered_by_id_and_unlinking_puts_one_back_in_quarantine()
     {
         var (actual, _) = await BothAsync(async store =>
@@ -245,6 +248,7 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
     }
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task Conflicts_are_replaced_per_claim_and_read_by_claim_then_identity()
     {
         var (actual, _) = await BothAsync(async store =>
@@ -305,6 +309,7 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
     }
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task Unmerge_rules_are_added_once_and_read_in_order()
     {
         var (actual, _) = await BothAsync(async store =>
@@ -335,6 +340,7 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
     }
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task Memberships_are_looked_up_by_account_and_by_member()
     {
         var (actual, _) = await BothAsync(async store =>
@@ -411,6 +417,7 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
     }
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task Every_primitive_is_scoped_to_its_tenant()
     {
         var (actual, _) = await BothAsync(async store =>
@@ -450,6 +457,7 @@ public abstract class GraphPrimitivesContractTests<TFixture>(TFixture fixture) :
     }
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task A_session_disposed_without_commit_leaves_nothing()
     {
         var (actual, _) = await BothAsync(async store =>

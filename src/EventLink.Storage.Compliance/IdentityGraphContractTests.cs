@@ -6,6 +6,7 @@ using static EventLink.Storage.Compliance.TestSchema;
 namespace EventLink.Storage.Compliance;
 
 /// <summary>The identity graph: anonymous-to-known stitching, merge limits and conflicts, unmerge, explain, previews, accounts.</summary>
+[RequiresCapability(StoreCapabilities.IdentityGraph)]
 public abstract class IdentityGraphContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {

@@ -44,6 +44,7 @@ public abstract class SegmentPresetContractTests<TFixture>(TFixture fixture) : C
     }
 
     [StoreFact]
+    [RequiresCapability(StoreCapabilities.IdentityGraph)]
     public virtual async Task The_group_is_an_account_whose_timeline_holds_its_member()
     {
         var link = await CreateAsync(s => s.AddSegment());

@@ -42,17 +42,38 @@ public sealed class StoreTestCase : XunitTestCase
     /// <summary>Gets the fixture's <c>SkipReason</c> when it declares one and it is not <see langword="null"/>, otherwise the attribute's own <c>Skip</c>.</summary>
     /// <param name="factAttribute">The test's attribute.</param>
     /// <returns>Why the test is skipped, or <see langword="null"/> when it runs.</returns>
-    protected override string? GetSkipReason(IAttributeInfo factAttribute) =>
-        FixtureSkipReason(TestMethod.TestClass.Class.ToRuntimeType()) ?? base.GetSkipReason(factAttribute);
+    protected override string? GetSkipReason(IAttributeInfo factAttribute)
+    {
+        var testClass = TestMethod.TestClass.Class.ToRuntimeType();
+        return FixtureStatic(testClass, "SkipReason") as string
+            ?? MissingCapabilityReason(testClass, TestMethod.Method.ToRuntimeMethod())
+            ?? base.GetSkipReason(factAttribute);
+    }
 
-    private static string? FixtureSkipReason(Type? testClass)
+    /// <summary>Why a test needing a capability the fixture does not declare is skipped, or <see langword="null"/>.</summary>
+    private static string? MissingCapabilityReason(Type? testClass, System.Reflection.MethodInfo? method)
+    {
+        if (testClass is null || FixtureStatic(testClass, "Capabilities") is not StoreCapabilities declared)
+        {
+            return null;
+        }
+
+        var needed = testClass.GetCustomAttributes(typeof(RequiresCapabilityAttribute), inherit: true)
+            .Concat(method?.GetCustomAttributes(typeof(RequiresCapabilityAttribute), inherit: true) ?? [])
+            .Cast<RequiresCapabilityAttribute>()
+            .FirstOrDefault(a => !declared.HasFlag(a.Capability));
+        return needed is null ? null : $"The store does not declare StoreCapabilities.{needed.Capability}.";
+    }
+
+    /// <summary>Reads a public static property of the fixture of a contract test class, or <see langword="null"/>.</summary>
+    private static object? FixtureStatic(Type? testClass, string name)
     {
         for (var type = testClass; type is not null; type = type.BaseType)
         {
             if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ContractTestBase<>))
             {
-                var property = type.GetGenericArguments()[0].GetProperty("SkipReason", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
-                return property?.GetValue(null) as string;
+                var property = type.GetGenericArguments()[0].GetProperty(name, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
+                return property?.GetValue(null);
             }
         }
 

@@ -4,6 +4,7 @@ using static EventLink.Storage.Compliance.TestSchema;
 namespace EventLink.Storage.Compliance;
 
 /// <summary>Tenant isolation: the same records in two tenants are two independent worlds.</summary>
+[RequiresCapability(StoreCapabilities.TenantMaintenance)]
 public abstract partial class TenantContractTests<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {

@@ -6,6 +6,7 @@ namespace EventLink.Storage.Compliance;
 /// <summary>The schema, payloads and definitions the traits suite shares: the contract schema plus product events.</summary>
 /// <typeparam name="TFixture">The fixture that creates the stores under test.</typeparam>
 /// <param name="fixture">The fixture xunit shares between the tests of the class.</param>
+[RequiresCapability(StoreCapabilities.Traits)]
 public abstract class TraitsTestBase<TFixture>(TFixture fixture) : ContractTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {

@@ -19,7 +19,7 @@ public partial interface IEventLink
     /// <param name="syncName">The sync's name.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The dead letters.</returns>
-    ValueTask<IReadOnlyList<Storage.DeadLetterRow>> GetDeadLettersAsync(string syncName, CancellationToken cancellationToken = default);
+    ValueTask<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string syncName, CancellationToken cancellationToken = default);
 
     /// <summary>Tries each dead letter of a sync once more; those delivered leave the list.</summary>
     /// <param name="syncName">The sync's name.</param>

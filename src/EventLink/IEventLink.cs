@@ -78,7 +78,7 @@ public partial interface IEventLink : IAsyncDisposable
     /// <summary>Streams the rejection notes (one per distinct bad record), ordered by record type, source and key.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The notes.</returns>
-    IAsyncEnumerable<Storage.RejectionRow> GetRejectionsAsync(CancellationToken cancellationToken = default);
+    IAsyncEnumerable<RejectedRecord> GetRejectionsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Reports, per record type, how many records are linked, quarantined and rejected, and how many distinct profiles they reach.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -16,6 +16,9 @@ public sealed class EventLinkBuilder : IEventLinkBuilder
     /// <summary>Builds the instance; dispose it (it is <see cref="IAsyncDisposable"/>) to release the store.</summary>
     /// <returns>The instance.</returns>
     /// <exception cref="SchemaValidationException">The schema is invalid.</exception>
+    /// <exception cref="OptionsValidationException">
+    /// Options are invalid, or a configured feature needs a <see cref="Storage.StoreCapabilities"/> value the store does not declare.
+    /// </exception>
     public IEventLink Build()
     {
         var services = new ServiceCollection();
@@ -38,7 +41,8 @@ public sealed class EventLinkBuilder : IEventLinkBuilder
         }
         catch
         {
-            provider.Dispose();
+            // The store may exist already (the capability check reads it), and stores are IAsyncDisposable only.
+            provider.DisposeAsync().AsTask().GetAwaiter().GetResult();
             throw;
         }
     }

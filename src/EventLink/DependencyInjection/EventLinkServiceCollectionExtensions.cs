@@ -37,6 +37,8 @@ public static class EventLinkServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventLinkSchemaOptions>, EventLinkSchemaOptionsValidator>());
         DataQualityBuilderExtensions.Register(services);
         TraitsBuilderExtensions.Register(services);
+        services.AddOptions<StoreCapabilityRequirements>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreCapabilityRequirements>, StoreCapabilityValidator>());
         services.TryAddSingleton(sp => EventLinkSchema.Create(sp.GetRequiredService<IOptions<EventLinkSchemaOptions>>().Value));
         services.TryAddSingleton<EventLinkStore, InMemoryEventLinkStore>();
         services.TryAddSingleton(sp =>
@@ -45,6 +47,7 @@ public static class EventLinkServiceCollectionExtensions
             var schema = sp.GetRequiredService<EventLinkSchema>();
             var quality = DataQualityRuntime.Create(schema, sp.GetRequiredService<IOptions<DataQualityOptions>>().Value);
             var traits = TraitsRuntime.Create(schema, sp.GetRequiredService<IOptions<TraitsOptions>>().Value);
+            _ = sp.GetRequiredService<IOptions<StoreCapabilityRequirements>>().Value; // Features the store cannot keep fail here.
             return new EventLinkCore(
                 schema,
                 sp.GetRequiredService<EventLinkStore>(),

@@ -101,8 +101,9 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
     public ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string? recordType = null, CancellationToken cancellationToken = default) =>
         _core.Quarantine.ReplayQuarantineAsync(Tenant, recordType, cancellationToken);
 
-    public IAsyncEnumerable<RejectionRow> GetRejectionsAsync(CancellationToken cancellationToken = default) =>
-        _core.Quarantine.GetRejectionsAsync(Tenant, cancellationToken);
+    public IAsyncEnumerable<RejectedRecord> GetRejectionsAsync(CancellationToken cancellationToken = default) =>
+        _core.Quarantine.GetRejectionsAsync(Tenant, cancellationToken)
+            .Select(r => new RejectedRecord(r.Source, r.RecordType, r.Key, r.Reason, r.Message, r.RejectedAt));
 
     public ValueTask<CoverageReport> GetCoverageAsync(CancellationToken cancellationToken = default) =>
         _core.Coverage.GetCoverageAsync(Tenant, cancellationToken);

@@ -1,6 +1,6 @@
 namespace EventLink.Storage;
 
-/// <summary>Per-tenant maintenance: erasing every row a tenant owns.</summary>
+/// <summary>Per-tenant maintenance: erasing every row a tenant owns (<see cref="StoreCapabilities.TenantMaintenance"/>).</summary>
 public abstract partial class EventLinkStoreSession
 {
     /// <summary>
@@ -11,7 +11,9 @@ public abstract partial class EventLinkStoreSession
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>How many rows were deleted.</returns>
-    public abstract ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default);
+    /// <exception cref="NotSupportedException">The store does not support <see cref="StoreCapabilities.TenantMaintenance"/>.</exception>
+    public virtual ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default) =>
+        throw StoreCapabilityGuard.NotSupported(this, StoreCapabilities.TenantMaintenance);
 }
 
 /// <summary>What a store deleted when it erased a tenant.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace EventLink.Storage;
 
 /// <summary>
@@ -5,13 +7,27 @@ namespace EventLink.Storage;
 /// small abstraction, so every store behaves the same; a store makes each <see cref="EventLinkStoreSession"/>
 /// atomic (all of a batch or nothing) and scopes every read and write by tenant.
 /// </summary>
-/// <remarks>An abstract class rather than an interface so members can be added without breaking stores.</remarks>
+/// <remarks>
+/// An abstract class rather than an interface so members can be added without breaking stores. A store implements
+/// the required core (the abstract members of this class and of <see cref="EventLinkStoreSession"/>) and, for each
+/// <see cref="StoreCapabilities"/> it declares in <see cref="Capabilities"/>, that capability's virtual members.
+/// </remarks>
 public abstract partial class EventLinkStore : IAsyncDisposable
 {
-    /// <summary>Creates or migrates the store's schema; called once before first use, and safe to call again.</summary>
+    /// <summary>
+    /// Gets the optional capabilities the store implements beyond the core. A feature whose capability is missing fails
+    /// at start-up; the members of a missing capability keep their defaults (see <see cref="StoreCapabilities"/>).
+    /// </summary>
+    /// <value>The default value is <see cref="StoreCapabilities.None"/>: the core only.</value>
+    public virtual StoreCapabilities Capabilities => StoreCapabilities.None;
+
+    /// <summary>
+    /// Creates or migrates the store's schema; called once before first use, and safe to call again. The default does
+    /// nothing (a store with nothing to create).
+    /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the store is ready.</returns>
-    public abstract ValueTask InitializeAsync(CancellationToken cancellationToken = default);
+    public virtual ValueTask InitializeAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <summary>
     /// Starts an atomic unit of writes for one tenant. A store lets one session per tenant write at a time
@@ -44,12 +60,26 @@ public abstract partial class EventLinkStore : IAsyncDisposable
     /// <returns><see langword="true"/> when running the same batch again is expected to work; <see langword="false"/> by default.</returns>
     public virtual bool IsTransient(Exception exception) => false;
 
-    /// <summary>Finds the profile holding an identity.</summary>
+    /// <summary>
+    /// Finds the profile holding an identity. The default reads every profile with <see cref="ReadProfilesAsync"/>;
+    /// stores override it with a lookup by identity.
+    /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="key">The normalised identity.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The profile id, or <see langword="null"/>.</returns>
-    public abstract ValueTask<Guid?> FindProfileIdAsync(string tenant, IdentityKey key, CancellationToken cancellationToken = default);
+    public virtual async ValueTask<Guid?> FindProfileIdAsync(string tenant, IdentityKey key, CancellationToken cancellationToken = default)
+    {
+        await foreach (var profile in ReadProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (profile.Identities.Any(i => i.Key == key))
+            {
+                return profile.Profile.Id;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Reads a profile; an id that was merged away returns the profile it was merged into.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -79,13 +109,38 @@ public abstract partial class EventLinkStore : IAsyncDisposable
     /// <returns>The profiles.</returns>
     public abstract IAsyncEnumerable<StoredProfile> ReadProfilesAsync(string tenant, CancellationToken cancellationToken = default);
 
-    /// <summary>Streams the events linked to a profile, ordered by occurred-at, then source, then record id.</summary>
+    /// <summary>
+    /// Streams the events linked to a profile, ordered by occurred-at, then source, then record id. The default reads
+    /// every event with <see cref="ReadEventsAsync"/>; stores override it with a query by profile.
+    /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="profileId">The (surviving) profile id.</param>
     /// <param name="query">The window and filters.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The events.</returns>
-    public abstract IAsyncEnumerable<EventRow> ReadTimelineAsync(string tenant, Guid profileId, TimelineQuery query, CancellationToken cancellationToken = default);
+    /// <exception cref="ArgumentNullException"><paramref name="query"/> is <see langword="null"/>.</exception>
+    public virtual async IAsyncEnumerable<EventRow> ReadTimelineAsync(string tenant, Guid profileId, TimelineQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var events = new List<EventRow>();
+        await foreach (var row in ReadEventsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (row.ProfileId == profileId && query.Matches(row.Source, row.RecordType, row.OccurredAt))
+            {
+                events.Add(row);
+            }
+        }
+
+        var ordered = events
+            .OrderBy(e => e.OccurredAt)
+            .ThenBy(e => e.Source, StringComparer.Ordinal)
+            .ThenBy(e => e.RecordId, StringComparer.Ordinal)
+            .Take(query.Limit ?? int.MaxValue);
+        foreach (var row in ordered)
+        {
+            yield return row;
+        }
+    }
 
     /// <summary>Streams every stored event of a tenant (linked or quarantined), ordered by source then record id.</summary>
     /// <param name="tenant">The tenant.</param>
@@ -106,17 +161,80 @@ public abstract partial class EventLinkStore : IAsyncDisposable
     /// <returns>The notes.</returns>
     public abstract IAsyncEnumerable<RejectionRow> ReadRejectionsAsync(string tenant, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts records per record type for coverage.</summary>
+    /// <summary>
+    /// Counts records per record type for coverage: events and merged records, linked (with their distinct profiles) or
+    /// quarantined, and rejection notes. The default reads them all with <see cref="ReadEventsAsync"/>,
+    /// <see cref="ReadProfilesAsync"/>, <see cref="ReadQuarantineAsync"/> and <see cref="ReadRejectionsAsync"/>;
+    /// stores override it with one aggregate query.
+    /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The counts, one entry per record type seen.</returns>
-    public abstract ValueTask<IReadOnlyList<CoverageCounts>> GetCoverageCountsAsync(string tenant, CancellationToken cancellationToken = default);
+    /// <returns>The counts, one entry per record type seen, ordered by record type.</returns>
+    public virtual async ValueTask<IReadOnlyList<CoverageCounts>> GetCoverageCountsAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var counts = new SortedDictionary<string, CoverageTally>(StringComparer.Ordinal);
+        CoverageTally Of(string recordType) =>
+            counts.TryGetValue(recordType, out var tally) ? tally : counts[recordType] = new CoverageTally();
+
+        await foreach (var row in ReadEventsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            Of(row.RecordType).Count(row.ProfileId);
+        }
+
+        await foreach (var profile in ReadProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var record in profile.Records)
+            {
+                Of(record.RecordType).Count(profile.Profile.Id);
+            }
+        }
+
+        await foreach (var entry in ReadQuarantineAsync(tenant, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.EventId is null)
+            {
+                Of(entry.Record.RecordType).Count(null);
+            }
+        }
+
+        await foreach (var rejection in ReadRejectionsAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            Of(rejection.RecordType).Rejected++;
+        }
+
+        return [.. counts.Select(p => new CoverageCounts(p.Key, p.Value.Linked, p.Value.Quarantined, p.Value.Rejected, p.Value.Profiles.Count))];
+    }
 
     /// <inheritdoc />
     public virtual ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The counts of one record type while <see cref="GetCoverageCountsAsync"/> reads the tenant.</summary>
+    private sealed class CoverageTally
+    {
+        public long Linked { get; private set; }
+
+        public long Quarantined { get; private set; }
+
+        public long Rejected { get; set; }
+
+        public HashSet<Guid> Profiles { get; } = [];
+
+        public void Count(Guid? profileId)
+        {
+            if (profileId is { } id)
+            {
+                Linked++;
+                Profiles.Add(id);
+            }
+            else
+            {
+                Quarantined++;
+            }
+        }
     }
 }
 
@@ -196,11 +314,12 @@ public abstract partial class EventLinkStoreSession : IAsyncDisposable
     /// <returns>A task.</returns>
     public abstract ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts an identity that no profile holds yet.</summary>
+    /// <summary>Inserts an identity that no profile holds yet. The default calls <see cref="SetIdentityAsync"/>.</summary>
     /// <param name="identity">The row.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task.</returns>
-    public abstract ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default);
+    public virtual ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default) =>
+        SetIdentityAsync(identity, cancellationToken);
 
     /// <summary>Reads the identities a profile holds.</summary>
     /// <param name="profileId">The profile.</param>
@@ -280,13 +399,17 @@ public abstract partial class EventLinkStoreSession : IAsyncDisposable
     /// <returns>A task.</returns>
     public abstract ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default);
 
-    /// <summary>Updates the quarantine reason of a quarantined event.</summary>
+    /// <summary>
+    /// Updates the quarantine reason of a quarantined event. The default calls <see cref="UnlinkEventAsync"/>, which
+    /// leaves a quarantined event in quarantine with the new reason.
+    /// </summary>
     /// <param name="eventId">The event.</param>
     /// <param name="reason">The reason.</param>
     /// <param name="message">The readable explanation.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task.</returns>
-    public abstract ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default);
+    public virtual ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
+        UnlinkEventAsync(eventId, reason, message, cancellationToken);
 
     /// <summary>
     /// Merges one profile into another: moves its identities, merged source records and events to the survivor,
@@ -308,7 +431,14 @@ public abstract partial class EventLinkStoreSession : IAsyncDisposable
     /// <returns>The tenant's version after the commit.</returns>
     public abstract ValueTask<long> CommitAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Ends the session, discarding uncommitted changes.</summary>
+    /// <summary>
+    /// Ends the session, discarding uncommitted changes and releasing the tenant for the next session. The default does
+    /// nothing: enough for a session that holds neither a lock nor a connection and applies its writes on commit.
+    /// </summary>
     /// <returns>A task.</returns>
-    public abstract ValueTask DisposeAsync();
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
 }

@@ -13,6 +13,10 @@ public sealed partial class InMemoryEventLinkStore : EventLinkStore
     private readonly ConcurrentDictionary<string, InMemoryTenant> _tenants = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
+    /// <value>Every capability: the store implements the whole contract.</value>
+    public override StoreCapabilities Capabilities => StoreCapabilityGuard.All;
+
+    /// <inheritdoc />
     public override ValueTask InitializeAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <inheritdoc />

@@ -16,7 +16,7 @@ public sealed partial class PostgreSqlEventLinkStore
         ArgumentNullException.ThrowIfNull(tenant);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        return await PostgreSqlStoreSession.ReadComputedAsync(connection, transaction, TraitsSql, tenant, profileId, cancellationToken).ConfigureAwait(false);
+        return await PostgreSqlSessionTraits.ReadComputedAsync(connection, transaction, TraitsSql, tenant, profileId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

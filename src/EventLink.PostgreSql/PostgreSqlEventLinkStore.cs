@@ -1,4 +1,8 @@
+using EventLink.PostgreSql.Destinations.Internal;
+using EventLink.PostgreSql.IdentityGraph.Internal;
 using EventLink.PostgreSql.Internal;
+using EventLink.PostgreSql.Quality.Internal;
+using EventLink.PostgreSql.Traits.Internal;
 using EventLink.Storage;
 using Npgsql;
 

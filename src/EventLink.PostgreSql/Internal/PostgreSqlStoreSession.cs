@@ -1,3 +1,8 @@
+using EventLink.PostgreSql.Destinations.Internal;
+using EventLink.PostgreSql.IdentityGraph.Internal;
+using EventLink.PostgreSql.Quality.Internal;
+using EventLink.PostgreSql.Tenants.Internal;
+using EventLink.PostgreSql.Traits.Internal;
 using EventLink.Storage;
 using Npgsql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;

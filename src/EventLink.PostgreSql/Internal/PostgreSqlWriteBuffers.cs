@@ -1,6 +1,6 @@
 using EventLink.Storage;
 using Npgsql;
-using static EventLink.PostgreSql.Internal.PostgreSqlGraphSql;
+using static EventLink.PostgreSql.IdentityGraph.Internal.PostgreSqlGraphSql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
 namespace EventLink.PostgreSql.Internal;

@@ -1,9 +1,10 @@
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Quality.Internal;
 
 /// <summary>Data-quality writes: one statement per batch for shapes and for hourly counts (arrays unnested server-side).</summary>
 internal sealed class PostgreSqlSessionQuality(PostgreSqlSessionContext context)

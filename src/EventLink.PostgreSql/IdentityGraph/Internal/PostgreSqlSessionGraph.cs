@@ -1,9 +1,10 @@
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using Npgsql;
-using static EventLink.PostgreSql.Internal.PostgreSqlGraphSql;
+using static EventLink.PostgreSql.IdentityGraph.Internal.PostgreSqlGraphSql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.IdentityGraph.Internal;
 
 /// <summary>
 /// The identity graph primitives of a PostgreSQL session. A change counts (bumps the tenant's version at commit)

@@ -1,8 +1,9 @@
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using Npgsql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Tenants.Internal;
 
 /// <summary>Erasing a whole tenant, in the session's transaction (which holds the tenant's advisory lock).</summary>
 internal sealed class PostgreSqlSessionTenants(PostgreSqlSessionContext context, PostgreSqlSessionIdentityLog identityLog)

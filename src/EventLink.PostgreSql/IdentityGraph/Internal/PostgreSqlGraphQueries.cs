@@ -1,10 +1,11 @@
+using EventLink.PostgreSql.Internal;
 using System.Data;
 using System.Runtime.CompilerServices;
 using EventLink.Storage;
 using Npgsql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.IdentityGraph.Internal;
 
 /// <summary>The identity graph's reads: they take no lock, and a read of several tables sees one snapshot.</summary>
 internal sealed class PostgreSqlGraphQueries(NpgsqlDataSource dataSource, PostgreSqlSql sql) : PostgreSqlStoreQueries(dataSource, sql)

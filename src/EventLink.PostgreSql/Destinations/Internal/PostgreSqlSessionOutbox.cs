@@ -1,7 +1,8 @@
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Destinations.Internal;
 
 /// <summary>Change-log appends, tombstones, suppressions and erasure, in the session's transaction.</summary>
 internal sealed class PostgreSqlSessionOutbox(PostgreSqlSessionContext context, PostgreSqlSessionIdentityLog identityLog)

@@ -1,9 +1,11 @@
+using EventLink.PostgreSql.Destinations.Internal;
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Traits.Internal;
 
 /// <summary>Computed traits, audience memberships and the trigger log, in the session's transaction.</summary>
 internal sealed class PostgreSqlSessionTraits(PostgreSqlSessionContext context)

@@ -1,9 +1,10 @@
+using EventLink.PostgreSql.Internal;
 using System.Runtime.CompilerServices;
 using EventLink.Storage;
 using Npgsql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Quality.Internal;
 
 /// <summary>Data-quality reads; they take no lock.</summary>
 internal sealed class PostgreSqlQualityQueries(NpgsqlDataSource dataSource, PostgreSqlSql sql) : PostgreSqlStoreQueries(dataSource, sql)

@@ -1,9 +1,10 @@
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Destinations.Internal;
 
 /// <summary>The change log, sync progress, dead letters and suppression counts.</summary>
 /// <remarks>Sync progress is bookkeeping: it is saved in its own short transaction, without the tenant's write lock and without changing the tenant's version.</remarks>

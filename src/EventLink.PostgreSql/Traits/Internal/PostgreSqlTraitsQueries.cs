@@ -1,9 +1,10 @@
+using EventLink.PostgreSql.Internal;
 using System.Runtime.CompilerServices;
 using EventLink.Storage;
 using Npgsql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Traits.Internal;
 
 /// <summary>Computed traits, audience memberships and the trigger log: reads.</summary>
 internal sealed class PostgreSqlTraitsQueries(NpgsqlDataSource dataSource, PostgreSqlSql sql) : PostgreSqlStoreQueries(dataSource, sql)

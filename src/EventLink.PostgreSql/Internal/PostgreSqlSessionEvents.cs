@@ -5,7 +5,10 @@ using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
 namespace EventLink.PostgreSql.Internal;
 
-/// <summary>Bulk event insert: binary COPY into a temporary staging table, then one INSERT … SELECT.</summary>
+/// <summary>
+/// Events, their waits and links in a PostgreSQL session. Bulk event insert: binary COPY into a temporary staging
+/// table, then one INSERT … SELECT.
+/// </summary>
 internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, int bulkThreshold)
 {
     private readonly PostgreSqlSessionContext _context = context;
@@ -188,7 +191,6 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
     public async ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
     {
         _context.Cache.SetLinkIndex(eventId, relationIndex);
-
         _context.Cache.DropCachedWaits(eventId, relationIndex);
         await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction)
         {

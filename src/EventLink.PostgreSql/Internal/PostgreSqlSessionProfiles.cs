@@ -6,9 +6,9 @@ using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 namespace EventLink.PostgreSql.Internal;
 
 /// <summary>
-/// A session of the PostgreSQL store: one connection and one transaction that holds the tenant's advisory lock,
-/// so writers of a tenant take turns across processes. Every statement is prepared (Npgsql keeps prepared
-/// statements per physical connection, so a pooled connection prepares each one once).
+/// Profiles, identities, merged source records, attributes and rejections in a PostgreSQL session: reads are answered
+/// from the working set (<see cref="PostgreSqlSessionCache"/>) when it holds them, writes go to the write buffers
+/// (<see cref="PostgreSqlWriteBuffers"/>).
 /// </summary>
 internal sealed class PostgreSqlSessionProfiles(PostgreSqlSessionContext context)
 {

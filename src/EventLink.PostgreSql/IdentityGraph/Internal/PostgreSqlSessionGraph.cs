@@ -102,7 +102,6 @@ internal sealed class PostgreSqlSessionGraph(PostgreSqlSessionContext context)
     {
         ArgumentNullException.ThrowIfNull(message);
         _context.Cache.SetLinkIndex(eventId, -1);
-
         return _context.Defer(BatchCommand(Graph.UnlinkEvent, Text(_context.Tenant), Long(eventId), Reason(reason), Text(message)), counted: false, cancellationToken, seal: false);
     }
 

@@ -1,4 +1,8 @@
+using EventLink.PostgreSql.Destinations.Internal;
+using EventLink.PostgreSql.IdentityGraph.Internal;
 using EventLink.PostgreSql.Internal;
+using EventLink.PostgreSql.Quality.Internal;
+using EventLink.PostgreSql.Traits.Internal;
 using EventLink.Storage;
 using Npgsql;
 
@@ -16,12 +20,15 @@ namespace EventLink.PostgreSql;
 /// </remarks>
 public sealed partial class PostgreSqlEventLinkStore : EventLinkStore
 {
-    private const int ProfilePageSize = 500;
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly PostgreSqlSql _sql;
     private readonly int _bulkThreshold;
+    private readonly PostgreSqlProfileQueries _profileQueries;
+    private readonly PostgreSqlGraphQueries _graphQueries;
+    private readonly PostgreSqlOutboxQueries _outboxQueries;
+    private readonly PostgreSqlQualityQueries _qualityQueries;
+    private readonly PostgreSqlTraitsQueries _traitsQueries;
 
     /// <summary>Creates a store from options.</summary>
     /// <param name="options">The options: a connection string or a data source, and the schema.</param>
@@ -44,6 +51,11 @@ public sealed partial class PostgreSqlEventLinkStore : EventLinkStore
         Schema = options.Schema;
         _sql = new PostgreSqlSql(options.Schema);
         _bulkThreshold = options.BulkInsertThreshold;
+        _profileQueries = new PostgreSqlProfileQueries(_dataSource, _sql);
+        _graphQueries = new PostgreSqlGraphQueries(_dataSource, _sql);
+        _outboxQueries = new PostgreSqlOutboxQueries(_dataSource, _sql);
+        _qualityQueries = new PostgreSqlQualityQueries(_dataSource, _sql);
+        _traitsQueries = new PostgreSqlTraitsQueries(_dataSource, _sql);
     }
 
     /// <summary>Creates a store over a connection string.</summary>

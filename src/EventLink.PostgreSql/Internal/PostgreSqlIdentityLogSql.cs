@@ -4,7 +4,7 @@ namespace EventLink.PostgreSql.Internal;
 
 /// <summary>
 /// The identity log's own statements, written once per schema; <c>$1</c> is the tenant. (The identity statements
-/// of <see cref="PostgreSqlSql"/> and <see cref="PostgreSqlGraphSql"/> write <c>changed_version</c> and log removals.)
+/// of <see cref="PostgreSqlSql"/> and <see cref="IdentityGraph.Internal.PostgreSqlGraphSql"/> write <c>changed_version</c> and log removals.)
 /// </summary>
 internal sealed class PostgreSqlIdentityLogSql
 {

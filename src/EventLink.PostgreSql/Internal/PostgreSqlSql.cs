@@ -1,3 +1,5 @@
+using EventLink.PostgreSql.IdentityGraph.Internal;
+
 namespace EventLink.PostgreSql.Internal;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace EventLink.PostgreSql.Internal;
 /// </summary>
 internal sealed partial class PostgreSqlSql
 {
+    private PostgreSqlGraphSql? _graph;
+
     public const string EventColumns = "id, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload_text";
     public const string IdentityColumns = "kind, value, profile_id, source, record_type, record_id, first_seen_at";
     public const string SourceRecordColumns = "source, record_id, record_type, profile_id, occurred_at, ingested_at, content_hash, payload_text, quarantine_reason, quarantine_message";
@@ -252,6 +256,9 @@ internal sealed partial class PostgreSqlSql
     public string Rejections { get; }
 
     public string Coverage { get; }
+
+    /// <summary>Gets the identity graph's statements (claims, conflicts, unmerge rules, memberships).</summary>
+    public PostgreSqlGraphSql Graph => _graph ??= new PostgreSqlGraphSql(Schema);
 
     /// <summary>Quotes an identifier (the schema name is validated too; quoting keeps it exact).</summary>
     public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

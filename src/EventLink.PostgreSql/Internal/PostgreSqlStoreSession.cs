@@ -1,4 +1,8 @@
-using System.Runtime.CompilerServices;
+using EventLink.PostgreSql.Destinations.Internal;
+using EventLink.PostgreSql.IdentityGraph.Internal;
+using EventLink.PostgreSql.Quality.Internal;
+using EventLink.PostgreSql.Tenants.Internal;
+using EventLink.PostgreSql.Traits.Internal;
 using EventLink.Storage;
 using Npgsql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
@@ -10,39 +14,41 @@ namespace EventLink.PostgreSql.Internal;
 /// so writers of a tenant take turns across processes. Every statement is prepared (Npgsql keeps prepared
 /// statements per physical connection, so a pooled connection prepares each one once).
 /// </summary>
-internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
+/// <remarks>
+/// The session holds the session-wide state (<see cref="PostgreSqlSessionContext"/>: the connection, the working set,
+/// the write buffers and the deferred writes) and forwards each store primitive to the class of its feature.
+/// </remarks>
+internal sealed class PostgreSqlStoreSession : EventLinkStoreSession
 {
-    private readonly PostgreSqlSql _sql;
-    private readonly string _tenant;
-    private readonly int _bulkThreshold;
-    private readonly long _identityLogFrom;
-    private NpgsqlConnection? _connection;
-    private NpgsqlTransaction? _transaction;
-    private bool _dirty;
-    private bool _stagingReady;
+    private readonly PostgreSqlSessionContext _context;
+    private readonly bool _appendOnly;
+    private readonly PostgreSqlSessionProfiles _profiles;
+    private readonly PostgreSqlSessionEvents _events;
+    private readonly PostgreSqlSessionGraph _graph;
+    private readonly PostgreSqlSessionIdentityLog _identityLog;
+    private readonly PostgreSqlSessionOutbox _outbox;
+    private readonly PostgreSqlSessionQuality _quality;
+    private readonly PostgreSqlSessionTraits _traits;
+    private readonly PostgreSqlSessionTenants _tenants;
     private bool _committed;
-    private bool _removalsLogged;
-    private bool _appendOnly;
 
-    /// <summary>The most writes deferred before they are sent (a bound on the batch the server is sent at once).</summary>
-    private const int MaxDeferred = 2_000;
-
-    private readonly List<(NpgsqlBatchCommand Command, bool Counted)> _pending = [];
-
-    private PostgreSqlStoreSession(PostgreSqlSql sql, string tenant, int bulkThreshold, NpgsqlConnection connection, NpgsqlTransaction transaction, long version, long identityLogFrom)
+    private PostgreSqlStoreSession(PostgreSqlSessionContext context, int bulkThreshold, long identityLogFrom, bool appendOnly)
     {
-        _sql = sql;
-        _tenant = tenant;
-        _bulkThreshold = bulkThreshold;
-        _connection = connection;
-        _transaction = transaction;
-        Version = version;
-        _identityLogFrom = identityLogFrom;
+        _context = context;
+        _appendOnly = appendOnly;
+        _identityLog = new PostgreSqlSessionIdentityLog(context, identityLogFrom);
+        _profiles = new PostgreSqlSessionProfiles(context);
+        _events = new PostgreSqlSessionEvents(context, bulkThreshold);
+        _graph = new PostgreSqlSessionGraph(context);
+        _outbox = new PostgreSqlSessionOutbox(context, _identityLog);
+        _quality = new PostgreSqlSessionQuality(context);
+        _traits = new PostgreSqlSessionTraits(context);
+        _tenants = new PostgreSqlSessionTenants(context, _identityLog);
     }
 
-    public override long Version { get; }
+    public override long Version => _context.Version;
 
-    private NpgsqlConnection Connection => _connection ?? throw new ObjectDisposedException(nameof(PostgreSqlStoreSession));
+    public override bool Prefetches => true;
 
     public static async ValueTask<PostgreSqlStoreSession> BeginAsync(NpgsqlDataSource dataSource, PostgreSqlSql sql, string tenant, int bulkThreshold, StoreSessionMode mode, CancellationToken cancellationToken)
     {
@@ -79,10 +85,7 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
                 identityLogFrom = reader.GetInt64(1);
             }
 
-            return new PostgreSqlStoreSession(sql, tenant, bulkThreshold, connection, transaction, version, identityLogFrom)
-            {
-                _appendOnly = mode == StoreSessionMode.AppendOnly,
-            };
+            return new PostgreSqlStoreSession(new PostgreSqlSessionContext(sql, tenant, connection, transaction, version), bulkThreshold, identityLogFrom, mode == StoreSessionMode.AppendOnly);
         }
         catch
         {
@@ -96,294 +99,162 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         }
     }
 
-    public override async IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        await using var command = await PrepareAsync(_sql.ReadIdentityIndex, cancellationToken, Text(_tenant)).ConfigureAwait(false);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return new(new IdentityKey(reader.GetString(0), reader.GetString(1)), reader.GetGuid(2));
-        }
-    }
+    public override ValueTask PrefetchAsync(BatchReadSet reads, CancellationToken cancellationToken = default) =>
+        _context.Cache.PrefetchAsync(reads, cancellationToken);
 
-    public override async ValueTask<ProfileRow?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
-    {
-        if (_profiles.TryGetValue(profileId, out var cached))
-        {
-            return cached;
-        }
+    public override ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default) =>
+        _graph.UpsertClaimAsync(key, recordType, occurredAt, identities, cancellationToken);
 
-        await using var command = await PrepareAsync(_sql.GetProfileRow, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadProfile(reader) : null;
-    }
+    public override ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default) =>
+        _graph.GetClaimAsync(key, cancellationToken);
 
-    public override ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(profile);
-        profile = profile with { CreatedAt = TimestampReader.Normalize(profile.CreatedAt) };
+    public override ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default) =>
+        _graph.GetClaimsByIdentityAsync(identity, cancellationToken);
 
-        // A new profile's records are all written by this session from here on: its list is complete.
-        _profiles[profile.Id] = profile;
-        _profileRecords[profile.Id] = [];
-        _newProfiles.Add(profile);
-        _buffered = true;
-        _dirty = true;
-        return ValueTask.CompletedTask;
-    }
+    public override ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        _graph.GetIdentityAsync(key, cancellationToken);
 
-    public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(identity);
-        BufferIdentity(identity);
-        return ValueTask.CompletedTask;
-    }
+    public override ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default) =>
+        _graph.SetIdentityAsync(identity, cancellationToken);
 
-    /// <summary>Buffers an identity's row (inserted, or replacing the one stored).</summary>
-    private void BufferIdentity(IdentityRow identity)
-    {
-        _identityWrites[identity.Key] = identity;
-        _buffered = true;
-        _dirty = true;
-    }
+    public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        _graph.RemoveIdentityAsync(key, cancellationToken);
 
-    /// <summary>The parameters of an identity row, in the order the identity statements take them (tenant first).</summary>
-    private NpgsqlParameter[] IdentityParameters(IdentityRow identity) =>
-    [
-        Text(_tenant),
-        Text(identity.Key.Kind),
-        Text(identity.Key.Value),
-        Uuid(identity.ProfileId),
-        Text(identity.Source),
-        Text(identity.RecordType),
-        Text(identity.RecordId),
-        Timestamp(identity.FirstSeenAt),
-        Long(ChangedVersion),
-    ];
+    public override ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _graph.GetEventsOfProfileAsync(profileId, cancellationToken);
 
-    public override async ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default)
-    {
-        var rows = new List<IdentityRow>();
-        await using var command = await PrepareAsync(_sql.GetIdentities, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(ReadIdentity(reader));
-        }
+    public override ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
+        _graph.UnlinkEventAsync(eventId, reason, message, cancellationToken);
 
-        rows.Sort((a, b) => a.Key.CompareTo(b.Key));
-        return rows;
-    }
+    public override ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default) =>
+        _graph.ReplaceConflictsAsync(claims, conflicts, cancellationToken);
 
-    public override async ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default)
-    {
-        if (_records.TryGetValue((source, recordId), out var cached))
-        {
-            return cached;
-        }
+    public override ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default) =>
+        _graph.GetUnmergeRulesAsync(cancellationToken);
 
-        await using var command = await PrepareAsync(_sql.GetSourceRecord, cancellationToken, Text(_tenant), Text(source), Text(recordId)).ConfigureAwait(false);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSourceRecord(reader) : null;
-    }
+    public override ValueTask AddUnmergeRuleAsync(IdentityKey identity, DateTimeOffset createdAt, CancellationToken cancellationToken = default) =>
+        _graph.AddUnmergeRuleAsync(identity, createdAt, cancellationToken);
 
-    public override ValueTask UpsertSourceRecordAsync(SourceRecordRow record, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        CacheSourceRecord(record);
-        _recordWrites[(record.Source, record.RecordId)] = record;
-        _buffered = true;
-        _dirty = true;
-        return ValueTask.CompletedTask;
-    }
+    public override ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default) =>
+        _graph.AddMembershipAsync(membership, cancellationToken);
 
-    public override async ValueTask<IReadOnlyList<SourceRecordRow>> GetSourceRecordsAsync(Guid profileId, CancellationToken cancellationToken = default)
-    {
-        if (_profileRecords.TryGetValue(profileId, out var cached))
-        {
-            return [.. cached.Values];
-        }
+    public override ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default) =>
+        _graph.AddHistoryAsync(entry, cancellationToken);
 
-        var rows = new List<SourceRecordRow>();
-        await using var command = await PrepareAsync(_sql.GetSourceRecords, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(ReadSourceRecord(reader));
-        }
+    public override ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default) =>
+        _graph.MergeProfilesAsync(merge, cancellationToken);
 
-        return rows;
-    }
+    public override IAsyncEnumerable<IdentityChange>? ReadIdentityChangesAsync(long sinceVersion, CancellationToken cancellationToken = default) =>
+        _identityLog.ReadIdentityChangesAsync(sinceVersion, cancellationToken);
 
-    public override ValueTask ReplaceAttributesAsync(Guid profileId, IReadOnlyList<AttributeRow> attributes, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(attributes);
-        _attributeWrites[profileId] = [.. attributes];
-        _buffered = true;
-        _dirty = true;
-        return ValueTask.CompletedTask;
-    }
+    public override ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default) =>
+        _outbox.AppendChangeAsync(change, cancellationToken);
 
-    public override async ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        await using var command = await PrepareAsync(
-            _sql.InsertEvent,
-            cancellationToken,
-            Text(_tenant),
-            Text(row.Source),
-            Text(row.RecordId),
-            Text(row.RecordType),
-            Text(row.EventName),
-            Timestamp(row.OccurredAt),
-            Timestamp(row.IngestedAt),
-            NullableUuid(row.ProfileId),
-            Int(row.LinkIndex),
-            Reason(row.QuarantineReason),
-            NullableText(row.QuarantineMessage),
-            Text(row.PayloadJson)).ConfigureAwait(false);
-        var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        if (_events.ContainsKey((row.Source, row.RecordId)))
-        {
-            _events[(row.Source, row.RecordId)] = true;
-        }
+    public override ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default) =>
+        _outbox.ReadTombstonesAsync(cancellationToken);
 
-        if (id is long value)
-        {
-            _dirty = true;
-            return value;
-        }
+    public override ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default) =>
+        _outbox.AddSuppressionAsync(suppression, cancellationToken);
 
-        return null;
-    }
+    public override ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default) =>
+        _outbox.ForgetAsync(profileId, identities, tombstones, notice, cancellationToken);
 
-    public override async ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(waits);
-        CacheWaits(eventId, waits);
-        await using var batch = new NpgsqlBatch(Connection, _transaction);
-        batch.BatchCommands.Add(BatchCommand(_sql.DeleteWaits, Text(_tenant), Long(eventId)));
-        if (waits.Count > 0)
-        {
-            batch.BatchCommands.Add(BatchCommand(
-                _sql.InsertWaits,
-                Text(_tenant),
-                Long(eventId),
-                TextArray([.. waits.Select(w => w.Key.Kind)]),
-                TextArray([.. waits.Select(w => w.Key.Value)]),
-                IntArray([.. waits.Select(w => w.RelationIndex)])));
-        }
+    public override ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default) =>
+        _quality.AddQualityNoteAsync(note, cancellationToken);
 
-        await Defer(batch, counted: false, cancellationToken, seal: false).ConfigureAwait(false);
-    }
+    public override ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default) =>
+        _quality.ObserveFieldsAsync(rows, cancellationToken);
 
-    public override async ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
-    {
-        if (TryGetCachedWaits(key, out var cached))
-        {
-            return cached;
-        }
+    public override ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default) =>
+        _quality.AddHourlyCountsAsync(rows, cancellationToken);
 
-        var rows = new List<PendingLink>();
-        await using var command = await PrepareAsync(_sql.GetWaits, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(new PendingLink(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)));
-        }
+    public override ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default) =>
+        _tenants.EraseTenantAsync(cancellationToken);
 
-        return rows;
-    }
+    public override ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _traits.GetComputedStateAsync(profileId, cancellationToken);
 
-    public override async ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
-    {
-        if (_linkIndex.ContainsKey(eventId))
-        {
-            _linkIndex[eventId] = relationIndex;
-        }
+    public override ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default) =>
+        _traits.SaveComputedStateAsync(profileId, state, cancellationToken);
 
-        DropCachedWaits(eventId, relationIndex);
-        await using var batch = new NpgsqlBatch(Connection, _transaction)
-        {
-            BatchCommands =
-            {
-                BatchCommand(_sql.LinkEvent, Text(_tenant), Long(eventId), Uuid(profileId), Int(relationIndex)),
-                BatchCommand(_sql.DropWaitsFrom, Text(_tenant), Long(eventId), Int(relationIndex)),
-            },
-        };
-        await Defer(batch, counted: false, cancellationToken, seal: false).ConfigureAwait(false);
-    }
+    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default) =>
+        _traits.AppendTriggerAsync(trigger, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        _traits.GetDueProfilesAsync(now, limit, cancellationToken);
+
+    public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _traits.ForgetComputedAsync(profileId, cancellationToken);
+
+    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
+        _traits.GetEventProfileAsync(eventId, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default) =>
+        _events.TryInsertEventsAsync(rows, base.TryInsertEventsAsync, cancellationToken);
+
+    public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default) =>
+        _events.TryInsertEventAsync(row, cancellationToken);
+
+    public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default) =>
+        _events.SetWaitsAsync(eventId, waits, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        _events.GetWaitsAsync(key, cancellationToken);
+
+    public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default) =>
+        _events.LinkEventAsync(eventId, profileId, relationIndex, cancellationToken);
 
     public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
-        Defer(BatchCommand(_sql.SetQuarantine, Text(_tenant), Long(eventId), Reason(reason), Text(message)), counted: false, cancellationToken, seal: false);
+        _events.SetQuarantineAsync(eventId, reason, message, cancellationToken);
 
-    public override async ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(merge);
+    public override IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync(CancellationToken cancellationToken = default) =>
+        _profiles.ReadIdentityIndexAsync(cancellationToken);
 
-        CacheMerge(merge.MergedId, merge.SurvivorId);
-        await using var batch = new NpgsqlBatch(Connection, _transaction);
-        batch.BatchCommands.Add(BatchCommand(_sql.MergeIdentities, Text(_tenant), Uuid(merge.MergedId), Uuid(merge.SurvivorId), Long(ChangedVersion)));
-        foreach (var sql in _sql.MergeStatements)
-        {
-            batch.BatchCommands.Add(BatchCommand(sql, Text(_tenant), Uuid(merge.MergedId), Uuid(merge.SurvivorId)));
-        }
+    public override ValueTask<ProfileRow?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _profiles.GetProfileAsync(profileId, cancellationToken);
 
-        batch.BatchCommands.Add(InsertHistoryCommand(merge));
-        await ExecuteAsync(batch, cancellationToken).ConfigureAwait(false);
-    }
+    public override ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default) =>
+        _profiles.CreateProfileAsync(profile, cancellationToken);
 
-    /// <summary>The statement appending an entry (a merge or a split) to the history of its survivor.</summary>
-    private NpgsqlBatchCommand InsertHistoryCommand(MergeRow entry) => BatchCommand(
-        _sql.InsertMerge,
-        Text(_tenant),
-        Uuid(entry.SurvivorId),
-        Uuid(entry.MergedId),
-        Text(entry.Identity.Kind),
-        Text(entry.Identity.Value),
-        Text(entry.Source),
-        Text(entry.RecordType),
-        Text(entry.RecordId),
-        Timestamp(entry.MergedAt),
-        Smallint((short)entry.Kind));
+    public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default) =>
+        _profiles.AddIdentityAsync(identity, cancellationToken);
 
-    public override async ValueTask AddRejectionAsync(RejectionRow rejection, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(rejection);
-        await using var command = await PrepareAsync(
-            _sql.AddRejection,
-            cancellationToken,
-            Text(_tenant),
-            Text(rejection.Source),
-            Text(rejection.RecordType),
-            Text(rejection.Key),
-            Reason(rejection.Reason),
-            Text(rejection.Message),
-            Timestamp(rejection.RejectedAt)).ConfigureAwait(false);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
-        {
-            _dirty = true;
-        }
-    }
+    public override ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _profiles.GetIdentitiesAsync(profileId, cancellationToken);
+
+    public override ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default) =>
+        _profiles.GetSourceRecordAsync(source, recordId, cancellationToken);
+
+    public override ValueTask UpsertSourceRecordAsync(SourceRecordRow record, CancellationToken cancellationToken = default) =>
+        _profiles.UpsertSourceRecordAsync(record, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<SourceRecordRow>> GetSourceRecordsAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        _profiles.GetSourceRecordsAsync(profileId, cancellationToken);
+
+    public override ValueTask ReplaceAttributesAsync(Guid profileId, IReadOnlyList<AttributeRow> attributes, CancellationToken cancellationToken = default) =>
+        _profiles.ReplaceAttributesAsync(profileId, attributes, cancellationToken);
+
+    public override ValueTask AddRejectionAsync(RejectionRow rejection, CancellationToken cancellationToken = default) =>
+        _profiles.AddRejectionAsync(rejection, cancellationToken);
 
     public override async ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
     {
-        var transaction = _transaction ?? throw new ObjectDisposedException(nameof(PostgreSqlStoreSession));
+        var transaction = _context.Transaction ?? throw new ObjectDisposedException(nameof(PostgreSqlStoreSession));
         if (_committed)
         {
             throw new InvalidOperationException("The session is already committed.");
         }
 
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _context.FlushAsync(cancellationToken).ConfigureAwait(false);
         var version = Version;
 
         // An append-only session changed no identity: the version (what other processes' indexes follow) stays.
-        if (_dirty && !_appendOnly)
+        if (_context.Dirty && !_appendOnly)
         {
-            await CompactIdentityLogAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = await PrepareAsync(_sql.BumpVersion, cancellationToken, Text(_tenant)).ConfigureAwait(false);
+            await _identityLog.CompactIdentityLogAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = await _context.PrepareAsync(_context.Sql.BumpVersion, cancellationToken, Text(_context.Tenant)).ConfigureAwait(false);
             version = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The tenant row of '{_tenant}' is missing."));
+                ?? throw new InvalidOperationException($"The tenant row of '{_context.Tenant}' is missing."));
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -391,135 +262,5 @@ internal sealed partial class PostgreSqlStoreSession : EventLinkStoreSession
         return version;
     }
 
-    public override async ValueTask DisposeAsync()
-    {
-        var transaction = _transaction;
-        var connection = _connection;
-        _transaction = null;
-        _connection = null;
-        try
-        {
-            if (transaction is not null)
-            {
-                // Rolls back (and so releases the tenant's lock) unless committed.
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async ValueTask<NpgsqlCommand> PrepareAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        // Whatever runs now must see the writes deferred before it.
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        var command = Command(Connection, _transaction, sql, parameters);
-        try
-        {
-            await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            return command;
-        }
-        catch
-        {
-            await command.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    /// <summary>Defers a statement that always counts as a change (see <see cref="Defer(NpgsqlBatchCommand, bool, CancellationToken, bool)"/>).</summary>
-    private ValueTask ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
-        Defer(BatchCommand(sql, parameters), counted: false, cancellationToken);
-
-    /// <summary>Defers the statements of a batch that always count as a change, and empties the batch.</summary>
-    private ValueTask ExecuteAsync(NpgsqlBatch batch, CancellationToken cancellationToken) => Defer(batch, counted: false, cancellationToken);
-
-    /// <summary>Moves a batch's statements to the deferred writes (in order) and empties the batch.</summary>
-    private async ValueTask Defer(NpgsqlBatch batch, bool counted, CancellationToken cancellationToken, bool seal = true)
-    {
-        var commands = batch.BatchCommands.Cast<NpgsqlBatchCommand>().ToArray();
-        batch.BatchCommands.Clear();
-        foreach (var command in commands)
-        {
-            await Defer(command, counted, cancellationToken, seal).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>
-    /// Queues a write that returns nothing. Deferred writes go to the server together, in order, in one round trip,
-    /// before the next statement that reads (or returns something) and before commit: a batch of merged records costs
-    /// a few round trips, not one per write. A <paramref name="counted"/> write counts as a change only when it changes a row.
-    /// </summary>
-    /// <param name="command">The statement.</param>
-    /// <param name="counted">Whether it counts as a change only when it changes a row.</param>
-    /// <param name="cancellationToken">Cancels a flush the statement triggers.</param>
-    /// <param name="seal">
-    /// Whether the statement may touch a table the write buffers hold rows for (see <see cref="SealBuffers"/>): those
-    /// rows are then sent before it. Only statements about events and their waits pass <see langword="false"/>.
-    /// </param>
-    private ValueTask Defer(NpgsqlBatchCommand command, bool counted, CancellationToken cancellationToken, bool seal = true)
-    {
-        if (seal)
-        {
-            SealBuffers();
-        }
-
-        AddDeferred(command, counted);
-        return _pending.Count >= MaxDeferred ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
-    }
-
-    private void AddDeferred(NpgsqlBatchCommand command, bool counted)
-    {
-        _pending.Add((command, counted));
-        if (!counted)
-        {
-            _dirty = true;
-        }
-    }
-
-    /// <summary>Sends the deferred writes, in order, in one round trip.</summary>
-    private async ValueTask FlushAsync(CancellationToken cancellationToken)
-    {
-        SealBuffers();
-        if (_pending.Count == 0 && _pendingEvents.Count == 0)
-        {
-            return;
-        }
-
-        await using var batch = new NpgsqlBatch(Connection, _transaction);
-        if (_pendingEvents.Count > 0)
-        {
-            // First: every deferred statement about an event comes after the event's insert.
-            batch.BatchCommands.Add(InsertPendingEventsCommand());
-        }
-
-        foreach (var (command, _) in _pending)
-        {
-            batch.BatchCommands.Add(command);
-        }
-
-        try
-        {
-            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var (command, counted) in _pending)
-            {
-                if (counted && command.RecordsAffected > 0)
-                {
-                    _dirty = true;
-                }
-            }
-        }
-        finally
-        {
-            // A failed flush fails the session (the transaction is aborted): nothing is sent twice.
-            _pending.Clear();
-            _pendingEvents.Clear();
-            ClearBuffers();
-        }
-    }
+    public override ValueTask DisposeAsync() => _context.DisposeAsync();
 }

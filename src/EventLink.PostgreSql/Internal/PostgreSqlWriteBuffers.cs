@@ -1,6 +1,6 @@
 using EventLink.Storage;
 using Npgsql;
-using static EventLink.PostgreSql.Internal.PostgreSqlGraphSql;
+using static EventLink.PostgreSql.IdentityGraph.Internal.PostgreSqlGraphSql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
 namespace EventLink.PostgreSql.Internal;
@@ -12,8 +12,9 @@ namespace EventLink.PostgreSql.Internal;
 /// order, before any other deferred statement that touches those tables (a merge, say) and before every flush, so
 /// the database sees the same changes in an order with the same effect.
 /// </summary>
-internal sealed partial class PostgreSqlStoreSession
+internal sealed class PostgreSqlWriteBuffers(PostgreSqlSessionContext context)
 {
+    private readonly PostgreSqlSessionContext _context = context;
     private readonly List<ProfileRow> _newProfiles = [];
     private readonly Dictionary<(string Source, string RecordId), SourceRecordRow> _recordWrites = [];
     private readonly Dictionary<ClaimKey, (string RecordType, DateTimeOffset FirstOccurredAt)> _claimWrites = [];
@@ -25,7 +26,46 @@ internal sealed partial class PostgreSqlStoreSession
     private readonly HashSet<MembershipRow> _membershipWrites = [];
     private bool _buffered;
 
-    private void BufferClaim(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities)
+    /// <summary>Buffers a profile the session creates.</summary>
+    public void AddProfile(ProfileRow profile)
+    {
+        _newProfiles.Add(profile);
+        _buffered = true;
+        _context.Dirty = true;
+    }
+
+    /// <summary>Buffers a merged source record's row (inserted, or replacing the one stored).</summary>
+    public void AddSourceRecord(SourceRecordRow record)
+    {
+        _recordWrites[(record.Source, record.RecordId)] = record;
+        _buffered = true;
+        _context.Dirty = true;
+    }
+
+    /// <summary>Buffers an identity's row (inserted, or replacing the one stored).</summary>
+    public void AddIdentity(IdentityRow identity)
+    {
+        _identityWrites[identity.Key] = identity;
+        _buffered = true;
+        _context.Dirty = true;
+    }
+
+    /// <summary>Buffers the attributes that replace a profile's.</summary>
+    public void ReplaceAttributes(Guid profileId, IReadOnlyList<AttributeRow> attributes)
+    {
+        _attributeWrites[profileId] = [.. attributes];
+        _buffered = true;
+        _context.Dirty = true;
+    }
+
+    /// <summary>Buffers a membership (a counted write: it counts as a change only when it adds a row).</summary>
+    public void AddMembership(MembershipRow membership)
+    {
+        _membershipWrites.Add(membership);
+        _buffered = true;
+    }
+
+    public void AddClaim(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities)
     {
         // The statement keeps the first record type and the earliest time, and adds identities.
         _claimWrites[key] = _claimWrites.TryGetValue(key, out var claim)
@@ -39,7 +79,7 @@ internal sealed partial class PostgreSqlStoreSession
         _buffered = true;
     }
 
-    private void BufferConflicts(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts)
+    public void ReplaceConflicts(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts)
     {
         // Replacing the conflicts of some claims drops those buffered for them, as the DELETE would.
         var replaced = claims.ToHashSet();
@@ -50,7 +90,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>Moves the buffered writes to the deferred statements, one statement per table.</summary>
-    private void SealBuffers()
+    public void Seal()
     {
         if (!_buffered)
         {
@@ -58,13 +98,13 @@ internal sealed partial class PostgreSqlStoreSession
         }
 
         _buffered = false;
-        var sql = _sql.Buffers;
+        var sql = _context.Sql.Buffers;
         if (_newProfiles.Count > 0)
         {
             var rows = _newProfiles;
-            AddDeferred(BatchCommand(
+            _context.AddDeferred(BatchCommand(
                 sql.Profiles,
-                Text(_tenant),
+                Text(_context.Tenant),
                 UuidArray([.. rows.Select(r => r.Id)]),
                 TextArray([.. rows.Select(r => r.Entity)]),
                 TimestampArray([.. rows.Select(r => r.CreatedAt.UtcDateTime)]),
@@ -75,9 +115,9 @@ internal sealed partial class PostgreSqlStoreSession
         if (_recordWrites.Count > 0)
         {
             var rows = _recordWrites.Values;
-            AddDeferred(BatchCommand(
+            _context.AddDeferred(BatchCommand(
                 sql.SourceRecords,
-                Text(_tenant),
+                Text(_context.Tenant),
                 TextArray([.. rows.Select(r => r.Source)]),
                 TextArray([.. rows.Select(r => r.RecordId)]),
                 TextArray([.. rows.Select(r => r.RecordType)]),
@@ -94,9 +134,9 @@ internal sealed partial class PostgreSqlStoreSession
         if (_claimWrites.Count > 0)
         {
             var claims = _claimWrites.ToList();
-            AddDeferred(BatchCommand(
+            _context.AddDeferred(BatchCommand(
                 sql.Claims,
-                Text(_tenant),
+                Text(_context.Tenant),
                 TextArray([.. claims.Select(c => c.Key.Source)]),
                 TextArray([.. claims.Select(c => c.Key.RecordId)]),
                 SmallintArray([.. claims.Select(c => (short)c.Key.Kind)]),
@@ -108,9 +148,9 @@ internal sealed partial class PostgreSqlStoreSession
         if (_claimIdentityWrites.Count > 0)
         {
             var pairs = _claimIdentityWrites.ToList();
-            AddDeferred(BatchCommand(
+            _context.AddDeferred(BatchCommand(
                 sql.ClaimIdentities,
-                Text(_tenant),
+                Text(_context.Tenant),
                 TextArray([.. pairs.Select(p => p.Claim.Source)]),
                 TextArray([.. pairs.Select(p => p.Claim.RecordId)]),
                 SmallintArray([.. pairs.Select(p => (short)p.Claim.Kind)]),
@@ -122,10 +162,10 @@ internal sealed partial class PostgreSqlStoreSession
         if (_identityWrites.Count > 0)
         {
             var rows = _identityWrites.Values;
-            var version = ChangedVersion;
-            AddDeferred(BatchCommand(
+            var version = _context.ChangedVersion;
+            _context.AddDeferred(BatchCommand(
                 sql.Identities,
-                Text(_tenant),
+                Text(_context.Tenant),
                 TextArray([.. rows.Select(r => r.Key.Kind)]),
                 TextArray([.. rows.Select(r => r.Key.Value)]),
                 UuidArray([.. rows.Select(r => r.ProfileId)]),
@@ -139,13 +179,13 @@ internal sealed partial class PostgreSqlStoreSession
 
         if (_attributeWrites.Count > 0)
         {
-            AddDeferred(BatchCommand(sql.DeleteAttributes, Text(_tenant), UuidArray([.. _attributeWrites.Keys])), counted: false);
+            _context.AddDeferred(BatchCommand(sql.DeleteAttributes, Text(_context.Tenant), UuidArray([.. _attributeWrites.Keys])), counted: false);
             var rows = _attributeWrites.SelectMany(p => p.Value.Select((a, i) => (Profile: p.Key, Ordinal: i, Attribute: a))).ToList();
             if (rows.Count > 0)
             {
-                AddDeferred(BatchCommand(
+                _context.AddDeferred(BatchCommand(
                     sql.InsertAttributes,
-                    Text(_tenant),
+                    Text(_context.Tenant),
                     UuidArray([.. rows.Select(r => r.Profile)]),
                     IntArray([.. rows.Select(r => r.Ordinal)]),
                     TextArray([.. rows.Select(r => r.Attribute.Name)]),
@@ -163,7 +203,7 @@ internal sealed partial class PostgreSqlStoreSession
         {
             foreach (var command in ConflictCommands([.. _conflictDeletes], _conflictInserts))
             {
-                AddDeferred(command, counted: true);
+                _context.AddDeferred(command, counted: true);
             }
 
             _conflictDeletes.Clear();
@@ -173,9 +213,9 @@ internal sealed partial class PostgreSqlStoreSession
         if (_membershipWrites.Count > 0)
         {
             var rows = _membershipWrites.ToList();
-            AddDeferred(BatchCommand(
+            _context.AddDeferred(BatchCommand(
                 sql.Memberships,
-                Text(_tenant),
+                Text(_context.Tenant),
                 TextArray([.. rows.Select(m => m.Member.Kind)]),
                 TextArray([.. rows.Select(m => m.Member.Value)]),
                 TextArray([.. rows.Select(m => m.Account.Kind)]),
@@ -187,7 +227,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>Drops the buffered writes (the session is ending uncommitted, or a flush failed).</summary>
-    private void ClearBuffers()
+    public void Clear()
     {
         _buffered = false;
         _newProfiles.Clear();
@@ -199,5 +239,36 @@ internal sealed partial class PostgreSqlStoreSession
         _conflictDeletes.Clear();
         _conflictInserts.Clear();
         _membershipWrites.Clear();
+    }
+
+    /// <summary>The statements deleting the conflicts of some claims, then inserting conflicts (in order).</summary>
+    private IEnumerable<NpgsqlBatchCommand> ConflictCommands(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts)
+    {
+        if (claims.Count > 0)
+        {
+            yield return BatchCommand(
+                _context.Sql.Graph.DeleteConflicts,
+                Text(_context.Tenant),
+                TextArray([.. claims.Select(c => c.Source)]),
+                TextArray([.. claims.Select(c => c.RecordId)]),
+                SmallintArray([.. claims.Select(c => (short)c.Kind)]));
+        }
+
+        if (conflicts.Count > 0)
+        {
+            yield return BatchCommand(
+                _context.Sql.Graph.InsertConflicts,
+                Text(_context.Tenant),
+                TextArray([.. conflicts.Select(c => c.Claim.Source)]),
+                TextArray([.. conflicts.Select(c => c.Claim.RecordId)]),
+                SmallintArray([.. conflicts.Select(c => (short)c.Claim.Kind)]),
+                TextArray([.. conflicts.Select(c => c.RecordType)]),
+                TextArray([.. conflicts.Select(c => c.Identity.Kind)]),
+                TextArray([.. conflicts.Select(c => c.Identity.Value)]),
+                SmallintArray([.. conflicts.Select(c => (short)c.Reason)]),
+                SmallintArray([.. conflicts.Select(c => c.Other is { } other ? (short)other.Kind : (short)-1)]),
+                NullableTextArray([.. conflicts.Select(c => c.Other?.Source)]),
+                NullableTextArray([.. conflicts.Select(c => c.Other?.RecordId)]));
+        }
     }
 }

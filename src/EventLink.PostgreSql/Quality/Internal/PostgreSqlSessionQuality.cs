@@ -1,22 +1,25 @@
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Quality.Internal;
 
 /// <summary>Data-quality writes: one statement per batch for shapes and for hourly counts (arrays unnested server-side).</summary>
-internal sealed partial class PostgreSqlStoreSession
+internal sealed class PostgreSqlSessionQuality(PostgreSqlSessionContext context)
 {
-    private PostgreSqlQualitySql QualitySql => field ??= new PostgreSqlQualitySql(_sql.Schema);
+    private readonly PostgreSqlSessionContext _context = context;
 
-    public override async ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
+    private PostgreSqlQualitySql QualitySql => field ??= new PostgreSqlQualitySql(_context.Sql.Schema);
+
+    public async ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(note);
-        await using var command = await PrepareAsync(
+        await using var command = await _context.PrepareAsync(
             QualitySql.AddNote,
             cancellationToken,
-            Text(_tenant),
+            Text(_context.Tenant),
             Text(note.Source),
             Text(note.RecordType),
             Text(note.Key),
@@ -26,11 +29,11 @@ internal sealed partial class PostgreSqlStoreSession
             Timestamp(note.NotedAt)).ConfigureAwait(false);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
         {
-            _dirty = true;
+            _context.Dirty = true;
         }
     }
 
-    public override async ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0)
@@ -38,10 +41,10 @@ internal sealed partial class PostgreSqlStoreSession
             return [];
         }
 
-        await using var command = await PrepareAsync(
+        await using var command = await _context.PrepareAsync(
             QualitySql.ObserveFields,
             cancellationToken,
-            Text(_tenant),
+            Text(_context.Tenant),
             TextArray([.. rows.Select(r => r.Source)]),
             TextArray([.. rows.Select(r => r.RecordType)]),
             TextArray([.. rows.Select(r => r.Path)]),
@@ -61,11 +64,11 @@ internal sealed partial class PostgreSqlStoreSession
             }
         }
 
-        _dirty = true;
+        _context.Dirty = true;
         return [.. rows.Select(r => inserted.Contains((r.Source, r.RecordType, r.Path, r.JsonType)))];
     }
 
-    public override async ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
+    public async ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0)
@@ -73,10 +76,10 @@ internal sealed partial class PostgreSqlStoreSession
             return;
         }
 
-        await ExecuteAsync(
+        await _context.ExecuteAsync(
             QualitySql.AddHourlyCounts,
             cancellationToken,
-            Text(_tenant),
+            Text(_context.Tenant),
             TextArray([.. rows.Select(r => r.Source)]),
             TextArray([.. rows.Select(r => r.RecordType)]),
             TimestampArray([.. rows.Select(r => r.Hour.UtcDateTime)]),

@@ -1,6 +1,7 @@
+using EventLink.PostgreSql.Internal;
 using System.Collections.Concurrent;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Destinations.Internal;
 
 /// <summary>The SQL of the change log, sync progress, tombstones, suppressions and erasure, written once per schema; <c>$1</c> is the tenant.</summary>
 internal sealed class PostgreSqlOutboxSql

@@ -1,4 +1,5 @@
-namespace EventLink.PostgreSql.Internal;
+using EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Quality.Internal;
 
 /// <summary>The data-quality statements, written once per schema; <c>$1</c> is always the tenant.</summary>
 internal sealed class PostgreSqlQualitySql

@@ -1,18 +1,10 @@
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
-
-/// <summary>The identity graph's statements (claims, conflicts, unmerge rules, memberships) of one schema.</summary>
-internal sealed partial class PostgreSqlSql
-{
-    private PostgreSqlGraphSql? _graph;
-
-    /// <summary>Gets the identity graph's statements.</summary>
-    public PostgreSqlGraphSql Graph => _graph ??= new PostgreSqlGraphSql(Schema);
-}
+namespace EventLink.PostgreSql.IdentityGraph.Internal;
 
 /// <summary>
 /// The identity graph's SQL. As everywhere, <c>$1</c> is the tenant. Claims are keyed by (source, record id, kind),

@@ -1,20 +1,24 @@
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Destinations.Internal;
 
 /// <summary>Change-log appends, tombstones, suppressions and erasure, in the session's transaction.</summary>
-internal sealed partial class PostgreSqlStoreSession
+internal sealed class PostgreSqlSessionOutbox(PostgreSqlSessionContext context, PostgreSqlSessionIdentityLog identityLog)
 {
-    private PostgreSqlOutboxSql Outbox => PostgreSqlOutboxSql.For(_sql.Schema);
+    private readonly PostgreSqlSessionContext _context = context;
+    private readonly PostgreSqlSessionIdentityLog _identityLog = identityLog;
 
-    public override ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default)
+    private PostgreSqlOutboxSql Outbox => PostgreSqlOutboxSql.For(_context.Sql.Schema);
+
+    public ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return ExecuteAsync(
+        return _context.ExecuteAsync(
             Outbox.AppendChange,
             cancellationToken,
-            Text(_tenant),
+            Text(_context.Tenant),
             new Npgsql.NpgsqlParameter<short> { TypedValue = (short)change.Kind, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Smallint },
             Uuid(change.ProfileId),
             NullableLong(change.EventId),
@@ -22,10 +26,10 @@ internal sealed partial class PostgreSqlStoreSession
             Timestamp(change.At));
     }
 
-    public override async ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default)
     {
         var hashes = new HashSet<string>(StringComparer.Ordinal);
-        await using var command = await PrepareAsync(Outbox.ReadTombstones, cancellationToken, Text(_tenant)).ConfigureAwait(false);
+        await using var command = await _context.PrepareAsync(Outbox.ReadTombstones, cancellationToken, Text(_context.Tenant)).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -35,22 +39,22 @@ internal sealed partial class PostgreSqlStoreSession
         return hashes;
     }
 
-    public override ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default)
+    public ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(suppression);
-        return ExecuteAsync(
+        return _context.ExecuteAsync(
             Outbox.AddSuppression,
             cancellationToken,
-            Text(_tenant),
+            Text(_context.Tenant),
             Text(suppression.Source),
             Text(suppression.RecordId),
             Text(suppression.RecordType),
             Timestamp(suppression.SuppressedAt));
     }
 
-    public override async ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default)
+    public async ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default)
     {
-        ClearCaches(); // An erasure deletes rows of every kind.
+        _context.Cache.ClearCaches(); // An erasure deletes rows of every kind.
         ArgumentNullException.ThrowIfNull(identities);
         ArgumentNullException.ThrowIfNull(tombstones);
         long profiles = 0, identityCount = 0, records = 0, events = 0, quarantined = 0, outbox = 0;
@@ -58,7 +62,7 @@ internal sealed partial class PostgreSqlStoreSession
         if (profileId is { } root)
         {
             var closure = new List<Guid>();
-            await using (var command = await PrepareAsync(sql.Closure, cancellationToken, Text(_tenant), Uuid(root)).ConfigureAwait(false))
+            await using (var command = await _context.PrepareAsync(sql.Closure, cancellationToken, Text(_context.Tenant), Uuid(root)).ConfigureAwait(false))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -85,7 +89,7 @@ internal sealed partial class PostgreSqlStoreSession
         foreach (var key in identities)
         {
             var waiting = new List<long>();
-            await using (var command = await PrepareAsync(sql.QuarantinedWaiting, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false))
+            await using (var command = await _context.PrepareAsync(sql.QuarantinedWaiting, cancellationToken, Text(_context.Tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false))
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -97,22 +101,22 @@ internal sealed partial class PostgreSqlStoreSession
             if (waiting.Count > 0)
             {
                 var ids = new Npgsql.NpgsqlParameter<long[]> { TypedValue = [.. waiting], NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint };
-                await ExecuteCountAsync(sql.DeleteEventWaits, cancellationToken, Text(_tenant), ids).ConfigureAwait(false);
+                await _context.ExecuteCountAsync(sql.DeleteEventWaits, cancellationToken, Text(_context.Tenant), ids).ConfigureAwait(false);
                 var idsAgain = new Npgsql.NpgsqlParameter<long[]> { TypedValue = [.. waiting], NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint };
-                quarantined += await ExecuteCountAsync(sql.DeleteEventsById, cancellationToken, Text(_tenant), idsAgain).ConfigureAwait(false);
+                quarantined += await _context.ExecuteCountAsync(sql.DeleteEventsById, cancellationToken, Text(_context.Tenant), idsAgain).ConfigureAwait(false);
             }
 
-            await ExecuteCountAsync(sql.DeleteIdentityWaits, cancellationToken, Text(_tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false);
+            await _context.ExecuteCountAsync(sql.DeleteIdentityWaits, cancellationToken, Text(_context.Tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false);
         }
 
         if (tombstones.Count > 0)
         {
-            await ExecuteCountAsync(sql.AddTombstones, cancellationToken, Text(_tenant), TextArray([.. tombstones])).ConfigureAwait(false);
+            await _context.ExecuteCountAsync(sql.AddTombstones, cancellationToken, Text(_context.Tenant), TextArray([.. tombstones])).ConfigureAwait(false);
         }
 
         // Erased identities are not logged as removals: that would keep them. Other processes reload instead.
-        await ResetIdentityLogAsync(cancellationToken).ConfigureAwait(false);
-        _dirty = true;
+        await _identityLog.ResetIdentityLogAsync(cancellationToken).ConfigureAwait(false);
+        _context.Dirty = true;
         if (notice is not null)
         {
             await AppendChangeAsync(notice, cancellationToken).ConfigureAwait(false);
@@ -122,11 +126,5 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     private ValueTask<int> CountAsync(string sql, Guid[] profiles, CancellationToken cancellationToken) =>
-        ExecuteCountAsync(sql, cancellationToken, Text(_tenant), UuidArray(profiles));
-
-    private async ValueTask<int> ExecuteCountAsync(string sql, CancellationToken cancellationToken, params Npgsql.NpgsqlParameter[] parameters)
-    {
-        await using var command = await PrepareAsync(sql, cancellationToken, parameters).ConfigureAwait(false);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+        _context.ExecuteCountAsync(sql, cancellationToken, Text(_context.Tenant), UuidArray(profiles));
 }

@@ -1,6 +1,7 @@
+using EventLink.PostgreSql.Internal;
 using System.Collections.Concurrent;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Traits.Internal;
 
 /// <summary>The SQL of computed traits, audiences and triggers, written once per schema; <c>$1</c> is the tenant.</summary>
 internal sealed class PostgreSqlTraitsSql

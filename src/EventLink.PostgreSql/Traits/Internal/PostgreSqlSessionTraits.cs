@@ -1,19 +1,23 @@
+using EventLink.PostgreSql.Destinations.Internal;
+using EventLink.PostgreSql.Internal;
 using EventLink.Storage;
 using Npgsql;
 using NpgsqlTypes;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
-namespace EventLink.PostgreSql.Internal;
+namespace EventLink.PostgreSql.Traits.Internal;
 
 /// <summary>Computed traits, audience memberships and the trigger log, in the session's transaction.</summary>
-internal sealed partial class PostgreSqlStoreSession
+internal sealed class PostgreSqlSessionTraits(PostgreSqlSessionContext context)
 {
-    private PostgreSqlTraitsSql TraitsSql => PostgreSqlTraitsSql.For(_sql.Schema);
+    private readonly PostgreSqlSessionContext _context = context;
 
-    public override async ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default)
+    private PostgreSqlTraitsSql TraitsSql => PostgreSqlTraitsSql.For(_context.Sql.Schema);
+
+    public async ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadComputedAsync(Connection, _transaction, TraitsSql, _tenant, profileId, cancellationToken).ConfigureAwait(false);
+        await _context.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadComputedAsync(_context.Connection, _context.Transaction, TraitsSql, _context.Tenant, profileId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads a profile's computed state on a connection (the session's, or a read's).</summary>
@@ -52,17 +56,17 @@ internal sealed partial class PostgreSqlStoreSession
         return traits.Count == 0 && audiences.Count == 0 && due is null ? ComputedStateRow.Empty : new ComputedStateRow(traits, audiences, due);
     }
 
-    public override async ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
+    public async ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
         var sql = TraitsSql;
         await DeleteComputedAsync(sql, [profileId], cancellationToken).ConfigureAwait(false);
         if (state.Traits.Count > 0)
         {
-            await ExecuteAsync(
+            await _context.ExecuteAsync(
                 sql.InsertStates,
                 cancellationToken,
-                Text(_tenant),
+                Text(_context.Tenant),
                 Uuid(profileId),
                 TextArray([.. state.Traits.Select(t => t.Name)]),
                 TextArray([.. state.Traits.Select(t => t.ValueJson)]),
@@ -71,10 +75,10 @@ internal sealed partial class PostgreSqlStoreSession
 
         if (state.Audiences.Count > 0)
         {
-            await ExecuteAsync(
+            await _context.ExecuteAsync(
                 sql.InsertMemberships,
                 cancellationToken,
-                Text(_tenant),
+                Text(_context.Tenant),
                 Uuid(profileId),
                 TextArray([.. state.Audiences.Select(a => a.Audience)]),
                 new NpgsqlParameter<DateTime[]> { TypedValue = [.. state.Audiences.Select(a => a.EnteredAt.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }).ConfigureAwait(false);
@@ -82,17 +86,17 @@ internal sealed partial class PostgreSqlStoreSession
 
         if (state.DueAt is { } due)
         {
-            await ExecuteAsync(sql.InsertDue, cancellationToken, Text(_tenant), Uuid(profileId), Timestamp(due)).ConfigureAwait(false);
+            await _context.ExecuteAsync(sql.InsertDue, cancellationToken, Text(_context.Tenant), Uuid(profileId), Timestamp(due)).ConfigureAwait(false);
         }
     }
 
-    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
+    public ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trigger);
-        return ExecuteAsync(
+        return _context.ExecuteAsync(
             TraitsSql.AppendTrigger,
             cancellationToken,
-            Text(_tenant),
+            Text(_context.Tenant),
             Smallint((short)trigger.Kind),
             Text(trigger.Name),
             Uuid(trigger.ProfileId),
@@ -100,10 +104,10 @@ internal sealed partial class PostgreSqlStoreSession
             Timestamp(trigger.At));
     }
 
-    public override async ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         var ids = new List<Guid>();
-        await using var command = await PrepareAsync(TraitsSql.DueProfiles, cancellationToken, Text(_tenant), Timestamp(now), Int(Math.Max(0, limit))).ConfigureAwait(false);
+        await using var command = await _context.PrepareAsync(TraitsSql.DueProfiles, cancellationToken, Text(_context.Tenant), Timestamp(now), Int(Math.Max(0, limit))).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -113,10 +117,10 @@ internal sealed partial class PostgreSqlStoreSession
         return ids;
     }
 
-    public override async ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
+    public async ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         var closure = new List<Guid> { profileId };
-        await using (var command = await PrepareAsync(Outbox.Closure, cancellationToken, Text(_tenant), Uuid(profileId)).ConfigureAwait(false))
+        await using (var command = await _context.PrepareAsync(PostgreSqlOutboxSql.For(_context.Sql.Schema).Closure, cancellationToken, Text(_context.Tenant), Uuid(profileId)).ConfigureAwait(false))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -128,19 +132,19 @@ internal sealed partial class PostgreSqlStoreSession
         var ids = closure.Distinct().ToArray();
         var sql = TraitsSql;
         await DeleteComputedAsync(sql, ids, cancellationToken).ConfigureAwait(false);
-        return await ExecuteCountAsync(sql.DeleteTriggers, cancellationToken, Text(_tenant), UuidArray(ids)).ConfigureAwait(false);
+        return await _context.ExecuteCountAsync(sql.DeleteTriggers, cancellationToken, Text(_context.Tenant), UuidArray(ids)).ConfigureAwait(false);
     }
 
-    public override async ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
+    public async ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
     {
-        await using var command = await PrepareAsync(TraitsSql.EventProfile, cancellationToken, Text(_tenant), Long(eventId)).ConfigureAwait(false);
+        await using var command = await _context.PrepareAsync(TraitsSql.EventProfile, cancellationToken, Text(_context.Tenant), Long(eventId)).ConfigureAwait(false);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is Guid id ? id : null;
     }
 
     private async ValueTask DeleteComputedAsync(PostgreSqlTraitsSql sql, Guid[] ids, CancellationToken cancellationToken)
     {
-        await ExecuteCountAsync(sql.DeleteStates, cancellationToken, Text(_tenant), UuidArray(ids)).ConfigureAwait(false);
-        await ExecuteCountAsync(sql.DeleteMemberships, cancellationToken, Text(_tenant), UuidArray(ids)).ConfigureAwait(false);
-        await ExecuteCountAsync(sql.DeleteDue, cancellationToken, Text(_tenant), UuidArray(ids)).ConfigureAwait(false);
+        await _context.ExecuteCountAsync(sql.DeleteStates, cancellationToken, Text(_context.Tenant), UuidArray(ids)).ConfigureAwait(false);
+        await _context.ExecuteCountAsync(sql.DeleteMemberships, cancellationToken, Text(_context.Tenant), UuidArray(ids)).ConfigureAwait(false);
+        await _context.ExecuteCountAsync(sql.DeleteDue, cancellationToken, Text(_context.Tenant), UuidArray(ids)).ConfigureAwait(false);
     }
 }

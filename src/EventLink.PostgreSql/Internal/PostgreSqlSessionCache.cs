@@ -1,6 +1,6 @@
 using EventLink.Storage;
 using Npgsql;
-using static EventLink.PostgreSql.Internal.PostgreSqlGraphSql;
+using static EventLink.PostgreSql.IdentityGraph.Internal.PostgreSqlGraphSql;
 using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
 namespace EventLink.PostgreSql.Internal;
@@ -12,8 +12,10 @@ namespace EventLink.PostgreSql.Internal;
 /// only ever what the database would return now; a write the cache cannot follow (a merge, an erasure) drops it all,
 /// and reads go to the database again.
 /// </summary>
-internal sealed partial class PostgreSqlStoreSession
+internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
 {
+    private readonly PostgreSqlSessionContext _context = context;
+
     // Merged source records by (source, record id); a null value means "known not to exist".
     private readonly Dictionary<(string Source, string RecordId), SourceRecordRow?> _records = [];
 
@@ -41,12 +43,10 @@ internal sealed partial class PostgreSqlStoreSession
     // Event rows inserted by this session and not sent yet; they go first at the next flush.
     private readonly List<EventRow> _pendingEvents = [];
 
-    public override bool Prefetches => true;
-
-    public override async ValueTask PrefetchAsync(BatchReadSet reads, CancellationToken cancellationToken = default)
+    public async ValueTask PrefetchAsync(BatchReadSet reads, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reads);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _context.FlushAsync(cancellationToken).ConfigureAwait(false);
         var records = reads.Records.Where(k => k.Kind == ClaimKind.Record && !_records.ContainsKey((k.Source, k.RecordId))).Distinct().ToArray();
         var identities = reads.Identities.Where(i => !_claimsByIdentity.ContainsKey(i) && !_waits.ContainsKey(i)).Distinct().ToArray();
         var events = reads.Events.Where(k => !_events.ContainsKey((k.Source, k.RecordId))).Distinct().ToArray();
@@ -55,24 +55,24 @@ internal sealed partial class PostgreSqlStoreSession
             return;
         }
 
-        var sql = _sql.Prefetch;
+        var sql = _context.Sql.Prefetch;
         // Each statement takes distinct sources and distinct ids (or kinds and values) and may return more than the
         // pairs asked for: rows of pairs not asked for are either kept (they are what the database holds) or skipped.
         var sources = records.Select(k => k.Source).Distinct().ToArray();
         var ids = records.Select(k => k.RecordId).Distinct().ToArray();
         var kinds = identities.Select(i => i.Kind).Distinct().ToArray();
         var values = identities.Select(i => i.Value).Distinct().ToArray();
-        await using var batch = new NpgsqlBatch(Connection, _transaction)
+        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction)
         {
             BatchCommands =
             {
-                BatchCommand(sql.SourceRecords, Text(_tenant), TextArray(sources), TextArray(ids)),
-                BatchCommand(sql.ProfileRecords, Text(_tenant), TextArray(sources), TextArray(ids)),
-                BatchCommand(sql.Profiles, Text(_tenant), TextArray(sources), TextArray(ids)),
-                BatchCommand(sql.Claims, Text(_tenant), TextArray(sources), TextArray(ids)),
-                BatchCommand(sql.ClaimsByIdentity, Text(_tenant), TextArray(kinds), TextArray(values)),
-                BatchCommand(sql.Waits, Text(_tenant), TextArray(kinds), TextArray(values)),
-                BatchCommand(sql.Events, Text(_tenant), TextArray([.. events.Select(k => k.Source).Distinct()]), TextArray([.. events.Select(k => k.RecordId).Distinct()])),
+                BatchCommand(sql.SourceRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.ProfileRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.Profiles, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.Claims, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.ClaimsByIdentity, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
+                BatchCommand(sql.Waits, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
+                BatchCommand(sql.Events, Text(_context.Tenant), TextArray([.. events.Select(k => k.Source).Distinct()]), TextArray([.. events.Select(k => k.RecordId).Distinct()])),
                 BatchCommand(sql.ReserveEventIds, Int(Math.Max(0, events.Length - _eventIds.Count))),
             },
         };
@@ -195,11 +195,75 @@ internal sealed partial class PostgreSqlStoreSession
         }
     }
 
+    /// <summary>Gets whether the session inserted events that are not sent yet.</summary>
+    public bool HasPendingEvents => _pendingEvents.Count > 0;
+
+    /// <summary>Forgets the pending events (they were sent, or the flush failed and so did the session).</summary>
+    public void ClearPendingEvents() => _pendingEvents.Clear();
+
+    /// <summary>A profile from the working set.</summary>
+    public bool TryGetProfile(Guid profileId, out ProfileRow? profile) => _profiles.TryGetValue(profileId, out profile);
+
+    /// <summary>Keeps the working set current with a profile the session creates.</summary>
+    public void AddNewProfile(ProfileRow profile)
+    {
+        // A new profile's records are all written by this session from here on: its list is complete.
+        _profiles[profile.Id] = profile;
+        _profileRecords[profile.Id] = [];
+    }
+
+    /// <summary>A merged source record from the working set (<see langword="null"/> when known not to exist).</summary>
+    public bool TryGetSourceRecord(string source, string recordId, out SourceRecordRow? record) => _records.TryGetValue((source, recordId), out record);
+
+    /// <summary>Every source record of a profile, when the working set holds its complete list.</summary>
+    public bool TryGetSourceRecords(Guid profileId, out IReadOnlyList<SourceRecordRow> records)
+    {
+        records = [];
+        if (!_profileRecords.TryGetValue(profileId, out var cached))
+        {
+            return false;
+        }
+
+        records = [.. cached.Values];
+        return true;
+    }
+
+    /// <summary>The claims of an identity from the working set.</summary>
+    public bool TryGetClaimsByIdentity(IdentityKey identity, out IReadOnlyList<ClaimKey> claims)
+    {
+        claims = [];
+        if (!_claimsByIdentity.TryGetValue(identity, out var cached))
+        {
+            return false;
+        }
+
+        claims = [.. cached];
+        return true;
+    }
+
+    /// <summary>Records that an event is stored now (inserted or a duplicate); a key the working set did not know stays unknown.</summary>
+    public void MarkEventStored(string source, string recordId)
+    {
+        if (_events.ContainsKey((source, recordId)))
+        {
+            _events[(source, recordId)] = true;
+        }
+    }
+
+    /// <summary>Keeps a known event's link index current.</summary>
+    public void SetLinkIndex(long eventId, int linkIndex)
+    {
+        if (_linkIndex.ContainsKey(eventId))
+        {
+            _linkIndex[eventId] = linkIndex;
+        }
+    }
+
     /// <summary>
     /// Inserts events from the working set when every key is known: a duplicate is answered from memory, a new event
     /// gets an id reserved from the sequence and is sent with the next flush.
     /// </summary>
-    private bool TryInsertKnownEvents(IReadOnlyList<EventRow> rows, out long?[] ids)
+    public bool TryInsertKnownEvents(IReadOnlyList<EventRow> rows, out long?[] ids)
     {
         ids = [];
         if (_events.Count == 0)
@@ -238,19 +302,19 @@ internal sealed partial class PostgreSqlStoreSession
             _linkIndex[id] = row.LinkIndex;
             _pendingEvents.Add(row with { Id = id });
             ids[i] = id;
-            _dirty = true;
+            _context.Dirty = true;
         }
 
         return true;
     }
 
     /// <summary>The statement inserting the session's pending events (with their reserved ids) at once.</summary>
-    private NpgsqlBatchCommand InsertPendingEventsCommand()
+    public NpgsqlBatchCommand InsertPendingEventsCommand()
     {
         var rows = _pendingEvents;
         return BatchCommand(
-            _sql.Prefetch.InsertEvents,
-            Text(_tenant),
+            _context.Sql.Prefetch.InsertEvents,
+            Text(_context.Tenant),
             LongArray([.. rows.Select(r => r.Id)]),
             TextArray([.. rows.Select(r => r.Source)]),
             TextArray([.. rows.Select(r => r.RecordId)]),
@@ -266,7 +330,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>The waiting events of an identity from the working set, as the database would list them.</summary>
-    private bool TryGetCachedWaits(IdentityKey key, out IReadOnlyList<PendingLink> waits)
+    public bool TryGetCachedWaits(IdentityKey key, out IReadOnlyList<PendingLink> waits)
     {
         waits = [];
         if (!_waits.TryGetValue(key, out var list))
@@ -279,7 +343,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>Keeps the working set current with an event's new waits (which replace its old ones).</summary>
-    private void CacheWaits(long eventId, IReadOnlyList<EventWait> waits)
+    public void CacheWaits(long eventId, IReadOnlyList<EventWait> waits)
     {
         DropCachedWaits(eventId, 0);
         foreach (var wait in waits)
@@ -303,7 +367,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>Drops an event's cached waits with a relation index at or above <paramref name="from"/>.</summary>
-    private void DropCachedWaits(long eventId, int from)
+    public void DropCachedWaits(long eventId, int from)
     {
         if (!_waitsOfEvent.TryGetValue(eventId, out var identities))
         {
@@ -331,7 +395,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>Keeps the working set current with a merge: the merged profile's records now belong to the survivor.</summary>
-    private void CacheMerge(Guid mergedId, Guid survivorId)
+    public void CacheMerge(Guid mergedId, Guid survivorId)
     {
         if (_profiles.TryGetValue(mergedId, out var merged))
         {
@@ -365,7 +429,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>Forgets the working set (an erasure deletes rows of every kind): the next reads go to the database.</summary>
-    private void ClearCaches()
+    public void ClearCaches()
     {
         _records.Clear();
         _profileRecords.Clear();
@@ -379,7 +443,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>Keeps the working set current with a source record the session writes.</summary>
-    private void CacheSourceRecord(SourceRecordRow record)
+    public void CacheSourceRecord(SourceRecordRow record)
     {
         var key = (record.Source, record.RecordId);
         var stored = record with
@@ -406,7 +470,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>Keeps the working set current with a claim the session writes (the SQL unions identities and keeps the earliest time).</summary>
-    private void CacheClaim(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities)
+    public void CacheClaim(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities)
     {
         if (key.Kind == ClaimKind.Record && _claims.TryGetValue((key.Source, key.RecordId), out var cached))
         {
@@ -433,7 +497,7 @@ internal sealed partial class PostgreSqlStoreSession
     }
 
     /// <summary>A record claim from the working set, when both it and its source record are known.</summary>
-    private bool TryGetCachedClaim(ClaimKey key, out ClaimState? state)
+    public bool TryGetCachedClaim(ClaimKey key, out ClaimState? state)
     {
         state = null;
         if (key.Kind != ClaimKind.Record || !_claims.TryGetValue((key.Source, key.RecordId), out var cached) ||

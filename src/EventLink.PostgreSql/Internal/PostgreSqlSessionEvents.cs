@@ -1,0 +1,208 @@
+using EventLink.Storage;
+using Npgsql;
+using NpgsqlTypes;
+using static EventLink.PostgreSql.Internal.PostgreSqlRows;
+
+namespace EventLink.PostgreSql.Internal;
+
+/// <summary>
+/// Events, their waits and links in a PostgreSQL session. Bulk event insert: binary COPY into a temporary staging
+/// table, then one INSERT … SELECT.
+/// </summary>
+internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, int bulkThreshold)
+{
+    private readonly PostgreSqlSessionContext _context = context;
+    private readonly int _bulkThreshold = bulkThreshold;
+    private bool _stagingReady;
+
+    public async ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, Func<IReadOnlyList<EventRow>, CancellationToken, ValueTask<IReadOnlyList<long?>>> insertEach, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (_context.Cache.TryInsertKnownEvents(rows, out var known))
+        {
+            return known;
+        }
+
+        var ids = await InsertEventsAsync(rows, insertEach, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            // Stored now (inserted or a duplicate); a key the working set did not know stays unknown.
+            _context.Cache.MarkEventStored(row.Source, row.RecordId);
+        }
+
+        return ids;
+    }
+
+    private async ValueTask<IReadOnlyList<long?>> InsertEventsAsync(IReadOnlyList<EventRow> rows, Func<IReadOnlyList<EventRow>, CancellationToken, ValueTask<IReadOnlyList<long?>>> insertEach, CancellationToken cancellationToken)
+    {
+        if (rows.Count < _bulkThreshold)
+        {
+            return await insertEach(rows, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _context.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var connection = _context.Connection;
+        await using (var prepare = Command(connection, _context.Transaction, _stagingReady ? _context.Sql.TruncateStaging : _context.Sql.CreateStaging))
+        {
+            // The staging table lives as long as the physical connection (Npgsql discards temporary tables when a
+            // connection returns to the pool); ON COMMIT DELETE ROWS empties it between sessions, TRUNCATE between batches.
+            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _stagingReady = true;
+        var importer = await connection.BeginBinaryImportAsync(_context.Sql.CopyStaging, cancellationToken).ConfigureAwait(false);
+        await using (importer.ConfigureAwait(false))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                ArgumentNullException.ThrowIfNull(row, nameof(rows));
+                await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.Source, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.RecordId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.RecordType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.EventName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync(row.IngestedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                if (row.ProfileId is { } profileId)
+                {
+                    await importer.WriteAsync(profileId, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await importer.WriteAsync(row.LinkIndex, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await importer.WriteAsync((short)row.QuarantineReason, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                if (row.QuarantineMessage is { } message)
+                {
+                    await importer.WriteAsync(message, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await importer.WriteAsync(row.PayloadJson, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Map the new ids back to input positions; a key seen again later in the batch is a duplicate.
+        var inserted = new Dictionary<(string Source, string RecordId), long>(rows.Count);
+        await using (var command = await _context.PrepareAsync(_context.Sql.InsertStaged, cancellationToken, Text(_context.Tenant)).ConfigureAwait(false))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
+            }
+        }
+
+        var ids = new long?[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (inserted.Remove((rows[i].Source, rows[i].RecordId), out var id))
+            {
+                ids[i] = id;
+            }
+        }
+
+        if (inserted.Count != 0)
+        {
+            throw new InvalidOperationException("The database returned event ids for keys that were not in the batch.");
+        }
+
+        _context.Dirty |= ids.Any(id => id is not null);
+        return ids;
+    }
+
+    public async ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        await using var command = await _context.PrepareAsync(
+            _context.Sql.InsertEvent,
+            cancellationToken,
+            Text(_context.Tenant),
+            Text(row.Source),
+            Text(row.RecordId),
+            Text(row.RecordType),
+            Text(row.EventName),
+            Timestamp(row.OccurredAt),
+            Timestamp(row.IngestedAt),
+            NullableUuid(row.ProfileId),
+            Int(row.LinkIndex),
+            Reason(row.QuarantineReason),
+            NullableText(row.QuarantineMessage),
+            Text(row.PayloadJson)).ConfigureAwait(false);
+        var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        _context.Cache.MarkEventStored(row.Source, row.RecordId);
+
+        if (id is long value)
+        {
+            _context.Dirty = true;
+            return value;
+        }
+
+        return null;
+    }
+
+    public async ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(waits);
+        _context.Cache.CacheWaits(eventId, waits);
+        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction);
+        batch.BatchCommands.Add(BatchCommand(_context.Sql.DeleteWaits, Text(_context.Tenant), Long(eventId)));
+        if (waits.Count > 0)
+        {
+            batch.BatchCommands.Add(BatchCommand(
+                _context.Sql.InsertWaits,
+                Text(_context.Tenant),
+                Long(eventId),
+                TextArray([.. waits.Select(w => w.Key.Kind)]),
+                TextArray([.. waits.Select(w => w.Key.Value)]),
+                IntArray([.. waits.Select(w => w.RelationIndex)])));
+        }
+
+        await _context.Defer(batch, counted: false, cancellationToken, seal: false).ConfigureAwait(false);
+    }
+
+    public async ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
+    {
+        if (_context.Cache.TryGetCachedWaits(key, out var cached))
+        {
+            return cached;
+        }
+
+        var rows = new List<PendingLink>();
+        await using var command = await _context.PrepareAsync(_context.Sql.GetWaits, cancellationToken, Text(_context.Tenant), Text(key.Kind), Text(key.Value)).ConfigureAwait(false);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new PendingLink(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)));
+        }
+
+        return rows;
+    }
+
+    public async ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
+    {
+        _context.Cache.SetLinkIndex(eventId, relationIndex);
+        _context.Cache.DropCachedWaits(eventId, relationIndex);
+        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction)
+        {
+            BatchCommands =
+            {
+                BatchCommand(_context.Sql.LinkEvent, Text(_context.Tenant), Long(eventId), Uuid(profileId), Int(relationIndex)),
+                BatchCommand(_context.Sql.DropWaitsFrom, Text(_context.Tenant), Long(eventId), Int(relationIndex)),
+            },
+        };
+        await _context.Defer(batch, counted: false, cancellationToken, seal: false).ConfigureAwait(false);
+    }
+
+    public ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
+        _context.Defer(BatchCommand(_context.Sql.SetQuarantine, Text(_context.Tenant), Long(eventId), Reason(reason), Text(message)), counted: false, cancellationToken, seal: false);
+}

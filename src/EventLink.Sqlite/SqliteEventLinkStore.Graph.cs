@@ -90,7 +90,7 @@ public sealed partial class SqliteEventLinkStore
         command.Parameters.AddWithValue("$source", source);
         command.Parameters.AddWithValue("$record", recordId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? SqliteStoreSession.ReadSourceRecord(reader) : null;
+        return reader.Read() ? SqliteReads.ReadSourceRecord(reader) : null;
     }
 
     /// <inheritdoc />

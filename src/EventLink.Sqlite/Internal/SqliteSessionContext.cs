@@ -44,7 +44,7 @@ internal sealed class SqliteSessionContext
 
     public SqliteIdentityLog IdentityLog => _identityLog ??= new SqliteIdentityLog(this);
 
-    /// <summary>The identity log if the session has used it (a session that has not logged nothing to compact).</summary>
+    /// <summary>The identity log if the session has used it; one it has not used has logged no removals, so has nothing to compact.</summary>
     public SqliteIdentityLog? IdentityLogIfUsed => _identityLog;
 
     /// <summary>Gets a prepared statement whose first parameter is the tenant key, set to this session's tenant.</summary>

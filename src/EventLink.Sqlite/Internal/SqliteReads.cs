@@ -125,6 +125,18 @@ internal static class SqliteReads
             ToNullableString(reader, 7) ?? string.Empty,
             reader.GetString(8)));
 
+    public static SourceRecordRow ReadSourceRecord(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        ToNullableGuid(reader, 3),
+        ToTime(reader, 4),
+        ToTime(reader, 5),
+        reader.GetString(6),
+        reader.GetString(7),
+        (IngestReason)reader.GetInt32(8),
+        ToNullableString(reader, 9));
+
     public static RejectionRow ReadRejection(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),

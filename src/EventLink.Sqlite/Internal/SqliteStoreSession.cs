@@ -15,7 +15,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     private readonly SqliteWriter _writer;
     private readonly string _tenant;
     private readonly long _tenantKey;
-    private readonly object _tenantKeyValue;
+    private readonly SqliteSessionContext _context;
     private bool _dirty;
     private bool _committed;
     private bool _disposed;
@@ -37,10 +37,8 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         _writer = writer;
         _tenant = tenant;
         _tenantKey = tenantKey;
-        _tenantKeyValue = tenantKey;
         Version = version;
-        _identityLogFrom = identityLogFrom;
-        _changedVersionValue = version + 1;
+        _context = new SqliteSessionContext(this, writer, tenantKey, version, identityLogFrom);
     }
 
     public override long Version { get; }
@@ -48,13 +46,13 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     /// <summary>Begins the transaction and reads (or registers) the tenant; the caller holds the store's write gate.</summary>
     public static SqliteStoreSession Begin(SqliteEventLinkStore store, SqliteWriter writer, string tenant)
     {
-        writer.Execute(Sql.BeginImmediate);
+        writer.Execute(SqliteSessionSql.BeginImmediate);
         try
         {
             long key;
             long version;
             long identityLogFrom = 0;
-            var find = writer.Get(Sql.FindTenant, tenantScoped: false, "$name");
+            var find = writer.Get(SqliteSessionSql.FindTenant, tenantScoped: false, "$name");
             find.Parameters[0].Value = tenant;
             using (var reader = find.ExecuteReader())
             {
@@ -73,7 +71,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
 
             if (key < 0)
             {
-                var add = writer.Get(Sql.AddTenant, tenantScoped: false, "$name");
+                var add = writer.Get(SqliteSessionSql.AddTenant, tenantScoped: false, "$name");
                 add.Parameters[0].Value = tenant;
                 add.ExecuteNonQuery();
                 key = LastInsertRowId(writer.Connection);
@@ -85,7 +83,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         {
             if (InTransaction(writer.Connection))
             {
-                writer.Execute(Sql.Rollback);
+                writer.Execute(SqliteSessionSql.Rollback);
             }
 
             throw;
@@ -94,7 +92,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
 
     public override async IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var command = Command(Sql.ReadIdentityIndex);
+        var command = _context.Command(SqliteSessionSql.ReadIdentityIndex);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
@@ -108,7 +106,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask<ProfileRow?> GetProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.GetProfile, "$id");
+        var command = _context.Command(SqliteSessionSql.GetProfile, "$id");
         command.Parameters[1].Value = ToBlob(profileId);
         using var reader = command.ExecuteReader();
         return ValueTask.FromResult(reader.Read() ? SqliteReads.ReadProfileRow(reader) : null);
@@ -118,13 +116,13 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(profile);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.CreateProfile, "$id", "$entity", "$created", "$merged");
+        var command = _context.Command(SqliteSessionSql.CreateProfile, "$id", "$entity", "$created", "$merged");
         var p = command.Parameters;
         p[1].Value = ToBlob(profile.Id);
         p[2].Value = profile.Entity;
         p[3].Value = ToMicros(profile.CreatedAt);
         p[4].Value = ToBlob(profile.MergedInto);
-        Write(command);
+        _context.Write(command);
         return ValueTask.CompletedTask;
     }
 
@@ -132,30 +130,14 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(identity);
         cancellationToken.ThrowIfCancellationRequested();
-        Write(BindIdentity(Sql.AddIdentity, identity));
+        _context.Write(_context.BindIdentity(SqliteSessionSql.AddIdentity, identity));
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Binds an identity row to one of the identity statements (which share their parameters).</summary>
-    private SqliteCommand BindIdentity(string sql, IdentityRow identity)
-    {
-        var command = Command(sql, "$kind", "$value", "$profile", "$source", "$type", "$record", "$seen", "$changed");
-        var p = command.Parameters;
-        p[1].Value = identity.Key.Kind;
-        p[2].Value = identity.Key.Value;
-        p[3].Value = ProfileBlob(identity.ProfileId);
-        p[4].Value = identity.Source;
-        p[5].Value = identity.RecordType;
-        p[6].Value = identity.RecordId;
-        p[7].Value = ToMicros(identity.FirstSeenAt);
-        p[8].Value = _changedVersionValue;
-        return command;
     }
 
     public override ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(SqliteReads.Identities, "$profile");
+        var command = _context.Command(SqliteReads.Identities, "$profile");
         command.Parameters[1].Value = ToBlob(profileId);
         return ValueTask.FromResult<IReadOnlyList<IdentityRow>>(SqliteReads.ReadIdentities(command));
     }
@@ -163,18 +145,18 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.GetSourceRecord, "$source", "$record");
+        var command = _context.Command(SqliteSessionSql.GetSourceRecord, "$source", "$record");
         command.Parameters[1].Value = source;
         command.Parameters[2].Value = recordId;
         using var reader = command.ExecuteReader();
-        return ValueTask.FromResult(reader.Read() ? ReadSourceRecord(reader) : null);
+        return ValueTask.FromResult(reader.Read() ? SqliteReads.ReadSourceRecord(reader) : null);
     }
 
     public override ValueTask UpsertSourceRecordAsync(SourceRecordRow record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.UpsertSourceRecord, "$source", "$record", "$type", "$profile", "$occurred", "$ingested", "$hash", "$payload", "$reason", "$message");
+        var command = _context.Command(SqliteSessionSql.UpsertSourceRecord, "$source", "$record", "$type", "$profile", "$occurred", "$ingested", "$hash", "$payload", "$reason", "$message");
         var p = command.Parameters;
         p[1].Value = record.Source;
         p[2].Value = record.RecordId;
@@ -186,20 +168,20 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         p[8].Value = record.PayloadJson;
         p[9].Value = (int)record.QuarantineReason;
         p[10].Value = ToDb(record.QuarantineMessage);
-        Write(command);
+        _context.Write(command);
         return ValueTask.CompletedTask;
     }
 
     public override ValueTask<IReadOnlyList<SourceRecordRow>> GetSourceRecordsAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.GetSourceRecords, "$profile");
+        var command = _context.Command(SqliteSessionSql.GetSourceRecords, "$profile");
         command.Parameters[1].Value = ToBlob(profileId);
         var rows = new List<SourceRecordRow>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            rows.Add(ReadSourceRecord(reader));
+            rows.Add(SqliteReads.ReadSourceRecord(reader));
         }
 
         return ValueTask.FromResult<IReadOnlyList<SourceRecordRow>>(rows);
@@ -210,11 +192,11 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         ArgumentNullException.ThrowIfNull(attributes);
         cancellationToken.ThrowIfCancellationRequested();
         var profile = ToBlob(profileId);
-        var delete = Command(Sql.DeleteAttributes, "$profile");
+        var delete = _context.Command(SqliteSessionSql.DeleteAttributes, "$profile");
         delete.Parameters[1].Value = profile;
-        Write(delete);
+        _context.Write(delete);
 
-        var insert = Command(Sql.InsertAttribute, "$profile", "$ordinal", "$name", "$value", "$source", "$type", "$record", "$observed");
+        var insert = _context.Command(SqliteSessionSql.InsertAttribute, "$profile", "$ordinal", "$name", "$value", "$source", "$type", "$record", "$observed");
         var p = insert.Parameters;
         p[1].Value = profile;
         for (var i = 0; i < attributes.Count; i++)
@@ -266,14 +248,14 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         cancellationToken.ThrowIfCancellationRequested();
         if (eventId < _firstNewEventId || !(_waitsSet ??= []).Add(eventId))
         {
-            var delete = Command(Sql.DeleteWaits, "$event");
+            var delete = _context.Command(SqliteSessionSql.DeleteWaits, "$event");
             delete.Parameters[1].Value = eventId;
             delete.ExecuteNonQuery();
         }
 
         if (waits.Count > 0)
         {
-            var insert = Command(Sql.InsertWait, "$kind", "$value", "$event", "$index");
+            var insert = _context.Command(SqliteSessionSql.InsertWait, "$kind", "$value", "$event", "$index");
             var p = insert.Parameters;
             p[3].Value = eventId;
             foreach (var wait in waits)
@@ -293,7 +275,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.GetWaits, "$kind", "$value");
+        var command = _context.Command(SqliteSessionSql.GetWaits, "$kind", "$value");
         command.Parameters[1].Value = key.Kind;
         command.Parameters[2].Value = key.Value;
         using var reader = command.ExecuteReader();
@@ -314,13 +296,13 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var link = Command(Sql.LinkEvent, "$event", "$profile", "$index");
+        var link = _context.Command(SqliteSessionSql.LinkEvent, "$event", "$profile", "$index");
         link.Parameters[1].Value = eventId;
         link.Parameters[2].Value = ProfileBlob(profileId);
         link.Parameters[3].Value = relationIndex;
-        Write(link);
+        _context.Write(link);
 
-        var drop = Command(Sql.DropWaitsFrom, "$event", "$index");
+        var drop = _context.Command(SqliteSessionSql.DropWaitsFrom, "$event", "$index");
         drop.Parameters[1].Value = eventId;
         drop.Parameters[2].Value = relationIndex;
         drop.ExecuteNonQuery();
@@ -330,64 +312,19 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.SetQuarantine, "$event", "$reason", "$message");
+        var command = _context.Command(SqliteSessionSql.SetQuarantine, "$event", "$reason", "$message");
         command.Parameters[1].Value = eventId;
         command.Parameters[2].Value = (int)reason;
         command.Parameters[3].Value = message;
-        Write(command);
+        _context.Write(command);
         return ValueTask.CompletedTask;
-    }
-
-    public override ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(merge);
-        cancellationToken.ThrowIfCancellationRequested();
-        var survivor = ToBlob(merge.SurvivorId);
-        var loser = ToBlob(merge.MergedId);
-        var identities = Command(Sql.MoveIdentitiesToSurvivor, "$survivor", "$changed", "$loser");
-        identities.Parameters[1].Value = survivor;
-        identities.Parameters[2].Value = _changedVersionValue;
-        identities.Parameters[3].Value = loser;
-        identities.ExecuteNonQuery();
-        foreach (var sql in Sql.MoveToSurvivor)
-        {
-            var move = Command(sql, "$survivor", "$loser");
-            move.Parameters[1].Value = survivor;
-            move.Parameters[2].Value = loser;
-            move.ExecuteNonQuery();
-        }
-
-        var delete = Command(Sql.DeleteAttributes, "$profile");
-        delete.Parameters[1].Value = loser;
-        delete.ExecuteNonQuery();
-
-        InsertHistory(merge, survivor, loser);
-        return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Appends an entry (a merge or a split) to the history of its survivor.</summary>
-    private void InsertHistory(MergeRow entry, byte[] survivor, byte[] merged)
-    {
-        var insert = Command(Sql.InsertMerge, "$survivor", "$loser", "$kind", "$value", "$source", "$type", "$record", "$at", "$mkind");
-        var p = insert.Parameters;
-        p[1].Value = survivor;
-        p[2].Value = merged;
-        p[3].Value = entry.Identity.Kind;
-        p[4].Value = entry.Identity.Value;
-        p[5].Value = entry.Source;
-        p[6].Value = entry.RecordType;
-        p[7].Value = entry.RecordId;
-        p[8].Value = ToMicros(entry.MergedAt);
-        p[9].Value = (int)entry.Kind;
-        insert.ExecuteNonQuery();
-        _dirty = true;
     }
 
     public override ValueTask AddRejectionAsync(RejectionRow rejection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rejection);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(Sql.AddRejection, "$source", "$type", "$key", "$reason", "$message", "$at");
+        var command = _context.Command(SqliteSessionSql.AddRejection, "$source", "$type", "$key", "$reason", "$message", "$at");
         var p = command.Parameters;
         p[1].Value = rejection.Source;
         p[2].Value = rejection.RecordType;
@@ -395,7 +332,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         p[4].Value = (int)rejection.Reason;
         p[5].Value = rejection.Message;
         p[6].Value = ToMicros(rejection.RejectedAt);
-        Write(command);
+        _context.Write(command);
         return ValueTask.CompletedTask;
     }
 
@@ -408,14 +345,14 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         if (_dirty)
         {
             version++;
-            CompactIdentityLog(version);
-            var bump = _writer.Get(Sql.SetVersion, tenantScoped: true, "$version");
-            bump.Parameters[0].Value = _tenantKeyValue;
+            _context.IdentityLogIfUsed?.Compact(version);
+            var bump = _writer.Get(SqliteSessionSql.SetVersion, tenantScoped: true, "$version");
+            bump.Parameters[0].Value = _context.TenantKeyValue;
             bump.Parameters[1].Value = version;
             bump.ExecuteNonQuery();
         }
 
-        _writer.Execute(Sql.Commit);
+        _writer.Execute(SqliteSessionSql.Commit);
         _committed = true;
         _store.RememberTenant(_tenant, _tenantKey);
         return ValueTask.FromResult(version);
@@ -433,7 +370,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         {
             if (InTransaction(_writer.Connection))
             {
-                _writer.Execute(Sql.Rollback);
+                _writer.Execute(SqliteSessionSql.Rollback);
             }
         }
         finally
@@ -445,7 +382,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     }
 
     private SqliteCommand InsertEventCommand() =>
-        Command(Sql.InsertEvent, "$source", "$record", "$type", "$name", "$occurred", "$ingested", "$profile", "$link", "$reason", "$message", "$payload");
+        _context.Command(SqliteSessionSql.InsertEvent, "$source", "$record", "$type", "$name", "$occurred", "$ingested", "$profile", "$link", "$reason", "$message", "$payload");
 
     /// <summary>The hot path: one prepared INSERT per event; a conflict on (tenant, source, record id) inserts nothing.</summary>
     private long? InsertEvent(SqliteCommand command, EventRow row)
@@ -480,7 +417,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         return id;
     }
 
-    private byte[] ProfileBlob(Guid profileId)
+    internal byte[] ProfileBlob(Guid profileId)
     {
         if (_lastProfileBlob is null || profileId != _lastProfile)
         {
@@ -491,32 +428,8 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         return _lastProfileBlob;
     }
 
-    /// <summary>Gets a prepared statement whose first parameter is the tenant key, set to this session's tenant.</summary>
-    private SqliteCommand Command(string sql, params ReadOnlySpan<string> parameters)
-    {
-        ObjectDisposedException.ThrowIf(_disposed || _committed, this);
-        var command = _writer.Get(sql, tenantScoped: true, parameters);
-        command.Parameters[0].Value = _tenantKeyValue;
-        return command;
-    }
+    /// <summary>Counts the session as changed: its commit bumps the tenant's version.</summary>
+    internal void MarkDirty() => _dirty = true;
 
-    private void Write(SqliteCommand command)
-    {
-        if (command.ExecuteNonQuery() > 0)
-        {
-            _dirty = true;
-        }
-    }
-
-    internal static SourceRecordRow ReadSourceRecord(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        ToNullableGuid(reader, 3),
-        ToTime(reader, 4),
-        ToTime(reader, 5),
-        reader.GetString(6),
-        reader.GetString(7),
-        (IngestReason)reader.GetInt32(8),
-        ToNullableString(reader, 9));
+    internal void ThrowIfClosed() => ObjectDisposedException.ThrowIf(_disposed || _committed, this);
 }

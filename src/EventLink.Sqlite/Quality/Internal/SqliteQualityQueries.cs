@@ -1,16 +1,16 @@
 using System.Runtime.CompilerServices;
+using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
-namespace EventLink.Sqlite;
+namespace EventLink.Sqlite.Quality.Internal;
 
 /// <summary>Data-quality reads, each in its own read snapshot.</summary>
-public sealed partial class SqliteEventLinkStore
+internal sealed class SqliteQualityQueries(SqliteEventLinkStore store)
 {
-    /// <inheritdoc />
-    public override async ValueTask<IReadOnlyList<QualityNoteCount>> GetQualityNoteCountsAsync(string tenant, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<QualityNoteCount>> GetQualityNoteCountsAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return [];
@@ -27,10 +27,9 @@ public sealed partial class SqliteEventLinkStore
         return counts;
     }
 
-    /// <inheritdoc />
-    public override async IAsyncEnumerable<FieldObservationRow> ReadFieldObservationsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<FieldObservationRow> ReadFieldObservationsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             yield break;
@@ -50,10 +49,9 @@ public sealed partial class SqliteEventLinkStore
         }
     }
 
-    /// <inheritdoc />
-    public override async IAsyncEnumerable<HourlyCountRow> ReadHourlyCountsAsync(string tenant, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<HourlyCountRow> ReadHourlyCountsAsync(string tenant, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             yield break;
@@ -75,10 +73,9 @@ public sealed partial class SqliteEventLinkStore
         }
     }
 
-    /// <inheritdoc />
-    public override async ValueTask<IReadOnlyList<EventNameCountRow>> CountEventsByNameAsync(string tenant, DateTimeOffset? occurredBefore, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<EventNameCountRow>> CountEventsByNameAsync(string tenant, DateTimeOffset? occurredBefore, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return [];

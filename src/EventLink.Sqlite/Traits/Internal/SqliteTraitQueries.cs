@@ -1,16 +1,16 @@
 using System.Runtime.CompilerServices;
+using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
-namespace EventLink.Sqlite;
+namespace EventLink.Sqlite.Traits.Internal;
 
 /// <summary>Computed traits, audience memberships and the trigger log: reads.</summary>
-public sealed partial class SqliteEventLinkStore
+internal sealed class SqliteTraitQueries(SqliteEventLinkStore store)
 {
-    /// <inheritdoc />
-    public override async ValueTask<ComputedStateRow> ReadComputedStateAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default)
+    public async ValueTask<ComputedStateRow> ReadComputedStateAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return ComputedStateRow.Empty;
@@ -49,11 +49,10 @@ public sealed partial class SqliteEventLinkStore
         return traits.Count == 0 && audiences.Count == 0 && due is null ? ComputedStateRow.Empty : new ComputedStateRow(traits, audiences, due);
     }
 
-    /// <inheritdoc />
-    public override async IAsyncEnumerable<AudienceMemberRow> ReadAudienceMembersAsync(string tenant, string audience, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<AudienceMemberRow> ReadAudienceMembersAsync(string tenant, string audience, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var rows = new List<AudienceMemberRow>();
-        using (var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false))
+        using (var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             if (scope is null)
             {
@@ -75,10 +74,9 @@ public sealed partial class SqliteEventLinkStore
         }
     }
 
-    /// <inheritdoc />
-    public override async ValueTask<IReadOnlyList<TriggerRow>> ReadTriggersAsync(string tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<TriggerRow>> ReadTriggersAsync(string tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return [];

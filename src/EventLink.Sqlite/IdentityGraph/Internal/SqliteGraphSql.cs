@@ -1,8 +1,9 @@
+using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using Microsoft.Data.Sqlite;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
-namespace EventLink.Sqlite.Internal;
+namespace EventLink.Sqlite.IdentityGraph.Internal;
 
 /// <summary>
 /// The identity graph's statements (claims, conflicts, unmerge rules, memberships), each scoped by <c>$t</c>, the

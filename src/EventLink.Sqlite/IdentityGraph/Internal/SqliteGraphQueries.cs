@@ -3,16 +3,15 @@ using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace EventLink.Sqlite;
+namespace EventLink.Sqlite.IdentityGraph.Internal;
 
 /// <summary>The identity graph's reads, each in one read snapshot like the other queries.</summary>
-public sealed partial class SqliteEventLinkStore
+internal sealed class SqliteGraphQueries(SqliteEventLinkStore store)
 {
-    /// <inheritdoc />
-    public override async IAsyncEnumerable<ConflictRow> ReadConflictsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ConflictRow> ReadConflictsAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var rows = new List<ConflictRow>();
-        using (var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false))
+        using (var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             if (scope is null)
             {
@@ -35,10 +34,9 @@ public sealed partial class SqliteEventLinkStore
         }
     }
 
-    /// <inheritdoc />
-    public override async ValueTask<ClaimState?> GetClaimAsync(string tenant, ClaimKey key, CancellationToken cancellationToken = default)
+    public async ValueTask<ClaimState?> GetClaimAsync(string tenant, ClaimKey key, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return null;
@@ -53,18 +51,15 @@ public sealed partial class SqliteEventLinkStore
         return SqliteGraphSql.ReadClaim(claim, identities, key);
     }
 
-    /// <inheritdoc />
-    public override ValueTask<IReadOnlyList<IdentityKey>> GetMembersAsync(string tenant, IReadOnlyList<IdentityKey> accounts, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<IdentityKey>> GetMembersAsync(string tenant, IReadOnlyList<IdentityKey> accounts, CancellationToken cancellationToken = default) =>
         ReadLinkedIdentitiesAsync(tenant, SqliteGraphSql.MembersOf, accounts, cancellationToken);
 
-    /// <inheritdoc />
-    public override ValueTask<IReadOnlyList<IdentityKey>> GetAccountsAsync(string tenant, IReadOnlyList<IdentityKey> members, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<IdentityKey>> GetAccountsAsync(string tenant, IReadOnlyList<IdentityKey> members, CancellationToken cancellationToken = default) =>
         ReadLinkedIdentitiesAsync(tenant, SqliteGraphSql.AccountsOf, members, cancellationToken);
 
-    /// <inheritdoc />
-    public override async ValueTask<EventRow?> GetEventAsync(string tenant, string source, string recordId, CancellationToken cancellationToken = default)
+    public async ValueTask<EventRow?> GetEventAsync(string tenant, string source, string recordId, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return null;
@@ -77,10 +72,9 @@ public sealed partial class SqliteEventLinkStore
         return reader.Read() ? SqliteReads.ReadEvent(reader) : null;
     }
 
-    /// <inheritdoc />
-    public override async ValueTask<SourceRecordRow?> GetSourceRecordAsync(string tenant, string source, string recordId, CancellationToken cancellationToken = default)
+    public async ValueTask<SourceRecordRow?> GetSourceRecordAsync(string tenant, string source, string recordId, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return null;
@@ -90,13 +84,12 @@ public sealed partial class SqliteEventLinkStore
         command.Parameters.AddWithValue("$source", source);
         command.Parameters.AddWithValue("$record", recordId);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? SqliteStoreSession.ReadSourceRecord(reader) : null;
+        return reader.Read() ? SqliteReads.ReadSourceRecord(reader) : null;
     }
 
-    /// <inheritdoc />
-    public override async ValueTask<IdentityRow?> GetIdentityAsync(string tenant, IdentityKey key, CancellationToken cancellationToken = default)
+    public async ValueTask<IdentityRow?> GetIdentityAsync(string tenant, IdentityKey key, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return null;
@@ -113,7 +106,7 @@ public sealed partial class SqliteEventLinkStore
     private async ValueTask<IReadOnlyList<IdentityKey>> ReadLinkedIdentitiesAsync(string tenant, string sql, IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null || keys.Count == 0)
         {
             return [];

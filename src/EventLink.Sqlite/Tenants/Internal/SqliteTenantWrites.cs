@@ -1,10 +1,11 @@
+using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace EventLink.Sqlite.Internal;
+namespace EventLink.Sqlite.Tenants.Internal;
 
 /// <summary>Erasing a whole tenant, in the session's transaction.</summary>
-internal sealed partial class SqliteStoreSession
+internal sealed class SqliteTenantWrites(SqliteSessionContext context)
 {
     // Every table that holds tenant rows has a tenant_key column; reading them from the catalog keeps the erasure
     // complete as migrations add tables. The tenants table itself keeps the tenant's key and version.
@@ -15,12 +16,12 @@ internal sealed partial class SqliteStoreSession
         ORDER BY m.name;
         """;
 
-    public override ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default)
+    public ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(_disposed || _committed, this);
+        context.Session.ThrowIfClosed();
         var tables = new List<string>();
-        using (var list = _writer.Connection.CreateCommand())
+        using (var list = context.Writer.Connection.CreateCommand())
         {
             list.CommandText = TenantTables;
             using var reader = list.ExecuteReader();
@@ -34,9 +35,9 @@ internal sealed partial class SqliteStoreSession
         foreach (var table in tables)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var delete = _writer.Connection.CreateCommand();
+            using var delete = context.Writer.Connection.CreateCommand();
             delete.CommandText = $"DELETE FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WHERE tenant_key = $t;";
-            delete.Parameters.Add(new SqliteParameter("$t", _tenantKey));
+            delete.Parameters.Add(new SqliteParameter("$t", context.TenantKey));
             var deleted = delete.ExecuteNonQuery();
             rows += deleted;
             profiles += table == "profiles" ? deleted : 0;
@@ -45,8 +46,8 @@ internal sealed partial class SqliteStoreSession
 
         if (rows > 0)
         {
-            ResetIdentityLog();
-            _dirty = true;
+            context.IdentityLog.Reset();
+            context.MarkDirty();
         }
 
         return ValueTask.FromResult(new TenantErasureCounts(profiles, events, rows));

@@ -2,15 +2,14 @@ using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
-namespace EventLink.Sqlite;
+namespace EventLink.Sqlite.Destinations.Internal;
 
 /// <summary>The change log, sync progress, dead letters and suppression counts.</summary>
-public sealed partial class SqliteEventLinkStore
+internal sealed class SqliteDestinationQueries(SqliteEventLinkStore store)
 {
-    /// <inheritdoc />
-    public override async ValueTask<IReadOnlyList<ChangeRow>> ReadChangesAsync(string tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<ChangeRow>> ReadChangesAsync(string tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return [];
@@ -35,10 +34,9 @@ public sealed partial class SqliteEventLinkStore
         return rows;
     }
 
-    /// <inheritdoc />
-    public override async ValueTask<SyncStateRow?> GetSyncStateAsync(string tenant, string sync, CancellationToken cancellationToken = default)
+    public async ValueTask<SyncStateRow?> GetSyncStateAsync(string tenant, string sync, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return null;
@@ -52,11 +50,10 @@ public sealed partial class SqliteEventLinkStore
             : null;
     }
 
-    /// <inheritdoc />
-    public override async ValueTask SaveSyncStateAsync(string tenant, SyncStateRow state, DeadLetterRow? deadLetter, CancellationToken cancellationToken = default)
+    public async ValueTask SaveSyncStateAsync(string tenant, SyncStateRow state, DeadLetterRow? deadLetter, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var session = (SqliteStoreSession)await BeginAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var session = (SqliteStoreSession)await store.BeginAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
             session.SaveSyncState(state, deadLetter);
@@ -64,10 +61,9 @@ public sealed partial class SqliteEventLinkStore
         }
     }
 
-    /// <inheritdoc />
-    public override async ValueTask<IReadOnlyList<DeadLetterRow>> ReadDeadLettersAsync(string tenant, string sync, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyList<DeadLetterRow>> ReadDeadLettersAsync(string tenant, string sync, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         if (scope is null)
         {
             return [];
@@ -85,10 +81,9 @@ public sealed partial class SqliteEventLinkStore
         return rows;
     }
 
-    /// <inheritdoc />
-    public override async ValueTask RemoveDeadLetterAsync(string tenant, string sync, long sequence, CancellationToken cancellationToken = default)
+    public async ValueTask RemoveDeadLetterAsync(string tenant, string sync, long sequence, CancellationToken cancellationToken = default)
     {
-        var session = (SqliteStoreSession)await BeginAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var session = (SqliteStoreSession)await store.BeginAsync(tenant, cancellationToken).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
         {
             session.RemoveDeadLetter(sync, sequence);
@@ -96,10 +91,9 @@ public sealed partial class SqliteEventLinkStore
         }
     }
 
-    /// <inheritdoc />
-    public override async ValueTask<IReadOnlyDictionary<string, long>> GetSuppressionCountsAsync(string tenant, CancellationToken cancellationToken = default)
+    public async ValueTask<IReadOnlyDictionary<string, long>> GetSuppressionCountsAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        using var scope = await BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
+        using var scope = await store.BeginReadAsync(tenant, cancellationToken).ConfigureAwait(false);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         if (scope is null)
         {

@@ -1,18 +1,18 @@
+using EventLink.Sqlite.Internal;
 using EventLink.Storage;
-using Microsoft.Data.Sqlite;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
-namespace EventLink.Sqlite.Internal;
+namespace EventLink.Sqlite.Traits.Internal;
 
 /// <summary>Computed traits, audience memberships and the trigger log, in the session's transaction.</summary>
-internal sealed partial class SqliteStoreSession
+internal sealed class SqliteTraitWrites(SqliteSessionContext context)
 {
-    public override ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default)
+    public ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var blob = ToBlob(profileId);
         var traits = new List<TraitStateRow>();
-        var command = Command(TraitsSql.ReadStates, "$profile");
+        var command = context.Command(TraitsSql.ReadStates, "$profile");
         command.Parameters[1].Value = blob;
         using (var reader = command.ExecuteReader())
         {
@@ -23,7 +23,7 @@ internal sealed partial class SqliteStoreSession
         }
 
         var audiences = new List<AudienceMemberRow>();
-        command = Command(TraitsSql.ReadMemberships, "$profile");
+        command = context.Command(TraitsSql.ReadMemberships, "$profile");
         command.Parameters[1].Value = blob;
         using (var reader = command.ExecuteReader())
         {
@@ -33,23 +33,23 @@ internal sealed partial class SqliteStoreSession
             }
         }
 
-        command = Command(TraitsSql.ReadDue, "$profile");
+        command = context.Command(TraitsSql.ReadDue, "$profile");
         command.Parameters[1].Value = blob;
         DateTimeOffset? due = command.ExecuteScalar() is long micros ? FromMicros(micros) : null;
         return ValueTask.FromResult(traits.Count == 0 && audiences.Count == 0 && due is null ? ComputedStateRow.Empty : new ComputedStateRow(traits, audiences, due));
     }
 
-    public override ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
+    public ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
         cancellationToken.ThrowIfCancellationRequested();
         var blob = ToBlob(profileId);
-        Delete(TraitsSql.DeleteStates, blob);
-        Delete(TraitsSql.DeleteMemberships, blob);
-        Delete(TraitsSql.DeleteDue, blob);
+        context.Delete(TraitsSql.DeleteStates, blob);
+        context.Delete(TraitsSql.DeleteMemberships, blob);
+        context.Delete(TraitsSql.DeleteDue, blob);
         if (state.Traits.Count > 0)
         {
-            var insert = Command(TraitsSql.InsertState, "$profile", "$ordinal", "$name", "$value", "$state");
+            var insert = context.Command(TraitsSql.InsertState, "$profile", "$ordinal", "$name", "$value", "$state");
             for (var i = 0; i < state.Traits.Count; i++)
             {
                 var p = insert.Parameters;
@@ -58,53 +58,53 @@ internal sealed partial class SqliteStoreSession
                 p[3].Value = state.Traits[i].Name;
                 p[4].Value = state.Traits[i].ValueJson;
                 p[5].Value = state.Traits[i].StateJson;
-                Write(insert);
+                context.Write(insert);
             }
         }
 
         if (state.Audiences.Count > 0)
         {
-            var insert = Command(TraitsSql.InsertMembership, "$audience", "$profile", "$entered");
+            var insert = context.Command(TraitsSql.InsertMembership, "$audience", "$profile", "$entered");
             foreach (var member in state.Audiences)
             {
                 var p = insert.Parameters;
                 p[1].Value = member.Audience;
                 p[2].Value = blob;
                 p[3].Value = ToMicros(member.EnteredAt);
-                Write(insert);
+                context.Write(insert);
             }
         }
 
         if (state.DueAt is { } due)
         {
-            var insert = Command(TraitsSql.InsertDue, "$profile", "$due");
+            var insert = context.Command(TraitsSql.InsertDue, "$profile", "$due");
             insert.Parameters[1].Value = blob;
             insert.Parameters[2].Value = ToMicros(due);
-            Write(insert);
+            context.Write(insert);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
+    public ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trigger);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(TraitsSql.AppendTrigger, "$kind", "$name", "$profile", "$event", "$at");
+        var command = context.Command(TraitsSql.AppendTrigger, "$kind", "$name", "$profile", "$event", "$at");
         var p = command.Parameters;
         p[1].Value = (int)trigger.Kind;
         p[2].Value = trigger.Name;
         p[3].Value = ToBlob(trigger.ProfileId);
         p[4].Value = trigger.EventId is { } id ? id : DBNull.Value;
         p[5].Value = ToMicros(trigger.At);
-        Write(command);
+        context.Write(command);
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(TraitsSql.ReadDueProfiles, "$now", "$limit");
+        var command = context.Command(TraitsSql.ReadDueProfiles, "$now", "$limit");
         command.Parameters[1].Value = ToMicros(now);
         command.Parameters[2].Value = Math.Max(0, limit);
         var ids = new List<Guid>();
@@ -117,42 +117,33 @@ internal sealed partial class SqliteStoreSession
         return ValueTask.FromResult<IReadOnlyList<Guid>>(ids);
     }
 
-    public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
+    public ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var closure = new List<byte[]> { ToBlob(profileId) };
-        var merged = Command(OutboxSql.MergedInto, "$profile");
-        for (var i = 0; i < closure.Count; i++)
-        {
-            merged.Parameters[1].Value = closure[i];
-            using var reader = merged.ExecuteReader();
-            while (reader.Read())
-            {
-                closure.Add(reader.GetFieldValue<byte[]>(0));
-            }
-        }
+        context.AddMergedProfiles(closure);
 
         long triggers = 0;
         foreach (var id in closure)
         {
-            Delete(TraitsSql.DeleteStates, id);
-            Delete(TraitsSql.DeleteMemberships, id);
-            Delete(TraitsSql.DeleteDue, id);
-            triggers += Delete(TraitsSql.DeleteTriggers, id);
+            context.Delete(TraitsSql.DeleteStates, id);
+            context.Delete(TraitsSql.DeleteMemberships, id);
+            context.Delete(TraitsSql.DeleteDue, id);
+            triggers += context.Delete(TraitsSql.DeleteTriggers, id);
         }
 
         return ValueTask.FromResult(triggers);
     }
 
-    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
+    public ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(TraitsSql.EventProfile, "$event");
+        var command = context.Command(TraitsSql.EventProfile, "$event");
         command.Parameters[1].Value = eventId;
         return ValueTask.FromResult(command.ExecuteScalar() is byte[] blob ? new Guid(blob, bigEndian: true) : (Guid?)null);
     }
 
-    internal static class TraitsSql
+    private static class TraitsSql
     {
         public const string ReadStates = "SELECT name, value, state FROM trait_states WHERE tenant_key = $t AND profile_id = $profile ORDER BY ordinal;";
         public const string ReadMemberships = "SELECT audience, entered_at FROM audience_members WHERE tenant_key = $t AND profile_id = $profile ORDER BY audience;";

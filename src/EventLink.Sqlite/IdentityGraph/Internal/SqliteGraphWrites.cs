@@ -1,106 +1,107 @@
+using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
-namespace EventLink.Sqlite.Internal;
+namespace EventLink.Sqlite.IdentityGraph.Internal;
 
 /// <summary>
 /// The identity graph primitives of a SQLite session. A change counts (bumps the tenant's version at commit) only
 /// when it changes a row, as in the in-memory store.
 /// </summary>
-internal sealed partial class SqliteStoreSession
+internal sealed class SqliteGraphWrites(SqliteSessionContext context)
 {
-    public override ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
+    public ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recordType);
         ArgumentNullException.ThrowIfNull(identities);
         cancellationToken.ThrowIfCancellationRequested();
-        var upsert = Command(SqliteGraphSql.UpsertClaim, "$source", "$record", "$kind", "$type", "$occurred");
+        var upsert = context.Command(SqliteGraphSql.UpsertClaim, "$source", "$record", "$kind", "$type", "$occurred");
         var p = upsert.Parameters;
         p[1].Value = key.Source;
         p[2].Value = key.RecordId;
         p[3].Value = (int)key.Kind;
         p[4].Value = recordType;
         p[5].Value = ToMicros(occurredAt);
-        Write(upsert);
+        context.Write(upsert);
         if (identities.Count == 0)
         {
             return ValueTask.CompletedTask;
         }
 
-        var find = Command(SqliteGraphSql.FindClaimId, "$source", "$record", "$kind");
+        var find = context.Command(SqliteGraphSql.FindClaimId, "$source", "$record", "$kind");
         find.Parameters[1].Value = key.Source;
         find.Parameters[2].Value = key.RecordId;
         find.Parameters[3].Value = (int)key.Kind;
         var claimId = (long)(find.ExecuteScalar() ?? throw new InvalidOperationException($"The claim {key} was not stored."));
 
-        var add = Command(SqliteGraphSql.AddClaimIdentity, "$claim", "$kind", "$value");
+        var add = context.Command(SqliteGraphSql.AddClaimIdentity, "$claim", "$kind", "$value");
         add.Parameters[1].Value = claimId;
         foreach (var identity in identities)
         {
             add.Parameters[2].Value = identity.Kind;
             add.Parameters[3].Value = identity.Value;
-            Write(add);
+            context.Write(add);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default)
+    public ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var claim = Command(SqliteGraphSql.GetClaim, "$source", "$record", "$kind");
+        var claim = context.Command(SqliteGraphSql.GetClaim, "$source", "$record", "$kind");
         claim.Parameters[1].Value = key.Source;
         claim.Parameters[2].Value = key.RecordId;
         claim.Parameters[3].Value = (int)key.Kind;
-        var identities = Command(SqliteGraphSql.GetClaimIdentities, "$claim");
+        var identities = context.Command(SqliteGraphSql.GetClaimIdentities, "$claim");
         return ValueTask.FromResult(SqliteGraphSql.ReadClaim(claim, identities, key));
     }
 
-    public override ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(SqliteGraphSql.GetClaimsByIdentity, "$kind", "$value");
+        var command = context.Command(SqliteGraphSql.GetClaimsByIdentity, "$kind", "$value");
         command.Parameters[1].Value = identity.Kind;
         command.Parameters[2].Value = identity.Value;
         return ValueTask.FromResult<IReadOnlyList<ClaimKey>>(SqliteGraphSql.ReadClaimKeys(command));
     }
 
-    public override ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
+    public ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(SqliteGraphSql.GetIdentity, "$kind", "$value");
+        var command = context.Command(SqliteGraphSql.GetIdentity, "$kind", "$value");
         command.Parameters[1].Value = key.Kind;
         command.Parameters[2].Value = key.Value;
         var rows = SqliteReads.ReadIdentities(command);
         return ValueTask.FromResult(rows.Count > 0 ? rows[0] : null);
     }
 
-    public override ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
+    public ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identity);
         cancellationToken.ThrowIfCancellationRequested();
-        BindIdentity(SqliteGraphSql.SetIdentity, identity).ExecuteNonQuery();
+        context.BindIdentity(SqliteGraphSql.SetIdentity, identity).ExecuteNonQuery();
 
         // As the in-memory store: setting an identity counts as a change even when it moves it nowhere.
-        _dirty = true;
+        context.MarkDirty();
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
+    public ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        LogRemoval(key);
-        var command = Command(SqliteGraphSql.RemoveIdentity, "$kind", "$value");
+        context.IdentityLog.LogRemoval(key);
+        var command = context.Command(SqliteGraphSql.RemoveIdentity, "$kind", "$value");
         command.Parameters[1].Value = key.Kind;
         command.Parameters[2].Value = key.Value;
-        Write(command);
+        context.Write(command);
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(SqliteGraphSql.GetEventsOfProfile, "$profile");
+        var command = context.Command(SqliteGraphSql.GetEventsOfProfile, "$profile");
         command.Parameters[1].Value = ToBlob(profileId);
         var rows = new List<EventRow>();
         using var reader = command.ExecuteReader();
@@ -112,31 +113,31 @@ internal sealed partial class SqliteStoreSession
         return ValueTask.FromResult<IReadOnlyList<EventRow>>(rows);
     }
 
-    public override ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
+    public ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(SqliteGraphSql.UnlinkEvent, "$event", "$reason", "$message");
+        var command = context.Command(SqliteGraphSql.UnlinkEvent, "$event", "$reason", "$message");
         command.Parameters[1].Value = eventId;
         command.Parameters[2].Value = (int)reason;
         command.Parameters[3].Value = message;
         command.ExecuteNonQuery();
-        _dirty = true;
+        context.MarkDirty();
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default)
+    public ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(conflicts);
         cancellationToken.ThrowIfCancellationRequested();
-        var delete = Command(SqliteGraphSql.DeleteConflicts, "$source", "$record", "$kind");
+        var delete = context.Command(SqliteGraphSql.DeleteConflicts, "$source", "$record", "$kind");
         foreach (var claim in claims.Distinct())
         {
             delete.Parameters[1].Value = claim.Source;
             delete.Parameters[2].Value = claim.RecordId;
             delete.Parameters[3].Value = (int)claim.Kind;
-            Write(delete);
+            context.Write(delete);
         }
 
         if (conflicts.Count == 0)
@@ -144,7 +145,7 @@ internal sealed partial class SqliteStoreSession
             return ValueTask.CompletedTask;
         }
 
-        var insert = Command(SqliteGraphSql.InsertConflict, "$source", "$record", "$kind", "$type", "$ikind", "$ivalue", "$reason", "$okind", "$osource", "$orecord");
+        var insert = context.Command(SqliteGraphSql.InsertConflict, "$source", "$record", "$kind", "$type", "$ikind", "$ivalue", "$reason", "$okind", "$osource", "$orecord");
         var p = insert.Parameters;
         foreach (var conflict in conflicts)
         {
@@ -163,32 +164,32 @@ internal sealed partial class SqliteStoreSession
             insert.ExecuteNonQuery();
         }
 
-        _dirty = true;
+        context.MarkDirty();
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult<IReadOnlyList<IdentityKey>>(SqliteGraphSql.ReadIdentityKeys(Command(SqliteGraphSql.GetUnmergeRules)));
+        return ValueTask.FromResult<IReadOnlyList<IdentityKey>>(SqliteGraphSql.ReadIdentityKeys(context.Command(SqliteGraphSql.GetUnmergeRules)));
     }
 
-    public override ValueTask AddUnmergeRuleAsync(IdentityKey identity, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
+    public ValueTask AddUnmergeRuleAsync(IdentityKey identity, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(SqliteGraphSql.AddUnmergeRule, "$kind", "$value", "$at");
+        var command = context.Command(SqliteGraphSql.AddUnmergeRule, "$kind", "$value", "$at");
         command.Parameters[1].Value = identity.Kind;
         command.Parameters[2].Value = identity.Value;
         command.Parameters[3].Value = ToMicros(createdAt);
-        Write(command);
+        context.Write(command);
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default)
+    public ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(membership);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(SqliteGraphSql.AddMembership, "$mkind", "$mvalue", "$akind", "$avalue", "$source", "$record");
+        var command = context.Command(SqliteGraphSql.AddMembership, "$mkind", "$mvalue", "$akind", "$avalue", "$source", "$record");
         var p = command.Parameters;
         p[1].Value = membership.Member.Kind;
         p[2].Value = membership.Member.Value;
@@ -196,15 +197,60 @@ internal sealed partial class SqliteStoreSession
         p[4].Value = membership.Account.Value;
         p[5].Value = membership.Source;
         p[6].Value = membership.RecordId;
-        Write(command);
+        context.Write(command);
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default)
+    public ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         cancellationToken.ThrowIfCancellationRequested();
         InsertHistory(entry, ToBlob(entry.SurvivorId), ToBlob(entry.MergedId));
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(merge);
+        cancellationToken.ThrowIfCancellationRequested();
+        var survivor = ToBlob(merge.SurvivorId);
+        var loser = ToBlob(merge.MergedId);
+        var identities = context.Command(SqliteSessionSql.MoveIdentitiesToSurvivor, "$survivor", "$changed", "$loser");
+        identities.Parameters[1].Value = survivor;
+        identities.Parameters[2].Value = context.ChangedVersionValue;
+        identities.Parameters[3].Value = loser;
+        identities.ExecuteNonQuery();
+        foreach (var sql in SqliteSessionSql.MoveToSurvivor)
+        {
+            var move = context.Command(sql, "$survivor", "$loser");
+            move.Parameters[1].Value = survivor;
+            move.Parameters[2].Value = loser;
+            move.ExecuteNonQuery();
+        }
+
+        var delete = context.Command(SqliteSessionSql.DeleteAttributes, "$profile");
+        delete.Parameters[1].Value = loser;
+        delete.ExecuteNonQuery();
+
+        InsertHistory(merge, survivor, loser);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Appends an entry (a merge or a split) to the history of its survivor.</summary>
+    private void InsertHistory(MergeRow entry, byte[] survivor, byte[] merged)
+    {
+        var insert = context.Command(SqliteSessionSql.InsertMerge, "$survivor", "$loser", "$kind", "$value", "$source", "$type", "$record", "$at", "$mkind");
+        var p = insert.Parameters;
+        p[1].Value = survivor;
+        p[2].Value = merged;
+        p[3].Value = entry.Identity.Kind;
+        p[4].Value = entry.Identity.Value;
+        p[5].Value = entry.Source;
+        p[6].Value = entry.RecordType;
+        p[7].Value = entry.RecordId;
+        p[8].Value = ToMicros(entry.MergedAt);
+        p[9].Value = (int)entry.Kind;
+        insert.ExecuteNonQuery();
+        context.MarkDirty();
     }
 }

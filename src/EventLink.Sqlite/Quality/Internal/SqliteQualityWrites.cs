@@ -1,10 +1,11 @@
+using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
-namespace EventLink.Sqlite.Internal;
+namespace EventLink.Sqlite.Quality.Internal;
 
 /// <summary>Data-quality writes: prepared statements on the session's write transaction.</summary>
-internal sealed partial class SqliteStoreSession
+internal sealed class SqliteQualityWrites(SqliteSessionContext context)
 {
     private const string AddQualityNoteSql = """
         INSERT INTO quality_notes (tenant_key, source, record_type, key, kind, rule, message, noted_at)
@@ -25,11 +26,11 @@ internal sealed partial class SqliteStoreSession
         ON CONFLICT (tenant_key, source, record_type, hour) DO UPDATE SET count = count + excluded.count;
         """;
 
-    public override ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
+    public ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(note);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(AddQualityNoteSql, "$source", "$type", "$key", "$kind", "$rule", "$message", "$at");
+        var command = context.Command(AddQualityNoteSql, "$source", "$type", "$key", "$kind", "$rule", "$message", "$at");
         var p = command.Parameters;
         p[1].Value = note.Source;
         p[2].Value = note.RecordType;
@@ -38,16 +39,16 @@ internal sealed partial class SqliteStoreSession
         p[5].Value = note.Rule;
         p[6].Value = note.Message;
         p[7].Value = ToMicros(note.NotedAt);
-        Write(command);
+        context.Write(command);
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         cancellationToken.ThrowIfCancellationRequested();
-        var find = Command(FindFieldShapeSql, "$source", "$type", "$path", "$json");
-        var upsert = Command(ObserveFieldSql, "$source", "$type", "$path", "$json", "$first", "$last", "$count");
+        var find = context.Command(FindFieldShapeSql, "$source", "$type", "$path", "$json");
+        var upsert = context.Command(ObserveFieldSql, "$source", "$type", "$path", "$json", "$first", "$last", "$count");
         var isNew = new bool[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
@@ -67,17 +68,17 @@ internal sealed partial class SqliteStoreSession
             p[5].Value = ToMicros(row.FirstSeen);
             p[6].Value = ToMicros(row.LastSeen);
             p[7].Value = row.Count;
-            Write(upsert);
+            context.Write(upsert);
         }
 
         return ValueTask.FromResult<IReadOnlyList<bool>>(isNew);
     }
 
-    public override ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
+    public ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = Command(AddHourlyCountSql, "$source", "$type", "$hour", "$count");
+        var command = context.Command(AddHourlyCountSql, "$source", "$type", "$hour", "$count");
         foreach (var row in rows)
         {
             var p = command.Parameters;
@@ -85,7 +86,7 @@ internal sealed partial class SqliteStoreSession
             p[2].Value = row.RecordType;
             p[3].Value = ToMicros(row.Hour);
             p[4].Value = row.Count;
-            Write(command);
+            context.Write(command);
         }
 
         return ValueTask.CompletedTask;

@@ -1,8 +1,9 @@
 using System.Runtime.CompilerServices;
+using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
-namespace EventLink.Sqlite.Internal;
+namespace EventLink.Sqlite.Identity.Internal;
 
 /// <summary>
 /// The identity log of a SQLite session. Every identity the session writes carries the version its commit
@@ -11,18 +12,16 @@ namespace EventLink.Sqlite.Internal;
 /// commit that changed something sets the version one higher. A removed identity leaves a row in
 /// <c>identity_removals</c> with that version.
 /// </summary>
-internal sealed partial class SqliteStoreSession
+internal sealed class SqliteIdentityLog(SqliteSessionContext context)
 {
-    private readonly long _identityLogFrom;
-    private readonly object _changedVersionValue;
     private bool _removalsLogged;
 
-    public override IAsyncEnumerable<IdentityChange>? ReadIdentityChangesAsync(long sinceVersion, CancellationToken cancellationToken = default) =>
-        sinceVersion < _identityLogFrom || sinceVersion > Version ? null : ReadChangesAsync(sinceVersion, cancellationToken);
+    public IAsyncEnumerable<IdentityChange>? ReadIdentityChangesAsync(long sinceVersion, CancellationToken cancellationToken) =>
+        sinceVersion < context.IdentityLogFrom || sinceVersion > context.Session.Version ? null : ReadChangesAsync(sinceVersion, cancellationToken);
 
     private async IAsyncEnumerable<IdentityChange> ReadChangesAsync(long sinceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var command = Command(IdentityLogSql.ChangesSince, "$since");
+        var command = context.Command(IdentityLogSql.ChangesSince, "$since");
         command.Parameters[1].Value = sinceVersion;
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
@@ -36,12 +35,12 @@ internal sealed partial class SqliteStoreSession
     }
 
     /// <summary>Records that an identity is about to be deleted (nothing when the tenant does not hold it).</summary>
-    private void LogRemoval(IdentityKey key)
+    public void LogRemoval(IdentityKey key)
     {
-        var log = Command(IdentityLogSql.LogRemoval, "$kind", "$value", "$changed");
+        var log = context.Command(IdentityLogSql.LogRemoval, "$kind", "$value", "$changed");
         log.Parameters[1].Value = key.Kind;
         log.Parameters[2].Value = key.Value;
-        log.Parameters[3].Value = _changedVersionValue;
+        log.Parameters[3].Value = context.ChangedVersionValue;
         _removalsLogged |= log.ExecuteNonQuery() > 0;
     }
 
@@ -49,16 +48,16 @@ internal sealed partial class SqliteStoreSession
     /// After an erasure: drops the tenant's removal log (it must not keep erased identities) and answers only
     /// from this commit on, so another process whose index predates it reads the whole index again.
     /// </summary>
-    private void ResetIdentityLog()
+    public void Reset()
     {
-        Command(IdentityLogSql.DropRemovals).ExecuteNonQuery();
-        var from = Command(IdentityLogSql.RaiseLogFrom, "$from");
-        from.Parameters[1].Value = _changedVersionValue;
+        context.Command(IdentityLogSql.DropRemovals).ExecuteNonQuery();
+        var from = context.Command(IdentityLogSql.RaiseLogFrom, "$from");
+        from.Parameters[1].Value = context.ChangedVersionValue;
         from.ExecuteNonQuery();
     }
 
     /// <summary>Drops removals older than the retention window when this session logged some (a bounded, indexed delete).</summary>
-    private void CompactIdentityLog(long version)
+    public void Compact(long version)
     {
         var through = version - IdentityChangeLog.RemovalRetention;
         if (!_removalsLogged || through <= 0)
@@ -66,11 +65,11 @@ internal sealed partial class SqliteStoreSession
             return;
         }
 
-        var drop = Command(IdentityLogSql.DropRemovalsThrough, "$from");
+        var drop = context.Command(IdentityLogSql.DropRemovalsThrough, "$from");
         drop.Parameters[1].Value = through;
         if (drop.ExecuteNonQuery() > 0)
         {
-            var from = Command(IdentityLogSql.RaiseLogFrom, "$from");
+            var from = context.Command(IdentityLogSql.RaiseLogFrom, "$from");
             from.Parameters[1].Value = through;
             from.ExecuteNonQuery();
         }

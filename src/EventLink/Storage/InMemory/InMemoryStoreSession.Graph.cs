@@ -9,13 +9,13 @@ internal sealed partial class InMemoryStoreSession
         {
             claim = new InMemoryClaim(recordType, occurredAt);
             _state.Claims.Add(key, claim);
-            _undo.Push(() => _state.Claims.Remove(key));
+            _context.Push(() => _state.Claims.Remove(key));
         }
         else if (occurredAt < claim.FirstOccurredAt)
         {
             var before = claim.FirstOccurredAt;
             claim.FirstOccurredAt = occurredAt;
-            _undo.Push(() => claim.FirstOccurredAt = before);
+            _context.Push(() => claim.FirstOccurredAt = before);
         }
 
         foreach (var identity in identities)
@@ -23,7 +23,7 @@ internal sealed partial class InMemoryStoreSession
             if (claim.Identities.Add(identity))
             {
                 _state.ClaimsByIdentity.AddTo(identity, key);
-                _undo.Push(() =>
+                _context.Push(() =>
                 {
                     claim.Identities.Remove(identity);
                     _state.ClaimsByIdentity.RemoveFrom(identity, key);
@@ -47,8 +47,8 @@ internal sealed partial class InMemoryStoreSession
     {
         if (_state.Identities.TryGetValue(identity.Key, out var before))
         {
-            MoveIdentity(before, identity);
-            _undo.Push(() => MoveIdentity(identity, before));
+            _state.MoveIdentity(before, identity);
+            _context.Push(() => _state.MoveIdentity(identity, before));
             Journal(identity.Key);
             return ValueTask.CompletedTask;
         }
@@ -61,7 +61,7 @@ internal sealed partial class InMemoryStoreSession
         if (_state.Identities.Remove(key, out var row))
         {
             _state.IdentitiesByProfile.RemoveFrom(row.ProfileId, key);
-            _undo.Push(() =>
+            _context.Push(() =>
             {
                 _state.Identities.Add(key, row);
                 _state.IdentitiesByProfile.AddTo(row.ProfileId, key);
@@ -81,8 +81,8 @@ internal sealed partial class InMemoryStoreSession
     {
         var before = _state.Events[eventId];
         var after = before with { ProfileId = null, LinkIndex = -1, QuarantineReason = reason, QuarantineMessage = message };
-        ReplaceEvent(before, after);
-        _undo.Push(() => ReplaceEvent(after, before));
+        _state.ReplaceEvent(before, after);
+        _context.Push(() => _state.ReplaceEvent(after, before));
         return ValueTask.CompletedTask;
     }
 
@@ -92,7 +92,7 @@ internal sealed partial class InMemoryStoreSession
         {
             if (_state.Conflicts.Remove(claim, out var old))
             {
-                _undo.Push(() => _state.Conflicts[claim] = old);
+                _context.Push(() => _state.Conflicts[claim] = old);
             }
         }
 
@@ -101,7 +101,7 @@ internal sealed partial class InMemoryStoreSession
             var list = group.ToList();
             var had = _state.Conflicts.TryGetValue(group.Key, out var previous);
             _state.Conflicts[group.Key] = had ? [.. previous!, .. list] : list;
-            _undo.Push(() =>
+            _context.Push(() =>
             {
                 if (had)
                 {
@@ -124,7 +124,7 @@ internal sealed partial class InMemoryStoreSession
     {
         if (_state.UnmergeRules.TryAdd(identity, createdAt))
         {
-            _undo.Push(() => _state.UnmergeRules.Remove(identity));
+            _context.Push(() => _state.UnmergeRules.Remove(identity));
         }
 
         return ValueTask.CompletedTask;
@@ -134,7 +134,7 @@ internal sealed partial class InMemoryStoreSession
     {
         if (_state.Memberships.Add(membership))
         {
-            _undo.Push(() => _state.Memberships.Remove(membership));
+            _context.Push(() => _state.Memberships.Remove(membership));
         }
 
         return ValueTask.CompletedTask;
@@ -146,7 +146,7 @@ internal sealed partial class InMemoryStoreSession
         var combined = new List<MergeRow>(previous ?? []) { entry };
         combined.Sort((a, b) => a.MergedAt.CompareTo(b.MergedAt));
         _state.MergeHistory[entry.SurvivorId] = combined;
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             if (had)
             {

@@ -35,7 +35,7 @@ internal sealed partial class InMemoryStoreSession
     {
         var journal = _state.IdentityJournal;
         journal.Add((Version + 1, key));
-        _undo.Push(() => journal.RemoveAt(journal.Count - 1));
+        _context.Push(() => journal.RemoveAt(journal.Count - 1));
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ internal sealed partial class InMemoryStoreSession
         var from = _state.IdentityJournalFrom;
         journal.Clear();
         _state.IdentityJournalFrom = Version + 1;
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             journal.Clear();
             journal.AddRange(kept);

@@ -8,7 +8,7 @@ internal sealed partial class InMemoryStoreSession
         ArgumentNullException.ThrowIfNull(change);
         var sequence = _state.NextChangeSequence++;
         _state.Changes.Add(change with { Sequence = sequence });
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             _state.Changes.RemoveAt(_state.Changes.Count - 1);
             _state.NextChangeSequence = sequence;
@@ -25,7 +25,7 @@ internal sealed partial class InMemoryStoreSession
         var key = new RecordKey(suppression.Source, suppression.RecordId);
         if (_state.Suppressions.TryAdd(key, suppression))
         {
-            _undo.Push(() => _state.Suppressions.Remove(key));
+            _context.Push(() => _state.Suppressions.Remove(key));
         }
 
         return ValueTask.CompletedTask;
@@ -65,7 +65,7 @@ internal sealed partial class InMemoryStoreSession
                 var row = _state.Identities[key];
                 _state.Identities.Remove(key);
                 _state.IdentitiesByProfile.RemoveFrom(id, key);
-                _undo.Push(() =>
+                _context.Push(() =>
                 {
                     _state.Identities[key] = row;
                     _state.IdentitiesByProfile.AddTo(id, key);
@@ -78,7 +78,7 @@ internal sealed partial class InMemoryStoreSession
                 var row = _state.SourceRecords[key];
                 _state.SourceRecords.Remove(key);
                 _state.SourceRecordsByProfile.RemoveFrom(id, key);
-                _undo.Push(() =>
+                _context.Push(() =>
                 {
                     _state.SourceRecords[key] = row;
                     _state.SourceRecordsByProfile.AddTo(id, key);
@@ -115,8 +115,8 @@ internal sealed partial class InMemoryStoreSession
                 else
                 {
                     var before = _state.WaitsByEvent[eventId].ToList();
-                    ReplaceWaits(eventId, before.Where(w => w.Key != key).ToList());
-                    _undo.Push(() => ReplaceWaits(eventId, before));
+                    _state.ReplaceWaits(eventId, before.Where(w => w.Key != key).ToList());
+                    _context.Push(() => _state.ReplaceWaits(eventId, before));
                 }
             }
         }
@@ -125,7 +125,7 @@ internal sealed partial class InMemoryStoreSession
         var removed = _state.Changes.RemoveAll(c => closure.Contains(c.ProfileId));
         if (removed > 0)
         {
-            _undo.Push(() =>
+            _context.Push(() =>
             {
                 _state.Changes.Clear();
                 _state.Changes.AddRange(changes);
@@ -136,7 +136,7 @@ internal sealed partial class InMemoryStoreSession
         foreach (var (key, letter) in _state.DeadLetters.Where(d => closure.Contains(d.Value.ProfileId)).ToList())
         {
             _state.DeadLetters.Remove(key);
-            _undo.Push(() => _state.DeadLetters[key] = letter);
+            _context.Push(() => _state.DeadLetters[key] = letter);
             outbox++;
         }
 
@@ -144,7 +144,7 @@ internal sealed partial class InMemoryStoreSession
         {
             if (_state.Tombstones.Add(hash))
             {
-                _undo.Push(() => _state.Tombstones.Remove(hash));
+                _context.Push(() => _state.Tombstones.Remove(hash));
             }
         }
 
@@ -159,10 +159,10 @@ internal sealed partial class InMemoryStoreSession
     private void DeleteEvent(long eventId)
     {
         var row = _state.Events[eventId];
-        Erased(row);
+        _context.Erased(row);
         var waits = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
         var key = new RecordKey(row.Source, row.RecordId);
-        ReplaceWaits(eventId, []);
+        _state.ReplaceWaits(eventId, []);
         _state.Events.Remove(eventId);
         _state.EventKeys.Remove(key);
         if (row.ProfileId is { } profile)
@@ -170,7 +170,7 @@ internal sealed partial class InMemoryStoreSession
             _state.EventsByProfile.RemoveFrom(profile, eventId);
         }
 
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             _state.Events[eventId] = row;
             _state.EventKeys[key] = eventId;
@@ -179,7 +179,7 @@ internal sealed partial class InMemoryStoreSession
                 _state.EventsByProfile.AddTo(p, eventId);
             }
 
-            ReplaceWaits(eventId, waits);
+            _state.ReplaceWaits(eventId, waits);
         });
     }
 
@@ -187,7 +187,7 @@ internal sealed partial class InMemoryStoreSession
     {
         if (map.Remove(id, out var value))
         {
-            _undo.Push(() => map[id] = value);
+            _context.Push(() => map[id] = value);
         }
     }
 }

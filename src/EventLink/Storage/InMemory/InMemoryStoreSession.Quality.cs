@@ -9,7 +9,7 @@ internal sealed partial class InMemoryStoreSession
         var key = (note.Source, note.RecordType, note.Key, note.Kind, note.Rule);
         if (_state.QualityNotes.TryAdd(key, note))
         {
-            _undo.Push(() => _state.QualityNotes.Remove(key));
+            _context.Push(() => _state.QualityNotes.Remove(key));
         }
 
         return ValueTask.CompletedTask;
@@ -31,12 +31,12 @@ internal sealed partial class InMemoryStoreSession
                     LastSeen = row.LastSeen > previous.LastSeen ? row.LastSeen : previous.LastSeen,
                     Count = previous.Count + row.Count,
                 };
-                _undo.Push(() => _state.FieldObservations[key] = previous);
+                _context.Push(() => _state.FieldObservations[key] = previous);
             }
             else
             {
                 _state.FieldObservations[key] = row;
-                _undo.Push(() => _state.FieldObservations.Remove(key));
+                _context.Push(() => _state.FieldObservations.Remove(key));
                 isNew[i] = true;
             }
         }
@@ -52,7 +52,7 @@ internal sealed partial class InMemoryStoreSession
             var key = (row.Source, row.RecordType, row.Hour.ToUniversalTime());
             var had = _state.HourlyCounts.TryGetValue(key, out var previous);
             _state.HourlyCounts[key] = previous + row.Count;
-            _undo.Push(had ? () => _state.HourlyCounts[key] = previous : () => _state.HourlyCounts.Remove(key));
+            _context.Push(had ? () => _state.HourlyCounts[key] = previous : () => _state.HourlyCounts.Remove(key));
         }
 
         return ValueTask.CompletedTask;

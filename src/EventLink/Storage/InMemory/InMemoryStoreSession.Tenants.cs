@@ -25,7 +25,7 @@ internal sealed partial class InMemoryStoreSession
         Wipe(_state.Attributes);
         foreach (var row in _state.Events.Values)
         {
-            Erased(row);
+            _context.Erased(row);
         }
 
         Wipe(_state.Events);
@@ -68,7 +68,7 @@ internal sealed partial class InMemoryStoreSession
 
         var copy = map.ToList();
         map.Clear();
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             foreach (var (key, value) in copy)
             {
@@ -87,7 +87,7 @@ internal sealed partial class InMemoryStoreSession
 
         var copy = map.ToList();
         map.Clear();
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             foreach (var (key, value) in copy)
             {
@@ -105,7 +105,7 @@ internal sealed partial class InMemoryStoreSession
 
         var copy = set.ToList();
         set.Clear();
-        _undo.Push(() => set.UnionWith(copy));
+        _context.Push(() => set.UnionWith(copy));
     }
 
     private void WipeList<T>(List<T> list)
@@ -117,6 +117,6 @@ internal sealed partial class InMemoryStoreSession
 
         var copy = list.ToList();
         list.Clear();
-        _undo.Push(() => list.AddRange(copy));
+        _context.Push(() => list.AddRange(copy));
     }
 }

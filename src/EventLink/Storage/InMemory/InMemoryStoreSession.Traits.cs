@@ -19,7 +19,7 @@ internal sealed partial class InMemoryStoreSession
             _state.Computed[profileId] = state with { Traits = [.. state.Traits], Audiences = [.. state.Audiences] };
         }
 
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             if (had)
             {
@@ -38,7 +38,7 @@ internal sealed partial class InMemoryStoreSession
         ArgumentNullException.ThrowIfNull(trigger);
         var sequence = _state.NextTriggerSequence++;
         _state.Triggers.Add(trigger with { Sequence = sequence });
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             _state.Triggers.RemoveAt(_state.Triggers.Count - 1);
             _state.NextTriggerSequence = sequence;
@@ -76,7 +76,7 @@ internal sealed partial class InMemoryStoreSession
         {
             if (_state.Computed.Remove(id, out var state))
             {
-                _undo.Push(() => _state.Computed[id] = state);
+                _context.Push(() => _state.Computed[id] = state);
             }
         }
 
@@ -84,7 +84,7 @@ internal sealed partial class InMemoryStoreSession
         var removed = _state.Triggers.RemoveAll(t => closure.Contains(t.ProfileId));
         if (removed > 0)
         {
-            _undo.Push(() =>
+            _context.Push(() =>
             {
                 _state.Triggers.Clear();
                 _state.Triggers.AddRange(before);

@@ -9,20 +9,19 @@ namespace EventLink.Storage.InMemory;
 /// </summary>
 internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 {
+    private readonly InMemorySessionContext _context;
     private readonly InMemoryTenant _state;
-    private readonly Stack<Action> _undo = new();
-    private List<ReadOnlyMemory<byte>>? _erasedPayloads;
     private bool _committed;
     private bool _disposed;
 
     public InMemoryStoreSession(InMemoryTenant state)
     {
+        _context = new InMemorySessionContext(state);
         _state = state;
-        Version = state.Version;
         CopiesEventPayloads = true;
     }
 
-    public override long Version { get; }
+    public override long Version => _context.Version;
 
     public override async IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -40,7 +39,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     public override ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default)
     {
         _state.Profiles.Add(profile.Id, profile);
-        _undo.Push(() => _state.Profiles.Remove(profile.Id));
+        _context.Push(() => _state.Profiles.Remove(profile.Id));
         return ValueTask.CompletedTask;
     }
 
@@ -48,7 +47,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     {
         _state.Identities.Add(identity.Key, identity);
         _state.IdentitiesByProfile.AddTo(identity.ProfileId, identity.Key);
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             _state.Identities.Remove(identity.Key);
             _state.IdentitiesByProfile.RemoveFrom(identity.ProfileId, identity.Key);
@@ -70,7 +69,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         var key = new RecordKey(record.Source, record.RecordId);
         _state.SourceRecords.TryGetValue(key, out var previous);
         Put(key, record);
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             Remove(key, record);
             if (previous is not null)
@@ -113,7 +112,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     {
         var had = _state.Attributes.TryGetValue(profileId, out var previous);
         _state.Attributes[profileId] = attributes.ToList();
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             if (had)
             {
@@ -144,7 +143,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
             _state.EventsByProfile.AddTo(profile, id);
         }
 
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             _state.Events.Remove(id);
             _state.EventKeys.Remove(key);
@@ -191,7 +190,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
         if (count > 0)
         {
-            _undo.Push(() =>
+            _context.Push(() =>
             {
                 for (var i = count - 1; i >= 0; i--)
                 {
@@ -214,8 +213,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
     {
         var previous = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
-        ReplaceWaits(eventId, waits);
-        _undo.Push(() => ReplaceWaits(eventId, previous));
+        _state.ReplaceWaits(eventId, waits);
+        _context.Push(() => _state.ReplaceWaits(eventId, previous));
         return ValueTask.CompletedTask;
     }
 
@@ -237,12 +236,12 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         var before = _state.Events[eventId];
         var waitsBefore = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
         var after = before with { ProfileId = profileId, LinkIndex = relationIndex, QuarantineReason = IngestReason.None, QuarantineMessage = null };
-        ReplaceEvent(before, after);
-        ReplaceWaits(eventId, waitsBefore.Where(w => w.RelationIndex < relationIndex).ToList());
-        _undo.Push(() =>
+        _state.ReplaceEvent(before, after);
+        _state.ReplaceWaits(eventId, waitsBefore.Where(w => w.RelationIndex < relationIndex).ToList());
+        _context.Push(() =>
         {
-            ReplaceEvent(after, before);
-            ReplaceWaits(eventId, waitsBefore);
+            _state.ReplaceEvent(after, before);
+            _state.ReplaceWaits(eventId, waitsBefore);
         });
         return ValueTask.CompletedTask;
     }
@@ -251,8 +250,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     {
         var before = _state.Events[eventId];
         var after = before with { QuarantineReason = reason, QuarantineMessage = message };
-        ReplaceEvent(before, after);
-        _undo.Push(() => ReplaceEvent(after, before));
+        _state.ReplaceEvent(before, after);
+        _context.Push(() => _state.ReplaceEvent(after, before));
         return ValueTask.CompletedTask;
     }
 
@@ -265,8 +264,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         foreach (var key in identityKeys)
         {
             var row = _state.Identities[key];
-            MoveIdentity(row, row with { ProfileId = survivor });
-            _undo.Push(() => MoveIdentity(row with { ProfileId = survivor }, row));
+            _state.MoveIdentity(row, row with { ProfileId = survivor });
+            _context.Push(() => _state.MoveIdentity(row with { ProfileId = survivor }, row));
             Journal(key);
         }
 
@@ -275,8 +274,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         {
             var row = _state.SourceRecords[key];
             var moved = row with { ProfileId = survivor };
-            MoveRecord(key, row, moved);
-            _undo.Push(() => MoveRecord(key, moved, row));
+            _state.MoveRecord(key, row, moved);
+            _context.Push(() => _state.MoveRecord(key, moved, row));
         }
 
         var eventIds = _state.EventsByProfile.TryGetValue(loser, out var ek) ? ek.ToList() : [];
@@ -284,8 +283,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         {
             var row = _state.Events[id];
             var moved = row with { ProfileId = survivor };
-            ReplaceEvent(row, moved);
-            _undo.Push(() => ReplaceEvent(moved, row));
+            _state.ReplaceEvent(row, moved);
+            _context.Push(() => _state.ReplaceEvent(moved, row));
         }
 
         var hadAttributes = _state.Attributes.Remove(loser, out var attributes);
@@ -300,7 +299,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         combined.Sort((a, b) => a.MergedAt.CompareTo(b.MergedAt));
         _state.MergeHistory[survivor] = combined;
 
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             if (hadAttributes)
             {
@@ -330,7 +329,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         var key = (rejection.Source, rejection.RecordType, rejection.Key, rejection.Reason);
         if (_state.Rejections.TryAdd(key, rejection))
         {
-            _undo.Push(() => _state.Rejections.Remove(key));
+            _context.Push(() => _state.Rejections.Remove(key));
         }
 
         return ValueTask.CompletedTask;
@@ -339,22 +338,14 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     public override ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_undo.Count > 0)
+        if (_context.IsDirty)
         {
             _state.Version++;
             CompactJournal();
         }
 
-        _undo.Clear();
+        _context.Commit();
         _committed = true;
-
-        // Erased events leave nothing behind: their payload bytes, kept in the tenant's shared slab, are zeroed once
-        // the erasure is committed (until then a rollback still needs them).
-        foreach (var payload in _erasedPayloads ?? [])
-        {
-            System.Runtime.InteropServices.MemoryMarshal.AsMemory(payload).Span.Clear();
-        }
-
         return ValueTask.FromResult(_state.Version);
     }
 
@@ -370,10 +361,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         {
             if (!_committed)
             {
-                while (_undo.TryPop(out var undo))
-                {
-                    undo();
-                }
+                _context.Rollback();
             }
         }
         finally
@@ -384,86 +372,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Notes that an event is erased: its payload bytes are zeroed on commit.</summary>
-    private void Erased(EventRow row)
-    {
-        if (row.HasUtf8Payload)
-        {
-            (_erasedPayloads ??= []).Add(row.Utf8Payload);
-        }
-    }
-
     /// <summary>The row as kept: with its id, and its UTF-8 payload (lent by the engine) copied into the tenant's slab.</summary>
     private EventRow Stored(EventRow row, long id) =>
         row.HasUtf8Payload ? row.Keep(id, _state.Payloads.Copy(row.Utf8Payload.Span)) : row with { Id = id };
-
-    private void ReplaceEvent(EventRow before, EventRow after)
-    {
-        _state.Events[after.Id] = after;
-        if (before.ProfileId is { } oldProfile)
-        {
-            _state.EventsByProfile.RemoveFrom(oldProfile, before.Id);
-        }
-
-        if (after.ProfileId is { } newProfile)
-        {
-            _state.EventsByProfile.AddTo(newProfile, after.Id);
-        }
-    }
-
-    private void ReplaceWaits(long eventId, IReadOnlyList<EventWait> waits)
-    {
-        if (_state.WaitsByEvent.Remove(eventId, out var old))
-        {
-            foreach (var wait in old)
-            {
-                if (_state.Waits.TryGetValue(wait.Key, out var list))
-                {
-                    list.RemoveAll(w => w.EventId == eventId && w.Index == wait.RelationIndex);
-                    if (list.Count == 0)
-                    {
-                        _state.Waits.Remove(wait.Key);
-                    }
-                }
-            }
-        }
-
-        if (waits.Count == 0)
-        {
-            return;
-        }
-
-        _state.WaitsByEvent[eventId] = waits.ToList();
-        foreach (var wait in waits)
-        {
-            if (!_state.Waits.TryGetValue(wait.Key, out var list))
-            {
-                list = [];
-                _state.Waits[wait.Key] = list;
-            }
-
-            list.Add((eventId, wait.RelationIndex));
-        }
-    }
-
-    private void MoveIdentity(IdentityRow before, IdentityRow after)
-    {
-        _state.Identities[after.Key] = after;
-        _state.IdentitiesByProfile.RemoveFrom(before.ProfileId, before.Key);
-        _state.IdentitiesByProfile.AddTo(after.ProfileId, after.Key);
-    }
-
-    private void MoveRecord(RecordKey key, SourceRecordRow before, SourceRecordRow after)
-    {
-        _state.SourceRecords[key] = after;
-        if (before.ProfileId is { } oldProfile)
-        {
-            _state.SourceRecordsByProfile.RemoveFrom(oldProfile, key);
-        }
-
-        if (after.ProfileId is { } newProfile)
-        {
-            _state.SourceRecordsByProfile.AddTo(newProfile, key);
-        }
-    }
 }

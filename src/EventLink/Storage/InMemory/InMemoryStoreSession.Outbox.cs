@@ -38,7 +38,7 @@ internal sealed partial class InMemoryStoreSession
         long profiles = 0, identityCount = 0, records = 0, events = 0, quarantined = 0, outbox = 0;
 
         // Erased identities are not journalled as removals: that would keep them. Other processes reload instead.
-        ResetJournal();
+        _journal.Reset();
         var closure = new HashSet<Guid>();
         if (profileId is { } root && _state.Profiles.ContainsKey(root))
         {

@@ -52,7 +52,7 @@ internal sealed partial class InMemoryStoreSession
         WipeList(_state.Triggers);
         if (rows > 0 || _state.IdentityJournal.Count > 0)
         {
-            ResetJournal();
+            _journal.Reset();
         }
 
         return ValueTask.FromResult(new TenantErasureCounts(profiles, events, rows));

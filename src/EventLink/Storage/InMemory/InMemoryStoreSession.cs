@@ -11,6 +11,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 {
     private readonly InMemorySessionContext _context;
     private readonly InMemoryTenant _state;
+    private readonly InMemoryIdentityJournal _journal;
     private bool _committed;
     private bool _disposed;
 
@@ -18,10 +19,14 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     {
         _context = new InMemorySessionContext(state);
         _state = state;
+        _journal = new InMemoryIdentityJournal(_context);
         CopiesEventPayloads = true;
     }
 
     public override long Version => _context.Version;
+
+    public override IAsyncEnumerable<IdentityChange>? ReadIdentityChangesAsync(long sinceVersion, CancellationToken cancellationToken = default) =>
+        _journal.ReadChanges(sinceVersion, cancellationToken);
 
     public override async IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -52,7 +57,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
             _state.Identities.Remove(identity.Key);
             _state.IdentitiesByProfile.RemoveFrom(identity.ProfileId, identity.Key);
         });
-        Journal(identity.Key);
+        _journal.Add(identity.Key);
         return ValueTask.CompletedTask;
     }
 
@@ -266,7 +271,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
             var row = _state.Identities[key];
             _state.MoveIdentity(row, row with { ProfileId = survivor });
             _context.Push(() => _state.MoveIdentity(row with { ProfileId = survivor }, row));
-            Journal(key);
+            _journal.Add(key);
         }
 
         var recordKeys = _state.SourceRecordsByProfile.TryGetValue(loser, out var rk) ? rk.ToList() : [];
@@ -341,7 +346,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         if (_context.IsDirty)
         {
             _state.Version++;
-            CompactJournal();
+            InMemoryIdentityJournal.Compact(_state);
         }
 
         _context.Commit();

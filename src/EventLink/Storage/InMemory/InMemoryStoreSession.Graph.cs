@@ -49,7 +49,7 @@ internal sealed partial class InMemoryStoreSession
         {
             _state.MoveIdentity(before, identity);
             _context.Push(() => _state.MoveIdentity(identity, before));
-            _journal.Add(identity.Key);
+            Journal.Add(identity.Key);
             return ValueTask.CompletedTask;
         }
 
@@ -66,7 +66,7 @@ internal sealed partial class InMemoryStoreSession
                 _state.Identities.Add(key, row);
                 _state.IdentitiesByProfile.AddTo(row.ProfileId, key);
             });
-            _journal.Add(key);
+            Journal.Add(key);
         }
 
         return ValueTask.CompletedTask;

@@ -11,22 +11,37 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 {
     private readonly InMemorySessionContext _context;
     private readonly InMemoryTenant _state;
-    private readonly InMemoryIdentityJournal _journal;
     private bool _committed;
     private bool _disposed;
+
+    // The parts are made when first used: a session that ingests a batch needs only a few of them.
+    private InMemoryIdentityJournal? _journal;
+    private InMemoryOutboxOperations? _outbox;
+    private InMemoryQualityOperations? _quality;
+    private InMemoryTraitsOperations? _traits;
+    private InMemoryTenantOperations? _tenants;
 
     public InMemoryStoreSession(InMemoryTenant state)
     {
         _context = new InMemorySessionContext(state);
         _state = state;
-        _journal = new InMemoryIdentityJournal(_context);
         CopiesEventPayloads = true;
     }
+
+    private InMemoryIdentityJournal Journal => _journal ??= new(_context);
+
+    private InMemoryOutboxOperations Outbox => _outbox ??= new(_context, Journal);
+
+    private InMemoryQualityOperations Quality => _quality ??= new(_context);
+
+    private InMemoryTraitsOperations Traits => _traits ??= new(_context);
+
+    private InMemoryTenantOperations Tenants => _tenants ??= new(_context, Journal);
 
     public override long Version => _context.Version;
 
     public override IAsyncEnumerable<IdentityChange>? ReadIdentityChangesAsync(long sinceVersion, CancellationToken cancellationToken = default) =>
-        _journal.ReadChanges(sinceVersion, cancellationToken);
+        Journal.ReadChanges(sinceVersion, cancellationToken);
 
     public override async IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -57,7 +72,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
             _state.Identities.Remove(identity.Key);
             _state.IdentitiesByProfile.RemoveFrom(identity.ProfileId, identity.Key);
         });
-        _journal.Add(identity.Key);
+        Journal.Add(identity.Key);
         return ValueTask.CompletedTask;
     }
 
@@ -271,7 +286,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
             var row = _state.Identities[key];
             _state.MoveIdentity(row, row with { ProfileId = survivor });
             _context.Push(() => _state.MoveIdentity(row with { ProfileId = survivor }, row));
-            _journal.Add(key);
+            Journal.Add(key);
         }
 
         var recordKeys = _state.SourceRecordsByProfile.TryGetValue(loser, out var rk) ? rk.ToList() : [];
@@ -339,6 +354,48 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
         return ValueTask.CompletedTask;
     }
+
+    public override ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default) =>
+        Outbox.AppendChangeAsync(change, cancellationToken);
+
+    public override ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default) =>
+        Outbox.ReadTombstonesAsync(cancellationToken);
+
+    public override ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default) =>
+        Outbox.AddSuppressionAsync(suppression, cancellationToken);
+
+    public override ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default) =>
+        Outbox.ForgetAsync(profileId, identities, tombstones, notice, cancellationToken);
+
+    public override ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default) =>
+        Quality.AddQualityNoteAsync(note, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default) =>
+        Quality.ObserveFieldsAsync(rows, cancellationToken);
+
+    public override ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default) =>
+        Quality.AddHourlyCountsAsync(rows, cancellationToken);
+
+    public override ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        Traits.GetComputedStateAsync(profileId, cancellationToken);
+
+    public override ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default) =>
+        Traits.SaveComputedStateAsync(profileId, state, cancellationToken);
+
+    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default) =>
+        Traits.AppendTriggerAsync(trigger, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        Traits.GetDueProfilesAsync(now, limit, cancellationToken);
+
+    public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        Traits.ForgetComputedAsync(profileId, cancellationToken);
+
+    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
+        Traits.GetEventProfileAsync(eventId, cancellationToken);
+
+    public override ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default) =>
+        Tenants.EraseTenantAsync(cancellationToken);
 
     public override ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
     {

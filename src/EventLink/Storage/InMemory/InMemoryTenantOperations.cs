@@ -1,9 +1,13 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Erasing a whole tenant: every collection of its data is emptied, undoably until commit.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryTenantOperations(InMemorySessionContext context, InMemoryIdentityJournal journal)
 {
-    public override ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default)
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+    private readonly InMemoryIdentityJournal _journal = journal;
+
+    public ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var profiles = _state.Profiles.Count;

@@ -1,9 +1,12 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Data-quality writes of the in-memory store, undone like the others when the session ends uncommitted.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryQualityOperations(InMemorySessionContext context)
 {
-    public override ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+
+    public ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(note);
         var key = (note.Source, note.RecordType, note.Key, note.Kind, note.Rule);
@@ -15,7 +18,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var isNew = new bool[rows.Count];
@@ -44,7 +47,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.FromResult<IReadOnlyList<bool>>(isNew);
     }
 
-    public override ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
+    public ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         foreach (var row in rows)

@@ -1,9 +1,13 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Change-log appends, tombstones, suppressions and erasure, each undone when the session ends uncommitted.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryOutboxOperations(InMemorySessionContext context, InMemoryIdentityJournal journal)
 {
-    public override ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default)
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+    private readonly InMemoryIdentityJournal _journal = journal;
+
+    public ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         var sequence = _state.NextChangeSequence++;
@@ -16,10 +20,10 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlySet<string>>(_state.Tombstones.ToHashSet(StringComparer.Ordinal));
 
-    public override ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default)
+    public ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(suppression);
         var key = new RecordKey(suppression.Source, suppression.RecordId);
@@ -31,7 +35,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default)
+    public ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identities);
         ArgumentNullException.ThrowIfNull(tombstones);

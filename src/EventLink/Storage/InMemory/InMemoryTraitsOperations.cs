@@ -1,12 +1,15 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Computed traits, audience memberships and the trigger log, each write undone when the session ends uncommitted.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
 {
-    public override ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+
+    public ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_state.Computed.TryGetValue(profileId, out var state) ? state : ComputedStateRow.Empty);
 
-    public override ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
+    public ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
         var had = _state.Computed.TryGetValue(profileId, out var previous);
@@ -33,7 +36,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
+    public ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trigger);
         var sequence = _state.NextTriggerSequence++;
@@ -46,7 +49,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<Guid>>(_state.Computed
             .Where(c => c.Value.DueAt is { } due && due <= now)
             .OrderBy(c => c.Value.DueAt)
@@ -55,7 +58,7 @@ internal sealed partial class InMemoryStoreSession
             .Select(c => c.Key)
             .ToList());
 
-    public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
+    public ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         var closure = new HashSet<Guid> { profileId };
         bool grew;
@@ -94,6 +97,6 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.FromResult((long)removed);
     }
 
-    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
+    public ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_state.Events.TryGetValue(eventId, out var row) ? row.ProfileId : null);
 }

@@ -16,6 +16,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
     // The parts are made when first used: a session that ingests a batch needs only a few of them.
     private InMemoryIdentityJournal? _journal;
+    private InMemoryGraphOperations? _graph;
     private InMemoryOutboxOperations? _outbox;
     private InMemoryQualityOperations? _quality;
     private InMemoryTraitsOperations? _traits;
@@ -29,6 +30,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     }
 
     private InMemoryIdentityJournal Journal => _journal ??= new(_context);
+
+    private InMemoryGraphOperations Graph => _graph ??= new(_context, Journal);
 
     private InMemoryOutboxOperations Outbox => _outbox ??= new(_context, Journal);
 
@@ -60,19 +63,6 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     {
         _state.Profiles.Add(profile.Id, profile);
         _context.Push(() => _state.Profiles.Remove(profile.Id));
-        return ValueTask.CompletedTask;
-    }
-
-    public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
-    {
-        _state.Identities.Add(identity.Key, identity);
-        _state.IdentitiesByProfile.AddTo(identity.ProfileId, identity.Key);
-        _context.Push(() =>
-        {
-            _state.Identities.Remove(identity.Key);
-            _state.IdentitiesByProfile.RemoveFrom(identity.ProfileId, identity.Key);
-        });
-        Journal.Add(identity.Key);
         return ValueTask.CompletedTask;
     }
 
@@ -354,6 +344,48 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
         return ValueTask.CompletedTask;
     }
+
+    public override ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default) =>
+        Graph.UpsertClaimAsync(key, recordType, occurredAt, identities, cancellationToken);
+
+    public override ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default) =>
+        Graph.GetClaimAsync(key, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default) =>
+        Graph.GetClaimsByIdentityAsync(identity, cancellationToken);
+
+    public override ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        Graph.GetIdentityAsync(key, cancellationToken);
+
+    public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default) =>
+        Graph.AddIdentityAsync(identity, cancellationToken);
+
+    public override ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default) =>
+        Graph.SetIdentityAsync(identity, cancellationToken);
+
+    public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        Graph.RemoveIdentityAsync(key, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        Graph.GetEventsOfProfileAsync(profileId, cancellationToken);
+
+    public override ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
+        Graph.UnlinkEventAsync(eventId, reason, message, cancellationToken);
+
+    public override ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default) =>
+        Graph.ReplaceConflictsAsync(claims, conflicts, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default) =>
+        Graph.GetUnmergeRulesAsync(cancellationToken);
+
+    public override ValueTask AddUnmergeRuleAsync(IdentityKey identity, DateTimeOffset createdAt, CancellationToken cancellationToken = default) =>
+        Graph.AddUnmergeRuleAsync(identity, createdAt, cancellationToken);
+
+    public override ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default) =>
+        Graph.AddMembershipAsync(membership, cancellationToken);
+
+    public override ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default) =>
+        Graph.AddHistoryAsync(entry, cancellationToken);
 
     public override ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default) =>
         Outbox.AppendChangeAsync(change, cancellationToken);

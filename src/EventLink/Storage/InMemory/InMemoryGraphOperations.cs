@@ -1,9 +1,13 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>The identity graph primitives of the in-memory store.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryGraphOperations(InMemorySessionContext context, InMemoryIdentityJournal journal)
 {
-    public override ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+    private readonly InMemoryIdentityJournal _journal = journal;
+
+    public ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
     {
         if (!_state.Claims.TryGetValue(key, out var claim))
         {
@@ -34,29 +38,42 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default) =>
+    public ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(InMemoryEventLinkStore.ReadClaim(_state, key));
 
-    public override ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<ClaimKey>>(_state.ClaimsByIdentity.TryGetValue(identity, out var claims) ? claims.Order().ToList() : []);
 
-    public override ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+    public ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_state.Identities.TryGetValue(key, out var row) ? row : null);
 
-    public override ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
+    public ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
+    {
+        _state.Identities.Add(identity.Key, identity);
+        _state.IdentitiesByProfile.AddTo(identity.ProfileId, identity.Key);
+        _context.Push(() =>
+        {
+            _state.Identities.Remove(identity.Key);
+            _state.IdentitiesByProfile.RemoveFrom(identity.ProfileId, identity.Key);
+        });
+        _journal.Add(identity.Key);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
     {
         if (_state.Identities.TryGetValue(identity.Key, out var before))
         {
             _state.MoveIdentity(before, identity);
             _context.Push(() => _state.MoveIdentity(identity, before));
-            Journal.Add(identity.Key);
+            _journal.Add(identity.Key);
             return ValueTask.CompletedTask;
         }
 
         return AddIdentityAsync(identity, cancellationToken);
     }
 
-    public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
+    public ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
         if (_state.Identities.Remove(key, out var row))
         {
@@ -66,18 +83,18 @@ internal sealed partial class InMemoryStoreSession
                 _state.Identities.Add(key, row);
                 _state.IdentitiesByProfile.AddTo(row.ProfileId, key);
             });
-            Journal.Add(key);
+            _journal.Add(key);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<EventRow>>(_state.EventsByProfile.TryGetValue(profileId, out var ids)
             ? ids.Order().Select(id => _state.Events[id]).ToList()
             : []);
 
-    public override ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
+    public ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
     {
         var before = _state.Events[eventId];
         var after = before with { ProfileId = null, LinkIndex = -1, QuarantineReason = reason, QuarantineMessage = message };
@@ -86,7 +103,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default)
+    public ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default)
     {
         foreach (var claim in claims.Distinct())
         {
@@ -117,10 +134,10 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<IdentityKey>>(_state.UnmergeRules.Keys.Order().ToList());
 
-    public override ValueTask AddUnmergeRuleAsync(IdentityKey identity, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
+    public ValueTask AddUnmergeRuleAsync(IdentityKey identity, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
     {
         if (_state.UnmergeRules.TryAdd(identity, createdAt))
         {
@@ -130,7 +147,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default)
+    public ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default)
     {
         if (_state.Memberships.Add(membership))
         {
@@ -140,7 +157,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default)
+    public ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default)
     {
         var had = _state.MergeHistory.TryGetValue(entry.SurvivorId, out var previous);
         var combined = new List<MergeRow>(previous ?? []) { entry };

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace EventLink.Storage.InMemory;
 
@@ -7,7 +6,12 @@ namespace EventLink.Storage.InMemory;
 /// A session of the in-memory store: changes apply to the tenant's data at once and each pushes its inverse
 /// onto an undo log, which is played back when the session ends without a commit.
 /// </summary>
-internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
+/// <remarks>
+/// The session keeps the profile and record primitives, the merge and the commit; each capability's primitives live
+/// in a feature class (events, identity graph, outbox, quality, traits, tenant erasure, identity journal) sharing the
+/// session's <see cref="InMemorySessionContext"/>, and the overrides here forward to them.
+/// </remarks>
+internal sealed class InMemoryStoreSession : EventLinkStoreSession
 {
     private readonly InMemorySessionContext _context;
     private readonly InMemoryTenant _state;
@@ -16,6 +20,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
     // The parts are made when first used: a session that ingests a batch needs only a few of them.
     private InMemoryIdentityJournal? _journal;
+    private InMemoryEventOperations? _events;
     private InMemoryGraphOperations? _graph;
     private InMemoryOutboxOperations? _outbox;
     private InMemoryQualityOperations? _quality;
@@ -30,6 +35,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     }
 
     private InMemoryIdentityJournal Journal => _journal ??= new(_context);
+
+    private InMemoryEventOperations Events => _events ??= new(_context);
 
     private InMemoryGraphOperations Graph => _graph ??= new(_context, Journal);
 
@@ -136,134 +143,23 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
-    {
-        var key = new RecordKey(row.Source, row.RecordId);
-        if (_state.EventKeys.ContainsKey(key))
-        {
-            return ValueTask.FromResult<long?>(null);
-        }
+    public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default) =>
+        Events.TryInsertEventAsync(row, cancellationToken);
 
-        var id = _state.NextEventId++;
-        var stored = Stored(row, id);
-        _state.Events.Add(id, stored);
-        _state.EventKeys.Add(key, id);
-        if (stored.ProfileId is { } profile)
-        {
-            _state.EventsByProfile.AddTo(profile, id);
-        }
+    public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default) =>
+        Events.TryInsertEventsAsync(rows, cancellationToken);
 
-        _context.Push(() =>
-        {
-            _state.Events.Remove(id);
-            _state.EventKeys.Remove(key);
-            if (stored.ProfileId is { } p)
-            {
-                _state.EventsByProfile.RemoveFrom(p, id);
-            }
+    public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default) =>
+        Events.SetWaitsAsync(eventId, waits, cancellationToken);
 
-            _state.NextEventId = id;
-        });
-        return ValueTask.FromResult<long?>(id);
-    }
+    public override ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        Events.GetWaitsAsync(key, cancellationToken);
 
-    public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default)
-    {
-        // The bulk form of TryInsertEventAsync, with the same outcome row by row: one undo entry for the batch
-        // instead of a closure per row, and one hash lookup for the duplicate check and the key's insertion.
-        ArgumentNullException.ThrowIfNull(rows);
-        var ids = new long?[rows.Count];
-        var stored = new EventRow[rows.Count];
-        var count = 0;
-        var firstId = _state.NextEventId;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_state.EventKeys, new RecordKey(row.Source, row.RecordId), out var exists);
-            if (exists)
-            {
-                continue;
-            }
+    public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default) =>
+        Events.LinkEventAsync(eventId, profileId, relationIndex, cancellationToken);
 
-            var id = _state.NextEventId++;
-            slot = id;
-            var inserted = Stored(row, id);
-            _state.Events.Add(id, inserted);
-            if (inserted.ProfileId is { } profile)
-            {
-                _state.EventsByProfile.AddTo(profile, id);
-            }
-
-            stored[count++] = inserted;
-            ids[i] = id;
-        }
-
-        if (count > 0)
-        {
-            _context.Push(() =>
-            {
-                for (var i = count - 1; i >= 0; i--)
-                {
-                    var row = stored[i];
-                    _state.Events.Remove(row.Id);
-                    _state.EventKeys.Remove(new RecordKey(row.Source, row.RecordId));
-                    if (row.ProfileId is { } p)
-                    {
-                        _state.EventsByProfile.RemoveFrom(p, row.Id);
-                    }
-                }
-
-                _state.NextEventId = firstId;
-            });
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<long?>>(ids);
-    }
-
-    public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
-    {
-        var previous = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
-        _state.ReplaceWaits(eventId, waits);
-        _context.Push(() => _state.ReplaceWaits(eventId, previous));
-        return ValueTask.CompletedTask;
-    }
-
-    public override ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
-    {
-        if (!_state.Waits.TryGetValue(key, out var waits))
-        {
-            return ValueTask.FromResult<IReadOnlyList<PendingLink>>([]);
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<PendingLink>>(waits
-            .OrderBy(w => w.EventId)
-            .Select(w => new PendingLink(w.EventId, w.Index, _state.Events[w.EventId].LinkIndex))
-            .ToList());
-    }
-
-    public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
-    {
-        var before = _state.Events[eventId];
-        var waitsBefore = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
-        var after = before with { ProfileId = profileId, LinkIndex = relationIndex, QuarantineReason = IngestReason.None, QuarantineMessage = null };
-        _state.ReplaceEvent(before, after);
-        _state.ReplaceWaits(eventId, waitsBefore.Where(w => w.RelationIndex < relationIndex).ToList());
-        _context.Push(() =>
-        {
-            _state.ReplaceEvent(after, before);
-            _state.ReplaceWaits(eventId, waitsBefore);
-        });
-        return ValueTask.CompletedTask;
-    }
-
-    public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
-    {
-        var before = _state.Events[eventId];
-        var after = before with { QuarantineReason = reason, QuarantineMessage = message };
-        _state.ReplaceEvent(before, after);
-        _context.Push(() => _state.ReplaceEvent(after, before));
-        return ValueTask.CompletedTask;
-    }
+    public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
+        Events.SetQuarantineAsync(eventId, reason, message, cancellationToken);
 
     public override ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
     {
@@ -465,8 +361,4 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
 
         return ValueTask.CompletedTask;
     }
-
-    /// <summary>The row as kept: with its id, and its UTF-8 payload (lent by the engine) copied into the tenant's slab.</summary>
-    private EventRow Stored(EventRow row, long id) =>
-        row.HasUtf8Payload ? row.Keep(id, _state.Payloads.Copy(row.Utf8Payload.Span)) : row with { Id = id };
 }

@@ -43,25 +43,7 @@ internal sealed class InMemoryOutboxOperations(InMemorySessionContext context, I
 
         // Erased identities are not journalled as removals: that would keep them. Other processes reload instead.
         _journal.Reset();
-        var closure = new HashSet<Guid>();
-        if (profileId is { } root && _state.Profiles.ContainsKey(root))
-        {
-            closure.Add(root);
-            bool grew;
-            do
-            {
-                grew = false;
-                foreach (var row in _state.Profiles.Values)
-                {
-                    if (row.MergedInto is { } into && closure.Contains(into) && closure.Add(row.Id))
-                    {
-                        grew = true;
-                    }
-                }
-            }
-            while (grew);
-        }
-
+        var closure = profileId is { } root && _state.Profiles.ContainsKey(root) ? _state.MergedClosure(root) : [];
         foreach (var id in closure)
         {
             foreach (var key in _state.IdentitiesByProfile.TryGetValue(id, out var keys) ? keys.ToList() : [])

@@ -1,6 +1,6 @@
 namespace EventLink.Storage.InMemory;
 
-/// <summary>Changes of one tenant's rows that keep its index maps (…ByProfile, Waits) in step; callers record their undo.</summary>
+/// <summary>Changes of one tenant's rows that keep its index maps (…ByProfile, Waits) in step (callers record their undo), and the merge closure.</summary>
 internal sealed partial class InMemoryTenant
 {
     public void ReplaceEvent(EventRow before, EventRow after)
@@ -71,5 +71,26 @@ internal sealed partial class InMemoryTenant
         {
             SourceRecordsByProfile.AddTo(newProfile, key);
         }
+    }
+
+    /// <summary>A profile with every profile merged into it, directly or through others.</summary>
+    public HashSet<Guid> MergedClosure(Guid root)
+    {
+        var closure = new HashSet<Guid> { root };
+        bool grew;
+        do
+        {
+            grew = false;
+            foreach (var row in Profiles.Values)
+            {
+                if (row.MergedInto is { } into && closure.Contains(into) && closure.Add(row.Id))
+                {
+                    grew = true;
+                }
+            }
+        }
+        while (grew);
+
+        return closure;
     }
 }

@@ -48,7 +48,7 @@ internal sealed class InMemoryTenantOperations(InMemorySessionContext context, I
         WipeSet(_state.Tombstones);
         Wipe(_state.Suppressions);
         Wipe(_state.SyncStates);
-        WipeSorted(_state.DeadLetters);
+        Wipe(_state.DeadLetters);
         Wipe(_state.QualityNotes);
         Wipe(_state.FieldObservations);
         Wipe(_state.HourlyCounts);
@@ -62,26 +62,7 @@ internal sealed class InMemoryTenantOperations(InMemorySessionContext context, I
         return ValueTask.FromResult(new TenantErasureCounts(profiles, events, rows));
     }
 
-    private void Wipe<TKey, TValue>(Dictionary<TKey, TValue> map)
-        where TKey : notnull
-    {
-        if (map.Count == 0)
-        {
-            return;
-        }
-
-        var copy = map.ToList();
-        map.Clear();
-        _context.Push(() =>
-        {
-            foreach (var (key, value) in copy)
-            {
-                map[key] = value;
-            }
-        });
-    }
-
-    private void WipeSorted<TKey, TValue>(SortedDictionary<TKey, TValue> map)
+    private void Wipe<TKey, TValue>(IDictionary<TKey, TValue> map)
         where TKey : notnull
     {
         if (map.Count == 0)

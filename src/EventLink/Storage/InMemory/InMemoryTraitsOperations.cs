@@ -60,21 +60,7 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
 
     public ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
-        var closure = new HashSet<Guid> { profileId };
-        bool grew;
-        do
-        {
-            grew = false;
-            foreach (var row in _state.Profiles.Values)
-            {
-                if (row.MergedInto is { } into && closure.Contains(into) && closure.Add(row.Id))
-                {
-                    grew = true;
-                }
-            }
-        }
-        while (grew);
-
+        var closure = _state.MergedClosure(profileId);
         foreach (var id in closure)
         {
             if (_state.Computed.Remove(id, out var state))

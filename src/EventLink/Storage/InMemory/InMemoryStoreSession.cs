@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace EventLink.Storage.InMemory;
 
@@ -7,22 +6,52 @@ namespace EventLink.Storage.InMemory;
 /// A session of the in-memory store: changes apply to the tenant's data at once and each pushes its inverse
 /// onto an undo log, which is played back when the session ends without a commit.
 /// </summary>
-internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
+/// <remarks>
+/// The session keeps the profile and record primitives, the merge and the commit; each capability's primitives live
+/// in a feature class (events, identity graph, outbox, quality, traits, tenant erasure, identity journal) sharing the
+/// session's <see cref="InMemorySessionContext"/>, and the overrides here forward to them.
+/// </remarks>
+internal sealed class InMemoryStoreSession : EventLinkStoreSession
 {
+    private readonly InMemorySessionContext _context;
     private readonly InMemoryTenant _state;
-    private readonly Stack<Action> _undo = new();
-    private List<ReadOnlyMemory<byte>>? _erasedPayloads;
     private bool _committed;
     private bool _disposed;
 
+    // The parts are made when first used: a session that ingests a batch needs only a few of them.
+    private InMemoryIdentityJournal? _journal;
+    private InMemoryEventOperations? _events;
+    private InMemoryGraphOperations? _graph;
+    private InMemoryOutboxOperations? _outbox;
+    private InMemoryQualityOperations? _quality;
+    private InMemoryTraitsOperations? _traits;
+    private InMemoryTenantOperations? _tenants;
+
     public InMemoryStoreSession(InMemoryTenant state)
     {
+        _context = new InMemorySessionContext(state);
         _state = state;
-        Version = state.Version;
         CopiesEventPayloads = true;
     }
 
-    public override long Version { get; }
+    private InMemoryIdentityJournal Journal => _journal ??= new(_context);
+
+    private InMemoryEventOperations Events => _events ??= new(_context);
+
+    private InMemoryGraphOperations Graph => _graph ??= new(_context, Journal);
+
+    private InMemoryOutboxOperations Outbox => _outbox ??= new(_context, Journal);
+
+    private InMemoryQualityOperations Quality => _quality ??= new(_context);
+
+    private InMemoryTraitsOperations Traits => _traits ??= new(_context);
+
+    private InMemoryTenantOperations Tenants => _tenants ??= new(_context, Journal);
+
+    public override long Version => _context.Version;
+
+    public override IAsyncEnumerable<IdentityChange>? ReadIdentityChangesAsync(long sinceVersion, CancellationToken cancellationToken = default) =>
+        Journal.ReadChanges(sinceVersion, cancellationToken);
 
     public override async IAsyncEnumerable<KeyValuePair<IdentityKey, Guid>> ReadIdentityIndexAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
@@ -40,20 +69,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     public override ValueTask CreateProfileAsync(ProfileRow profile, CancellationToken cancellationToken = default)
     {
         _state.Profiles.Add(profile.Id, profile);
-        _undo.Push(() => _state.Profiles.Remove(profile.Id));
-        return ValueTask.CompletedTask;
-    }
-
-    public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
-    {
-        _state.Identities.Add(identity.Key, identity);
-        _state.IdentitiesByProfile.AddTo(identity.ProfileId, identity.Key);
-        _undo.Push(() =>
-        {
-            _state.Identities.Remove(identity.Key);
-            _state.IdentitiesByProfile.RemoveFrom(identity.ProfileId, identity.Key);
-        });
-        Journal(identity.Key);
+        _context.Push(() => _state.Profiles.Remove(profile.Id));
         return ValueTask.CompletedTask;
     }
 
@@ -70,7 +86,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         var key = new RecordKey(record.Source, record.RecordId);
         _state.SourceRecords.TryGetValue(key, out var previous);
         Put(key, record);
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             Remove(key, record);
             if (previous is not null)
@@ -113,7 +129,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
     {
         var had = _state.Attributes.TryGetValue(profileId, out var previous);
         _state.Attributes[profileId] = attributes.ToList();
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             if (had)
             {
@@ -127,134 +143,23 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
-    {
-        var key = new RecordKey(row.Source, row.RecordId);
-        if (_state.EventKeys.ContainsKey(key))
-        {
-            return ValueTask.FromResult<long?>(null);
-        }
+    public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default) =>
+        Events.TryInsertEventAsync(row, cancellationToken);
 
-        var id = _state.NextEventId++;
-        var stored = Stored(row, id);
-        _state.Events.Add(id, stored);
-        _state.EventKeys.Add(key, id);
-        if (stored.ProfileId is { } profile)
-        {
-            _state.EventsByProfile.AddTo(profile, id);
-        }
+    public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default) =>
+        Events.TryInsertEventsAsync(rows, cancellationToken);
 
-        _undo.Push(() =>
-        {
-            _state.Events.Remove(id);
-            _state.EventKeys.Remove(key);
-            if (stored.ProfileId is { } p)
-            {
-                _state.EventsByProfile.RemoveFrom(p, id);
-            }
+    public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default) =>
+        Events.SetWaitsAsync(eventId, waits, cancellationToken);
 
-            _state.NextEventId = id;
-        });
-        return ValueTask.FromResult<long?>(id);
-    }
+    public override ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        Events.GetWaitsAsync(key, cancellationToken);
 
-    public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default)
-    {
-        // The bulk form of TryInsertEventAsync, with the same outcome row by row: one undo entry for the batch
-        // instead of a closure per row, and one hash lookup for the duplicate check and the key's insertion.
-        ArgumentNullException.ThrowIfNull(rows);
-        var ids = new long?[rows.Count];
-        var stored = new EventRow[rows.Count];
-        var count = 0;
-        var firstId = _state.NextEventId;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_state.EventKeys, new RecordKey(row.Source, row.RecordId), out var exists);
-            if (exists)
-            {
-                continue;
-            }
+    public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default) =>
+        Events.LinkEventAsync(eventId, profileId, relationIndex, cancellationToken);
 
-            var id = _state.NextEventId++;
-            slot = id;
-            var inserted = Stored(row, id);
-            _state.Events.Add(id, inserted);
-            if (inserted.ProfileId is { } profile)
-            {
-                _state.EventsByProfile.AddTo(profile, id);
-            }
-
-            stored[count++] = inserted;
-            ids[i] = id;
-        }
-
-        if (count > 0)
-        {
-            _undo.Push(() =>
-            {
-                for (var i = count - 1; i >= 0; i--)
-                {
-                    var row = stored[i];
-                    _state.Events.Remove(row.Id);
-                    _state.EventKeys.Remove(new RecordKey(row.Source, row.RecordId));
-                    if (row.ProfileId is { } p)
-                    {
-                        _state.EventsByProfile.RemoveFrom(p, row.Id);
-                    }
-                }
-
-                _state.NextEventId = firstId;
-            });
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<long?>>(ids);
-    }
-
-    public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
-    {
-        var previous = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
-        ReplaceWaits(eventId, waits);
-        _undo.Push(() => ReplaceWaits(eventId, previous));
-        return ValueTask.CompletedTask;
-    }
-
-    public override ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
-    {
-        if (!_state.Waits.TryGetValue(key, out var waits))
-        {
-            return ValueTask.FromResult<IReadOnlyList<PendingLink>>([]);
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<PendingLink>>(waits
-            .OrderBy(w => w.EventId)
-            .Select(w => new PendingLink(w.EventId, w.Index, _state.Events[w.EventId].LinkIndex))
-            .ToList());
-    }
-
-    public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
-    {
-        var before = _state.Events[eventId];
-        var waitsBefore = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
-        var after = before with { ProfileId = profileId, LinkIndex = relationIndex, QuarantineReason = IngestReason.None, QuarantineMessage = null };
-        ReplaceEvent(before, after);
-        ReplaceWaits(eventId, waitsBefore.Where(w => w.RelationIndex < relationIndex).ToList());
-        _undo.Push(() =>
-        {
-            ReplaceEvent(after, before);
-            ReplaceWaits(eventId, waitsBefore);
-        });
-        return ValueTask.CompletedTask;
-    }
-
-    public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
-    {
-        var before = _state.Events[eventId];
-        var after = before with { QuarantineReason = reason, QuarantineMessage = message };
-        ReplaceEvent(before, after);
-        _undo.Push(() => ReplaceEvent(after, before));
-        return ValueTask.CompletedTask;
-    }
+    public override ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
+        Events.SetQuarantineAsync(eventId, reason, message, cancellationToken);
 
     public override ValueTask MergeProfilesAsync(MergeRow merge, CancellationToken cancellationToken = default)
     {
@@ -265,9 +170,9 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         foreach (var key in identityKeys)
         {
             var row = _state.Identities[key];
-            MoveIdentity(row, row with { ProfileId = survivor });
-            _undo.Push(() => MoveIdentity(row with { ProfileId = survivor }, row));
-            Journal(key);
+            _state.MoveIdentity(row, row with { ProfileId = survivor });
+            _context.Push(() => _state.MoveIdentity(row with { ProfileId = survivor }, row));
+            Journal.Add(key);
         }
 
         var recordKeys = _state.SourceRecordsByProfile.TryGetValue(loser, out var rk) ? rk.ToList() : [];
@@ -275,8 +180,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         {
             var row = _state.SourceRecords[key];
             var moved = row with { ProfileId = survivor };
-            MoveRecord(key, row, moved);
-            _undo.Push(() => MoveRecord(key, moved, row));
+            _state.MoveRecord(key, row, moved);
+            _context.Push(() => _state.MoveRecord(key, moved, row));
         }
 
         var eventIds = _state.EventsByProfile.TryGetValue(loser, out var ek) ? ek.ToList() : [];
@@ -284,8 +189,8 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         {
             var row = _state.Events[id];
             var moved = row with { ProfileId = survivor };
-            ReplaceEvent(row, moved);
-            _undo.Push(() => ReplaceEvent(moved, row));
+            _state.ReplaceEvent(row, moved);
+            _context.Push(() => _state.ReplaceEvent(moved, row));
         }
 
         var hadAttributes = _state.Attributes.Remove(loser, out var attributes);
@@ -300,7 +205,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         combined.Sort((a, b) => a.MergedAt.CompareTo(b.MergedAt));
         _state.MergeHistory[survivor] = combined;
 
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             if (hadAttributes)
             {
@@ -330,31 +235,107 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         var key = (rejection.Source, rejection.RecordType, rejection.Key, rejection.Reason);
         if (_state.Rejections.TryAdd(key, rejection))
         {
-            _undo.Push(() => _state.Rejections.Remove(key));
+            _context.Push(() => _state.Rejections.Remove(key));
         }
 
         return ValueTask.CompletedTask;
     }
 
+    public override ValueTask UpsertClaimAsync(ClaimKey key, string recordType, DateTimeOffset occurredAt, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default) =>
+        Graph.UpsertClaimAsync(key, recordType, occurredAt, identities, cancellationToken);
+
+    public override ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default) =>
+        Graph.GetClaimAsync(key, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default) =>
+        Graph.GetClaimsByIdentityAsync(identity, cancellationToken);
+
+    public override ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        Graph.GetIdentityAsync(key, cancellationToken);
+
+    public override ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default) =>
+        Graph.AddIdentityAsync(identity, cancellationToken);
+
+    public override ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default) =>
+        Graph.SetIdentityAsync(identity, cancellationToken);
+
+    public override ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
+        Graph.RemoveIdentityAsync(key, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        Graph.GetEventsOfProfileAsync(profileId, cancellationToken);
+
+    public override ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>
+        Graph.UnlinkEventAsync(eventId, reason, message, cancellationToken);
+
+    public override ValueTask ReplaceConflictsAsync(IReadOnlyList<ClaimKey> claims, IReadOnlyList<ConflictRow> conflicts, CancellationToken cancellationToken = default) =>
+        Graph.ReplaceConflictsAsync(claims, conflicts, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<IdentityKey>> GetUnmergeRulesAsync(CancellationToken cancellationToken = default) =>
+        Graph.GetUnmergeRulesAsync(cancellationToken);
+
+    public override ValueTask AddUnmergeRuleAsync(IdentityKey identity, DateTimeOffset createdAt, CancellationToken cancellationToken = default) =>
+        Graph.AddUnmergeRuleAsync(identity, createdAt, cancellationToken);
+
+    public override ValueTask AddMembershipAsync(MembershipRow membership, CancellationToken cancellationToken = default) =>
+        Graph.AddMembershipAsync(membership, cancellationToken);
+
+    public override ValueTask AddHistoryAsync(MergeRow entry, CancellationToken cancellationToken = default) =>
+        Graph.AddHistoryAsync(entry, cancellationToken);
+
+    public override ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default) =>
+        Outbox.AppendChangeAsync(change, cancellationToken);
+
+    public override ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default) =>
+        Outbox.ReadTombstonesAsync(cancellationToken);
+
+    public override ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default) =>
+        Outbox.AddSuppressionAsync(suppression, cancellationToken);
+
+    public override ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default) =>
+        Outbox.ForgetAsync(profileId, identities, tombstones, notice, cancellationToken);
+
+    public override ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default) =>
+        Quality.AddQualityNoteAsync(note, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default) =>
+        Quality.ObserveFieldsAsync(rows, cancellationToken);
+
+    public override ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default) =>
+        Quality.AddHourlyCountsAsync(rows, cancellationToken);
+
+    public override ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        Traits.GetComputedStateAsync(profileId, cancellationToken);
+
+    public override ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default) =>
+        Traits.SaveComputedStateAsync(profileId, state, cancellationToken);
+
+    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default) =>
+        Traits.AppendTriggerAsync(trigger, cancellationToken);
+
+    public override ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+        Traits.GetDueProfilesAsync(now, limit, cancellationToken);
+
+    public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        Traits.ForgetComputedAsync(profileId, cancellationToken);
+
+    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
+        Traits.GetEventProfileAsync(eventId, cancellationToken);
+
+    public override ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default) =>
+        Tenants.EraseTenantAsync(cancellationToken);
+
     public override ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_undo.Count > 0)
+        if (_context.IsDirty)
         {
             _state.Version++;
-            CompactJournal();
+            InMemoryIdentityJournal.Compact(_state);
         }
 
-        _undo.Clear();
+        _context.Commit();
         _committed = true;
-
-        // Erased events leave nothing behind: their payload bytes, kept in the tenant's shared slab, are zeroed once
-        // the erasure is committed (until then a rollback still needs them).
-        foreach (var payload in _erasedPayloads ?? [])
-        {
-            System.Runtime.InteropServices.MemoryMarshal.AsMemory(payload).Span.Clear();
-        }
-
         return ValueTask.FromResult(_state.Version);
     }
 
@@ -370,10 +351,7 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         {
             if (!_committed)
             {
-                while (_undo.TryPop(out var undo))
-                {
-                    undo();
-                }
+                _context.Rollback();
             }
         }
         finally
@@ -382,88 +360,5 @@ internal sealed partial class InMemoryStoreSession : EventLinkStoreSession
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>Notes that an event is erased: its payload bytes are zeroed on commit.</summary>
-    private void Erased(EventRow row)
-    {
-        if (row.HasUtf8Payload)
-        {
-            (_erasedPayloads ??= []).Add(row.Utf8Payload);
-        }
-    }
-
-    /// <summary>The row as kept: with its id, and its UTF-8 payload (lent by the engine) copied into the tenant's slab.</summary>
-    private EventRow Stored(EventRow row, long id) =>
-        row.HasUtf8Payload ? row.Keep(id, _state.Payloads.Copy(row.Utf8Payload.Span)) : row with { Id = id };
-
-    private void ReplaceEvent(EventRow before, EventRow after)
-    {
-        _state.Events[after.Id] = after;
-        if (before.ProfileId is { } oldProfile)
-        {
-            _state.EventsByProfile.RemoveFrom(oldProfile, before.Id);
-        }
-
-        if (after.ProfileId is { } newProfile)
-        {
-            _state.EventsByProfile.AddTo(newProfile, after.Id);
-        }
-    }
-
-    private void ReplaceWaits(long eventId, IReadOnlyList<EventWait> waits)
-    {
-        if (_state.WaitsByEvent.Remove(eventId, out var old))
-        {
-            foreach (var wait in old)
-            {
-                if (_state.Waits.TryGetValue(wait.Key, out var list))
-                {
-                    list.RemoveAll(w => w.EventId == eventId && w.Index == wait.RelationIndex);
-                    if (list.Count == 0)
-                    {
-                        _state.Waits.Remove(wait.Key);
-                    }
-                }
-            }
-        }
-
-        if (waits.Count == 0)
-        {
-            return;
-        }
-
-        _state.WaitsByEvent[eventId] = waits.ToList();
-        foreach (var wait in waits)
-        {
-            if (!_state.Waits.TryGetValue(wait.Key, out var list))
-            {
-                list = [];
-                _state.Waits[wait.Key] = list;
-            }
-
-            list.Add((eventId, wait.RelationIndex));
-        }
-    }
-
-    private void MoveIdentity(IdentityRow before, IdentityRow after)
-    {
-        _state.Identities[after.Key] = after;
-        _state.IdentitiesByProfile.RemoveFrom(before.ProfileId, before.Key);
-        _state.IdentitiesByProfile.AddTo(after.ProfileId, after.Key);
-    }
-
-    private void MoveRecord(RecordKey key, SourceRecordRow before, SourceRecordRow after)
-    {
-        _state.SourceRecords[key] = after;
-        if (before.ProfileId is { } oldProfile)
-        {
-            _state.SourceRecordsByProfile.RemoveFrom(oldProfile, key);
-        }
-
-        if (after.ProfileId is { } newProfile)
-        {
-            _state.SourceRecordsByProfile.AddTo(newProfile, key);
-        }
     }
 }

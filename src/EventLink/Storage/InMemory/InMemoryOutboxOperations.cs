@@ -1,14 +1,18 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Change-log appends, tombstones, suppressions and erasure, each undone when the session ends uncommitted.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryOutboxOperations(InMemorySessionContext context, InMemoryIdentityJournal journal)
 {
-    public override ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default)
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+    private readonly InMemoryIdentityJournal _journal = journal;
+
+    public ValueTask AppendChangeAsync(ChangeRow change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         var sequence = _state.NextChangeSequence++;
         _state.Changes.Add(change with { Sequence = sequence });
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             _state.Changes.RemoveAt(_state.Changes.Count - 1);
             _state.NextChangeSequence = sequence;
@@ -16,48 +20,30 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlySet<string>>(_state.Tombstones.ToHashSet(StringComparer.Ordinal));
 
-    public override ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default)
+    public ValueTask AddSuppressionAsync(SuppressionRow suppression, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(suppression);
         var key = new RecordKey(suppression.Source, suppression.RecordId);
         if (_state.Suppressions.TryAdd(key, suppression))
         {
-            _undo.Push(() => _state.Suppressions.Remove(key));
+            _context.Push(() => _state.Suppressions.Remove(key));
         }
 
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default)
+    public ValueTask<ErasureCounts> ForgetAsync(Guid? profileId, IReadOnlyList<IdentityKey> identities, IReadOnlyList<string> tombstones, ChangeRow? notice, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identities);
         ArgumentNullException.ThrowIfNull(tombstones);
         long profiles = 0, identityCount = 0, records = 0, events = 0, quarantined = 0, outbox = 0;
 
         // Erased identities are not journalled as removals: that would keep them. Other processes reload instead.
-        ResetJournal();
-        var closure = new HashSet<Guid>();
-        if (profileId is { } root && _state.Profiles.ContainsKey(root))
-        {
-            closure.Add(root);
-            bool grew;
-            do
-            {
-                grew = false;
-                foreach (var row in _state.Profiles.Values)
-                {
-                    if (row.MergedInto is { } into && closure.Contains(into) && closure.Add(row.Id))
-                    {
-                        grew = true;
-                    }
-                }
-            }
-            while (grew);
-        }
-
+        _journal.Reset();
+        var closure = profileId is { } root && _state.Profiles.ContainsKey(root) ? _state.MergedClosure(root) : [];
         foreach (var id in closure)
         {
             foreach (var key in _state.IdentitiesByProfile.TryGetValue(id, out var keys) ? keys.ToList() : [])
@@ -65,7 +51,7 @@ internal sealed partial class InMemoryStoreSession
                 var row = _state.Identities[key];
                 _state.Identities.Remove(key);
                 _state.IdentitiesByProfile.RemoveFrom(id, key);
-                _undo.Push(() =>
+                _context.Push(() =>
                 {
                     _state.Identities[key] = row;
                     _state.IdentitiesByProfile.AddTo(id, key);
@@ -78,7 +64,7 @@ internal sealed partial class InMemoryStoreSession
                 var row = _state.SourceRecords[key];
                 _state.SourceRecords.Remove(key);
                 _state.SourceRecordsByProfile.RemoveFrom(id, key);
-                _undo.Push(() =>
+                _context.Push(() =>
                 {
                     _state.SourceRecords[key] = row;
                     _state.SourceRecordsByProfile.AddTo(id, key);
@@ -115,8 +101,8 @@ internal sealed partial class InMemoryStoreSession
                 else
                 {
                     var before = _state.WaitsByEvent[eventId].ToList();
-                    ReplaceWaits(eventId, before.Where(w => w.Key != key).ToList());
-                    _undo.Push(() => ReplaceWaits(eventId, before));
+                    _state.ReplaceWaits(eventId, before.Where(w => w.Key != key).ToList());
+                    _context.Push(() => _state.ReplaceWaits(eventId, before));
                 }
             }
         }
@@ -125,7 +111,7 @@ internal sealed partial class InMemoryStoreSession
         var removed = _state.Changes.RemoveAll(c => closure.Contains(c.ProfileId));
         if (removed > 0)
         {
-            _undo.Push(() =>
+            _context.Push(() =>
             {
                 _state.Changes.Clear();
                 _state.Changes.AddRange(changes);
@@ -136,7 +122,7 @@ internal sealed partial class InMemoryStoreSession
         foreach (var (key, letter) in _state.DeadLetters.Where(d => closure.Contains(d.Value.ProfileId)).ToList())
         {
             _state.DeadLetters.Remove(key);
-            _undo.Push(() => _state.DeadLetters[key] = letter);
+            _context.Push(() => _state.DeadLetters[key] = letter);
             outbox++;
         }
 
@@ -144,7 +130,7 @@ internal sealed partial class InMemoryStoreSession
         {
             if (_state.Tombstones.Add(hash))
             {
-                _undo.Push(() => _state.Tombstones.Remove(hash));
+                _context.Push(() => _state.Tombstones.Remove(hash));
             }
         }
 
@@ -159,10 +145,10 @@ internal sealed partial class InMemoryStoreSession
     private void DeleteEvent(long eventId)
     {
         var row = _state.Events[eventId];
-        Erased(row);
+        _context.Erased(row);
         var waits = _state.WaitsByEvent.TryGetValue(eventId, out var old) ? old.ToList() : [];
         var key = new RecordKey(row.Source, row.RecordId);
-        ReplaceWaits(eventId, []);
+        _state.ReplaceWaits(eventId, []);
         _state.Events.Remove(eventId);
         _state.EventKeys.Remove(key);
         if (row.ProfileId is { } profile)
@@ -170,7 +156,7 @@ internal sealed partial class InMemoryStoreSession
             _state.EventsByProfile.RemoveFrom(profile, eventId);
         }
 
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             _state.Events[eventId] = row;
             _state.EventKeys[key] = eventId;
@@ -179,7 +165,7 @@ internal sealed partial class InMemoryStoreSession
                 _state.EventsByProfile.AddTo(p, eventId);
             }
 
-            ReplaceWaits(eventId, waits);
+            _state.ReplaceWaits(eventId, waits);
         });
     }
 
@@ -187,7 +173,7 @@ internal sealed partial class InMemoryStoreSession
     {
         if (map.Remove(id, out var value))
         {
-            _undo.Push(() => map[id] = value);
+            _context.Push(() => map[id] = value);
         }
     }
 }

@@ -1,9 +1,13 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Erasing a whole tenant: every collection of its data is emptied, undoably until commit.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryTenantOperations(InMemorySessionContext context, InMemoryIdentityJournal journal)
 {
-    public override ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default)
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+    private readonly InMemoryIdentityJournal _journal = journal;
+
+    public ValueTask<TenantErasureCounts> EraseTenantAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var profiles = _state.Profiles.Count;
@@ -25,7 +29,7 @@ internal sealed partial class InMemoryStoreSession
         Wipe(_state.Attributes);
         foreach (var row in _state.Events.Values)
         {
-            Erased(row);
+            _context.Erased(row);
         }
 
         Wipe(_state.Events);
@@ -44,7 +48,7 @@ internal sealed partial class InMemoryStoreSession
         WipeSet(_state.Tombstones);
         Wipe(_state.Suppressions);
         Wipe(_state.SyncStates);
-        WipeSorted(_state.DeadLetters);
+        Wipe(_state.DeadLetters);
         Wipe(_state.QualityNotes);
         Wipe(_state.FieldObservations);
         Wipe(_state.HourlyCounts);
@@ -52,13 +56,13 @@ internal sealed partial class InMemoryStoreSession
         WipeList(_state.Triggers);
         if (rows > 0 || _state.IdentityJournal.Count > 0)
         {
-            ResetJournal();
+            _journal.Reset();
         }
 
         return ValueTask.FromResult(new TenantErasureCounts(profiles, events, rows));
     }
 
-    private void Wipe<TKey, TValue>(Dictionary<TKey, TValue> map)
+    private void Wipe<TKey, TValue>(IDictionary<TKey, TValue> map)
         where TKey : notnull
     {
         if (map.Count == 0)
@@ -68,26 +72,7 @@ internal sealed partial class InMemoryStoreSession
 
         var copy = map.ToList();
         map.Clear();
-        _undo.Push(() =>
-        {
-            foreach (var (key, value) in copy)
-            {
-                map[key] = value;
-            }
-        });
-    }
-
-    private void WipeSorted<TKey, TValue>(SortedDictionary<TKey, TValue> map)
-        where TKey : notnull
-    {
-        if (map.Count == 0)
-        {
-            return;
-        }
-
-        var copy = map.ToList();
-        map.Clear();
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             foreach (var (key, value) in copy)
             {
@@ -105,7 +90,7 @@ internal sealed partial class InMemoryStoreSession
 
         var copy = set.ToList();
         set.Clear();
-        _undo.Push(() => set.UnionWith(copy));
+        _context.Push(() => set.UnionWith(copy));
     }
 
     private void WipeList<T>(List<T> list)
@@ -117,6 +102,6 @@ internal sealed partial class InMemoryStoreSession
 
         var copy = list.ToList();
         list.Clear();
-        _undo.Push(() => list.AddRange(copy));
+        _context.Push(() => list.AddRange(copy));
     }
 }

@@ -3,16 +3,20 @@ using System.Runtime.CompilerServices;
 namespace EventLink.Storage.InMemory;
 
 /// <summary>
-/// Identity changes of the in-memory store: every change journals its key with the version the session's commit
-/// produces (sessions of a tenant take turns on its gate, and a commit that changed something adds one).
+/// Identity changes of the in-memory store, for one session: every change journals its key with the version the
+/// session's commit produces (sessions of a tenant take turns on its gate, and a commit that changed something adds one).
 /// </summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryIdentityJournal(InMemorySessionContext context)
 {
     /// <summary>The journal's size past which a commit drops its older half.</summary>
     private const int JournalLimit = 65_536;
 
-    public override IAsyncEnumerable<IdentityChange>? ReadIdentityChangesAsync(long sinceVersion, CancellationToken cancellationToken = default) =>
-        sinceVersion < _state.IdentityJournalFrom || sinceVersion > Version ? null : ReadJournalAsync(sinceVersion, cancellationToken);
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+
+    /// <summary>Streams the identities changed since a version, or <see langword="null"/> when the journal cannot tell.</summary>
+    public IAsyncEnumerable<IdentityChange>? ReadChanges(long sinceVersion, CancellationToken cancellationToken) =>
+        sinceVersion < _state.IdentityJournalFrom || sinceVersion > _context.Version ? null : ReadJournalAsync(sinceVersion, cancellationToken);
 
     private async IAsyncEnumerable<IdentityChange> ReadJournalAsync(long sinceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -31,25 +35,25 @@ internal sealed partial class InMemoryStoreSession
     }
 
     /// <summary>Journals a change of <paramref name="key"/> (undone with the session).</summary>
-    private void Journal(IdentityKey key)
+    public void Add(IdentityKey key)
     {
         var journal = _state.IdentityJournal;
-        journal.Add((Version + 1, key));
-        _undo.Push(() => journal.RemoveAt(journal.Count - 1));
+        journal.Add((_context.Version + 1, key));
+        _context.Push(() => journal.RemoveAt(journal.Count - 1));
     }
 
     /// <summary>
     /// Forgets the journal after an erasure, so that no erased identity outlives it there: a process whose index
     /// predates this commit reads the whole index again.
     /// </summary>
-    private void ResetJournal()
+    public void Reset()
     {
         var journal = _state.IdentityJournal;
         var kept = journal.ToArray();
         var from = _state.IdentityJournalFrom;
         journal.Clear();
-        _state.IdentityJournalFrom = Version + 1;
-        _undo.Push(() =>
+        _state.IdentityJournalFrom = _context.Version + 1;
+        _context.Push(() =>
         {
             journal.Clear();
             journal.AddRange(kept);
@@ -58,9 +62,10 @@ internal sealed partial class InMemoryStoreSession
     }
 
     /// <summary>Once the journal outgrows its limit, drops its older half, cutting between versions.</summary>
-    private void CompactJournal()
+    /// <param name="state">The tenant, at the commit of a session that changed something.</param>
+    public static void Compact(InMemoryTenant state)
     {
-        var journal = _state.IdentityJournal;
+        var journal = state.IdentityJournal;
         if (journal.Count <= JournalLimit)
         {
             return;
@@ -74,7 +79,7 @@ internal sealed partial class InMemoryStoreSession
         }
 
         journal.RemoveRange(0, cut);
-        _state.IdentityJournalFrom = Math.Max(_state.IdentityJournalFrom, through);
+        state.IdentityJournalFrom = Math.Max(state.IdentityJournalFrom, through);
     }
 
     /// <summary>The index of the first entry with a version above <paramref name="version"/>.</summary>

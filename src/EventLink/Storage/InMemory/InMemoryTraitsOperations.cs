@@ -1,12 +1,15 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Computed traits, audience memberships and the trigger log, each write undone when the session ends uncommitted.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
 {
-    public override ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+
+    public ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_state.Computed.TryGetValue(profileId, out var state) ? state : ComputedStateRow.Empty);
 
-    public override ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
+    public ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
         var had = _state.Computed.TryGetValue(profileId, out var previous);
@@ -19,7 +22,7 @@ internal sealed partial class InMemoryStoreSession
             _state.Computed[profileId] = state with { Traits = [.. state.Traits], Audiences = [.. state.Audiences] };
         }
 
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             if (had)
             {
@@ -33,12 +36,12 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
+    public ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trigger);
         var sequence = _state.NextTriggerSequence++;
         _state.Triggers.Add(trigger with { Sequence = sequence });
-        _undo.Push(() =>
+        _context.Push(() =>
         {
             _state.Triggers.RemoveAt(_state.Triggers.Count - 1);
             _state.NextTriggerSequence = sequence;
@@ -46,7 +49,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+    public ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<Guid>>(_state.Computed
             .Where(c => c.Value.DueAt is { } due && due <= now)
             .OrderBy(c => c.Value.DueAt)
@@ -55,28 +58,14 @@ internal sealed partial class InMemoryStoreSession
             .Select(c => c.Key)
             .ToList());
 
-    public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
+    public ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
-        var closure = new HashSet<Guid> { profileId };
-        bool grew;
-        do
-        {
-            grew = false;
-            foreach (var row in _state.Profiles.Values)
-            {
-                if (row.MergedInto is { } into && closure.Contains(into) && closure.Add(row.Id))
-                {
-                    grew = true;
-                }
-            }
-        }
-        while (grew);
-
+        var closure = _state.MergedClosure(profileId);
         foreach (var id in closure)
         {
             if (_state.Computed.Remove(id, out var state))
             {
-                _undo.Push(() => _state.Computed[id] = state);
+                _context.Push(() => _state.Computed[id] = state);
             }
         }
 
@@ -84,7 +73,7 @@ internal sealed partial class InMemoryStoreSession
         var removed = _state.Triggers.RemoveAll(t => closure.Contains(t.ProfileId));
         if (removed > 0)
         {
-            _undo.Push(() =>
+            _context.Push(() =>
             {
                 _state.Triggers.Clear();
                 _state.Triggers.AddRange(before);
@@ -94,6 +83,6 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.FromResult((long)removed);
     }
 
-    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
+    public ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_state.Events.TryGetValue(eventId, out var row) ? row.ProfileId : null);
 }

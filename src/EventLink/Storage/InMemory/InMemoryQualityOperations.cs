@@ -1,21 +1,24 @@
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Data-quality writes of the in-memory store, undone like the others when the session ends uncommitted.</summary>
-internal sealed partial class InMemoryStoreSession
+internal sealed class InMemoryQualityOperations(InMemorySessionContext context)
 {
-    public override ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
+    private readonly InMemorySessionContext _context = context;
+    private readonly InMemoryTenant _state = context.State;
+
+    public ValueTask AddQualityNoteAsync(QualityNoteRow note, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(note);
         var key = (note.Source, note.RecordType, note.Key, note.Kind, note.Rule);
         if (_state.QualityNotes.TryAdd(key, note))
         {
-            _undo.Push(() => _state.QualityNotes.Remove(key));
+            _context.Push(() => _state.QualityNotes.Remove(key));
         }
 
         return ValueTask.CompletedTask;
     }
 
-    public override ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<bool>> ObserveFieldsAsync(IReadOnlyList<FieldObservationRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var isNew = new bool[rows.Count];
@@ -31,12 +34,12 @@ internal sealed partial class InMemoryStoreSession
                     LastSeen = row.LastSeen > previous.LastSeen ? row.LastSeen : previous.LastSeen,
                     Count = previous.Count + row.Count,
                 };
-                _undo.Push(() => _state.FieldObservations[key] = previous);
+                _context.Push(() => _state.FieldObservations[key] = previous);
             }
             else
             {
                 _state.FieldObservations[key] = row;
-                _undo.Push(() => _state.FieldObservations.Remove(key));
+                _context.Push(() => _state.FieldObservations.Remove(key));
                 isNew[i] = true;
             }
         }
@@ -44,7 +47,7 @@ internal sealed partial class InMemoryStoreSession
         return ValueTask.FromResult<IReadOnlyList<bool>>(isNew);
     }
 
-    public override ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
+    public ValueTask AddHourlyCountsAsync(IReadOnlyList<HourlyCountRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         foreach (var row in rows)
@@ -52,7 +55,7 @@ internal sealed partial class InMemoryStoreSession
             var key = (row.Source, row.RecordType, row.Hour.ToUniversalTime());
             var had = _state.HourlyCounts.TryGetValue(key, out var previous);
             _state.HourlyCounts[key] = previous + row.Count;
-            _undo.Push(had ? () => _state.HourlyCounts[key] = previous : () => _state.HourlyCounts.Remove(key));
+            _context.Push(had ? () => _state.HourlyCounts[key] = previous : () => _state.HourlyCounts.Remove(key));
         }
 
         return ValueTask.CompletedTask;

@@ -23,6 +23,9 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     // Hot-path caches: consecutive events mostly share the batch clock and often the profile.
     private long _lastIngestedAt = long.MinValue;
 
+    // Profiles this session created whose attributes it has not written yet.
+    private HashSet<Guid>? _freshProfiles;
+
     // Events inserted by this session have ids from here up (a new rowid is above every stored one); those whose
     // waits this session has set are in the set. An event of this session that is in neither has no waits to replace.
     private long _firstNewEventId = long.MaxValue;
@@ -123,6 +126,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         p[3].Value = ToMicros(profile.CreatedAt);
         p[4].Value = ToBlob(profile.MergedInto);
         _context.Write(command);
+        (_freshProfiles ??= []).Add(profile.Id);
         return ValueTask.CompletedTask;
     }
 
@@ -192,9 +196,14 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         ArgumentNullException.ThrowIfNull(attributes);
         cancellationToken.ThrowIfCancellationRequested();
         var profile = ToBlob(profileId);
-        var delete = _context.Command(SqliteSessionSql.DeleteAttributes, "$profile");
-        delete.Parameters[1].Value = profile;
-        _context.Write(delete);
+
+        // A profile this session created has no attributes until its first replacement: nothing to delete then.
+        if (_freshProfiles?.Remove(profileId) != true)
+        {
+            var delete = _context.Command(SqliteSessionSql.DeleteAttributes, "$profile");
+            delete.Parameters[1].Value = profile;
+            _context.Write(delete);
+        }
 
         var insert = _context.Command(SqliteSessionSql.InsertAttribute, "$profile", "$ordinal", "$name", "$value", "$source", "$type", "$record", "$observed");
         var p = insert.Parameters;

@@ -78,7 +78,18 @@ internal sealed class ClaimWriter(EventLinkCore core)
             return IngestResults.Of(IngestOutcome.Updated, record, unchanged);
         }
 
-        var change = await core.Graph.RecomputeAsync(batch, claim, refreshSeed: newer, cancellationToken).ConfigureAwait(false);
+        // What the store now holds for the claim (its upsert keeps the first record type and the earliest time and adds
+        // the identities; a record claim's profile is its source record's): the recomputation starts from it rather than
+        // reading it back.
+        var occurred = TimestampReader.Normalize(record.OccurredAt);
+        var after = new ClaimState(
+            claim,
+            before?.RecordType ?? record.Type.Name,
+            before is null || occurred < before.FirstOccurredAt ? occurred : before.FirstOccurredAt,
+            [.. (before?.Identities ?? []).Union(keys).Order()],
+            existing?.ProfileId,
+            null);
+        var change = await core.Graph.RecomputeAsync(batch, claim, refreshSeed: newer, cancellationToken, after, seedIsNew: before is null).ConfigureAwait(false);
         var profileId = change.SeedProfile;
         var outcome = before is null && change.Created.Contains(profileId) ? IngestOutcome.Created
             : !newer && !change.ChangedAnything ? IngestOutcome.Stale

@@ -17,11 +17,17 @@ internal sealed class GraphRecomputer(EventLinkCore core)
     /// Recomputes the profiles of the component holding <paramref name="seed"/> and applies them: creates, merges and
     /// splits profiles, moves identities, claims and events, records conflicts, and refreshes attributes.
     /// </summary>
-    public async ValueTask<GraphChange> RecomputeAsync(Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken)
+    /// <param name="batch">The unit of work.</param>
+    /// <param name="seed">The claim that changed.</param>
+    /// <param name="refreshSeed">Whether the seed's profile's attributes are refreshed even when its profile did not change.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="seedState">The seed's state as the store holds it now, when the caller knows it (saves reading it back).</param>
+    /// <param name="seedIsNew">Whether the seed claim did not exist before this unit of work wrote it (so no conflicts are stored for it).</param>
+    public async ValueTask<GraphChange> RecomputeAsync(Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken, ClaimState? seedState = null, bool seedIsNew = false)
     {
         var session = batch.Session;
 
-        var (claims, keys) = await ReadComponentAsync(session, [seed], cancellationToken).ConfigureAwait(false);
+        var (claims, keys) = await ReadComponentAsync(session, [seed], cancellationToken, known: seedState).ConfigureAwait(false);
 
         var partition = ClaimPartitioner.Compute(core.Schema, claims.Values, await batch.GetUnmergeRulesAsync(cancellationToken).ConfigureAwait(false));
         var groups = partition.Groups
@@ -178,7 +184,11 @@ internal sealed class GraphRecomputer(EventLinkCore core)
             }
         }
 
-        await session.ReplaceConflictsAsync(claims.Keys.ToList(), partition.Conflicts, cancellationToken).ConfigureAwait(false);
+        // A new claim alone in its component has no stored conflicts to replace; when it makes none either, there is nothing to write.
+        if (!(seedIsNew && claims.Count == 1 && partition.Conflicts.Count == 0))
+        {
+            await session.ReplaceConflictsAsync(claims.Keys.ToList(), partition.Conflicts, cancellationToken).ConfigureAwait(false);
+        }
 
         foreach (var (group, _) in groups)
         {
@@ -204,14 +214,15 @@ internal sealed class GraphRecomputer(EventLinkCore core)
 
     /// <summary>Reads the component of some claims: every claim reachable through shared identities, held or not, and those identities.</summary>
     public static async ValueTask<(Dictionary<ClaimKey, ClaimState> Claims, HashSet<IdentityKey> Keys)> ReadComponentAsync(
-        EventLinkStoreSession session, IEnumerable<ClaimKey> seeds, CancellationToken cancellationToken, HashSet<ClaimKey>? seen = null)
+        EventLinkStoreSession session, IEnumerable<ClaimKey> seeds, CancellationToken cancellationToken, HashSet<ClaimKey>? seen = null, ClaimState? known = null)
     {
         var claims = new Dictionary<ClaimKey, ClaimState>();
         var keys = new HashSet<IdentityKey>();
         var queue = new Queue<ClaimKey>(seeds);
         while (queue.TryDequeue(out var key))
         {
-            if (claims.ContainsKey(key) || await session.GetClaimAsync(key, cancellationToken).ConfigureAwait(false) is not { } state)
+            if (claims.ContainsKey(key) ||
+                (known is not null && known.Key == key ? known : await session.GetClaimAsync(key, cancellationToken).ConfigureAwait(false)) is not { } state)
             {
                 continue;
             }

@@ -13,6 +13,11 @@ internal sealed class CoreOnlyStore : EventLinkStore
 {
     private readonly InMemoryEventLinkStore _inner = new();
 
+    /// <summary>Gets or sets how many commits from now fail with a <see cref="TransientFailure"/> (after rolling back).</summary>
+    public int TransientCommitFailures { get; set; }
+
+    public override bool IsTransient(Exception exception) => exception is TransientFailure;
+
     public override ValueTask<EventLinkStoreSession> BeginAsync(string tenant, CancellationToken cancellationToken = default) =>
         BeginCoreAsync(tenant, cancellationToken);
 
@@ -38,9 +43,12 @@ internal sealed class CoreOnlyStore : EventLinkStore
     }
 
     private async ValueTask<EventLinkStoreSession> BeginCoreAsync(string tenant, CancellationToken cancellationToken) =>
-        new Session(await _inner.BeginAsync(tenant, cancellationToken));
+        new Session(await _inner.BeginAsync(tenant, cancellationToken), this);
 
-    private sealed class Session(EventLinkStoreSession inner) : EventLinkStoreSession
+    /// <summary>A failure after which the whole unit of work was rolled back (as a deadlock on a database).</summary>
+    public sealed class TransientFailure() : Exception("simulated deadlock; nothing was committed");
+
+    private sealed class Session(EventLinkStoreSession inner, CoreOnlyStore store) : EventLinkStoreSession
     {
         public override long Version => inner.Version;
 
@@ -110,8 +118,17 @@ internal sealed class CoreOnlyStore : EventLinkStore
         public override ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default) =>
             inner.GetClaimsByIdentityAsync(identity, cancellationToken);
 
-        public override ValueTask<long> CommitAsync(CancellationToken cancellationToken = default) =>
-            inner.CommitAsync(cancellationToken);
+        public override ValueTask<long> CommitAsync(CancellationToken cancellationToken = default)
+        {
+            if (store.TransientCommitFailures > 0)
+            {
+                // Not committed: disposing the session rolls back what it wrote.
+                store.TransientCommitFailures--;
+                throw new TransientFailure();
+            }
+
+            return inner.CommitAsync(cancellationToken);
+        }
 
         public override async ValueTask DisposeAsync()
         {

@@ -30,6 +30,37 @@ public sealed class StoreCapabilitiesTests
     }
 
     [Fact]
+    public async Task A_batch_rolled_back_by_a_transient_failure_runs_again_and_is_stored_once()
+    {
+        var store = new CoreOnlyStore { TransientCommitFailures = 2 };
+        await using var link = new EventLinkBuilder().AddSchema(Schema).UseStore(_ => store).Build();
+
+        var results = await link.IngestAsync([
+            new IngestRecord("stripe", "charge", """{"id":"ch_1","created":1700000100,"type":"charge.succeeded","email":"a@x.com"}"""),
+            new IngestRecord("stripe", "customer", """{"id":"cus_1","created":1700000000,"email":"a@x.com"}"""),
+        ]);
+
+        store.TransientCommitFailures.Should().Be(0, "two attempts failed before the third committed");
+        results.Select(r => r.Outcome).Should().Equal(IngestOutcome.Quarantined, IngestOutcome.Created);
+        var profiles = await link.GetProfilesAsync().ToListAsync();
+        profiles.Should().ContainSingle();
+        (await link.GetTimelineAsync(profiles[0].Id).ToListAsync()).Should().ContainSingle("the retried batch stored its charge once, linked");
+    }
+
+    [Fact]
+    public async Task A_transient_failure_on_every_attempt_fails_the_batch_and_stores_nothing()
+    {
+        var store = new CoreOnlyStore { TransientCommitFailures = 3 };
+        await using var link = new EventLinkBuilder().AddSchema(Schema).UseStore(_ => store).Build();
+
+        var ingest = async () => await link.IngestAsync(new IngestRecord("stripe", "customer", """{"id":"cus_1","created":1700000000,"email":"a@x.com"}"""));
+
+        await ingest.Should().ThrowAsync<CoreOnlyStore.TransientFailure>();
+        (await link.GetProfilesAsync().ToListAsync()).Should().BeEmpty();
+        store.TransientCommitFailures.Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_store_with_only_the_core_links_a_customer_and_a_charge()
     {
         await using var link = new EventLinkBuilder().AddSchema(Schema).UseStore(_ => new CoreOnlyStore()).Build();

@@ -297,13 +297,20 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
         _shapes.Clear();
         _lastShapes.Clear();
         (_lastSource, _lastRecordType, _lastShape) = (null, null, null);
-        return [.. _fields.Select(f => new FieldObservationRow(f.Key.Source, f.Key.RecordType, f.Key.Path, f.Key.JsonType, f.Value.First, f.Value.Last, f.Value.Count))];
+        // In key order: writers of a tenant may run side by side (append-only sessions), and rows upserted in the same
+        // order by every writer wait for each other instead of deadlocking.
+        return [.. _fields
+            .OrderBy(f => f.Key.Source, StringComparer.Ordinal).ThenBy(f => f.Key.RecordType, StringComparer.Ordinal)
+            .ThenBy(f => f.Key.Path, StringComparer.Ordinal).ThenBy(f => f.Key.JsonType, StringComparer.Ordinal)
+            .Select(f => new FieldObservationRow(f.Key.Source, f.Key.RecordType, f.Key.Path, f.Key.JsonType, f.Value.First, f.Value.Last, f.Value.Count))];
     }
 
     public List<HourlyCountRow> Hours()
     {
         EndRun();
-        return [.. _hours.Select(h => new HourlyCountRow(h.Key.Source, h.Key.RecordType, h.Key.Hour, h.Value))];
+        return [.. _hours
+            .OrderBy(h => h.Key.Source, StringComparer.Ordinal).ThenBy(h => h.Key.RecordType, StringComparer.Ordinal).ThenBy(h => h.Key.Hour)
+            .Select(h => new HourlyCountRow(h.Key.Source, h.Key.RecordType, h.Key.Hour, h.Value))];
     }
 
     private static string TypeName(JsonTokenType token) => token switch

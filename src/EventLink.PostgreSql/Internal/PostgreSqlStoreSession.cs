@@ -11,8 +11,9 @@ namespace EventLink.PostgreSql.Internal;
 
 /// <summary>
 /// A session of the PostgreSQL store: one connection and one transaction that holds the tenant's advisory lock,
-/// so writers of a tenant take turns across processes. Every statement is prepared (Npgsql keeps prepared
-/// statements per physical connection, so a pooled connection prepares each one once).
+/// exclusively (writers that may change profiles and identities take turns across processes) or shared (append-only
+/// sessions write side by side). Every statement is prepared (Npgsql keeps prepared statements per physical
+/// connection, so a pooled connection prepares each one once).
 /// </summary>
 /// <remarks>
 /// The session holds the session-wide state (<see cref="PostgreSqlSessionContext"/>: the connection, the working set,

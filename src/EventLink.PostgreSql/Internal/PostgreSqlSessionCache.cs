@@ -40,6 +40,10 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     // Event ids taken from the events' sequence for this session's inserts, used in order.
     private readonly Queue<long> _eventIds = new();
 
+    // Events this session inserted whose waits it has not set yet: they have none to replace. Not a cache of the
+    // database, so an erasure does not drop it (it deletes events, never adds waits).
+    private readonly HashSet<long> _withoutWaits = [];
+
     // Event rows inserted by this session and not sent yet; they go first at the next flush.
     private readonly List<EventRow> _pendingEvents = [];
 
@@ -300,6 +304,7 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
             var id = _eventIds.Dequeue();
             _events[(row.Source, row.RecordId)] = true;
             _linkIndex[id] = row.LinkIndex;
+            _withoutWaits.Add(id);
             _pendingEvents.Add(row with { Id = id });
             ids[i] = id;
             _context.Dirty = true;
@@ -429,6 +434,11 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     }
 
     /// <summary>Forgets the working set (an erasure deletes rows of every kind): the next reads go to the database.</summary>
+    /// <summary>Whether the event's waits are set for the first time by this session's insert of it (so none exist to delete).</summary>
+    /// <param name="eventId">The event.</param>
+    /// <returns><see langword="true"/> the first time for an event this session inserted; <see langword="false"/> after that, and for any other event.</returns>
+    public bool SettingFirstWaits(long eventId) => _withoutWaits.Remove(eventId);
+
     public void ClearCaches()
     {
         _records.Clear();

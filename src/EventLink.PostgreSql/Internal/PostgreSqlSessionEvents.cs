@@ -155,7 +155,11 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
         ArgumentNullException.ThrowIfNull(waits);
         _context.Cache.CacheWaits(eventId, waits);
         await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction);
-        batch.BatchCommands.Add(BatchCommand(_context.Sql.DeleteWaits, Text(_context.Tenant), Long(eventId)));
+        if (!_context.Cache.SettingFirstWaits(eventId))
+        {
+            batch.BatchCommands.Add(BatchCommand(_context.Sql.DeleteWaits, Text(_context.Tenant), Long(eventId)));
+        }
+
         if (waits.Count > 0)
         {
             batch.BatchCommands.Add(BatchCommand(

@@ -19,12 +19,6 @@ internal static class BatchPrefetch
     /// <returns>A task that completes when the store has loaded what it wants.</returns>
     public static async ValueTask PrefetchAsync(EventLinkSchema schema, int maxPayloadBytes, Batch batch, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
-        // A batch of events alone is one run: the store inserts it in bulk and reads nothing else, so there is nothing to gain.
-        if (!records.Any(r => r is not null && schema.TryGetRecordType(r.RecordType, out var type) && type.Kind == RecordKind.Merged))
-        {
-            return;
-        }
-
         var merged = new List<ClaimKey>();
         var events = new List<ClaimKey>(records.Count);
         var identities = new HashSet<IdentityKey>();

@@ -11,8 +11,10 @@ namespace EventLink.Ingestion.Internal;
 /// </summary>
 internal sealed class IngestionPipeline(EventLinkCore core)
 {
-    public ValueTask<IngestResult[]> IngestAsync(string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken) =>
-        core.WriteAsync(tenant, async batch =>
+    public ValueTask<IngestResult[]> IngestAsync(string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
+    {
+        var shape = ShapeOf(records);
+        return core.WriteAsync(tenant, async batch =>
         {
             var results = new IngestResult[records.Count];
 
@@ -26,7 +28,9 @@ internal sealed class IngestionPipeline(EventLinkCore core)
             var transforms = core.Quality.Runtime.HasTransformations;
             var contracts = core.Quality.Runtime.HasContracts;
             IReadOnlySet<string>? tombstones = null;
-            if (batch.Session.Prefetches)
+
+            // A batch of events alone is one run: the store inserts it in bulk and reads nothing else, so there is nothing to prefetch.
+            if (shape.HasMerged && batch.Session.Prefetches)
             {
                 await BatchPrefetch.PrefetchAsync(core.Schema, core.Options.MaxPayloadBytes, batch, records, cancellationToken).ConfigureAwait(false);
             }
@@ -144,30 +148,41 @@ internal sealed class IngestionPipeline(EventLinkCore core)
             }
 
             return results;
-        }, cancellationToken, mode: ModeOf(records));
+        }, cancellationToken, mode: ModeOf(shape));
+    }
 
     /// <summary>
     /// A batch of plain events (no merged record, no event that claims identities) with no traits, destinations or
     /// transformations configured changes no profile or identity: it may run beside other processes' such batches.
     /// </summary>
-    private StoreSessionMode ModeOf(IReadOnlyList<IngestRecord> records)
-    {
-        // An observer (traits, the change log) writes derived state: that needs the tenant to itself.
-        if (!core.Observers.IsEmpty || core.Quality.Runtime.HasTransformations)
-        {
-            return StoreSessionMode.Exclusive;
-        }
+    private StoreSessionMode ModeOf(BatchShape shape) =>
 
+        // An observer (traits, the change log) writes derived state: that needs the tenant to itself.
+        shape.HasMerged || shape.HasClaims || !core.Observers.IsEmpty || core.Quality.Runtime.HasTransformations
+            ? StoreSessionMode.Exclusive
+            : StoreSessionMode.AppendOnly;
+
+    /// <summary>What kinds of records a batch carries, read once from the record types it names.</summary>
+    private BatchShape ShapeOf(IReadOnlyList<IngestRecord> records)
+    {
+        var shape = default(BatchShape);
         foreach (var record in records)
         {
-            if (record is not null && core.Schema.TryGetRecordType(record.RecordType, out var type) && (type.Kind != RecordKind.AppendOnly || type.MakesClaims))
+            if (record is not null && core.Schema.TryGetRecordType(record.RecordType, out var type))
             {
-                return StoreSessionMode.Exclusive;
+                shape = new BatchShape(shape.HasMerged || type.Kind == RecordKind.Merged, shape.HasClaims || type.MakesClaims);
+                if (shape is { HasMerged: true, HasClaims: true })
+                {
+                    break;
+                }
             }
         }
 
-        return StoreSessionMode.AppendOnly;
+        return shape;
     }
+
+    /// <summary>Whether a batch carries merged records, and events whose type claims identities.</summary>
+    private readonly record struct BatchShape(bool HasMerged, bool HasClaims);
 
     private async ValueTask<IngestResult> RejectAsync(Batch batch, IngestRecord record, Rejection rejection, CancellationToken cancellationToken)
     {

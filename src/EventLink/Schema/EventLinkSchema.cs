@@ -43,13 +43,9 @@ public sealed class EventLinkSchema
 
     /// <summary>Copies schema options deeply.</summary>
     internal static EventLinkSchemaOptions Clone(EventLinkSchemaOptions options) =>
-        System.Text.Json.JsonSerializer.Deserialize<EventLinkSchemaOptions>(
-            System.Text.Json.JsonSerializer.Serialize(options, CloneOptions), CloneOptions)!;
-
-    private static readonly System.Text.Json.JsonSerializerOptions CloneOptions = new()
-    {
-        PreferredObjectCreationHandling = System.Text.Json.Serialization.JsonObjectCreationHandling.Populate,
-    };
+        System.Text.Json.JsonSerializer.Deserialize(
+            System.Text.Json.JsonSerializer.Serialize(options, Internal.EventLinkJsonContext.Default.EventLinkSchemaOptions),
+            Internal.EventLinkJsonContext.Default.EventLinkSchemaOptions)!;
 
     /// <summary>Gets the most merges that may form one profile.</summary>
     public int MaxMergesPerProfile { get; private init; } = 100;

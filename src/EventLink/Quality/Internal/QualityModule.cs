@@ -35,7 +35,7 @@ internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runti
 
         if (pipeline.Apply(source, payload) is not { } filteredBy)
         {
-            return new IngestRecord(record.Source, record.RecordType, JsonSerializer.SerializeToUtf8Bytes(payload));
+            return new IngestRecord(record.Source, record.RecordType, JsonSerializer.SerializeToUtf8Bytes(payload, EventLinkJsonContext.Default.JsonObject));
         }
 
         var recordId = TransformationPipeline.ReadScalar(payload, type.RecordId)?.Trim();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventLink.Internal;
 
 namespace EventLink.Traits.Internal;
 
@@ -14,8 +15,6 @@ internal readonly record struct TraitInput(DateTimeOffset At, string Source, str
 /// </summary>
 internal sealed class TraitState
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-
     [JsonPropertyName("f")] public string Fingerprint { get; set; } = "";
 
     [JsonPropertyName("c")] public long Count { get; set; }
@@ -49,7 +48,7 @@ internal sealed class TraitState
     {
         try
         {
-            return JsonSerializer.Deserialize<TraitState>(json, JsonOptions);
+            return JsonSerializer.Deserialize(json, TraitStateJsonContext.Default.TraitState);
         }
         catch (JsonException)
         {
@@ -57,7 +56,7 @@ internal sealed class TraitState
         }
     }
 
-    public string Write() => JsonSerializer.Serialize(this, JsonOptions);
+    public string Write() => JsonSerializer.Serialize(this, TraitStateJsonContext.Default.TraitState);
 
     /// <summary>Adds an event's contribution; a windowed trait keeps only events after <c>now - window</c>.</summary>
     public void Add(CompiledTrait trait, TraitInput input, DateTimeOffset now)
@@ -113,7 +112,7 @@ internal sealed class TraitState
 
     private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset? value) => value is { } time ? JsonSerializer.Serialize(time.ToUniversalTime()) : "null";
+    private static string Time(DateTimeOffset? value) => value is { } time ? JsonSerializer.Serialize(time.ToUniversalTime(), EventLink.Internal.EventLinkJsonContext.Default.DateTimeOffset) : "null";
 
     private void Aggregate(CompiledTrait trait)
     {

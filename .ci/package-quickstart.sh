@@ -47,12 +47,13 @@ cat > "$WORK/QuickStart.csproj" <<XML
 </Project>
 XML
 
-# Program.cs is the README's quick-start block, verbatim.
+# Program.cs is what the README says: `using EventLink;`, then its quick-start block verbatim.
+echo "using EventLink;" > "$WORK/Program.cs"
 awk '/<!-- snippet: readme-quickstart -->/ { found = 1; next }
      found && /^```csharp/ { inside = 1; next }
      inside && /^```/ { exit }
-     inside { print }' "$REPO/README.md" > "$WORK/Program.cs"
-if [ ! -s "$WORK/Program.cs" ]; then
+     inside { print }' "$REPO/README.md" >> "$WORK/Program.cs"
+if [ "$(wc -l < "$WORK/Program.cs")" -lt 5 ]; then
     echo "[quickstart] README.md has no readme-quickstart block"
     exit 1
 fi
@@ -75,7 +76,7 @@ if ! find obj -name project.assets.json -exec grep -q "\"EventLink/$VERSION\"" {
 fi
 
 echo "[quickstart] dotnet run (JIT) against the packages"
-dotnet run --no-restore -r linux-x64 > run.out
+dotnet run --no-restore -r linux-x64 > run.out || { cat run.out; echo "[quickstart] dotnet run failed"; exit 1; }
 cat run.out
 check_output run.out "dotnet run"
 

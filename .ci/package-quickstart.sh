@@ -75,6 +75,15 @@ if ! find obj -name project.assets.json -exec grep -q "\"EventLink/$VERSION\"" {
     exit 1
 fi
 
+# What a console app of the core gets: the dependency-injection, options and logging packages, nothing of hosting,
+# HTTP or configuration binding (those are in EventLink.Hosting).
+EXTENSIONS=$(dotnet list package --include-transitive | grep -oE "Microsoft\.Extensions\.[A-Za-z.]+" | sort -u)
+echo "[quickstart] Microsoft.Extensions packages restored: $(echo "$EXTENSIONS" | wc -l) ($(echo $EXTENSIONS))"
+if echo "$EXTENSIONS" | grep -qE "Hosting|Http|Configuration"; then
+    echo "[quickstart] the core pulls hosting, HTTP or configuration packages"
+    exit 1
+fi
+
 echo "[quickstart] dotnet run (JIT) against the packages"
 dotnet run --no-restore -r linux-x64 > run.out || { cat run.out; echo "[quickstart] dotnet run failed"; exit 1; }
 cat run.out

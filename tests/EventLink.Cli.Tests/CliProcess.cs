@@ -19,7 +19,10 @@ public sealed class CliProcess : IDisposable
 
     public static string Fixture(string vendor) => Path.Combine(Fixtures, vendor + ".jsonl");
 
-    public async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)
+    public Task<CliResult> RunWithInputAsync(string? stdin, params string[] args) => RunWithEnvironmentAsync(null, stdin, args);
+
+    /// <summary>Runs the tool with extra environment variables (EVENTLINK_POSTGRES is never inherited from the test run).</summary>
+    public async Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string>? environment, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,6 +31,12 @@ public sealed class CliProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.Environment.Remove("EVENTLINK_POSTGRES");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Metadata("CliPath"));
         foreach (var arg in args)
         {

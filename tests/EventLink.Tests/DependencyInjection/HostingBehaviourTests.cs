@@ -80,6 +80,32 @@ public sealed class HostingBehaviourTests : IDisposable
     }
 
     [Fact]
+    public async Task A_host_with_a_reachable_PostgreSQL_server_migrates_the_schema_at_start()
+    {
+        var connectionString = Environment.GetEnvironmentVariable("EVENTLINK_TEST_POSTGRES");
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            Environment.GetEnvironmentVariable("EVENTLINK_REQUIRE_POSTGRES").Should().NotBe("1", "EVENTLINK_TEST_POSTGRES must be set when PostgreSQL is required");
+            return;
+        }
+
+        var schema = "startup_" + Guid.NewGuid().ToString("N")[..12];
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddEventLink(el => el.AddSchema(Schema).UsePostgreSql(connectionString, o => o.Schema = schema));
+        using var host = builder.Build();
+
+        await host.StartAsync();
+
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'events'");
+        command.Parameters.AddWithValue(schema);
+        ((long)(await command.ExecuteScalarAsync())!).Should().Be(1, "start-up migrated the schema before any call");
+        await host.StopAsync();
+        await using var drop = dataSource.CreateCommand($"DROP SCHEMA {schema} CASCADE");
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task A_host_with_a_usable_store_starts()
     {
         var builder = Host.CreateApplicationBuilder();

@@ -145,6 +145,7 @@ internal sealed partial class PostgreSqlSql
               AND ($4::timestamptz IS NULL OR occurred_at < $4)
               AND ($5::text[] IS NULL OR record_type = ANY($5))
               AND ($6::text[] IS NULL OR source = ANY($6))
+              AND ($8::timestamptz IS NULL OR (occurred_at, source, record_id) > ($8, $9::text, $10::text))
             ORDER BY occurred_at, source, record_id
             LIMIT $7
             """;

@@ -107,7 +107,7 @@ internal sealed class GraphRecomputer(EventLinkCore core)
             gained.Add(survivor);
             change.Merged.Add(survivor);
             core.Metrics.ProfilesMerged.Add(1);
-            Log.Merged(core.Logger, profileId, survivor, batch.Tenant, via, seed.Source, seed.RecordId);
+            Log.Merged(core, profileId, survivor, batch.Tenant, via, seed.Source, seed.RecordId);
         }
 
         foreach (var (created, from) in splitFrom)

@@ -43,7 +43,7 @@ public sealed class HttpWebhookDestination : IErasureDestination
     private readonly byte[]? _secret;
 
     /// <summary>Initializes a new instance of the <see cref="HttpWebhookDestination"/> class.</summary>
-    /// <param name="client">The client (from <c>IHttpClientFactory</c> when registered through DI).</param>
+    /// <param name="client">The client (through DI: the keyed <see cref="HttpClient"/> <c>EventLink.{name}</c>, else a shared one).</param>
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentException"><see cref="HttpWebhookDestinationOptions.Url"/> is not an absolute HTTP(S) URL.</exception>
     public HttpWebhookDestination(HttpClient client, HttpWebhookDestinationOptions options)

@@ -75,11 +75,12 @@ if ! find obj -name project.assets.json -exec grep -q "\"EventLink/$VERSION\"" {
     exit 1
 fi
 
-# What a console app of the core gets: the dependency-injection, options and logging packages, nothing of hosting,
-# HTTP or configuration binding (those are in EventLink.Hosting).
+# What a console app of the core (and SQLite) gets: the dependency-injection, options and logging packages and the
+# configuration interfaces UseSqlite(IConfiguration) takes; nothing of hosting, HTTP or configuration binding (those
+# are in EventLink.Hosting).
 EXTENSIONS=$(dotnet list package --include-transitive | grep -oE "Microsoft\.Extensions\.[A-Za-z.]+" | sort -u)
 echo "[quickstart] Microsoft.Extensions packages restored: $(echo "$EXTENSIONS" | wc -l) ($(echo $EXTENSIONS))"
-if echo "$EXTENSIONS" | grep -qE "Hosting|Http|Configuration"; then
+if echo "$EXTENSIONS" | grep -qE "Hosting|Http|Configuration(\.Binder|\.Json)?$|ConfigurationExtensions"; then
     echo "[quickstart] the core pulls hosting, HTTP or configuration packages"
     exit 1
 fi

@@ -20,6 +20,9 @@ internal sealed class PostHogPreset : PresetDefinition
 
     public override string DisplayName => "PostHog";
 
+    /// <summary>The capture API's endpoints: <c>/capture</c> (also <c>/e</c>, <c>/i/v0/e</c>, <c>/track</c>) for one event, <c>/batch</c> for many.</summary>
+    public override IReadOnlyList<string> DeliveryCalls { get; } = ["capture", "batch"];
+
     public override IReadOnlyDictionary<string, IdentityNormalization> IdentityKinds { get; } =
         new Dictionary<string, IdentityNormalization> { [DistinctIdKind] = IdentityNormalization.Exact };
 

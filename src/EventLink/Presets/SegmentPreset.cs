@@ -26,6 +26,9 @@ internal sealed class SegmentPreset : PresetDefinition
 
     public override string DisplayName => "Segment";
 
+    /// <summary>The HTTP tracking API's endpoints: <c>/v1/{call}</c>, and <c>/v1/batch</c> (also <c>/v1/import</c>).</summary>
+    public override IReadOnlyList<string> DeliveryCalls { get; } = ["track", "identify", "page", "screen", "group", "alias", "batch", "import"];
+
     public override IReadOnlyDictionary<string, IdentityNormalization> IdentityKinds { get; } =
         new Dictionary<string, IdentityNormalization> { [SegmentSchemaBuilderExtensions.GroupIdKind] = IdentityNormalization.Exact };
 

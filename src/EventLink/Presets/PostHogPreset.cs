@@ -6,8 +6,9 @@ namespace EventLink.Presets;
 
 /// <summary>
 /// PostHog events as its webhook destination posts them (<c>{"event": {uuid, event, distinct_id, timestamp,
-/// properties}, "person": {id, properties}}</c>), or as a batch export writes them (one row with <c>person_id</c> and
-/// <c>person_properties</c>). Each event gives the person (merged, by <c>distinct_id</c>, the <c>$anon_distinct_id</c> an
+/// properties}, "person": {id, properties}}</c>), as a batch export writes them (one row with <c>person_id</c> and
+/// <c>person_properties</c>), or as the capture API takes them (<c>/capture</c>, <c>/batch</c>), where <c>$identify</c>,
+/// <c>$create_alias</c> and <c>$set</c>/<c>$set_once</c> also give a person version joining their ids. Each event gives the person (merged, by <c>distinct_id</c>, the <c>$anon_distinct_id</c> an
 /// <c>$identify</c> carries, and the person's e-mail) and the event itself (an occurrence keyed by its uuid, linked
 /// through <c>distinct_id</c>, then the person's e-mail).
 /// </summary>

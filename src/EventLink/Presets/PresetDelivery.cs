@@ -26,13 +26,14 @@ public sealed class PresetDelivery
     /// Gets the tool's call or endpoint the delivery was posted to, lower-case, such as <c>track</c>, <c>identify</c>,
     /// <c>page</c>, <c>screen</c>, <c>group</c>, <c>alias</c> or <c>batch</c> for Segment's HTTP tracking API, and
     /// <c>capture</c> or <c>batch</c> for PostHog's capture API. <see cref="SourcePreset.DeliveryCalls"/> lists those a
-    /// preset understands; a preset ignores a call it does not know and reads the body as it is.
+    /// preset understands; a preset ignores a call it does not know and reads the body as it is. A path is reduced to
+    /// its last segment (<c>/v1/track</c> is <c>track</c>).
     /// </summary>
     /// <value>The default value is <see langword="null"/>: the body says what it is.</value>
     public string? Call
     {
         get => _call;
-        init => _call = string.IsNullOrWhiteSpace(value) ? null : value.Trim().Trim('/').ToLowerInvariant();
+        init => _call = string.IsNullOrWhiteSpace(value) ? null : LastSegment(value);
     }
 
     /// <summary>
@@ -59,6 +60,12 @@ public sealed class PresetDelivery
 
     private string? MediaType =>
         ContentType is null ? null : ContentType.Split(';', 2)[0].Trim().ToLowerInvariant() is { Length: > 0 } type ? type : null;
+
+    private static string? LastSegment(string value)
+    {
+        var segments = value.Split('/', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return segments.Length == 0 ? null : segments[^1].ToLowerInvariant();
+    }
 
     /// <inheritdoc />
     public override string ToString() =>

@@ -6,7 +6,8 @@ namespace EventLink.Presets;
 
 /// <summary>
 /// Segment-spec messages (also spoken by RudderStack, Jitsu and Hightouch) as a webhook destination posts them, as the
-/// HTTP tracking API's <c>{"batch": [...]}</c> carries them, or as a warehouse export writes them (one per line). Each
+/// HTTP tracking API takes them (one call per endpoint, whose name is the type; or <c>{"batch": [...]}</c>), as partner
+/// integrations write them (snake_case), or as a warehouse export writes them (one per line). Each
 /// message goes to the record type of its <c>type</c> (<c>identify</c>, <c>track</c>, <c>page</c>, <c>screen</c>,
 /// <c>alias</c>, <c>group</c>), chosen by <see cref="SegmentMessage"/>; the record types are those of
 /// <see cref="SegmentSchemaBuilderExtensions.AddSegment"/>, which this preset defines.

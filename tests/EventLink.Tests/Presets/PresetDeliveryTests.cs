@@ -11,6 +11,8 @@ public sealed class PresetDeliveryTests
     public void A_call_is_kept_lower_case_without_slashes_and_a_blank_one_is_none()
     {
         new PresetDelivery { Call = " /Track/ " }.Call.Should().Be("track");
+        new PresetDelivery { Call = "/v1/batch" }.Call.Should().Be("batch", "a path is reduced to its last segment");
+        new PresetDelivery { Call = "/" }.Call.Should().BeNull();
         new PresetDelivery { Call = "  " }.Call.Should().BeNull();
         PresetDelivery.Unspecified.Call.Should().BeNull();
     }

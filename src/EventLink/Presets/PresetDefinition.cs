@@ -27,8 +27,17 @@ internal abstract class PresetDefinition
         }
     }
 
+    /// <summary>The calls a <see cref="PresetDelivery.Call"/> hint can name for this tool; none by default.</summary>
+    public virtual IReadOnlyList<string> DeliveryCalls => [];
+
     /// <summary>Sends each record of a delivery to <paramref name="reader"/>, or says why there is none.</summary>
     public abstract void Route(JsonElement root, PresetReader reader);
+
+    /// <summary>
+    /// Reads a delivery that is not JSON (such as Mailchimp's form-encoded webhooks) into a JSON document to route;
+    /// <see langword="null"/> when the tool delivers nothing but JSON or the text is none of its shapes.
+    /// </summary>
+    public virtual JsonDocument? ReadNonJson(ReadOnlySpan<byte> utf8) => null;
 
     /// <summary>Reads a string or a number as text.</summary>
     protected static string? Text(JsonElement element, params ReadOnlySpan<string> path)
@@ -118,11 +127,14 @@ internal sealed record PresetRecordType(
 }
 
 /// <summary>Collects what routing one delivery gave.</summary>
-internal sealed class PresetReader(PresetOptions options)
+internal sealed class PresetReader(PresetOptions options, PresetDelivery delivery)
 {
     private readonly List<IngestRecord> _records = [];
     private readonly List<string> _ignored = [];
     private readonly List<string> _unrecognized = [];
+
+    /// <summary>What the transport said about the delivery being routed.</summary>
+    public PresetDelivery Delivery => delivery;
 
     public void Add(string recordType, JsonElement payload) =>
         _records.Add(new IngestRecord(options.GetSource(recordType), options.GetRecordTypeName(recordType), payload));

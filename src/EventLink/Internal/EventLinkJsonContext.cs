@@ -10,6 +10,7 @@ namespace EventLink.Internal;
 /// Native AOT applications work without reflection.
 /// </summary>
 [JsonSourceGenerationOptions(PreferredObjectCreationHandling = JsonObjectCreationHandling.Populate)]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(DateTimeOffset))]

@@ -163,11 +163,9 @@ internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runti
     {
         var session = batch.Session;
         var existing = await session.GetSourceRecordAsync(record.Source, record.RecordId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && existing.RecordType != record.Type.Name)
+        if (await RecordIdRule.OtherHolderAsync(batch, record, existing, cancellationToken).ConfigureAwait(false) is { } holder)
         {
-            var conflict = $"record id '{record.RecordId}' of source '{record.Source}' already belongs to a '{existing.RecordType}' record";
-            await session.AddRejectionAsync(new RejectionRow(record.Source, record.Type.Name, record.RecordId, IngestReason.RecordIdConflict, conflict, batch.Now), cancellationToken).ConfigureAwait(false);
-            return IngestResults.Of(IngestOutcome.Rejected, record, null, IngestReason.RecordIdConflict, conflict);
+            return await RecordIdRule.RejectAsync(batch, record, holder, cancellationToken).ConfigureAwait(false);
         }
 
         var comparison = existing is null ? 1 : ClaimWriter.CompareVersion(record, existing);

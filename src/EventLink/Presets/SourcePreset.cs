@@ -94,6 +94,11 @@ public sealed class SourcePreset
     public PresetReadResult Read(ReadOnlyMemory<byte> utf8Json, PresetOptions? options = null)
     {
         options ??= CreateOptions();
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
+        {
+            return new PresetReadResult(PresetReadStatus.Unrecognized, [], "not well-formed JSON: it is not well-formed UTF-8");
+        }
+
         JsonDocument document;
         try
         {
@@ -106,8 +111,23 @@ public sealed class SourcePreset
 
         using (document)
         {
+            // A value no store keeps (a lone surrogate, a NUL) cannot be read into text: say so instead of failing on it.
+            if (Ingestion.Internal.JsonValueRules.Check(utf8Json.Span, maxDepth: 64) is { } problem)
+            {
+                return new PresetReadResult(PresetReadStatus.Unrecognized, [], $"the delivery holds a value EventLink does not store: {problem}");
+            }
+
             var reader = new PresetReader(options);
-            _definition.Route(document.RootElement, reader);
+            try
+            {
+                _definition.Route(document.RootElement, reader);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
+            {
+                // A field the tool documents as JSON text (PostHog's properties) that is not: the delivery is not the tool's.
+                return new PresetReadResult(PresetReadStatus.Unrecognized, [], $"not in a shape of {DisplayName}'s: {ex.Message}");
+            }
+
             return reader.ToResult(DisplayName);
         }
     }

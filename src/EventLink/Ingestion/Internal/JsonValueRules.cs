@@ -41,19 +41,26 @@ internal static class JsonValueRules
         }
     }
 
-    /// <summary>Validates a whole payload (already known to be well-formed JSON) token by token.</summary>
+    /// <summary>Checks a whole payload token by token.</summary>
     /// <param name="utf8Json">The payload.</param>
     /// <param name="maxDepth">The reader's depth limit.</param>
-    /// <returns>Why the payload may not be stored, or <see langword="null"/>.</returns>
+    /// <returns>Why the payload may not be stored, or <see langword="null"/> (also when it is not well-formed JSON: the parser says why).</returns>
     public static string? Check(ReadOnlySpan<byte> utf8Json, int maxDepth)
     {
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = maxDepth });
-        while (reader.Read())
+        try
         {
-            if (Check(ref reader) is { } problem)
+            while (reader.Read())
             {
-                return problem;
+                if (Check(ref reader) is { } problem)
+                {
+                    return problem;
+                }
             }
+        }
+        catch (JsonException)
+        {
+            return null;
         }
 
         return null;

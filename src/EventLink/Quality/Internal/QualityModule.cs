@@ -28,12 +28,30 @@ internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runti
             || Runtime.PipelineOf(record.RecordType, source) is not { } pipeline
             || !core.Schema.TryGetRecordType(record.RecordType, out var type)
             || record.Utf8Payload.Length > core.Options.MaxPayloadBytes
+            || !System.Text.Unicode.Utf8.IsValid(record.Utf8Payload.Span)
+            || JsonValueRules.Check(record.Utf8Payload.Span, maxDepth: 64) is not null // The parser rejects it, with the reason.
             || TransformationPipeline.Parse(record.Utf8Payload) is not { } payload)
         {
             return record;
         }
 
-        if (pipeline.Apply(source, payload) is not { } filteredBy)
+        string? filteredBy;
+        try
+        {
+            filteredBy = pipeline.Apply(source, payload);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // A repeated property name (JsonObject keeps one value per name), or a value a step's function cannot read:
+            // storing the payload untransformed would skip the steps (a dropped field kept), so the record is refused.
+            var problem = $"the transformations of '{type.Name}' cannot rewrite the payload (a repeated property name, or a value a step cannot read): {ex.Message}";
+            var noteKey = "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+            await batch.Session.AddRejectionAsync(new RejectionRow(source, type.Name, noteKey, IngestReason.UnsupportedValue, problem, batch.Now), cancellationToken).ConfigureAwait(false);
+            results[position] = new IngestResult(IngestOutcome.Rejected, source, type.Name, null, null, IngestReason.UnsupportedValue, problem);
+            return null;
+        }
+
+        if (filteredBy is null)
         {
             return new IngestRecord(record.Source, record.RecordType, JsonSerializer.SerializeToUtf8Bytes(payload));
         }

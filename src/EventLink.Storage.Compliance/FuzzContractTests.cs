@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using EventLink.Presets;
 using static EventLink.Storage.Compliance.TestSchema;
@@ -39,12 +40,13 @@ public abstract class FuzzContractTests<TFixture>(TFixture fixture) : ContractTe
     /// <summary>Runs <paramref name="count"/> bad inputs, each beside a valid record, and checks every result.</summary>
     /// <param name="count">How many bad inputs.</param>
     /// <param name="configure">Adds features to the builder, or <see langword="null"/>.</param>
+    /// <param name="name">The store name: the calling test's.</param>
     /// <returns>A task.</returns>
-    protected async Task FuzzAsync(int count, Action<EventLinkBuilder>? configure)
+    protected async Task FuzzAsync(int count, Action<EventLinkBuilder>? configure, [CallerMemberName] string name = "")
     {
         var seed = FuzzInputs.Seed();
         var inputs = new FuzzInputs(seed);
-        var link = await CreateAsync(options: o => o.MaxPayloadBytes = FuzzInputs.MaxPayloadBytes, configure: configure);
+        var link = await CreateAsync(options: o => o.MaxPayloadBytes = FuzzInputs.MaxPayloadBytes, configure: configure, name: name);
         await link.IngestAsync(StripeCustomer("cus_ada", "ada@example.com", Day(2026, 1, 1)));
         var failures = new List<string>();
         var categories = FuzzInputs.AllCategories.ToDictionary(c => c, _ => 0);

@@ -83,7 +83,7 @@ public enum IngestReason
     /// <summary>
     /// The payload is well-formed JSON but holds a value no store keeps the same way: a lone UTF-16 surrogate escape
     /// (<c>"\ud800"</c>), a NUL character (<c>"\u0000"</c>), or a number beyond PostgreSQL's <c>numeric</c> range
-    /// (such as <c>1e200000</c>); or a payload the configured transformations cannot rewrite (a repeated property name). The message says which value and where.
+    /// (such as <c>1e200000</c>); or, when transformations apply to the record, a repeated property name (which they cannot rewrite). The message says which value and where.
     /// </summary>
     UnsupportedValue,
 }

@@ -35,22 +35,18 @@ internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runti
             return record;
         }
 
-        string? filteredBy;
-        try
+        if (TransformationPipeline.HasRepeatedPropertyName(record.Utf8Payload))
         {
-            filteredBy = pipeline.Apply(source, payload);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
-        {
-            // A repeated property name (JsonObject keeps one value per name), or a value a step's function cannot read:
-            // storing the payload untransformed would skip the steps (a dropped field kept), so the record is refused.
-            var problem = $"the transformations of '{type.Name}' cannot rewrite the payload (a repeated property name, or a value a step cannot read): {ex.Message}";
+            // JsonObject keeps one value per name: the steps cannot rewrite the payload, and storing it untransformed
+            // would skip them (a dropped field kept), so the record is refused.
+            var problem = $"the payload holds a value EventLink does not store here: a repeated property name, which the transformations of '{type.Name}' cannot rewrite";
             var noteKey = "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
             await batch.Session.AddRejectionAsync(new RejectionRow(source, type.Name, noteKey, IngestReason.UnsupportedValue, problem, batch.Now), cancellationToken).ConfigureAwait(false);
             results[position] = new IngestResult(IngestOutcome.Rejected, source, type.Name, null, null, IngestReason.UnsupportedValue, problem);
             return null;
         }
 
+        var filteredBy = pipeline.Apply(source, payload);
         if (filteredBy is null)
         {
             return new IngestRecord(record.Source, record.RecordType, JsonSerializer.SerializeToUtf8Bytes(payload));

@@ -34,7 +34,7 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     private readonly Dictionary<long, int> _linkIndex = [];
     private readonly Dictionary<long, HashSet<IdentityKey>> _waitsOfEvent = [];
 
-    // Events by (source, record id): whether one is stored (or inserted by this session).
+    // Keys (source, record id): whether an event or a merged record holds one (or this session inserted it).
     private readonly Dictionary<(string Source, string RecordId), bool> _events = [];
 
     // Event ids taken from the events' sequence for this session's inserts, used in order.
@@ -453,9 +453,13 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     }
 
     /// <summary>Keeps the working set current with a source record the session writes.</summary>
+    /// <summary>Gets whether the working set knows that no event and no merged record holds a source record id.</summary>
+    public bool IsKeyFree(string source, string recordId) => _events.TryGetValue((source, recordId), out var held) && !held;
+
     public void CacheSourceRecord(SourceRecordRow record)
     {
         var key = (record.Source, record.RecordId);
+        MarkEventStored(record.Source, record.RecordId); // The key is held now: no event may take it.
         var stored = record with
         {
             OccurredAt = TimestampReader.Normalize(record.OccurredAt),

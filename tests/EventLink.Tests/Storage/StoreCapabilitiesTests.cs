@@ -15,7 +15,7 @@ public sealed class StoreCapabilitiesTests
         .AppendOnly("charge", t => t.RecordId("id").OccurredAt("created").EventName("type").RelatesTo("email", "customer"));
 
     [Fact]
-    public void The_required_core_has_at_most_thirty_abstract_members()
+    public void The_required_core_has_at_most_thirty_one_abstract_members()
     {
         static int Abstract(Type type) => type
             .GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
@@ -26,7 +26,7 @@ public sealed class StoreCapabilitiesTests
                 _ => false,
             });
 
-        (Abstract(typeof(EventLinkStore)) + Abstract(typeof(EventLinkStoreSession))).Should().BeLessThanOrEqualTo(30);
+        (Abstract(typeof(EventLinkStore)) + Abstract(typeof(EventLinkStoreSession))).Should().BeLessThanOrEqualTo(31);
     }
 
     [Fact]

@@ -11,6 +11,9 @@ namespace EventLink.Ingestion.Internal;
 /// </summary>
 internal sealed class IngestionPipeline(EventLinkCore core)
 {
+    /// <summary>The longest source or record type name a rejection note keeps (a longer name is not a valid one anyway).</summary>
+    private const int MaxNoteNameLength = 100;
+
     public ValueTask<IngestResult[]> IngestAsync(string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
         var shape = ShapeOf(records);
@@ -187,8 +190,10 @@ internal sealed class IngestionPipeline(EventLinkCore core)
     private async ValueTask<IngestResult> RejectAsync(Batch batch, IngestRecord record, Rejection rejection, CancellationToken cancellationToken)
     {
         var key = rejection.RecordId ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+
+        // The names are the sender's: the note keeps what every store can hold (a bad name is cut and made printable).
         await batch.Session.AddRejectionAsync(
-            new RejectionRow(record.Source, record.RecordType, key, rejection.Reason, rejection.Message, batch.Now),
+            new RejectionRow(Names.Storable(record.Source, MaxNoteNameLength), Names.Storable(record.RecordType, MaxNoteNameLength), key, rejection.Reason, Names.Printable(rejection.Message), batch.Now),
             cancellationToken).ConfigureAwait(false);
         Log.Rejected(core, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
         return new IngestResult(IngestOutcome.Rejected, record.Source, record.RecordType, rejection.RecordId, null, rejection.Reason, rejection.Message);
@@ -208,12 +213,31 @@ internal sealed class IngestionPipeline(EventLinkCore core)
         }
 
         var ids = await batch.Session.TryInsertEventsAsync(rows, cancellationToken).ConfigureAwait(false);
+        string?[]? others = null;
+        List<ParsedRecord>? held = null;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (ids[i] is null)
+            {
+                (held ??= []).Add(pending[i].Record);
+            }
+        }
+
+        if (held is not null)
+        {
+            // Not inserted: the same record again, or an id another record type holds (asked in one call).
+            others = await RecordIdRule.OtherHoldersAsync(batch, held, cancellationToken).ConfigureAwait(false);
+        }
+
+        var heldIndex = 0;
         for (var i = 0; i < pending.Count; i++)
         {
             var (position, record, resolution) = pending[i];
             if (ids[i] is not { } id)
             {
-                results[position] = IngestResults.Of(IngestOutcome.Duplicate, record, null);
+                results[position] = others![heldIndex++] is { } holder
+                    ? await RecordIdRule.RejectAsync(batch, record, holder, cancellationToken).ConfigureAwait(false)
+                    : IngestResults.Of(IngestOutcome.Duplicate, record, null);
                 continue;
             }
 

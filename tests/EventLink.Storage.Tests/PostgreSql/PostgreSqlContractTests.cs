@@ -18,3 +18,5 @@ public sealed class PostgreSqlTenantTests(PostgreSqlFixture fixture) : TenantCon
 public sealed class PostgreSqlOrderIndependenceTests(PostgreSqlFixture fixture) : OrderIndependenceContractTests<PostgreSqlFixture>(fixture);
 
 public sealed class PostgreSqlGraphPrimitivesTests(PostgreSqlFixture fixture) : GraphPrimitivesContractTests<PostgreSqlFixture>(fixture);
+
+public sealed class PostgreSqlIdentityNormalizationTests(PostgreSqlFixture fixture) : IdentityNormalizationContractTests<PostgreSqlFixture>(fixture);

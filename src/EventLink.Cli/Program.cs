@@ -40,3 +40,9 @@ catch (EventLink.SchemaValidationException ex)
     await Console.Error.WriteLineAsync($"eventlink: {ex.Message}");
     return ExitCodes.Usage;
 }
+catch (InvalidOperationException ex) when (ex.Message.Contains("TombstoneSecret", StringComparison.Ordinal))
+{
+    // Erasure without its secret (forget, or ingest into a store with tombstones): how to call the tool, not a crash.
+    await Console.Error.WriteLineAsync($"eventlink: {ex.Message} Pass --tombstone-secret or set EVENTLINK_TOMBSTONE_SECRET.");
+    return ExitCodes.Usage;
+}

@@ -62,7 +62,7 @@ public sealed class CliFollowUpTests : IDisposable
         unkeyed.ExitCode.Should().NotBe(0, "ingest must not run past tombstones it cannot check");
         unkeyed.ToString().Should().Contain("TombstoneSecret");
         var replay = await _cli.RunAsync("ingest", CliProcess.Fixture("stripe"), "--preset", "stripe", "--format", "json", "--tombstone-secret", Secret);
-        replay.Json.GetProperty("outcomes").GetProperty("Suppressed").GetInt32().Should().BeGreaterThan(0, replay.ToString());
+        replay.Json.GetProperty("outcomes").GetProperty("suppressed").GetInt32().Should().BeGreaterThan(0, replay.ToString());
         (await _cli.RunAsync("profile", "--email", "ada@example.com", "--preset", "stripe")).ExitCode.Should().Be(1, "tombstones keep Ada out");
 
         var table = await _cli.RunAsync("forget", "--identity", "stripe_customer_id=cus_unknown", "--preset", "stripe", "--tombstone-secret", Secret);

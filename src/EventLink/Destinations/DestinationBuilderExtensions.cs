@@ -39,7 +39,7 @@ public static class DestinationBuilderExtensions
         {
             var options = new HttpWebhookDestinationOptions();
             configure(options);
-            return new HttpWebhookDestination(sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName), options);
+            return new HttpWebhookDestination(sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName), options, sp.GetService<TimeProvider>() ?? TimeProvider.System);
         });
     }
 

@@ -22,3 +22,4 @@ public sealed class InMemoryGraphPrimitivesTests(InMemoryFixture fixture) : Grap
 public sealed class InMemoryIndexRefreshTests(InMemoryFixture fixture) : IndexRefreshContractTests<InMemoryFixture>(fixture);
 
 public sealed class InMemoryFuzzTests(InMemoryFixture fixture) : FuzzContractTests<InMemoryFixture>(fixture);
+public sealed class InMemoryIdentityNormalizationTests(InMemoryFixture fixture) : IdentityNormalizationContractTests<InMemoryFixture>(fixture);

@@ -20,3 +20,4 @@ public sealed class PostgreSqlOrderIndependenceTests(PostgreSqlFixture fixture) 
 public sealed class PostgreSqlGraphPrimitivesTests(PostgreSqlFixture fixture) : GraphPrimitivesContractTests<PostgreSqlFixture>(fixture);
 
 public sealed class PostgreSqlFuzzTests(PostgreSqlFixture fixture) : FuzzContractTests<PostgreSqlFixture>(fixture);
+public sealed class PostgreSqlIdentityNormalizationTests(PostgreSqlFixture fixture) : IdentityNormalizationContractTests<PostgreSqlFixture>(fixture);

@@ -22,3 +22,4 @@ public sealed class SqliteGraphPrimitivesTests(SqliteFixture fixture) : GraphPri
 public sealed class SqliteIndexRefreshTests(SqliteFixture fixture) : IndexRefreshContractTests<SqliteFixture>(fixture);
 
 public sealed class SqliteFuzzTests(SqliteFixture fixture) : FuzzContractTests<SqliteFixture>(fixture);
+public sealed class SqliteIdentityNormalizationTests(SqliteFixture fixture) : IdentityNormalizationContractTests<SqliteFixture>(fixture);

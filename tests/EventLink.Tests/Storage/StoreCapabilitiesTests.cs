@@ -83,7 +83,8 @@ public sealed class StoreCapabilitiesTests
     [Fact]
     public async Task A_member_of_a_missing_capability_names_the_capability_and_the_store()
     {
-        await using var link = new EventLinkBuilder().AddSchema(Schema).UseStore(_ => new CoreOnlyStore()).Build();
+        await using var link = new EventLinkBuilder().AddSchema(Schema).UseStore(_ => new CoreOnlyStore())
+            .ConfigurePrivacy(p => p.TombstoneSecret = "store-capabilities-tests-tombstone-secret").Build();
         var customer = await link.IngestAsync(new IngestRecord("stripe", "customer", """{"id":"cus_1","created":1700000000,"email":"a@x.com"}"""));
 
         var forget = () => link.ForgetAsync(customer.ProfileId!.Value).AsTask();

@@ -88,7 +88,7 @@ public sealed class SourcePreset
     /// yet (a Mailchimp activity report, a HubSpot deal's stage history) become one record per occurrence. Never throws
     /// on bad input.
     /// </summary>
-    /// <param name="utf8Json">The delivery as UTF-8 JSON.</param>
+    /// <param name="utf8Json">The delivery as UTF-8 JSON, or as the tool sends it when that is not JSON (Mailchimp's webhooks post <c>application/x-www-form-urlencoded</c> bodies).</param>
     /// <param name="options">The options the schema was built with; the defaults when <see langword="null"/>.</param>
     /// <returns>The records, or why there are none.</returns>
     public PresetReadResult Read(ReadOnlyMemory<byte> utf8Json, PresetOptions? options = null)
@@ -101,7 +101,12 @@ public sealed class SourcePreset
         }
         catch (JsonException ex)
         {
-            return new PresetReadResult(PresetReadStatus.Unrecognized, [], $"not well-formed JSON: {ex.Message}");
+            if (_definition.ReadNonJson(utf8Json.Span) is not { } converted)
+            {
+                return new PresetReadResult(PresetReadStatus.Unrecognized, [], $"not well-formed JSON: {ex.Message}");
+            }
+
+            document = converted;
         }
 
         using (document)
@@ -113,7 +118,7 @@ public sealed class SourcePreset
     }
 
     /// <summary>Reads one delivery of the tool given as JSON text; see <see cref="Read(ReadOnlyMemory{byte}, PresetOptions?)"/>.</summary>
-    /// <param name="json">The delivery as JSON text.</param>
+    /// <param name="json">The delivery as JSON text (or a form-encoded body, for tools that post forms).</param>
     /// <param name="options">The options the schema was built with; the defaults when <see langword="null"/>.</param>
     /// <returns>The records, or why there are none.</returns>
     public PresetReadResult Read(string json, PresetOptions? options = null) =>

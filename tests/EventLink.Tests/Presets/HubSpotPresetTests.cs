@@ -54,7 +54,7 @@ public sealed class HubSpotPresetTests
 
     [Fact]
     public void Every_collected_HubSpot_delivery_is_read_or_ignored_with_a_reason() =>
-        VendorFixtures.ShouldProduce(SourcePresets.HubSpot, new Dictionary<string, string[]>
+        PresetFixtureTables.ShouldProduce(SourcePresets.HubSpot, new Dictionary<string, string[]>
         {
             ["v1-contacts-page.json"] = ["hubspot_contact | 12368139980 | 2024-05-10T17:26:25.270Z | email:emailmaria@hubspot.com, hubspot_contact_id:12368139980"],
             ["v2-company.json"] = ["hubspot_company | 184896670 | 2017-08-16T08:42:34.691Z | domain:hubspot.com, hubspot_company_id:184896670"],
@@ -75,7 +75,7 @@ public sealed class HubSpotPresetTests
     [Fact]
     public async Task Reading_the_same_deal_after_an_unrelated_edit_adds_no_stage_event()
     {
-        var files = VendorFixtures.Files("hubspot");
+        var files = PresetFixtureTables.Files("hubspot");
         await using var link = Link(s => s.AddHubSpot());
         await link.IngestAsync(SourcePresets.HubSpot.Read(files["v3-contact-plain.json"]).Records);
         await link.IngestAsync(SourcePresets.HubSpot.Read(files["v3-deal-history-associations.json"]).Records);
@@ -99,7 +99,7 @@ public sealed class HubSpotPresetTests
     [Fact]
     public async Task A_contact_associated_with_a_company_is_a_member_of_its_account_and_its_deals_are_on_the_account_timeline()
     {
-        var files = VendorFixtures.Files("hubspot");
+        var files = PresetFixtureTables.Files("hubspot");
         await using var link = Link(s => s.AddHubSpot());
         foreach (var name in new[] { "v3-contact-history-associations.json", "v3-company.json", "v3-deal-history-associations.json" })
         {
@@ -129,7 +129,7 @@ public sealed class HubSpotPresetTests
     [Fact]
     public async Task Legacy_v1_contacts_join_their_company_through_associatedcompanyid()
     {
-        var files = VendorFixtures.Files("hubspot");
+        var files = PresetFixtureTables.Files("hubspot");
         var contact = files["v1-contacts-page.json"].Replace("\"company\":{\"value\":\"HubSpot\"}", "\"company\":{\"value\":\"HubSpot\"},\"associatedcompanyid\":{\"value\":\"184896670\"}", StringComparison.Ordinal);
         contact.Should().Contain("associatedcompanyid");
         await using var link = Link(s => s.AddHubSpot());

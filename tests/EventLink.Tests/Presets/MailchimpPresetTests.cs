@@ -36,7 +36,7 @@ public sealed class MailchimpPresetTests
 
     [Fact]
     public void Every_collected_Mailchimp_delivery_is_read_or_ignored_with_a_reason() =>
-        VendorFixtures.ShouldProduce(SourcePresets.Mailchimp, new Dictionary<string, string[]>
+        PresetFixtureTables.ShouldProduce(SourcePresets.Mailchimp, new Dictionary<string, string[]>
         {
             ["member-activity.json"] =
             [
@@ -79,7 +79,7 @@ public sealed class MailchimpPresetTests
     [Fact]
     public async Task An_unsubscribe_webhook_revokes_marketing_consent_and_syncs_for_marketing_stop_sending_to_that_person()
     {
-        var files = VendorFixtures.Files("mailchimp");
+        var files = PresetFixtureTables.Files("mailchimp");
         var newsletter = new Collecting();
         await using var link = new EventLinkBuilder()
             .AddSchema(s => s.AddMailchimp())
@@ -114,7 +114,7 @@ public sealed class MailchimpPresetTests
     [Fact]
     public async Task An_email_change_keeps_both_addresses_on_one_profile_and_the_new_one_as_email()
     {
-        var files = VendorFixtures.Files("mailchimp");
+        var files = PresetFixtureTables.Files("mailchimp");
         await using var link = Link(s => s.AddMailchimp());
         var subscribed = files["webhook-subscribe.form"].Replace("api%40mailchimp.com", "api%2Bold%40mailchimp.com", StringComparison.Ordinal);
         await link.IngestAsync(SourcePresets.Mailchimp.Read(subscribed).Records);

@@ -20,7 +20,7 @@ public sealed class MarketoPresetTests
 
     [Fact]
     public void Every_collected_Marketo_delivery_is_read_or_ignored_with_a_reason() =>
-        VendorFixtures.ShouldProduce(SourcePresets.Marketo, new Dictionary<string, string[]>
+        PresetFixtureTables.ShouldProduce(SourcePresets.Marketo, new Dictionary<string, string[]>
         {
             // No marketoGUID (older responses): the activity's own id; "+0000" is UTC.
             ["activities-without-guid.json"] = ["marketo_activity | 2 | 2013-09-26T06:56:35.000Z | marketo_lead_id:6"],
@@ -40,7 +40,7 @@ public sealed class MarketoPresetTests
     [Fact]
     public async Task Deleted_and_merged_leads_are_named_and_a_merge_makes_the_two_leads_one_profile()
     {
-        var files = VendorFixtures.Files("marketo");
+        var files = PresetFixtureTables.Files("marketo");
         await using var link = Link(s => s.AddMarketo());
         await link.IngestAsync(SourcePresets.Marketo.Read(files["leads.json"]).Records);
         (await link.FindProfileAsync(MarketoPreset.LeadIdKind, "7"))!.Id.Should().NotBe((await link.FindProfileAsync(MarketoPreset.LeadIdKind, "6"))!.Id);

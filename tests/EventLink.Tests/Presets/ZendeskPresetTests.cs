@@ -32,7 +32,7 @@ public sealed class ZendeskPresetTests
 
     [Fact]
     public void Every_collected_Zendesk_delivery_is_read_or_ignored_with_a_reason() =>
-        VendorFixtures.ShouldProduce(SourcePresets.Zendesk, new Dictionary<string, string[]>
+        PresetFixtureTables.ShouldProduce(SourcePresets.Zendesk, new Dictionary<string, string[]>
         {
             ["api-organizations-incremental.json"] = ["Ignored: Zendesk organizations are not kept"],
             ["api-ticket.json"] =
@@ -55,18 +55,18 @@ public sealed class ZendeskPresetTests
     [Fact]
     public void External_ids_are_user_ids_only_when_the_application_says_so()
     {
-        var files = VendorFixtures.Files("zendesk");
+        var files = PresetFixtureTables.Files("zendesk");
         var options = SourcePresets.Zendesk.CreateOptions(o => o.ExternalIdIsUserId = true);
         var schema = SourcePresets.Zendesk.Apply(new SchemaBuilder(), options).Build();
 
-        VendorFixtures.Describe(schema, SourcePresets.Zendesk.Read(files["api-user.json"], options).Records.Single())
+        PresetFixtureTables.Describe(schema, SourcePresets.Zendesk.Read(files["api-user.json"], options).Records.Single())
             .Should().EndWith("email:johnny@example.com, user_id:sai989sur98w9, zendesk_user_id:35436");
     }
 
     [Fact]
     public async Task A_user_read_from_an_export_and_tickets_from_the_API_share_one_profile_and_replays_add_nothing()
     {
-        var files = VendorFixtures.Files("zendesk");
+        var files = PresetFixtureTables.Files("zendesk");
         await using var link = Link(s => s.AddZendesk());
         var tickets = files["api-tickets-incremental.json"].Replace("20978392", "35436", StringComparison.Ordinal);
         await link.IngestAsync(SourcePresets.Zendesk.Read(files["api-users-incremental.json"]).Records);

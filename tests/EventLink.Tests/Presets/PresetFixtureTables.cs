@@ -10,7 +10,7 @@ namespace EventLink.Tests.Presets;
 /// in the folder's <c>PROVENANCE.md</c>), and what a preset makes of each, written as one line per record:
 /// <c>record type | record id | occurred-at | identities</c> (for an event, the relation values it links by).
 /// </summary>
-internal static class VendorFixtures
+internal static class PresetFixtureTables
 {
     /// <summary>The fixture files of a vendor, by file name.</summary>
     public static IReadOnlyDictionary<string, string> Files(string vendor)

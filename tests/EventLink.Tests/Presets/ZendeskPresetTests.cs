@@ -50,6 +50,7 @@ public sealed class ZendeskPresetTests
             // external_id is Zendesk's own kind unless the application says it holds its user id.
             ["api-user.json"] = ["zendesk_user | 35436 | 2011-05-05T10:38:52.000Z | email:johnny@example.com, zendesk_external_id:sai989sur98w9, zendesk_user_id:35436"],
             ["api-users-incremental.json"] = ["zendesk_user | 35436 | 2011-05-05T10:38:52.000Z | email:johnny@example.com, zendesk_external_id:sai989sur98w9, zendesk_user_id:35436"],
+            ["webhook-user-created.json"] = ["zendesk_user | 6596848315901 | 2025-01-08T05:33:18.000Z | email:user@example.com, zendesk_user_id:6596848315901"],
         });
 
     [Fact]

@@ -45,7 +45,8 @@ public sealed class WebhookEndpointTests(WebhookServerProcess server) : IClassFi
         (await server.PostAsync("salesforce", "{}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await server.PostAsync("segment", "{}")).StatusCode.Should().Be(HttpStatusCode.BadRequest, "Segment is a preset now; {} is no message");
         (await server.PostAsync("segment", WebhookServerProcess.Lines("segment")[1])).StatusCode.Should().Be(HttpStatusCode.OK);
-        (await server.PostAsync("zendesk", """{"ticket":{"id":1}}""")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await server.PostAsync("zendesk", """{"id":1,"name":"not Zendesk's"}""")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await server.PostAsync("zendesk", """{"ticket":{"id":1}}""")).StatusCode.Should().Be(HttpStatusCode.Accepted, "an API ticket without times is Zendesk's, ignored with a reason");
         (await server.PostAsync("intercom", "not json")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await server.PostAsync("intercom", WebhookServerProcess.Lines("intercom")[3])).StatusCode.Should().Be(HttpStatusCode.Accepted);
     }

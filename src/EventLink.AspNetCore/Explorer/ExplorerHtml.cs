@@ -69,6 +69,8 @@ internal sealed class ExplorerHtml(string prefix, EventLinkExplorerOptions optio
         .timeline{list-style:none;margin:0;padding:0}.timeline li{display:grid;grid-template-columns:210px 110px 1fr;gap:4px 12px;padding:8px 0;border-bottom:1px solid var(--line)}
         .event{font-weight:600;word-break:break-word}.record{grid-column:3;font-size:13px;color:var(--muted);word-break:break-all}
         .pager{display:flex;gap:12px;align-items:center;margin-top:12px;flex-wrap:wrap}.zone{text-decoration:none;color:var(--muted);font-size:12px}
-        @media (max-width:640px){.timeline li{grid-template-columns:1fr}.record{grid-column:1}main{padding:12px 10px 40px}th,td{padding:6px 5px}.top{padding:10px}}
+        @media (max-width:640px){#attributes thead{position:absolute;left:-9999px}#attributes,#attributes tbody,#attributes tr,#attributes th,#attributes td{display:block;width:auto}
+        #attributes tr{border-bottom:1px solid var(--line);padding:6px 0}#attributes th,#attributes td{border:0;padding:1px 0}#attributes caption{display:block}
+        .timeline li{grid-template-columns:1fr}.record{grid-column:1}main{padding:12px 10px 40px}th,td{padding:6px 5px}.top{padding:10px}}
         """;
 }

@@ -33,11 +33,14 @@ internal sealed class IntercomPreset : PresetDefinition
             .Attribute("email", "data.item.email")
             .Attribute("name", "data.item.name")
             .Attribute("phone", "data.item.phone")
+            .Identity("data.item.user_id", EventLink.IdentityKinds.UserId)
             .Attribute("intercom_role", "data.item.role")),
         PresetRecordType.AppendOnly(Conversation, (t, o) => t
             .RecordId("id")
             .OccurredAt("created_at", TimestampFormat.UnixSeconds)
             .EventName("topic")
+            .RelatesTo("data.item.user.id", o.GetRecordTypeName(Contact), ContactIdKind)
+            .RelatesTo("data.item.conversation_message.author.email", o.GetRecordTypeName(Contact))
             .RelatesTo("data.item.contacts.contacts[0].id", o.GetRecordTypeName(Contact), ContactIdKind)
             .RelatesTo("data.item.contacts.contacts[0].external_id", o.GetRecordTypeName(Contact), EventLink.IdentityKinds.UserId)
             .RelatesTo("data.item.source.author.email", o.GetRecordTypeName(Contact))),
@@ -49,6 +52,25 @@ internal sealed class IntercomPreset : PresetDefinition
         {
             RouteEach(root, reader);
             return;
+        }
+
+        if (Text(root, "type") is "user" or "contact" or "lead" or "conversation" && Text(root, "id") is not null)
+        {
+            // An API object (GET /users/{id}, a page of a list, an export): read as a notification of it.
+            Route(AsNotification(root), reader);
+            return;
+        }
+
+        if (Text(root, "type") is { } listType && listType.EndsWith(".list", StringComparison.Ordinal))
+        {
+            foreach (var name in (string[])["users", "contacts", "conversations", "data"])
+            {
+                if (TryGet(root, name, out var page) && page.ValueKind == JsonValueKind.Array)
+                {
+                    RouteEach(page, reader);
+                    return;
+                }
+            }
         }
 
         if (Text(root, "type") != "notification_event" || Text(root, "id") is null ||
@@ -70,5 +92,30 @@ internal sealed class IntercomPreset : PresetDefinition
                 reader.Ignore($"Intercom topic '{Text(root, "topic")}' is not kept by the preset");
                 break;
         }
+    }
+
+    /// <summary>
+    /// Gives an API object the notification's shape. A contact is versioned by its <c>updated_at</c> (else
+    /// <c>created_at</c>); a conversation is the occurrence of its creation. The notification id is made of the
+    /// object's id and that time, so re-reading an unchanged object is a duplicate.
+    /// </summary>
+    private static JsonElement AsNotification(JsonElement item)
+    {
+        var version = Text(item, "type") == "conversation"
+            ? Text(item, "created_at")
+            : Text(item, "updated_at") ?? Text(item, "created_at");
+        var notification = new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "notification_event",
+            ["id"] = $"api_{Text(item, "id")}_{version}",
+            ["topic"] = $"{Text(item, "type")}.api_object",
+            ["created_at"] = version is null ? null : System.Text.Json.Nodes.JsonValue.Create(version),
+            ["data"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["type"] = "notification_event_data",
+                ["item"] = System.Text.Json.Nodes.JsonNode.Parse(item.GetRawText()),
+            },
+        };
+        return JsonElement.Parse(notification.ToJsonString());
     }
 }

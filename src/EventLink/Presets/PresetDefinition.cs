@@ -27,6 +27,9 @@ internal abstract class PresetDefinition
         }
     }
 
+    /// <summary>The calls a <see cref="PresetDelivery.Call"/> hint can name for this tool; none by default.</summary>
+    public virtual IReadOnlyList<string> DeliveryCalls => [];
+
     /// <summary>Sends each record of a delivery to <paramref name="reader"/>, or says why there is none.</summary>
     public abstract void Route(JsonElement root, PresetReader reader);
 
@@ -118,11 +121,14 @@ internal sealed record PresetRecordType(
 }
 
 /// <summary>Collects what routing one delivery gave.</summary>
-internal sealed class PresetReader(PresetOptions options)
+internal sealed class PresetReader(PresetOptions options, PresetDelivery delivery)
 {
     private readonly List<IngestRecord> _records = [];
     private readonly List<string> _ignored = [];
     private readonly List<string> _unrecognized = [];
+
+    /// <summary>What the transport said about the delivery being routed.</summary>
+    public PresetDelivery Delivery => delivery;
 
     public void Add(string recordType, JsonElement payload) =>
         _records.Add(new IngestRecord(options.GetSource(recordType), options.GetRecordTypeName(recordType), payload));

@@ -5,7 +5,7 @@ namespace EventLink;
 /// <summary>Adds the record types of the tools teams use to a schema: <c>schema.AddStripe().AddZendesk()</c>.</summary>
 public static class SchemaBuilderPresetExtensions
 {
-    /// <summary>Adds Stripe: <c>stripe_customer</c> (merged) and <c>stripe_charge</c>, <c>stripe_invoice</c>, <c>stripe_subscription</c> events.</summary>
+    /// <summary>Adds Stripe: <c>stripe_customer</c> (merged) and <c>stripe_charge</c>, <c>stripe_invoice</c>, <c>stripe_subscription</c>, <c>stripe_checkout_session</c>, <c>stripe_customer_deletion</c> events.</summary>
     /// <param name="schema">The schema being built.</param>
     /// <param name="configure">Overrides names, the source, or record types.</param>
     /// <returns>The schema builder.</returns>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EventLink.Presets.Internal;
 
 namespace EventLink.Presets;
 
@@ -86,29 +87,52 @@ public sealed class SourcePreset
     /// Reads one delivery of the tool (a webhook body, an API response or one exported line) into records of the
     /// preset's types: lists and pages are split, each item goes to its record type, and shapes that are not records
     /// yet (a Mailchimp activity report, a HubSpot deal's stage history) become one record per occurrence. Never throws
-    /// on bad input.
+    /// on bad input. A body that is not JSON but a form (<c>a=1&amp;b[c]=2</c>) is read as one.
     /// </summary>
-    /// <param name="utf8Json">The delivery as UTF-8 JSON.</param>
+    /// <param name="utf8Json">The delivery as UTF-8 JSON (or form).</param>
     /// <param name="options">The options the schema was built with; the defaults when <see langword="null"/>.</param>
     /// <returns>The records, or why there are none.</returns>
-    public PresetReadResult Read(ReadOnlyMemory<byte> utf8Json, PresetOptions? options = null)
+    public PresetReadResult Read(ReadOnlyMemory<byte> utf8Json, PresetOptions? options = null) =>
+        Read(utf8Json, PresetDelivery.Unspecified, options);
+
+    /// <summary>
+    /// Reads one delivery of the tool with what the transport knows about it (the call or endpoint it was posted to,
+    /// its content type, when it arrived): Segment's <c>POST /v1/track</c> body without a <c>type</c>, PostHog's
+    /// <c>/capture</c> and <c>/batch</c> bodies, Mailchimp's form-encoded webhooks. What the body says wins over the
+    /// hint. Never throws on bad input.
+    /// </summary>
+    /// <param name="body">The delivery's body, UTF-8 JSON or (as <paramref name="delivery"/> says, or when it is not JSON) a form.</param>
+    /// <param name="delivery">What the transport knows; <see cref="PresetDelivery.Unspecified"/> when nothing.</param>
+    /// <param name="options">The options the schema was built with; the defaults when <see langword="null"/>.</param>
+    /// <returns>The records, or why there are none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="delivery"/> is <see langword="null"/>.</exception>
+    public PresetReadResult Read(ReadOnlyMemory<byte> body, PresetDelivery delivery, PresetOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(delivery);
         options ??= CreateOptions();
+        if (delivery.IsFormUrlEncoded)
+        {
+            return FormBody.TryRead(body.Span, out var form)
+                ? Route(JsonSerializer.SerializeToElement(form), delivery, options)
+                : new PresetReadResult(PresetReadStatus.Unrecognized, [], "the body is not a well-formed application/x-www-form-urlencoded form");
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json);
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException ex)
         {
-            return new PresetReadResult(PresetReadStatus.Unrecognized, [], $"not well-formed JSON: {ex.Message}");
+            // A tool that posts forms (Mailchimp) is read without a content type too; a JSON type says it is broken JSON.
+            return !delivery.IsOtherMediaType && FormBody.LooksLikeForm(body.Span) && FormBody.TryRead(body.Span, out var form)
+                ? Route(JsonSerializer.SerializeToElement(form), delivery, options)
+                : new PresetReadResult(PresetReadStatus.Unrecognized, [], $"not well-formed JSON: {ex.Message}");
         }
 
         using (document)
         {
-            var reader = new PresetReader(options);
-            _definition.Route(document.RootElement, reader);
-            return reader.ToResult(DisplayName);
+            return Route(document.RootElement, delivery, options);
         }
     }
 
@@ -119,8 +143,30 @@ public sealed class SourcePreset
     public PresetReadResult Read(string json, PresetOptions? options = null) =>
         Read(System.Text.Encoding.UTF8.GetBytes(json ?? string.Empty), options);
 
+    /// <summary>Reads one delivery of the tool given as text, with what the transport knows about it; see <see cref="Read(ReadOnlyMemory{byte}, PresetDelivery, PresetOptions?)"/>.</summary>
+    /// <param name="body">The delivery as JSON (or form) text.</param>
+    /// <param name="delivery">What the transport knows; <see cref="PresetDelivery.Unspecified"/> when nothing.</param>
+    /// <param name="options">The options the schema was built with; the defaults when <see langword="null"/>.</param>
+    /// <returns>The records, or why there are none.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="delivery"/> is <see langword="null"/>.</exception>
+    public PresetReadResult Read(string body, PresetDelivery delivery, PresetOptions? options = null) =>
+        Read(System.Text.Encoding.UTF8.GetBytes(body ?? string.Empty), delivery, options);
+
+    /// <summary>
+    /// Gets the calls (endpoints) of the tool that <see cref="PresetDelivery.Call"/> can name for this preset, such as
+    /// Segment's <c>track</c> or PostHog's <c>capture</c>; empty when the tool's bodies say what they are.
+    /// </summary>
+    public IReadOnlyList<string> DeliveryCalls => _definition.DeliveryCalls;
+
     /// <inheritdoc />
     public override string ToString() => $"{DisplayName} ({string.Join(", ", RecordTypes)})";
+
+    private PresetReadResult Route(JsonElement root, PresetDelivery delivery, PresetOptions options)
+    {
+        var reader = new PresetReader(options, delivery);
+        _definition.Route(root, reader);
+        return reader.ToResult(DisplayName);
+    }
 
     internal PresetRecordType? Find(string recordType) => _definition.Types.FirstOrDefault(t => t.Name == recordType);
 }

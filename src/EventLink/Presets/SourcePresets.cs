@@ -3,19 +3,19 @@ namespace EventLink.Presets;
 /// <summary>The presets EventLink ships for the tools teams use; see <see cref="SourcePreset"/>.</summary>
 public static class SourcePresets
 {
-    /// <summary>Gets the Stripe preset: customers (merged) and charge, invoice and subscription events from webhooks or <c>GET /v1/events</c>.</summary>
+    /// <summary>Gets the Stripe preset: customers (merged) and charge, invoice, subscription, checkout-session and customer-deletion events from webhooks or <c>GET /v1/events</c>.</summary>
     public static SourcePreset Stripe { get; } = new(new StripePreset());
 
     /// <summary>Gets the HubSpot preset: contacts, companies (accounts) and deal stage changes from CRM v3 objects.</summary>
     public static SourcePreset HubSpot { get; } = new(new HubSpotPreset());
 
-    /// <summary>Gets the Intercom preset: contacts and conversation notifications from webhooks.</summary>
+    /// <summary>Gets the Intercom preset: contacts and conversations from webhook notifications (API 2.x and 1.x) or API objects.</summary>
     public static SourcePreset Intercom { get; } = new(new IntercomPreset());
 
     /// <summary>Gets the Zendesk preset: users and ticket events from event webhooks.</summary>
     public static SourcePreset Zendesk { get; } = new(new ZendeskPreset());
 
-    /// <summary>Gets the PostHog preset: persons and events (by <c>distinct_id</c>) from the webhook destination or batch exports.</summary>
+    /// <summary>Gets the PostHog preset: persons and events (by <c>distinct_id</c>) from the webhook destination, batch exports or capture-API bodies (<c>/capture</c>, <c>/batch</c>, with <c>$identify</c> and <c>$create_alias</c> joining ids).</summary>
     public static SourcePreset PostHog { get; } = new(new PostHogPreset());
 
     /// <summary>Gets the Mailchimp preset: list members and campaign email activity by subscriber e-mail.</summary>
@@ -24,7 +24,7 @@ public static class SourcePresets
     /// <summary>Gets the Marketo preset: leads and activities from the REST API.</summary>
     public static SourcePreset Marketo { get; } = new(new MarketoPreset());
 
-    /// <summary>Gets the Segment-spec preset: <c>identify</c>, <c>track</c>, <c>page</c>, <c>screen</c>, <c>alias</c> and <c>group</c> messages, routed by their <c>type</c>; the record types of <see cref="SegmentSchemaBuilderExtensions.AddSegment"/>.</summary>
+    /// <summary>Gets the Segment-spec preset: <c>identify</c>, <c>track</c>, <c>page</c>, <c>screen</c>, <c>alias</c> and <c>group</c> messages, routed by their <c>type</c> (or the HTTP API endpoint's call, <see cref="PresetDelivery.Call"/>); the record types of <see cref="SegmentSchemaBuilderExtensions.AddSegment"/>.</summary>
     public static SourcePreset Segment { get; } = new(new SegmentPreset());
 
     /// <summary>Gets every preset, ordered by name.</summary>

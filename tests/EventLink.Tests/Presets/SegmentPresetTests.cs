@@ -26,12 +26,15 @@ public sealed class SegmentPresetTests
     }
 
     [Fact]
-    public void Messages_of_no_known_type_or_without_a_message_id_are_unrecognized_not_thrown()
+    public void Messages_of_no_known_type_are_unrecognized_and_ones_without_an_id_or_time_say_what_to_give()
     {
         SourcePresets.Segment.Read("""{"type":"purchase","messageId":"m1"}""").Should().Match<PresetReadResult>(r =>
             r.Status == PresetReadStatus.Unrecognized && r.Message!.Contains("'purchase' is not one of identify, track, page, screen, alias, group"));
-        SourcePresets.Segment.Read("""{"type":"track","event":"Signed Up","userId":"u1"}""").Message.Should().Be("a Segment track message needs a messageId");
-        SourcePresets.Segment.Read("""{"event":"Signed Up"}""").Status.Should().Be(PresetReadStatus.Unrecognized);
+        SourcePresets.Segment.Read("""{"type":"track","event":"Signed Up","userId":"u1"}""").Should().Match<PresetReadResult>(r =>
+            r.Status == PresetReadStatus.Ignored && r.Message!.Contains("has no time"));
+        SourcePresets.Segment.Read("""{"type":"track","event":"Signed Up","userId":"u1","timestamp":"2026-03-01T10:00:00Z"}""").Status
+            .Should().Be(PresetReadStatus.Read, "messageId is optional: a hash of the message stands in");
+        SourcePresets.Segment.Read("""{"event":"Signed Up"}""").Status.Should().Be(PresetReadStatus.Unrecognized, "nobody is named: not a Segment message");
         SourcePresets.Segment.Read("""{"batch":[]}""").Status.Should().Be(PresetReadStatus.Ignored);
     }
 

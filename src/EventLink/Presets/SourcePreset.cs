@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EventLink.Presets.Internal;
 
 namespace EventLink.Presets;
@@ -172,6 +173,7 @@ public sealed class SourcePreset
 }
 
 /// <summary>Whether a delivery was read into records.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PresetReadStatus>))]
 public enum PresetReadStatus
 {
     /// <summary>The delivery was read into one or more records.</summary>

@@ -10,11 +10,20 @@ public sealed class HealthCheckTests
     [Fact]
     public async Task An_unreachable_PostgreSQL_is_Unhealthy_and_the_health_endpoint_answers_503()
     {
+        await using var postgres = CuttablePostgreSql.TryStart();
+        if (postgres is null)
+        {
+            return;
+        }
+
         await using var host = await CollectorHost.StartAsync(
             b => b.Services.AddHealthChecks().AddEventLink(),
             app => app.MapHealthChecks("/health"),
-            store: el => el.UsePostgreSql(Unreachable.PostgreSql));
+            store: el => el.UsePostgreSql(postgres.ConnectionString, o => o.Schema = postgres.Schema));
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        (await health.CheckHealthAsync()).Entries["eventlink-store"].Status.Should().Be(HealthStatus.Healthy, "the server is reachable and the schema migrated at start");
 
+        postgres.Cut();
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
         report.Status.Should().Be(HealthStatus.Unhealthy);

@@ -33,6 +33,12 @@ internal abstract class PresetDefinition
     /// <summary>Sends each record of a delivery to <paramref name="reader"/>, or says why there is none.</summary>
     public abstract void Route(JsonElement root, PresetReader reader);
 
+    /// <summary>
+    /// Reads a delivery that is not JSON (such as Mailchimp's form-encoded webhooks) into a JSON document to route;
+    /// <see langword="null"/> when the tool delivers nothing but JSON or the text is none of its shapes.
+    /// </summary>
+    public virtual JsonDocument? ReadNonJson(ReadOnlySpan<byte> utf8) => null;
+
     /// <summary>Reads a string or a number as text.</summary>
     protected static string? Text(JsonElement element, params ReadOnlySpan<string> path)
     {

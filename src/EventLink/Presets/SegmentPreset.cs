@@ -118,6 +118,12 @@ internal sealed class SegmentPreset : PresetDefinition
             MergeInto(message, "integrations", integrations);
 
             // Every call of a batch names its type; the endpoint's call ("batch") says nothing about one.
+            if (!message.ContainsKey("type") && !message.ContainsKey("action"))
+            {
+                reader.Ignore("a call in a Segment batch without a type: each must name its type (identify, track, page, screen, group or alias)");
+                continue;
+            }
+
             RouteMessage(message, reader, call: null);
         }
     }

@@ -113,9 +113,8 @@ public sealed class SourcePreset
         options ??= CreateOptions();
         if (delivery.IsFormUrlEncoded)
         {
-            return FormBody.TryRead(body.Span, out var form)
-                ? Route(JsonSerializer.SerializeToElement(form), delivery, options)
-                : new PresetReadResult(PresetReadStatus.Unrecognized, [], "the body is not a well-formed application/x-www-form-urlencoded form");
+            return ReadNotJson(body, delivery, options) ??
+                new PresetReadResult(PresetReadStatus.Unrecognized, [], "the body is not a well-formed application/x-www-form-urlencoded form");
         }
 
         JsonDocument document;
@@ -126,15 +125,30 @@ public sealed class SourcePreset
         catch (JsonException ex)
         {
             // A tool that posts forms (Mailchimp) is read without a content type too; a JSON type says it is broken JSON.
-            return !delivery.IsOtherMediaType && FormBody.LooksLikeForm(body.Span) && FormBody.TryRead(body.Span, out var form)
-                ? Route(JsonSerializer.SerializeToElement(form), delivery, options)
-                : new PresetReadResult(PresetReadStatus.Unrecognized, [], $"not well-formed JSON: {ex.Message}");
+            return (delivery.IsOtherMediaType ? null : ReadNotJson(body, delivery, options)) ??
+                new PresetReadResult(PresetReadStatus.Unrecognized, [], $"not well-formed JSON: {ex.Message}");
         }
 
         using (document)
         {
             return Route(document.RootElement, delivery, options);
         }
+    }
+
+    /// <summary>A body that is not JSON: the tool's own reading of it first (Mailchimp's forms), else any form's.</summary>
+    private PresetReadResult? ReadNotJson(ReadOnlyMemory<byte> body, PresetDelivery delivery, PresetOptions options)
+    {
+        if (_definition.ReadNonJson(body.Span) is { } converted)
+        {
+            using (converted)
+            {
+                return Route(converted.RootElement, delivery, options);
+            }
+        }
+
+        return FormBody.LooksLikeForm(body.Span) && FormBody.TryRead(body.Span, out var form)
+            ? Route(JsonSerializer.SerializeToElement(form), delivery, options)
+            : null;
     }
 
     /// <summary>Reads one delivery of the tool given as JSON text; see <see cref="Read(ReadOnlyMemory{byte}, PresetOptions?)"/>.</summary>

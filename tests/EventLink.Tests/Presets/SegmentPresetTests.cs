@@ -36,6 +36,8 @@ public sealed class SegmentPresetTests
             .Should().Be(PresetReadStatus.Read, "messageId is optional: a hash of the message stands in");
         SourcePresets.Segment.Read("""{"event":"Signed Up"}""").Status.Should().Be(PresetReadStatus.Unrecognized, "nobody is named: not a Segment message");
         SourcePresets.Segment.Read("""{"batch":[]}""").Status.Should().Be(PresetReadStatus.Ignored);
+        SourcePresets.Segment.Read("""{"batch":[{"userId":"u1","event":"Signed Up","timestamp":"2026-03-01T10:00:00Z"}]}""", new PresetDelivery { Call = "batch" })
+            .Message.Should().Contain("each must name its type");
     }
 
     [Fact]

@@ -16,6 +16,32 @@ internal sealed class IngestionPipeline(EventLinkCore core)
 
     public ValueTask<IngestResult[]> IngestAsync(string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
+        var activity = EventLinkTracing.Source.StartActivity(EventLinkTracing.IngestSpan);
+        return activity is null ? IngestUntracedAsync(tenant, records, cancellationToken) : IngestTracedAsync(activity, tenant, records, cancellationToken);
+    }
+
+    private async ValueTask<IngestResult[]> IngestTracedAsync(System.Diagnostics.Activity activity, string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
+    {
+        using (activity)
+        {
+            activity.SetTag("eventlink.tenant", tenant);
+            activity.SetTag("eventlink.records", records.Count);
+            try
+            {
+                var results = await IngestUntracedAsync(tenant, records, cancellationToken).ConfigureAwait(false);
+                EventLinkTracing.TagOutcomes(activity, results);
+                return results;
+            }
+            catch (Exception ex)
+            {
+                EventLinkTracing.Fail(activity, ex);
+                throw;
+            }
+        }
+    }
+
+    private ValueTask<IngestResult[]> IngestUntracedAsync(string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
+    {
         var shape = ShapeOf(records);
         return core.WriteAsync(tenant, async batch =>
         {

@@ -75,6 +75,9 @@ public enum IngestReason
 
     /// <summary>The record breaks its data contract (see <see cref="ContractOptions"/>); the message lists the violations.</summary>
     ContractViolation,
+
+    /// <summary>What the caller received could not be read into a record (see <see cref="IngestRecord.ReadError"/>).</summary>
+    Unreadable,
 }
 
 /// <summary>The result of ingesting one record.</summary>

@@ -43,6 +43,13 @@ internal sealed class IngestionPipeline(EventLinkCore core)
                     var record = records[i];
                     ArgumentNullException.ThrowIfNull(record);
 
+                    // The caller could not read it (a stream message out of shape): only the note is stored.
+                    if (record.ReadError is { } readError)
+                    {
+                        results[i] = await RejectAsync(batch, record, new Rejection(IngestReason.Unreadable, readError, null), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     // Data quality: transformations may rewrite the payload or filter the record out.
                     if (transforms)
                     {
@@ -186,9 +193,10 @@ internal sealed class IngestionPipeline(EventLinkCore core)
 
     private async ValueTask<IngestResult> RejectAsync(Batch batch, IngestRecord record, Rejection rejection, CancellationToken cancellationToken)
     {
-        var key = rejection.RecordId ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+        var key = rejection.RecordId ?? record.Origin ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+        var message = record.Origin is null ? rejection.Message : $"{rejection.Message} (at {record.Origin})";
         await batch.Session.AddRejectionAsync(
-            new RejectionRow(record.Source, record.RecordType, key, rejection.Reason, rejection.Message, batch.Now),
+            new RejectionRow(record.Source, record.RecordType, key, rejection.Reason, message, batch.Now),
             cancellationToken).ConfigureAwait(false);
         Log.Rejected(core.Logger, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
         return new IngestResult(IngestOutcome.Rejected, record.Source, record.RecordType, rejection.RecordId, null, rejection.Reason, rejection.Message);

@@ -30,7 +30,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var schema = TestStores.NewSchema("kafka_crash");
         var group = "crash-" + Guid.NewGuid().ToString("N")[..8];
         using var cluster = new MockKafkaCluster();
-        var deliveries = Deliveries.Create(persons: 50, perPerson: 200);
+        var deliveries = Deliveries.Create(persons: 50, perPerson: 100);
         deliveries.Messages.Should().HaveCount(10_000);
         var positions = await cluster.ProduceAsync(deliveries.ToProduce());
         Step("produced");

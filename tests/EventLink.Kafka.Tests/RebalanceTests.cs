@@ -55,8 +55,11 @@ public sealed class RebalanceTests : IDisposable
         rejections.Select(r => r.Key).Should().BeEquivalentTo(all.Select((m, i) => (m, i)).Where(x => x.m.RecordId is null).Select(x => TestStores.Origin(positions[x.i])));
         cluster.Committed(group, Topics).Should().BeEquivalentTo(cluster.EndOffsets(Topics));
 
-        // Nothing stored twice, so nothing came back Duplicate but the messages sent twice on purpose.
-        recorder.Sum("eventlink.kafka.records", outcome: "duplicate").Should().Be(all.Count(m => m.IsRepeat));
+        // Beyond the messages sent twice on purpose, a Duplicate is a redelivery: work stored while the group was
+        // rebalancing, whose commit the coordinator refused (librdkafka's mock refuses every OffsetCommit while the
+        // group is joining). Idempotency made each one a no-op; there are at most a batch per instance per rebalance.
+        var redelivered = recorder.Sum("eventlink.kafka.records", outcome: "duplicate") - all.Count(m => m.IsRepeat);
+        redelivered.Should().BeInRange(0, 2 * 2 * 200);
     }
 
     public void Dispose()

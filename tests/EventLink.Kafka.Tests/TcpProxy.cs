@@ -78,12 +78,14 @@ internal sealed class TcpProxy : IDisposable
     private async Task PipeAsync(Socket client)
     {
         var endpoint = _upstream();
-        var server = new Socket(endpoint.AddressFamily, SocketType.Stream, endpoint is UnixDomainSocketEndPoint ? ProtocolType.Unspecified : ProtocolType.Tcp);
+        var server = endpoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
             await server.ConnectAsync(endpoint);
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             client.Close();
             server.Dispose();

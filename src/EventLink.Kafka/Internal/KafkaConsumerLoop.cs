@@ -21,6 +21,11 @@ internal sealed class KafkaConsumerLoop(IEventLink link, KafkaSourceOptions opti
     // Offsets stored but not yet committed (a commit failed): committed with the next batch or on revocation.
     private readonly Dictionary<TopicPartition, Offset> _uncommitted = [];
 
+    private long _storedMessages;
+
+    /// <summary>Gets how many messages this loop has stored (and committed, or tried to).</summary>
+    public long StoredMessages => _storedMessages;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         using var consumer = Build();
@@ -28,14 +33,7 @@ internal sealed class KafkaConsumerLoop(IEventLink link, KafkaSourceOptions opti
         Log.Started(logger, options.GroupId, string.Join(", ", options.Topics.Select(t => t.Topic)));
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var started = Fill(consumer, stoppingToken);
-                if (_pending.Count > 0)
-                {
-                    await StoreAndCommitAsync(consumer, started, stoppingToken).ConfigureAwait(false);
-                }
-            }
+            await ConsumeAsync(consumer, long.MaxValue, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -55,7 +53,20 @@ internal sealed class KafkaConsumerLoop(IEventLink link, KafkaSourceOptions opti
         }
     }
 
-    private IConsumer<byte[]?, byte[]?> Build()
+    /// <summary>Consumes, stores and commits batches until stopped or until <paramref name="stopAfter"/> messages are stored.</summary>
+    internal async Task ConsumeAsync(IConsumer<byte[]?, byte[]?> consumer, long stopAfter, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested && _storedMessages < stopAfter)
+        {
+            var started = Fill(consumer, stoppingToken);
+            if (_pending.Count > 0)
+            {
+                await StoreAndCommitAsync(consumer, started, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal IConsumer<byte[]?, byte[]?> Build()
     {
         var config = new ConsumerConfig(new Dictionary<string, string>(options.ConsumerConfig))
         {
@@ -143,6 +154,7 @@ internal sealed class KafkaConsumerLoop(IEventLink link, KafkaSourceOptions opti
         activity?.SetTag("eventlink.records", records.Count);
         Commit(consumer);
         UpdateLag(consumer);
+        _storedMessages += _pending.Count;
         _pending.Clear();
         metrics.BatchDone(time.GetElapsedTime(started));
     }

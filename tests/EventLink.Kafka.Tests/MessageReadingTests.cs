@@ -72,7 +72,9 @@ public sealed class MessageReadingTests
     public async Task Options_without_topics_fail_when_the_host_starts()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddEventLink(el => el.AddKafkaSource(kafka => kafka.BatchSize = 0));
+        builder.Services.AddEventLink(el => el
+            .AddSchema(schema => schema.AddStripe())
+            .AddKafkaSource(kafka => kafka.BatchSize = 0));
         using var host = builder.Build();
 
         var start = () => host.StartAsync();

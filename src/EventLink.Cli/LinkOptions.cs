@@ -13,9 +13,12 @@ internal sealed class LinkOptions
         DefaultValueFactory = _ => "eventlink.db",
     };
 
+    /// <summary>The environment variable read when <c>--postgres</c> is not given.</summary>
+    public const string PostgresVariable = "EVENTLINK_POSTGRES";
+
     public Option<string?> Postgres { get; } = new("--postgres")
     {
-        Description = "A PostgreSQL connection string; used instead of --db.",
+        Description = $"A PostgreSQL connection string; used instead of --db. Default: the {PostgresVariable} environment variable (unless --db is given).",
     };
 
     public Option<string?> Schema { get; } = new("--schema")
@@ -66,17 +69,40 @@ internal sealed class LinkOptions
         return presets;
     }
 
-    /// <summary>Builds EventLink over the chosen store with the chosen schema.</summary>
-    public OpenLink Open(ParseResult parse)
+    /// <summary>Gets the PostgreSQL connection string: <c>--postgres</c>, else <see cref="PostgresVariable"/> unless <c>--db</c> is given.</summary>
+    public string? PostgresConnectionString(ParseResult parse)
     {
-        var builder = ConfigureSchema(parse, new EventLinkBuilder());
-        if (parse.GetValue(Postgres) is { Length: > 0 } connectionString)
+        if (parse.GetValue(Postgres) is { Length: > 0 } given)
         {
-            builder.UsePostgreSql(connectionString);
+            return given;
+        }
+
+        var dbGiven = parse.GetResult(Db) is { Implicit: false };
+        return !dbGiven && Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+    }
+
+    /// <summary>
+    /// Builds EventLink over the chosen store with the chosen schema. Only a command that writes records
+    /// (<paramref name="create"/>) may create a SQLite file: the others refuse a missing one, so a mistyped
+    /// <c>--db</c> is an error rather than an empty database.
+    /// </summary>
+    public OpenLink Open(ParseResult parse, bool create = false)
+    {
+        var postgres = PostgresConnectionString(parse);
+        var file = parse.GetValue(Db)!;
+        if (postgres is null && !create && !File.Exists(file))
+        {
+            throw new UsageException($"database '{file}' not found: give --db the file 'eventlink ingest' wrote, or --postgres (or {PostgresVariable}) for PostgreSQL");
+        }
+
+        var builder = ConfigureSchema(parse, new EventLinkBuilder());
+        if (postgres is not null)
+        {
+            builder.UsePostgreSql(postgres);
         }
         else
         {
-            builder.UseSqlite($"Data Source={parse.GetValue(Db)}");
+            builder.UseSqlite($"Data Source={file}");
         }
 
         var link = builder.Build();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Spectre.Console;
 
 namespace EventLink.Cli;
 
@@ -27,26 +28,78 @@ internal static class Output
 
     public static string IsoTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes rows as columns padded to their widest cell.</summary>
+    private const int MaxCellWidth = 60;
+
+    /// <summary>
+    /// Writes rows as a Spectre.Console table: columns are as wide as their widest cell in terminal cells (a CJK
+    /// character takes two, a combining mark none), so text of any script lines up; cells past 60 cells are cut.
+    /// </summary>
     public static void Table(TextWriter output, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
-        var all = new List<IReadOnlyList<string>> { header };
-        all.AddRange(rows);
-        var widths = new int[header.Count];
-        foreach (var row in all)
+        var table = new Table().Border(TableBorder.None).HideHeaders();
+        foreach (var _ in header)
         {
-            for (var i = 0; i < header.Count; i++)
-            {
-                widths[i] = Math.Max(widths[i], Math.Min(row[i].Length, 60));
-            }
+            table.AddColumn(new TableColumn(string.Empty) { Padding = new Padding(0, 0, 2, 0) });
         }
 
-        foreach (var row in all)
+        table.AddRow(header.Select(Cell));
+        foreach (var row in rows)
         {
-            var cells = row.Select((cell, i) => (cell.Length > 60 ? cell[..59] + "…" : cell).PadRight(widths[i]));
-            output.WriteLine(string.Join("  ", cells).TrimEnd());
+            table.AddRow(row.Select(Cell));
         }
+
+        var console = ConsoleFor(output);
+        console.Write(table);
     }
+
+    /// <summary>A Spectre.Console console over <paramref name="output"/>: the terminal's width, or unbounded lines when redirected.</summary>
+    public static IAnsiConsole ConsoleFor(TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = System.Console.IsOutputRedirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = System.Console.IsOutputRedirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        if (System.Console.IsOutputRedirected || !ReferenceEquals(output, System.Console.Out))
+        {
+            console.Profile.Width = 4096;
+        }
+
+        return console;
+    }
+
+    /// <summary>Cuts <paramref name="text"/> to <see cref="MaxCellWidth"/> terminal cells.</summary>
+    public static string Fit(string text)
+    {
+        if (text.GetCellWidth() <= MaxCellWidth)
+        {
+            return text;
+        }
+
+        var width = 0;
+        var end = 0;
+        var enumerator = System.Globalization.StringInfo.GetTextElementEnumerator(text);
+        while (enumerator.MoveNext())
+        {
+            var element = (string)enumerator.Current;
+            var cells = element.GetCellWidth();
+            if (width + cells > MaxCellWidth - 1)
+            {
+                break;
+            }
+
+            width += cells;
+            end = enumerator.ElementIndex + element.Length;
+        }
+
+        return text[..end] + "…";
+    }
+
+    private static Text Cell(string text) => new(Fit(text.ReplaceLineEndings(" ")));
+
+    /// <summary>A JSON property name in camelCase, as every key of <c>--format json</c> is.</summary>
+    public static string Key(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
 
     /// <summary>Writes JSON to standard output with <paramref name="write"/>.</summary>
     public static async Task JsonAsync(Action<Utf8JsonWriter> write)

@@ -1,9 +1,13 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using EventLink.Cli;
 using EventLink.Cli.Commands;
 
-var root = new RootCommand("eventlink: link customer events to customer profiles, from the command line. Exit codes: 0 ok, 1 bad input found (or nothing found), 2 usage error.")
+// A plain command named after the tool, not RootCommand (whose name is the executable's: EventLink.Cli under `dotnet`).
+var root = new Command("eventlink", "eventlink: link customer events to customer profiles, from the command line. Exit codes: 0 ok, 1 bad input found (or nothing found), 2 usage error (or a database that does not exist), 3 the store failed (such as PostgreSQL out of reach).")
 {
+    new HelpOption(),
+    new VersionOption(),
     IngestCommand.Create(),
     ProfileCommand.Create(),
     TimelineCommand.Create(),
@@ -39,4 +43,9 @@ catch (EventLink.SchemaValidationException ex)
 {
     await Console.Error.WriteLineAsync($"eventlink: {ex.Message}");
     return ExitCodes.Usage;
+}
+catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException || ex.InnerException is System.Data.Common.DbException)
+{
+    await Console.Error.WriteLineAsync($"eventlink: the store failed: {ex.Message}");
+    return ExitCodes.Store;
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using EventLink.PostgreSql;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -24,6 +26,45 @@ public static class PostgreSqlEventLinkBuilderExtensions
         {
             options.ConnectionString = connectionString;
             configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>
+    /// Stores EventLink's data in PostgreSQL named in configuration: the connection string is
+    /// <c>ConnectionStrings:{name}</c> (as <c>GetConnectionString</c> reads it), and the section <c>{name}:PostgreSql</c>
+    /// may set <c>ConnectionString</c> (which wins), <c>Schema</c> and <c>BulkInsertThreshold</c>. Configuration is
+    /// read when the options are first needed (host start), so sources added later count.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configuration">The application's configuration (its root).</param>
+    /// <param name="name">The connection string's name, and the section holding further options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="configuration"/> or <paramref name="name"/> is <see langword="null"/>.</exception>
+    public static TBuilder UsePostgreSql<TBuilder>(this TBuilder builder, IConfiguration configuration, string name = "EventLink")
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(name);
+        return builder.UsePostgreSql(options =>
+        {
+            var section = configuration.GetSection(name).GetSection("PostgreSql");
+            if ((section["ConnectionString"] ?? configuration.GetConnectionString(name)) is { Length: > 0 } connectionString)
+            {
+                options.ConnectionString = connectionString;
+            }
+
+            if (section["Schema"] is { } schema)
+            {
+                options.Schema = schema;
+            }
+
+            if (section["BulkInsertThreshold"] is { } threshold)
+            {
+                options.BulkInsertThreshold = int.TryParse(threshold, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                    ? value
+                    : throw new InvalidOperationException($"{section.Path}:BulkInsertThreshold '{threshold}' is not a whole number.");
+            }
         });
     }
 

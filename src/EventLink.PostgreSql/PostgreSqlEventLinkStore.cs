@@ -123,4 +123,15 @@ public sealed partial class PostgreSqlEventLinkStore : EventLinkStore
 
         await base.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+
+        GC.SuppressFinalize(this);
+    }
 }

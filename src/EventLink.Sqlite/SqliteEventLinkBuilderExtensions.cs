@@ -1,4 +1,6 @@
+using System.Globalization;
 using EventLink.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +20,50 @@ public static class SqliteEventLinkBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         return builder.UseSqlite(options => options.ConnectionString = connectionString);
+    }
+
+    /// <summary>
+    /// Stores EventLink's data in a SQLite file named in configuration: the connection string is
+    /// <c>ConnectionStrings:{name}</c> (as <c>GetConnectionString</c> reads it), and the section <c>{name}:Sqlite</c>
+    /// may set <c>ConnectionString</c> (which wins), <c>Synchronous</c>, <c>BusyTimeout</c> and <c>CacheSizeKibibytes</c>.
+    /// Configuration is read when the options are first needed (host start), so sources added later count.
+    /// </summary>
+    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configuration">The application's configuration (its root).</param>
+    /// <param name="name">The connection string's name, and the section holding further options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="configuration"/> or <paramref name="name"/> is <see langword="null"/>.</exception>
+    public static TBuilder UseSqlite<TBuilder>(this TBuilder builder, IConfiguration configuration, string name = "EventLink")
+        where TBuilder : IEventLinkBuilder
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(name);
+        return builder.UseSqlite(options =>
+        {
+            var section = configuration.GetSection(name).GetSection("Sqlite");
+            options.ConnectionString = section["ConnectionString"] ?? configuration.GetConnectionString(name) ?? string.Empty;
+            if (section["Synchronous"] is { } synchronous)
+            {
+                options.Synchronous = Enum.TryParse<SqliteSynchronousMode>(synchronous, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+                    ? mode
+                    : throw new InvalidOperationException($"{section.Path}:Synchronous '{synchronous}' is not one of {string.Join(", ", Enum.GetNames<SqliteSynchronousMode>())}.");
+            }
+
+            if (section["BusyTimeout"] is { } busyTimeout)
+            {
+                options.BusyTimeout = TimeSpan.TryParse(busyTimeout, CultureInfo.InvariantCulture, out var timeout)
+                    ? timeout
+                    : throw new InvalidOperationException($"{section.Path}:BusyTimeout '{busyTimeout}' is not a time span (such as 00:00:30).");
+            }
+
+            if (section["CacheSizeKibibytes"] is { } cacheSize)
+            {
+                options.CacheSizeKibibytes = int.TryParse(cacheSize, NumberStyles.Integer, CultureInfo.InvariantCulture, out var kibibytes)
+                    ? kibibytes
+                    : throw new InvalidOperationException($"{section.Path}:CacheSizeKibibytes '{cacheSize}' is not a whole number.");
+            }
+        });
     }
 
     /// <summary>Stores EventLink's data in a SQLite file, configured by <paramref name="configure"/>.</summary>

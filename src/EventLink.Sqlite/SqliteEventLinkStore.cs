@@ -94,6 +94,8 @@ public sealed partial class SqliteEventLinkStore : EventLinkStore
 
     /// <inheritdoc />
     /// <exception cref="SqliteSchemaVersionException">The file was written by a newer version of EventLink.Sqlite.</exception>
+    /// <exception cref="DirectoryNotFoundException">The database file's directory does not exist.</exception>
+    /// <exception cref="UnauthorizedAccessException">The database file is read-only.</exception>
     public override async ValueTask InitializeAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -107,6 +109,7 @@ public sealed partial class SqliteEventLinkStore : EventLinkStore
         {
             if (!_initialized)
             {
+                CheckDirectory();
                 using var connection = Open(writer: true);
                 SqliteMigrations.Apply(connection);
                 _initialized = true;
@@ -115,6 +118,28 @@ public sealed partial class SqliteEventLinkStore : EventLinkStore
         finally
         {
             _initGate.Release();
+        }
+    }
+
+    /// <summary>Fails with a message naming the path when the database file's directory is missing or not writable.</summary>
+    private void CheckDirectory()
+    {
+        var dataSource = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+        if (dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(dataSource);
+        var directory = Path.GetDirectoryName(path)!;
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"The SQLite database '{path}' cannot be created: its directory '{directory}' does not exist.");
+        }
+
+        if (File.Exists(path) ? new FileInfo(path).IsReadOnly : new DirectoryInfo(directory).Attributes.HasFlag(FileAttributes.ReadOnly))
+        {
+            throw new UnauthorizedAccessException($"The SQLite database '{path}' is read-only: the store writes to it (and to its -wal and -shm files beside it).");
         }
     }
 
@@ -147,6 +172,26 @@ public sealed partial class SqliteEventLinkStore : EventLinkStore
 
         // Waits for a running session to end, so its connection is not closed under it.
         await _writeGate.WaitAsync().ConfigureAwait(false);
+        ReleaseConnections();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _writeGate.Wait();
+        ReleaseConnections();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes the connections; called holding the write gate, which it releases.</summary>
+    private void ReleaseConnections()
+    {
         try
         {
             _disposed = true;
@@ -160,8 +205,6 @@ public sealed partial class SqliteEventLinkStore : EventLinkStore
         {
             _writeGate.Release();
         }
-
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 
     internal void ReleaseWriter() => _writeGate.Release();

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace EventLink.Sqlite;
 
@@ -34,6 +35,7 @@ public sealed class SqliteEventLinkStoreOptions
 }
 
 /// <summary>The values of SQLite's <c>synchronous</c> setting (in WAL mode).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SqliteSynchronousMode>))]
 public enum SqliteSynchronousMode
 {
     /// <summary>Never waits for the disk: fastest, and an operating system crash may lose or corrupt recent commits.</summary>

@@ -95,4 +95,47 @@ public abstract class TimelineContractTests<TFixture>(TFixture fixture) : Contra
         (await link.GetProfileAsync(Guid.NewGuid())).Should().BeNull();
         (await link.FindProfileAsync(IdentityKinds.Email, "nobody@example.com")).Should().BeNull();
     }
+
+    [StoreFact]
+    public virtual async Task Paging_with_the_after_cursor_returns_each_event_once_in_order_when_timestamps_repeat()
+    {
+        // 10,000 events on 100 distinct timestamps (100 events each), ingested out of order, read 37 at a time.
+        var link = await CreateAsync();
+        var customer = await link.IngestAsync(StripeCustomer("cus_1", "ada@example.com", Day(2026, 1, 1)));
+        var start = Day(2026, 2, 1);
+        var records = Enumerable.Range(0, 10_000)
+            .Select(i => (i * 7_919) % 10_000)
+            .Select(n => StripeCharge($"ch_{n:D5}", "ada@example.com", start.AddMinutes(n % 100), 100))
+            .ToList();
+        foreach (var batch in records.Chunk(1_000))
+        {
+            await link.IngestAsync(batch);
+        }
+
+        var pages = 0;
+        var read = new List<TimelineEvent>();
+        TimelineCursor? after = null;
+        while (true)
+        {
+            var page = await link.GetTimelineAsync(customer.ProfileId!.Value, new TimelineQuery { Limit = 37, After = after }).ToListAsync();
+            if (page.Count == 0)
+            {
+                break;
+            }
+
+            pages++;
+            pages.Should().BeLessThanOrEqualTo((10_000 + 36) / 37, "each page starts after the previous one (a cursor that is ignored would loop)");
+            page.Count.Should().BeLessThanOrEqualTo(37);
+            read.AddRange(page);
+            after = page[^1].Cursor;
+        }
+
+        var expected = Enumerable.Range(0, 10_000)
+            .OrderBy(n => n % 100).ThenBy(n => n)
+            .Select(n => $"ch_{n:D5}")
+            .ToList();
+        read.Select(e => e.RecordId).Should().Equal(expected);
+        pages.Should().Be((10_000 + 36) / 37);
+        read.Select(e => e.OccurredAt).Distinct().Should().HaveCount(100);
+    }
 }

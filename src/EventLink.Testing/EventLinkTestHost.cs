@@ -4,6 +4,7 @@ using EventLink.Storage;
 using EventLink.Storage.InMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EventLink.Testing;
 
@@ -15,14 +16,15 @@ namespace EventLink.Testing;
 /// await host.IngestAsync("stripe", "charge", """{"id":"ch_1","created":1768471200,"customer_email":"Ada@Example.com"}""");
 /// await host.Record("stripe", "ch_1").ShouldBeLinkedToAsync(IdentityKinds.Email, "ada@example.com");
 /// </code>
-/// Whatever store the registration chose is replaced by the in-memory store; time is a <see cref="ManualTimeProvider"/>.
+/// Whatever store the registration chose is replaced by the in-memory store; time is a <see cref="FakeTimeProvider"/>
+/// (Microsoft.Extensions.TimeProvider.Testing), whose timers fire when it is advanced.
 /// </summary>
 public sealed partial class EventLinkTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
     private readonly Dictionary<(string Source, string RecordId), (IngestRecord Record, IngestResult Result)> _records = [];
 
-    private EventLinkTestHost(ServiceProvider provider, ManualTimeProvider time)
+    private EventLinkTestHost(ServiceProvider provider, FakeTimeProvider time)
     {
         _provider = provider;
         Time = time;
@@ -32,8 +34,8 @@ public sealed partial class EventLinkTestHost : IAsyncDisposable
     /// <summary>Gets the EventLink under test.</summary>
     public IEventLink EventLink { get; }
 
-    /// <summary>Gets the clock EventLink uses (ingest times, profile creation times).</summary>
-    public ManualTimeProvider Time { get; }
+    /// <summary>Gets the clock EventLink uses (ingest times, profile creation times); <c>Advance</c> moves it and fires the timers and delays that fall due.</summary>
+    public FakeTimeProvider Time { get; }
 
     /// <summary>Gets every result so far, in ingest order.</summary>
     public IList<IngestResult> Results { get; } = [];
@@ -49,7 +51,7 @@ public sealed partial class EventLinkTestHost : IAsyncDisposable
         var services = new ServiceCollection();
         register(services);
         services.AddEventLink();
-        var time = new ManualTimeProvider(now ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         services.RemoveAll<EventLinkStore>();
         services.AddSingleton<EventLinkStore>(new InMemoryEventLinkStore());
         services.RemoveAll<TimeProvider>();

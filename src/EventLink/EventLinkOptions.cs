@@ -19,4 +19,12 @@ public sealed class EventLinkOptions
     /// <value>The default value is <c>default</c>.</value>
     [Required]
     public string DefaultTenant { get; set; } = "default";
+
+    /// <summary>
+    /// Gets or sets whether logs may carry personal data: identity values (the e-mail address that merged two
+    /// profiles) and the details of a rejection, which can quote payload values. When off, logs name the identity kind
+    /// and the rejection reason only.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool LogPersonalData { get; set; }
 }

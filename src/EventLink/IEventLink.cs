@@ -6,8 +6,10 @@ namespace EventLink;
 /// else <see cref="EventLinkOptions.DefaultTenant"/>) unless made through <see cref="ForTenant"/>.
 /// Disposing an instance built by <see cref="EventLinkBuilder.Build"/> releases its store; disposing one
 /// resolved from a service provider, or a <see cref="ForTenant"/> view, does nothing (the container owns it).
+/// Both <see cref="IAsyncDisposable.DisposeAsync"/> and <see cref="IDisposable.Dispose"/> release it, so a container
+/// disposed synchronously releases EventLink too.
 /// </summary>
-public partial interface IEventLink : IAsyncDisposable
+public partial interface IEventLink : IAsyncDisposable, IDisposable
 {
     /// <summary>Gets the schema in use.</summary>
     EventLinkSchema Schema { get; }

@@ -58,7 +58,7 @@ public sealed class CliFollowUpTests : IDisposable
         (await _cli.RunAsync("profile", "--email", "ada@example.com", "--preset", "stripe")).ExitCode.Should().Be(1);
 
         var replay = await _cli.RunAsync("ingest", CliProcess.Fixture("stripe"), "--preset", "stripe", "--format", "json");
-        replay.Json.GetProperty("outcomes").GetProperty("Suppressed").GetInt32().Should().BeGreaterThan(0, replay.ToString());
+        replay.Json.GetProperty("outcomes").GetProperty("suppressed").GetInt32().Should().BeGreaterThan(0, replay.ToString());
         (await _cli.RunAsync("profile", "--email", "ada@example.com", "--preset", "stripe")).ExitCode.Should().Be(1, "tombstones keep Ada out");
 
         var table = await _cli.RunAsync("forget", "--identity", "stripe_customer_id=cus_unknown", "--preset", "stripe");

@@ -19,7 +19,37 @@ public sealed class CliProcess : IDisposable
 
     public static string Fixture(string vendor) => Path.Combine(Fixtures, vendor + ".jsonl");
 
-    public async Task<CliResult> RunWithInputAsync(string? stdin, params string[] args)
+    public Task<CliResult> RunWithInputAsync(string? stdin, params string[] args) => RunWithEnvironmentAsync(null, stdin, args);
+
+    /// <summary>Runs the tool and samples its peak working set (the kernel's high-water mark) until it exits.</summary>
+    public async Task<(CliResult Result, long PeakWorkingSet)> RunMeasuredAsync(params string[] args)
+    {
+        long peak = 0;
+        var result = await RunWithEnvironmentAsync(null, null, args, async (process, exited) =>
+        {
+            while (!exited.IsCancellationRequested)
+            {
+                try
+                {
+                    process.Refresh();
+                    peak = Math.Max(peak, process.PeakWorkingSet64);
+                }
+                catch (InvalidOperationException)
+                {
+                    return; // Exited between the check and the read.
+                }
+
+                await Task.Delay(50, CancellationToken.None);
+            }
+        });
+        return (result, peak);
+    }
+
+    /// <summary>Runs the tool with extra environment variables (EVENTLINK_POSTGRES is never inherited from the test run).</summary>
+    public Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string>? environment, string? stdin, params string[] args) =>
+        RunWithEnvironmentAsync(environment, stdin, args, null);
+
+    private async Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string>? environment, string? stdin, string[] args, Func<Process, CancellationToken, Task>? watch)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -28,6 +58,12 @@ public sealed class CliProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        start.Environment.Remove("EVENTLINK_POSTGRES");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Metadata("CliPath"));
         foreach (var arg in args)
         {
@@ -35,6 +71,8 @@ public sealed class CliProcess : IDisposable
         }
 
         using var process = Process.Start(start)!;
+        using var exited = new CancellationTokenSource();
+        var watching = watch?.Invoke(process, exited.Token) ?? Task.CompletedTask;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -45,6 +83,8 @@ public sealed class CliProcess : IDisposable
         process.StandardInput.Close();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
+        await exited.CancelAsync();
+        await watching;
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 

@@ -45,8 +45,8 @@ public sealed class CliTests : IDisposable
 
         result.ExitCode.Should().Be(1, result.ToString());
         result.Stderr.Should().Contain("3 bad input item(s) found (1 rejected, 2 unreadable)");
-        result.Json.GetProperty("outcomes").GetProperty("Created").GetInt32().Should().Be(1);
-        result.Json.GetProperty("outcomes").GetProperty("Linked").GetInt32().Should().Be(1);
+        result.Json.GetProperty("outcomes").GetProperty("created").GetInt32().Should().Be(1);
+        result.Json.GetProperty("outcomes").GetProperty("linked").GetInt32().Should().Be(1);
         result.Json.GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("item").GetInt32()).Should().Equal(3, 5, 4);
         (await _cli.RunAsync("profile", "--email", "ada@example.com")).ExitCode.Should().Be(0);
     }
@@ -58,8 +58,8 @@ public sealed class CliTests : IDisposable
         var again = await _cli.RunAsync("ingest", CliProcess.Fixture("hubspot"), "--preset", "hubspot", "--format", "json");
 
         first.ExitCode.Should().Be(0, first.ToString());
-        again.Json.GetProperty("outcomes").GetProperty("Duplicate").GetInt32().Should().Be(first.Json.GetProperty("records").GetInt32() - 1);
-        again.Json.GetProperty("outcomes").GetProperty("Stale").GetInt32().Should().Be(1, "the older version of contact 51 on the first line");
+        again.Json.GetProperty("outcomes").GetProperty("duplicate").GetInt32().Should().Be(first.Json.GetProperty("records").GetInt32() - 1);
+        again.Json.GetProperty("outcomes").GetProperty("stale").GetInt32().Should().Be(1, "the older version of contact 51 on the first line");
 
         var checkpoint = Path.Combine(_cli.WorkingDirectory, "ingest.checkpoint");
         File.WriteAllText(checkpoint, $$"""{"input":"{{CliProcess.Fixture("hubspot")}}","item":3}""");
@@ -106,6 +106,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task An_unknown_profile_exits_with_1()
     {
+        (await _cli.RunAsync("ingest", CliProcess.Fixture("stripe"), "--preset", "stripe")).ExitCode.Should().Be(0);
         var result = await _cli.RunAsync("profile", "--email", "nobody@example.com");
 
         result.ExitCode.Should().Be(1);

@@ -124,6 +124,25 @@ public sealed class EventLinkTestHostTests
     }
 
     [Fact]
+    public async Task The_host_clock_fires_timers_and_delays_when_advanced()
+    {
+        await using var host = Host();
+        var delay = Task.Delay(TimeSpan.FromHours(1), host.Time);
+        var fired = 0;
+        using var timer = host.Time.CreateTimer(_ => Interlocked.Increment(ref fired), null, TimeSpan.FromMinutes(30), Timeout.InfiniteTimeSpan);
+
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+        delay.IsCompleted.Should().BeFalse();
+        fired.Should().Be(0);
+
+        host.Time.Advance(TimeSpan.FromHours(2));
+        await delay.WaitAsync(TimeSpan.FromSeconds(5));
+        delay.IsCompletedSuccessfully.Should().BeTrue();
+        fired.Should().Be(1);
+        host.Time.GetUtcNow().Should().Be(new DateTimeOffset(2026, 1, 1, 2, 10, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task Payload_files_may_hold_one_object_an_array_or_json_lines()
     {
         await using var host = Host();

@@ -85,7 +85,7 @@ internal static class CheckCommand
             json.WriteStartObject("outcomes");
             foreach (var (outcome, count) in entry.Outcomes.OrderBy(o => o.Key))
             {
-                json.WriteNumber(outcome.ToString(), count);
+                json.WriteNumber(Output.Key(outcome.ToString()), count);
             }
 
             json.WriteEndObject();

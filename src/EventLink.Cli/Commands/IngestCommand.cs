@@ -39,40 +39,42 @@ internal static class IngestCommand
             var path = parse.GetValue(file)!;
             await using var input = Open(path);
             var resumeFrom = Checkpoint.Read(parse.GetValue(checkpoint), path);
-            await using var open = link.Open(parse);
+            await using var open = link.Open(parse, create: true);
             var summary = new IngestSummary();
-            var bar = new ProgressBar(parse.GetValue(progress) || !Console.IsErrorRedirected, input.CanSeek ? input.Length : 0);
             var watch = Stopwatch.StartNew();
-            var pending = new List<(long Line, IngestRecord Record)>();
-            long position = 0;
-
-            await foreach (var delivery in DeliveryReader.ReadAsync(input, cancellationToken))
+            await ProgressBar.RunAsync(parse.GetValue(progress), input.CanSeek ? input.Length : 0, async bar =>
             {
-                position = delivery.Position;
-                if (delivery.Number <= resumeFrom)
+                var pending = new List<(long Line, IngestRecord Record)>();
+                long position = 0;
+                await foreach (var delivery in DeliveryReader.ReadAsync(input, cancellationToken))
                 {
-                    summary.Skipped++;
-                    continue;
-                }
+                    if (delivery.Number <= resumeFrom && delivery.Error is null)
+                    {
+                        summary.Skipped++;
+                        continue;
+                    }
 
-                summary.Deliveries++;
-                foreach (var record in router.Route(delivery, summary))
-                {
-                    pending.Add((delivery.Number, record));
-                }
+                    summary.Deliveries++;
+                    foreach (var record in router.Route(delivery, summary))
+                    {
+                        pending.Add((delivery.Number, record));
+                    }
 
-                if (pending.Count >= batchSize)
-                {
-                    await FlushAsync(open.Link, pending, summary, cancellationToken);
-                    Checkpoint.Write(parse.GetValue(checkpoint), path, delivery.Number);
+                    if (pending.Count >= batchSize)
+                    {
+                        await FlushAsync(open.Link, pending, summary, cancellationToken);
+                        Checkpoint.Write(parse.GetValue(checkpoint), path, delivery.Number);
+                    }
+
+                    position = delivery.Position;
                     bar.Report(position, summary.Records);
                 }
 
-            }
-
-            await FlushAsync(open.Link, pending, summary, cancellationToken);
-            Checkpoint.Complete(parse.GetValue(checkpoint));
-            bar.Done(position, summary.Records);
+                await FlushAsync(open.Link, pending, summary, cancellationToken);
+                Checkpoint.Complete(parse.GetValue(checkpoint));
+                bar.Report(position, summary.Records);
+                return summary;
+            });
 
             if (parse.GetValue(format) == OutputFormat.Json)
             {
@@ -131,6 +133,12 @@ internal static class IngestCommand
     {
         public IEnumerable<IngestRecord> Route(Delivery delivery, IngestSummary summary)
         {
+            if (delivery.Error is not null)
+            {
+                summary.AddUnreadable(delivery.Number, delivery.Error);
+                return [];
+            }
+
             JsonDocument document;
             try
             {

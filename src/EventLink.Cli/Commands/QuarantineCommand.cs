@@ -17,15 +17,29 @@ internal static class QuarantineCommand
     {
         var link = new LinkOptions();
         var type = new Option<string?>("--type") { Description = "Only this record type." };
+        var limit = new Option<int?>("--limit") { Description = "At most this many records (the quarantine is read as a stream and stops there)." };
         var format = Output.FormatOption();
-        var command = new Command("list", "List the records waiting in quarantine, with why.") { type, format };
+        var command = new Command("list", "List the records waiting in quarantine, with why.") { type, limit, format };
         link.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var most = parse.GetValue(limit);
+            if (most is < 0)
+            {
+                throw new UsageException("--limit must not be negative");
+            }
+
             await using var open = link.Open(parse);
             var records = new List<QuarantinedRecord>();
+            var more = false;
             await foreach (var q in open.Link.GetQuarantineAsync(parse.GetValue(type), cancellationToken))
             {
+                if (records.Count == most)
+                {
+                    more = true;
+                    break;
+                }
+
                 records.Add(q);
             }
 
@@ -51,7 +65,7 @@ internal static class QuarantineCommand
                 return ExitCodes.Ok;
             }
 
-            Console.WriteLine($"{records.Count} record(s) in quarantine");
+            Console.WriteLine(more ? $"The first {records.Count} record(s) in quarantine (--limit {most}; more are waiting)" : $"{records.Count} record(s) in quarantine");
             Output.Table(Console.Out, ["record", "occurred (UTC)", "reason", "message"],
                 records.Select(q => (IReadOnlyList<string>)[$"{q.Source}/{q.RecordType}/{q.RecordId}", Output.Time(q.OccurredAt), q.Reason.ToString(), q.Message]));
             return ExitCodes.Ok;

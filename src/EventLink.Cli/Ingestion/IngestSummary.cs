@@ -65,7 +65,7 @@ internal sealed class IngestSummary
         json.WriteStartObject("outcomes");
         foreach (var (outcome, count) in Outcomes)
         {
-            json.WriteNumber(outcome.ToString(), count);
+            json.WriteNumber(Output.Key(outcome.ToString()), count);
         }
 
         json.WriteEndObject();

@@ -57,6 +57,21 @@ internal sealed class PostgreSqlBufferSql
             INSERT INTO {s}.attributes (tenant, profile_id, ordinal, {PostgreSqlSql.AttributeColumns})
             SELECT $1, * FROM unnest($2::uuid[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[])
             """;
+        LinkEvents = $"""
+            UPDATE {s}.events e SET profile_id = u.profile, link_index = u.link_index, quarantine_reason = 0, quarantine_message = NULL
+            FROM unnest($2::bigint[], $3::uuid[], $4::integer[]) AS u(id, profile, link_index)
+            WHERE e.tenant = $1 AND e.id = u.id
+            """;
+        DeleteWaits = $"DELETE FROM {s}.waits WHERE tenant = $1 AND event_id = ANY($2::bigint[])";
+        DropWaitsFrom = $"""
+            DELETE FROM {s}.waits w USING unnest($2::bigint[], $3::integer[]) AS u(id, from_index)
+            WHERE w.tenant = $1 AND w.event_id = u.id AND w.relation_index >= u.from_index
+            """;
+        InsertWaits = $"""
+            INSERT INTO {s}.waits (tenant, event_id, kind, value, relation_index)
+            SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::integer[])
+            ON CONFLICT DO NOTHING
+            """;
         Memberships = $"""
             INSERT INTO {s}.memberships (tenant, member_kind, member_value, account_kind, account_value, source, record_id)
             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
@@ -65,6 +80,18 @@ internal sealed class PostgreSqlBufferSql
     }
 
     public string Profiles { get; }
+
+    /// <summary>Links events: <c>$2</c> ids, <c>$3</c> profiles, <c>$4</c> relation fields.</summary>
+    public string LinkEvents { get; }
+
+    /// <summary>Deletes every wait of the events <c>$2</c>.</summary>
+    public string DeleteWaits { get; }
+
+    /// <summary>Deletes the waits of events <c>$2</c> from relation field <c>$3</c> on.</summary>
+    public string DropWaitsFrom { get; }
+
+    /// <summary>Inserts waits: <c>$2</c> events, <c>$3</c> kinds, <c>$4</c> values, <c>$5</c> relation fields.</summary>
+    public string InsertWaits { get; }
 
     public string SourceRecords { get; }
 

@@ -103,7 +103,10 @@ internal sealed class PostgreSqlProfileQueries(NpgsqlDataSource dataSource, Post
             NullableTimestamp(query.To),
             TextArray(query.RecordTypes is { Count: > 0 } types ? [.. types] : null),
             TextArray(query.Sources is { Count: > 0 } sources ? [.. sources] : null),
-            NullableLong(query.Limit));
+            NullableLong(query.Limit),
+            NullableTimestamp(query.After?.OccurredAt),
+            NullableText(query.After?.Source),
+            NullableText(query.After?.RecordId));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

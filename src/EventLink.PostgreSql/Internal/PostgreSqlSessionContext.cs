@@ -141,6 +141,11 @@ internal sealed class PostgreSqlSessionContext
         {
             Buffers.Seal();
         }
+        else
+        {
+            // A statement about events comes after the links and waits buffered before it.
+            Buffers.Links.Seal();
+        }
 
         AddDeferred(command, counted);
         return _pending.Count >= MaxDeferred ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;

@@ -150,28 +150,13 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
         return null;
     }
 
-    public async ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
+    public ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(waits);
+        cancellationToken.ThrowIfCancellationRequested();
         _context.Cache.CacheWaits(eventId, waits);
-        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction);
-        if (!_context.Cache.SettingFirstWaits(eventId))
-        {
-            batch.BatchCommands.Add(BatchCommand(_context.Sql.DeleteWaits, Text(_context.Tenant), Long(eventId)));
-        }
-
-        if (waits.Count > 0)
-        {
-            batch.BatchCommands.Add(BatchCommand(
-                _context.Sql.InsertWaits,
-                Text(_context.Tenant),
-                Long(eventId),
-                TextArray([.. waits.Select(w => w.Key.Kind)]),
-                TextArray([.. waits.Select(w => w.Key.Value)]),
-                IntArray([.. waits.Select(w => w.RelationIndex)])));
-        }
-
-        await _context.Defer(batch, counted: false, cancellationToken, seal: false).ConfigureAwait(false);
+        _context.Buffers.Links.SetWaits(eventId, waits, mayBeStored: !_context.Cache.SettingFirstWaits(eventId));
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
@@ -192,19 +177,13 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
         return rows;
     }
 
-    public async ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
+    public ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         _context.Cache.SetLinkIndex(eventId, relationIndex);
         _context.Cache.DropCachedWaits(eventId, relationIndex);
-        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction)
-        {
-            BatchCommands =
-            {
-                BatchCommand(_context.Sql.LinkEvent, Text(_context.Tenant), Long(eventId), Uuid(profileId), Int(relationIndex)),
-                BatchCommand(_context.Sql.DropWaitsFrom, Text(_context.Tenant), Long(eventId), Int(relationIndex)),
-            },
-        };
-        await _context.Defer(batch, counted: false, cancellationToken, seal: false).ConfigureAwait(false);
+        _context.Buffers.Links.Link(eventId, profileId, relationIndex);
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask SetQuarantineAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default) =>

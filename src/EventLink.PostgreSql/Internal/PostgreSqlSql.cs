@@ -84,20 +84,12 @@ internal sealed partial class PostgreSqlSql
             ON CONFLICT (tenant, source, record_id) DO NOTHING
             RETURNING id, source, record_id
             """;
-        DeleteWaits = $"DELETE FROM {s}.waits WHERE tenant = $1 AND event_id = $2";
-        InsertWaits = $"""
-            INSERT INTO {s}.waits (tenant, event_id, kind, value, relation_index)
-            SELECT $1, $2, w.kind, w.value, w.relation_index FROM unnest($3::text[], $4::text[], $5::integer[]) AS w(kind, value, relation_index)
-            ON CONFLICT DO NOTHING
-            """;
         GetWaits = $"""
             SELECT w.event_id, w.relation_index, e.link_index
             FROM {s}.waits w JOIN {s}.events e ON e.tenant = w.tenant AND e.id = w.event_id
             WHERE w.tenant = $1 AND w.kind = $2 AND w.value = $3
             ORDER BY w.event_id, w.relation_index
             """;
-        LinkEvent = $"UPDATE {s}.events SET profile_id = $3, link_index = $4, quarantine_reason = 0, quarantine_message = NULL WHERE tenant = $1 AND id = $2";
-        DropWaitsFrom = $"DELETE FROM {s}.waits WHERE tenant = $1 AND event_id = $2 AND relation_index >= $3";
         SetQuarantine = $"UPDATE {s}.events SET quarantine_reason = $3, quarantine_message = $4 WHERE tenant = $1 AND id = $2";
 
         // $2 = merged (loser), $3 = survivor; $4 = the version the session's commit produces.
@@ -153,6 +145,7 @@ internal sealed partial class PostgreSqlSql
               AND ($4::timestamptz IS NULL OR occurred_at < $4)
               AND ($5::text[] IS NULL OR record_type = ANY($5))
               AND ($6::text[] IS NULL OR source = ANY($6))
+              AND ($8::timestamptz IS NULL OR (occurred_at, source, record_id) > ($8, $9::text, $10::text))
             ORDER BY occurred_at, source, record_id
             LIMIT $7
             """;
@@ -213,15 +206,11 @@ internal sealed partial class PostgreSqlSql
 
     public string InsertStaged { get; }
 
-    public string DeleteWaits { get; }
 
-    public string InsertWaits { get; }
 
     public string GetWaits { get; }
 
-    public string LinkEvent { get; }
 
-    public string DropWaitsFrom { get; }
 
     public string SetQuarantine { get; }
 

@@ -26,6 +26,9 @@ internal sealed class PostgreSqlWriteBuffers(PostgreSqlSessionContext context)
     private readonly HashSet<MembershipRow> _membershipWrites = [];
     private bool _buffered;
 
+    /// <summary>Gets the buffered links of events and their waits (sealed last, and before any other statement about events).</summary>
+    public PostgreSqlLinkBuffer Links { get; } = new(context);
+
     /// <summary>Buffers a profile the session creates.</summary>
     public void AddProfile(ProfileRow profile)
     {
@@ -94,6 +97,7 @@ internal sealed class PostgreSqlWriteBuffers(PostgreSqlSessionContext context)
     {
         if (!_buffered)
         {
+            Links.Seal();
             return;
         }
 
@@ -224,11 +228,14 @@ internal sealed class PostgreSqlWriteBuffers(PostgreSqlSessionContext context)
                 TextArray([.. rows.Select(m => m.RecordId)])), counted: true);
             _membershipWrites.Clear();
         }
+
+        Links.Seal();
     }
 
     /// <summary>Drops the buffered writes (the session is ending uncommitted, or a flush failed).</summary>
     public void Clear()
     {
+        Links.Clear();
         _buffered = false;
         _newProfiles.Clear();
         _recordWrites.Clear();

@@ -19,15 +19,34 @@ public static class EventLinkServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IEventLink"/> and everything it needs. The in-memory store is used unless another is
-    /// chosen (for example <c>UseSqlite</c>); the schema is validated when the host starts.
+    /// chosen (for example <c>UseSqlite</c>); when the host starts, the schema is validated and the store is opened
+    /// (created or migrated), so a store that cannot be reached fails start-up rather than the first call.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Defines the schema, the store and options.</param>
     /// <returns>The builder, for further configuration.</returns>
+    /// <exception cref="InvalidOperationException">
+    /// EventLink is already registered and <paramref name="configure"/> is given: a second configured registration
+    /// would silently merge two schemas into one instance, so it is refused. A call without configuration is a no-op
+    /// beside an existing registration.
+    /// </exception>
     public static IEventLinkBuilder AddEventLink(this IServiceCollection services, Action<IEventLinkBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new ServiceCollectionEventLinkBuilder(services);
+        if (services.Any(d => d.ServiceType == typeof(EventLinkRegistration)))
+        {
+            if (configure is not null)
+            {
+                throw new InvalidOperationException(
+                    "AddEventLink has already been called on this service collection. A second call with configuration would merge both " +
+                    "schemas and stores into one instance; configure EventLink in one AddEventLink call (continue with the builder it returns).");
+            }
+
+            return builder;
+        }
+
+        services.AddSingleton<EventLinkRegistration>();
         configure?.Invoke(builder);
 
         services.TryAddSingleton(TimeProvider.System);
@@ -38,6 +57,8 @@ public static class EventLinkServiceCollectionExtensions
         DataQualityBuilderExtensions.Register(services);
         TraitsBuilderExtensions.Register(services);
         services.AddOptions<StoreCapabilityRequirements>().ValidateOnStart();
+        services.AddOptions<StoreStartupCheck>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreStartupCheck>, StoreStartupValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreCapabilityRequirements>, StoreCapabilityValidator>());
         services.TryAddSingleton(sp => EventLinkSchema.Create(sp.GetRequiredService<IOptions<EventLinkSchemaOptions>>().Value));
         services.TryAddSingleton<EventLinkStore, InMemoryEventLinkStore>();
@@ -81,6 +102,9 @@ public static class EventLinkServiceCollectionExtensions
             configure?.Invoke(builder);
         });
     }
+
+    /// <summary>Marks a service collection EventLink is registered in.</summary>
+    private sealed class EventLinkRegistration;
 
     private sealed class ServiceCollectionEventLinkBuilder(IServiceCollection services) : IEventLinkBuilder
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace EventLink;
 
@@ -77,6 +78,7 @@ public sealed class SyncDefinition
 
 /// <summary>What a sync sends.</summary>
 [Flags]
+[JsonConverter(typeof(JsonStringEnumConverter<SyncContent>))]
 public enum SyncContent
 {
     /// <summary>Events linked to profiles.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink;
 
 /// <summary>
@@ -25,6 +27,7 @@ public interface IErasureDestination : IEventLinkDestination
 }
 
 /// <summary>What a message carries.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DestinationMessageKind>))]
 public enum DestinationMessageKind
 {
     /// <summary>An event linked to a profile.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink;
 
 /// <summary>The names of the identity kinds EventLink knows out of the box.</summary>
@@ -17,6 +19,7 @@ public static class IdentityKinds
 }
 
 /// <summary>How the raw value of an identity is turned into the key that is compared.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IdentityNormalization>))]
 public enum IdentityNormalization
 {
     /// <summary>Trim surrounding whitespace; compare exactly.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using EventLink.Storage;
 
 namespace EventLink;
@@ -98,6 +99,7 @@ public sealed record IdentityRulesPreview(IReadOnlyList<ProfileRuleChange> Chang
 }
 
 /// <summary>How a rule change would affect profiles.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ProfileChangeKind>))]
 public enum ProfileChangeKind
 {
     /// <summary>Profiles would merge into one.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink;
 
 /// <summary>What ingesting one record did.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IngestOutcome>))]
 public enum IngestOutcome
 {
     /// <summary>A merged record created a new profile, or an append-only record created the profile it links to.</summary>
@@ -32,6 +35,7 @@ public enum IngestOutcome
 }
 
 /// <summary>Why a record was quarantined or rejected.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<IngestReason>))]
 public enum IngestReason
 {
     /// <summary>No reason: the record was accepted.</summary>

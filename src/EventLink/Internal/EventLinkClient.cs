@@ -116,5 +116,15 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
         }
     }
 
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    public void Dispose()
+    {
+        if (_owned is IDisposable owned)
+        {
+            owned.Dispose();
+        }
+        else if (_owned is not null)
+        {
+            _owned.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
 }

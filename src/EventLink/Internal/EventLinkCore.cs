@@ -22,7 +22,7 @@ namespace EventLink.Internal;
 /// so every store behaves identically; what one feature must know of another's writes goes through
 /// <see cref="Observers"/>, not through calls between features.
 /// </summary>
-internal sealed class EventLinkCore : IAsyncDisposable
+internal sealed class EventLinkCore : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, TenantState> _tenants = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _initGate = new(1, 1);
@@ -248,6 +248,17 @@ internal sealed class EventLinkCore : IAsyncDisposable
         if (_ownsStore)
         {
             await Store.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Metrics.Dispose();
+    }
+
+    /// <summary>Disposes synchronously (a service provider disposed with <c>Dispose</c>).</summary>
+    public void Dispose()
+    {
+        if (_ownsStore)
+        {
+            Store.Dispose();
         }
 
         Metrics.Dispose();

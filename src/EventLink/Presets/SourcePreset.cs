@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace EventLink.Presets;
 
@@ -126,6 +127,7 @@ public sealed class SourcePreset
 }
 
 /// <summary>Whether a delivery was read into records.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PresetReadStatus>))]
 public enum PresetReadStatus
 {
     /// <summary>The delivery was read into one or more records.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using EventLink.Serialization;
 
 namespace EventLink;
 
@@ -151,9 +153,11 @@ public sealed class Profile
 /// <param name="RecordType">The record type of the winning record.</param>
 /// <param name="RecordId">The source record id of the winning record.</param>
 /// <param name="ObservedAt">When the winning record occurred.</param>
-public sealed record ProfileAttribute(string Name, string ValueJson, string Source, string RecordType, string RecordId, DateTimeOffset ObservedAt)
+public sealed record ProfileAttribute(string Name, [property: JsonPropertyName("value"), JsonConverter(typeof(RawJsonConverter))] string ValueJson, string Source, string RecordType, string RecordId, DateTimeOffset ObservedAt)
 {
     /// <summary>Gets the value as a JSON element.</summary>
+    /// <remarks>Not serialised: <see cref="ValueJson"/> carries the value, once, as the JSON value <c>value</c>.</remarks>
+    [JsonIgnore]
     public JsonElement Value => JsonElement.Parse(ValueJson);
 
     /// <summary>Gets the value as a string: the string itself, or the raw JSON text of other values.</summary>
@@ -174,9 +178,13 @@ public sealed record ProfileAttribute(string Name, string ValueJson, string Sour
 public sealed record ProfileIdentity(IdentityKey Key, string Source, string RecordType, string RecordId, DateTimeOffset FirstSeenAt)
 {
     /// <summary>Gets the identity kind.</summary>
+    /// <remarks>Not serialised: <see cref="Key"/> carries it.</remarks>
+    [JsonIgnore]
     public string Kind => Key.Kind;
 
     /// <summary>Gets the normalised value.</summary>
+    /// <remarks>Not serialised: <see cref="Key"/> carries it.</remarks>
+    [JsonIgnore]
     public string Value => Key.Value;
 }
 

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink;
 
 /// <summary>What kind of volume anomaly was found.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AnomalyKind>))]
 public enum AnomalyKind
 {
     /// <summary>An hour had more records than the band allows (a burst).</summary>

@@ -1,10 +1,12 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EventLink.Quality.Internal;
 
 namespace EventLink;
 
 /// <summary>What happens to a record that breaks its contract.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ContractPolicy>))]
 public enum ContractPolicy
 {
     /// <summary>The record is stored in quarantine with the list of violations; replay it after relaxing the contract.</summary>
@@ -18,6 +20,7 @@ public enum ContractPolicy
 }
 
 /// <summary>The JSON type a property must have.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<PropertyType>))]
 public enum PropertyType
 {
     /// <summary>Any type.</summary>
@@ -46,6 +49,7 @@ public enum PropertyType
 }
 
 /// <summary>A format a string property must have.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<StringFormat>))]
 public enum StringFormat
 {
     /// <summary>No format.</summary>
@@ -59,6 +63,7 @@ public enum StringFormat
 }
 
 /// <summary>Which rule of a contract a value broke.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ContractRule>))]
 public enum ContractRule
 {
     /// <summary>A required property is missing or null.</summary>

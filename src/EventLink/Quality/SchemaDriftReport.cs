@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink;
 
 /// <summary>The observed shape of the payloads of every source and record type, and the changes found in it.</summary>
@@ -41,6 +43,7 @@ public sealed record FieldShape(string Path, IReadOnlyList<FieldTypeSeen> Types)
 public sealed record FieldTypeSeen(string JsonType, long Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen);
 
 /// <summary>What kind of schema change was detected.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<SchemaChangeKind>))]
 public enum SchemaChangeKind
 {
     /// <summary>A field appeared after its record type had already been arriving.</summary>

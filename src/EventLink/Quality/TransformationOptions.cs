@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace EventLink;
 
 /// <summary>What a transformation step does.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TransformationKind>))]
 public enum TransformationKind
 {
     /// <summary>Moves the value at <see cref="TransformationOptions.Path"/> to <see cref="TransformationOptions.To"/>.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink;
 
 /// <summary>The two kinds of record type.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RecordKind>))]
 public enum RecordKind
 {
     /// <summary>State (a customer, a contact, a company): records with shared identities unify into one profile whose attributes follow the merge rules.</summary>
@@ -11,6 +14,7 @@ public enum RecordKind
 }
 
 /// <summary>What happens to an append-only record whose relation fields match no profile.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<UnmatchedPolicy>))]
 public enum UnmatchedPolicy
 {
     /// <summary>Keep the record in quarantine with its reason and link it as soon as a matching profile appears.</summary>
@@ -21,6 +25,7 @@ public enum UnmatchedPolicy
 }
 
 /// <summary>How an occurred-at value is read.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TimestampFormat>))]
 public enum TimestampFormat
 {
     /// <summary>Numbers are unix seconds (below 10^11) or unix milliseconds; strings are ISO-8601 with an offset, or digits read as a number.</summary>
@@ -44,6 +49,7 @@ public enum TimestampFormat
 }
 
 /// <summary>The rule that decides which record's value a merged attribute takes.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MergeRuleKind>))]
 public enum MergeRuleKind
 {
     /// <summary>The value from the record that occurred last wins.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
 
 namespace EventLink.Storage;
 
@@ -12,7 +13,7 @@ namespace EventLink.Storage;
 /// the required core (the abstract members of this class and of <see cref="EventLinkStoreSession"/>) and, for each
 /// <see cref="StoreCapabilities"/> it declares in <see cref="Capabilities"/>, that capability's virtual members.
 /// </remarks>
-public abstract partial class EventLinkStore : IAsyncDisposable
+public abstract partial class EventLinkStore : IAsyncDisposable, IDisposable
 {
     /// <summary>
     /// Gets the optional capabilities the store implements beyond the core. A feature whose capability is missing fails
@@ -125,7 +126,7 @@ public abstract partial class EventLinkStore : IAsyncDisposable
         var events = new List<EventRow>();
         await foreach (var row in ReadEventsAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
-            if (row.ProfileId == profileId && query.Matches(row.Source, row.RecordType, row.OccurredAt))
+            if (row.ProfileId == profileId && query.Matches(row.Source, row.RecordType, row.OccurredAt, row.RecordId))
             {
                 events.Add(row);
             }
@@ -212,6 +213,12 @@ public abstract partial class EventLinkStore : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Releases the store synchronously, as a service provider disposed with <c>Dispose</c> does. The default waits for
+    /// <see cref="DisposeAsync"/>; a store whose release can be done synchronously overrides it.
+    /// </summary>
+    public virtual void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     /// <summary>The counts of one record type while <see cref="GetCoverageCountsAsync"/> reads the tenant.</summary>
     private sealed class CoverageTally
     {
@@ -239,6 +246,7 @@ public abstract partial class EventLinkStore : IAsyncDisposable
 }
 
 /// <summary>What a store session will write (see <see cref="EventLinkStore.BeginAsync(string, StoreSessionMode, CancellationToken)"/>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<StoreSessionMode>))]
 public enum StoreSessionMode
 {
     /// <summary>Anything: profiles, identities, claims, merged records and events. One such session per tenant at a time.</summary>

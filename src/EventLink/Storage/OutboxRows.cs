@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink.Storage;
 
 /// <summary>What a change-log entry records.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ChangeKind>))]
 public enum ChangeKind
 {
     /// <summary>An append-only record was linked to a profile (at ingest, or when it left quarantine).</summary>

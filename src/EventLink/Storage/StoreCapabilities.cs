@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
 
 namespace EventLink.Storage;
 
@@ -9,6 +10,7 @@ namespace EventLink.Storage;
 /// A configured feature whose capability the store lacks fails at start-up.
 /// </summary>
 [Flags]
+[JsonConverter(typeof(JsonStringEnumConverter<StoreCapabilities>))]
 public enum StoreCapabilities
 {
     /// <summary>Only the core: ingestion of merged and append-only records, profiles, timelines, quarantine and coverage.</summary>

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink.Storage;
 
 /// <summary>What kind of record a claim is.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ClaimKind>))]
 public enum ClaimKind
 {
     /// <summary>A merged source record (keyed like <see cref="SourceRecordRow"/>).</summary>
@@ -42,6 +45,7 @@ public readonly record struct ClaimKey(ClaimKind Kind, string Source, string Rec
 public sealed record ClaimState(ClaimKey Key, string RecordType, DateTimeOffset FirstOccurredAt, IReadOnlyList<IdentityKey> Identities, Guid? ProfileId, long? EventId);
 
 /// <summary>Why an identity was left out of a claim's profile.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ConflictReason>))]
 public enum ConflictReason
 {
     /// <summary>The profile already holds the most identities of that kind it may hold.</summary>

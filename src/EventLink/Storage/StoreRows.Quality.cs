@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace EventLink.Storage;
 
 /// <summary>What a data-quality note records.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<QualityNoteKind>))]
 public enum QualityNoteKind
 {
     /// <summary>A transformation filtered the record out.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace EventLink.Storage;
 
@@ -234,6 +235,7 @@ public readonly record struct EventWait(IdentityKey Key, int RelationIndex);
 public sealed record MergeRow(Guid SurvivorId, Guid MergedId, IdentityKey Identity, string Source, string RecordType, string RecordId, DateTimeOffset MergedAt, MergeKind Kind = MergeKind.Merge);
 
 /// <summary>What a history entry of a profile records.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<MergeKind>))]
 public enum MergeKind
 {
     /// <summary>Another profile was merged into this one.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using EventLink.Serialization;
 
 namespace EventLink;
 
@@ -6,9 +8,11 @@ namespace EventLink;
 /// <param name="Name">The trait's name.</param>
 /// <param name="ValueJson">The value as JSON text (<c>null</c> when no event matched yet).</param>
 /// <param name="Definition">A readable definition, such as <c>sum(amount) of charge where status = succeeded</c>.</param>
-public sealed record ComputedTrait(string Name, string ValueJson, string Definition)
+public sealed record ComputedTrait(string Name, [property: JsonPropertyName("value"), JsonConverter(typeof(RawJsonConverter))] string ValueJson, string Definition)
 {
     /// <summary>Gets the value as a JSON element.</summary>
+    /// <remarks>Not serialised: <see cref="ValueJson"/> carries the value, once, as the JSON value <c>value</c>.</remarks>
+    [JsonIgnore]
     public JsonElement Value => JsonElement.Parse(ValueJson);
 
     /// <summary>Gets the value as a number, or <see langword="null"/> when it is not one.</summary>
@@ -39,6 +43,7 @@ public sealed record ComputedProfile(Guid ProfileId, IReadOnlyList<ComputedTrait
 }
 
 /// <summary>What a trigger notification reports.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TriggerKind>))]
 public enum TriggerKind
 {
     /// <summary>A profile entered an audience.</summary>

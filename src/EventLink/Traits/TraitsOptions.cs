@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace EventLink;
 
@@ -35,6 +36,7 @@ public sealed class TraitsOptions
 }
 
 /// <summary>What a computed trait aggregates.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TraitKind>))]
 public enum TraitKind
 {
     /// <summary>How many matching events.</summary>
@@ -114,6 +116,7 @@ public sealed class EventFilterOptions
 }
 
 /// <summary>How a value is compared.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ComparisonOperator>))]
 public enum ComparisonOperator
 {
     /// <summary>Equal (numbers compared as numbers, else text).</summary>

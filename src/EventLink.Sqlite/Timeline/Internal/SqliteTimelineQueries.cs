@@ -19,7 +19,7 @@ internal sealed class SqliteTimelineQueries(SqliteEventLinkStore store)
             yield break;
         }
 
-        if (query is { From: null, To: null, RecordTypes: null or { Count: 0 }, Sources: null or { Count: 0 }, Limit: null })
+        if (query is { From: null, To: null, RecordTypes: null or { Count: 0 }, Sources: null or { Count: 0 }, Limit: null, After: null })
         {
             var timeline = scope.Prepared(SqliteReads.Timeline);
             timeline.Parameters.AddWithValue("$profile", ToBlob(profileId));
@@ -48,6 +48,15 @@ internal sealed class SqliteTimelineQueries(SqliteEventLinkStore store)
         {
             sql.Append(" AND occurred_at < $to");
             command.Parameters.AddWithValue("$to", CeilingMicros(to));
+        }
+
+        if (query.After is { } after)
+        {
+            // Keyset paging on the timeline's sort key (a row-value comparison, in the ORDER BY's own collation).
+            sql.Append(" AND (occurred_at, source, record_id) > ($after_at, $after_source, $after_id)");
+            command.Parameters.AddWithValue("$after_at", CeilingMicros(after.OccurredAt));
+            command.Parameters.AddWithValue("$after_source", after.Source);
+            command.Parameters.AddWithValue("$after_id", after.RecordId);
         }
 
         AppendIn(sql, command, "record_type", "$type", query.RecordTypes);

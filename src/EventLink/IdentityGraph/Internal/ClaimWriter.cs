@@ -60,19 +60,16 @@ internal sealed class ClaimWriter(EventLinkCore core)
         var before = await session.GetClaimAsync(claim, cancellationToken).ConfigureAwait(false);
         await session.UpsertClaimAsync(claim, record.Type.Name, record.OccurredAt, keys, cancellationToken).ConfigureAwait(false);
         await AddMembershipsAsync(batch, record, keys, cancellationToken).ConfigureAwait(false);
-        if (newer)
-        {
-            await session.UpsertSourceRecordAsync(NewVersion(batch, record, existing?.ProfileId, IngestReason.None, null), cancellationToken).ConfigureAwait(false);
-        }
-
+        var version = newer ? NewVersion(batch, record, existing?.ProfileId, IngestReason.None, null) : null;
         var claimChanged = before is null || record.OccurredAt < before.FirstOccurredAt || keys.Exists(k => !before.Identities.Contains(k));
         if (!claimChanged && existing?.ProfileId is { } unchanged)
         {
-            if (!newer)
+            if (version is null)
             {
                 return IngestResults.Of(IngestOutcome.Stale, record, unchanged);
             }
 
+            await session.UpsertSourceRecordAsync(version, cancellationToken).ConfigureAwait(false);
             await core.Graph.RefreshAttributesAsync(batch, unchanged, cancellationToken).ConfigureAwait(false);
             core.Observers.OnProfileChanged(batch, unchanged, created: false);
             return IngestResults.Of(IngestOutcome.Updated, record, unchanged);
@@ -80,7 +77,8 @@ internal sealed class ClaimWriter(EventLinkCore core)
 
         // What the store now holds for the claim (its upsert keeps the first record type and the earliest time and adds
         // the identities; a record claim's profile is its source record's): the recomputation starts from it rather than
-        // reading it back.
+        // reading it back. The new version of the source record is written by the recomputation, once, with the profile
+        // its claim ends on (writing it here first would write the row twice).
         var occurred = TimestampReader.Normalize(record.OccurredAt);
         var after = new ClaimState(
             claim,
@@ -89,7 +87,7 @@ internal sealed class ClaimWriter(EventLinkCore core)
             [.. (before?.Identities ?? []).Union(keys).Order()],
             existing?.ProfileId,
             null);
-        var change = await core.Graph.RecomputeAsync(batch, claim, refreshSeed: newer, cancellationToken, after, seedIsNew: before is null).ConfigureAwait(false);
+        var change = await core.Graph.RecomputeAsync(batch, claim, refreshSeed: newer, cancellationToken, after, seedIsNew: before is null, seedVersion: version).ConfigureAwait(false);
         var profileId = change.SeedProfile;
         var outcome = before is null && change.Created.Contains(profileId) ? IngestOutcome.Created
             : !newer && !change.ChangedAnything ? IngestOutcome.Stale

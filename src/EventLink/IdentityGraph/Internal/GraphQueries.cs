@@ -162,7 +162,7 @@ internal sealed class GraphQueries(EventLinkCore core)
     {
         await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var profiles = await AccountProfilesAsync(tenant, accountId, cancellationToken).ConfigureAwait(false);
-        var filter = new TimelineQuery { From = query?.From, To = query?.To, RecordTypes = query?.RecordTypes, Sources = query?.Sources };
+        var filter = new TimelineQuery { From = query?.From, To = query?.To, RecordTypes = query?.RecordTypes, Sources = query?.Sources, After = query?.After };
         var events = new List<EventRow>();
         foreach (var profileId in profiles)
         {

@@ -23,7 +23,12 @@ internal sealed class GraphRecomputer(EventLinkCore core)
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <param name="seedState">The seed's state as the store holds it now, when the caller knows it (saves reading it back).</param>
     /// <param name="seedIsNew">Whether the seed claim did not exist before this unit of work wrote it (so no conflicts are stored for it).</param>
-    public async ValueTask<GraphChange> RecomputeAsync(Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken, ClaimState? seedState = null, bool seedIsNew = false)
+    /// <param name="seedVersion">
+    /// A new version of the seed's source record (a record claim's), not written yet: the recomputation writes it with
+    /// the profile the claim ends on, instead of the caller writing it and the recomputation reading and rewriting it.
+    /// </param>
+    public async ValueTask<GraphChange> RecomputeAsync(
+        Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken, ClaimState? seedState = null, bool seedIsNew = false, SourceRecordRow? seedVersion = null)
     {
         var session = batch.Session;
 
@@ -70,6 +75,10 @@ internal sealed class GraphRecomputer(EventLinkCore core)
         }
 
         var lostIdentities = new HashSet<Guid>();
+
+        // Survivors of merges gain identities and the merged-away profiles' events: only events linked through a later
+        // relation field than the first can link better now (one linked through the first keeps it, on the survivor).
+        var gained = new HashSet<Guid>();
         var seedClaim = claims[seed];
         foreach (var (profileId, _) in rows)
         {
@@ -95,10 +104,10 @@ internal sealed class GraphRecomputer(EventLinkCore core)
                 batch.Index.Set(identity.Key, survivor);
             }
 
-            lostIdentities.Add(survivor);
+            gained.Add(survivor);
             change.Merged.Add(survivor);
             core.Metrics.ProfilesMerged.Add(1);
-            Log.Merged(core.Logger, profileId, survivor, batch.Tenant, via, seed.Source, seed.RecordId);
+            Log.Merged(core, profileId, survivor, batch.Tenant, via, seed.Source, seed.RecordId);
         }
 
         foreach (var (created, from) in splitFrom)
@@ -160,10 +169,23 @@ internal sealed class GraphRecomputer(EventLinkCore core)
                     continue;
                 }
 
-                var record = await session.GetSourceRecordAsync(claim.Key.Source, claim.Key.RecordId, cancellationToken).ConfigureAwait(false);
-                if (record is not null && record.ProfileId != profileId)
+                // The seed's new version (not written yet) carries its previous version's profile; it is written once, here.
+                var pending = seedVersion is not null && claim.Key == seed;
+                var record = pending ? seedVersion : await session.GetSourceRecordAsync(claim.Key.Source, claim.Key.RecordId, cancellationToken).ConfigureAwait(false);
+                if (record is null || (record.ProfileId == profileId && !pending))
                 {
-                    await session.UpsertSourceRecordAsync(record with { ProfileId = profileId, QuarantineReason = IngestReason.None, QuarantineMessage = null }, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var moved = record with { ProfileId = profileId, QuarantineReason = IngestReason.None, QuarantineMessage = null };
+                await session.UpsertSourceRecordAsync(moved, cancellationToken).ConfigureAwait(false);
+                if (pending)
+                {
+                    seedVersion = moved;
+                }
+
+                if (record.ProfileId != profileId)
+                {
                     change.Changed.Add(profileId);
                     if (record.ProfileId is { } previous)
                     {
@@ -175,12 +197,17 @@ internal sealed class GraphRecomputer(EventLinkCore core)
 
         await LinkWaitingAsync(batch, newlyHeld, cancellationToken).ConfigureAwait(false);
 
-        // Events whose profile lost identities (or was split) are read again; so are claiming events.
-        foreach (var profileId in lostIdentities)
+        // Events whose profile lost identities (or was split) are read again, and those of merge survivors that may link better.
+        gained.ExceptWith(lostIdentities);
+        foreach (var profileId in lostIdentities.Concat(gained))
         {
+            var all = !gained.Contains(profileId);
             foreach (var row in await session.GetEventsOfProfileAsync(profileId, cancellationToken).ConfigureAwait(false))
             {
-                await RelinkAsync(batch, row, cancellationToken).ConfigureAwait(false);
+                if (all || row.LinkIndex != 0)
+                {
+                    await RelinkAsync(batch, row, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -196,9 +223,17 @@ internal sealed class GraphRecomputer(EventLinkCore core)
             change.Assignments[profileId] = group;
             var isSeed = group.Claims.Any(c => c.Key == seed);
             if (change.Created.Contains(profileId) || change.Merged.Contains(profileId) || change.Changed.Contains(profileId) ||
-                lostIdentities.Contains(profileId) || (refreshSeed && isSeed))
+                lostIdentities.Contains(profileId) || gained.Contains(profileId) || (refreshSeed && isSeed))
             {
-                await RefreshAttributesAsync(batch, profileId, cancellationToken).ConfigureAwait(false);
+                // A profile made for the seed alone holds just the version written above: no need to read it back.
+                if (isSeed && group.Claims.Count == 1 && change.Created.Contains(profileId) && seedVersion?.ProfileId == profileId)
+                {
+                    await session.ReplaceAttributesAsync(profileId, AttributeMerger.Merge(core.Schema, [seedVersion]), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await RefreshAttributesAsync(batch, profileId, cancellationToken).ConfigureAwait(false);
+                }
 
                 // The seed's profile is reported by the caller, which knows the record's outcome.
                 if (!isSeed)

@@ -198,7 +198,7 @@ internal sealed class IngestionPipeline(EventLinkCore core)
         await batch.Session.AddRejectionAsync(
             new RejectionRow(record.Source, record.RecordType, key, rejection.Reason, message, batch.Now),
             cancellationToken).ConfigureAwait(false);
-        Log.Rejected(core.Logger, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
+        Log.Rejected(core, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
         return new IngestResult(IngestOutcome.Rejected, record.Source, record.RecordType, rejection.RecordId, null, rejection.Reason, rejection.Message);
     }
 

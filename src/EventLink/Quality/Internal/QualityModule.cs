@@ -73,7 +73,7 @@ internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runti
                 using (parsed)
                 {
                     await batch.Session.AddRejectionAsync(new RejectionRow(parsed.Source, parsed.Type.Name, parsed.RecordId, IngestReason.ContractViolation, message, batch.Now), cancellationToken).ConfigureAwait(false);
-                    Log.Rejected(core.Logger, parsed.Source, parsed.Type.Name, parsed.RecordId, IngestReason.ContractViolation, message);
+                    Log.Rejected(core, parsed.Source, parsed.Type.Name, parsed.RecordId, IngestReason.ContractViolation, message);
                     results[position] = IngestResults.Of(IngestOutcome.Rejected, parsed, null, IngestReason.ContractViolation, message);
                 }
 

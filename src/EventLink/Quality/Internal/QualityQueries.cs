@@ -61,7 +61,7 @@ internal sealed class QualityQueries(EventLinkCore core)
         var names = query.EventNames is { Count: > 0 } requested ? new HashSet<string>(requested, StringComparer.Ordinal) : null;
 
         // Stores filter by window, types and sources; the name filter needs the renamed names, so it and the limit apply here.
-        var storeQuery = names is null ? query : new TimelineQuery { From = query.From, To = query.To, RecordTypes = query.RecordTypes, Sources = query.Sources };
+        var storeQuery = names is null ? query : new TimelineQuery { From = query.From, To = query.To, RecordTypes = query.RecordTypes, Sources = query.Sources, After = query.After };
         var returned = 0;
         await foreach (var row in core.Store.ReadTimelineAsync(tenant, profileId, storeQuery, cancellationToken).ConfigureAwait(false))
         {

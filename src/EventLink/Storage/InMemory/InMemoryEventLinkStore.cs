@@ -94,7 +94,7 @@ public sealed partial class InMemoryEventLinkStore : EventLinkStore
 
             IEnumerable<EventRow> rows = ids
                 .Select(id => state.Events[id])
-                .Where(e => query.Matches(e.Source, e.RecordType, e.OccurredAt))
+                .Where(e => query.Matches(e.Source, e.RecordType, e.OccurredAt, e.RecordId))
                 .OrderBy(e => e.OccurredAt)
                 .ThenBy(e => e.Source, StringComparer.Ordinal)
                 .ThenBy(e => e.RecordId, StringComparer.Ordinal);

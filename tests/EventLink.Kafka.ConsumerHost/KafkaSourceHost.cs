@@ -37,7 +37,7 @@ internal static class KafkaSourceHost
                 // The mock cluster's group coordinator waits up to session.timeout.ms - 1 s for members to rejoin, and
                 // a SIGKILLed member leaves only when its session times out: short sessions keep the tests quick.
                 options.ConsumerConfig["session.timeout.ms"] = "6000";
-                options.ConsumerConfig["heartbeat.interval.ms"] = "500";
+                options.ConsumerConfig["heartbeat.interval.ms"] = "200";
                 options.ConsumerConfig["log_level"] = "3";
                 configure?.Invoke(options);
             });

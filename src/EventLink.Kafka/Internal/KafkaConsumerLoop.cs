@@ -220,7 +220,7 @@ internal sealed class KafkaConsumerLoop(IEventLink link, KafkaSourceOptions opti
 
             if (logger.IsEnabled(LogLevel.Debug))
             {
-                Log.BatchStored(logger, _pending.Count, 0, string.Join(", ", offsets));
+                Log.Committed(logger, string.Join(", ", offsets));
             }
         }
         catch (KafkaException ex)

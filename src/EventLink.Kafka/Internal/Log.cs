@@ -22,8 +22,8 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "Kafka partitions lost: {Partitions}; nothing of them is committed")]
     public static partial void Lost(ILogger logger, string partitions);
 
-    [LoggerMessage(7, LogLevel.Debug, "Stored a batch of {Messages} Kafka messages ({Records} records) and committed {Offsets}")]
-    public static partial void BatchStored(ILogger logger, int messages, int records, string offsets);
+    [LoggerMessage(7, LogLevel.Debug, "Committed Kafka offsets {Offsets}")]
+    public static partial void Committed(ILogger logger, string offsets);
 
     [LoggerMessage(8, LogLevel.Warning, "Kafka consumer error: {Reason}")]
     public static partial void ConsumerError(ILogger logger, string reason);

@@ -21,7 +21,10 @@ internal sealed class KafkaConsumerLoop(IEventLink link, KafkaSourceOptions opti
     // Offsets stored but not yet committed (a commit failed): committed with the next batch or on revocation.
     private readonly Dictionary<TopicPartition, Offset> _uncommitted = [];
 
+    private static readonly TimeSpan CommitRetryInterval = TimeSpan.FromSeconds(1);
+
     private long _storedMessages;
+    private long _lastCommitAttempt;
 
     /// <summary>Gets how many messages this loop has stored (and committed, or tried to).</summary>
     public long StoredMessages => _storedMessages;
@@ -105,6 +108,13 @@ internal sealed class KafkaConsumerLoop(IEventLink link, KafkaSourceOptions opti
             var message = consumer.Consume(wait);
             if (message is null || message.IsPartitionEOF)
             {
+                // Idle: stored offsets whose commit failed (say, refused during a rebalance) are committed now,
+                // rather than waiting for the partition's next message, which may never come.
+                if (_pending.Count == 0 && _uncommitted.Count > 0 && time.GetElapsedTime(_lastCommitAttempt) >= CommitRetryInterval)
+                {
+                    Commit(consumer);
+                }
+
                 continue;
             }
 
@@ -210,6 +220,7 @@ internal sealed class KafkaConsumerLoop(IEventLink link, KafkaSourceOptions opti
             return;
         }
 
+        _lastCommitAttempt = time.GetTimestamp();
         try
         {
             consumer.Commit(offsets);

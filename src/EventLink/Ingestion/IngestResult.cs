@@ -86,6 +86,8 @@ public enum IngestReason
     /// (such as <c>1e200000</c>); or, when transformations apply to the record, a repeated property name (which they cannot rewrite). The message says which value and where.
     /// </summary>
     UnsupportedValue,
+    /// <summary>What the caller received could not be read into a record (see <see cref="IngestRecord.ReadError"/>).</summary>
+    Unreadable,
 }
 
 /// <summary>The result of ingesting one record.</summary>

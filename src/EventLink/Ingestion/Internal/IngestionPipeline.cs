@@ -72,6 +72,13 @@ internal sealed class IngestionPipeline(EventLinkCore core)
                     var record = records[i];
                     ArgumentNullException.ThrowIfNull(record);
 
+                    // The caller could not read it (a stream message out of shape): only the note is stored.
+                    if (record.ReadError is { } readError)
+                    {
+                        results[i] = await RejectAsync(batch, record, new Rejection(IngestReason.Unreadable, readError, null), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     // Data quality: transformations may rewrite the payload or filter the record out.
                     if (transforms)
                     {
@@ -215,11 +222,12 @@ internal sealed class IngestionPipeline(EventLinkCore core)
 
     private async ValueTask<IngestResult> RejectAsync(Batch batch, IngestRecord record, Rejection rejection, CancellationToken cancellationToken)
     {
-        var key = rejection.RecordId ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+        var key = rejection.RecordId ?? record.Origin ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+        var message = record.Origin is null ? rejection.Message : $"{rejection.Message} (at {record.Origin})";
 
         // The names are the sender's: the note keeps what every store can hold (a bad name is cut and made printable).
         await batch.Session.AddRejectionAsync(
-            new RejectionRow(Names.Storable(record.Source, MaxNoteNameLength), Names.Storable(record.RecordType, MaxNoteNameLength), key, rejection.Reason, Names.Printable(rejection.Message), batch.Now),
+            new RejectionRow(Names.Storable(record.Source, MaxNoteNameLength), Names.Storable(record.RecordType, MaxNoteNameLength), key, rejection.Reason, Names.Printable(message), batch.Now),
             cancellationToken).ConfigureAwait(false);
         Log.Rejected(core, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
         return new IngestResult(IngestOutcome.Rejected, record.Source, record.RecordType, rejection.RecordId, null, rejection.Reason, rejection.Message);

@@ -219,6 +219,7 @@ internal sealed class EventLinkCore : IAsyncDisposable, IDisposable
                     {
                         await Observers.OnCommittingAsync(batch, cancellationToken).ConfigureAwait(false);
                         index.Version = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        Observers.OnCommitted(batch);
                     }
 
                     return result;

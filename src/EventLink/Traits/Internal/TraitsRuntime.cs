@@ -273,13 +273,13 @@ internal sealed class TraitsRuntime
                 return null;
             }
 
-            return Comparison(options, at) ? new CompareNode(trait, attribute: false, options.Operator, options.Value) : null;
+            return Comparison(options, at) ? new CompareNode(_traits.FindIndex(t => t.Name == trait), attribute: null, options.Operator, options.Value) : null;
         }
 
         if (options.Attribute is { } attribute)
         {
             UsesAttributes = true;
-            return Comparison(options, at) ? new CompareNode(attribute, attribute: true, options.Operator, options.Value) : null;
+            return Comparison(options, at) ? new CompareNode(-1, attribute, options.Operator, options.Value) : null;
         }
 
         if (options.Within is { } within && within <= TimeSpan.Zero)
@@ -298,11 +298,11 @@ internal sealed class TraitsRuntime
 
             var first = Internal(schema, TraitKind.LastOccurredAt, options.Did, null, at + ".Did");
             var then = Internal(schema, TraitKind.LastOccurredAt, options.NotFollowedBy, null, at + ".NotFollowedBy");
-            return first is null || then is null ? null : new NotFollowedNode(first, then, options.Within.Value);
+            return first is null || then is null ? null : new NotFollowedNode(first.Value, then.Value, options.Within.Value);
         }
 
         var count = Internal(schema, TraitKind.Count, options.Did ?? options.DidNot!, options.Within, at);
-        return count is null ? null : new DidNode(count, negate: options.DidNot is not null);
+        return count is null ? null : new DidNode(count.Value, negate: options.DidNot is not null);
     }
 
     private bool Comparison(AudienceConditionOptions options, string at)
@@ -317,7 +317,7 @@ internal sealed class TraitsRuntime
     }
 
     /// <summary>An internal trait behind an event-history condition, shared by conditions with the same definition.</summary>
-    private string? Internal(EventLinkSchema schema, TraitKind kind, EventFilterOptions filterOptions, TimeSpan? window, string at)
+    private int? Internal(EventLinkSchema schema, TraitKind kind, EventFilterOptions filterOptions, TimeSpan? window, string at)
     {
         if (CompileFilter(schema, filterOptions, at) is not { } filter)
         {
@@ -326,11 +326,13 @@ internal sealed class TraitsRuntime
 
         var candidate = new CompiledTrait("~", kind, null, filter, window);
         var name = "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(candidate.Fingerprint)))[..16];
-        if (!_traits.Any(t => t.Name == name))
+        var index = _traits.FindIndex(t => t.Name == name);
+        if (index < 0)
         {
             _traits.Add(new CompiledTrait(name, kind, null, filter, window));
+            index = _traits.Count - 1;
         }
 
-        return name;
+        return index;
     }
 }

@@ -33,9 +33,28 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             return;
         }
 
+        // A profile whose decoded state is at hand (kept since an earlier unit of work) is updated in place now.
+        var changes = batch.GetState<TraitsBatch>();
+        changes.Cached ??= _cache.For(batch.Tenant, batch.Index.Version);
+        if (!changes.Taken.TryGetValue(profileId, out var entry) && changes.Cached.Remove(profileId, out entry))
+        {
+            changes.Taken[profileId] = entry;
+        }
+
         var facts = Runtime.Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt,
-            () => record.Document ?? JsonDocument.Parse(record.Utf8Payload));
-        batch.GetState<TraitsBatch>().Linked.Add((profileId, facts));
+            () => record.Document ?? JsonDocument.Parse(record.Utf8Payload), entry, batch.Now);
+        if (entry is null)
+        {
+            changes.Linked.Add((profileId, facts!));
+        }
+        else
+        {
+            changes.Applied.Add(profileId);
+            if (facts is not null)
+            {
+                changes.Linked.Add((profileId, facts)); // Its triggers; its inputs are applied already.
+            }
+        }
     }
 
     /// <summary>Hook: an event left quarantine or moved between profiles; the profiles involved are recomputed from history.</summary>
@@ -115,7 +134,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         }
 
         var session = batch.Session;
-        var cached = _cache.For(batch.Tenant, batch.Index.Version);
+        var cached = changes.Cached ?? _cache.For(batch.Tenant, batch.Index.Version);
         var survivors = new Dictionary<Guid, Guid>();
 
         // Profiles merged away leave their audiences; the survivor is recomputed from the history it now holds.
@@ -156,7 +175,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             list.Add(facts);
         }
 
-        foreach (var id in changes.Touched.Concat(recompute))
+        foreach (var id in changes.Applied.Concat(changes.Touched).Concat(recompute))
         {
             var survivor = checkSurvival || recompute.Contains(id) ? await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false) : id;
             if (!incremental.ContainsKey(survivor))
@@ -168,7 +187,11 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         foreach (var profileId in order)
         {
-            cached.Remove(profileId, out var entry);
+            if (!changes.Taken.Remove(profileId, out var entry))
+            {
+                cached.Remove(profileId, out entry);
+            }
+
             if ((checkSurvival || recompute.Contains(profileId))
                 && await session.GetProfileAsync(profileId, cancellationToken).ConfigureAwait(false) is not { MergedInto: null })
             {
@@ -478,6 +501,15 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         public HashSet<long> LeftQuarantine { get; } = [];
 
         public int Transitions { get; set; }
+
+        /// <summary>Gets or sets the tenant's cached states, checked against the store version when first used in the unit of work.</summary>
+        public ComputedCache.TenantEntries? Cached { get; set; }
+
+        /// <summary>Gets the decoded states taken from the cache and updated in place by this unit of work's events.</summary>
+        public Dictionary<Guid, ComputedEntry> Taken { get; } = [];
+
+        /// <summary>Gets the profiles whose state took events in place (evaluated before commit even without other facts).</summary>
+        public HashSet<Guid> Applied { get; } = [];
 
         /// <summary>Gets or sets whether a profile was erased (its computed state deleted past the cache).</summary>
         public bool Erased { get; set; }

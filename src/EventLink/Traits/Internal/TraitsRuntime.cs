@@ -54,9 +54,17 @@ internal sealed class TraitsRuntime
     }
 
     /// <summary>Evaluates one event against every trait and trigger; the payload is parsed only when a matching definition reads it.</summary>
-    public EventFacts Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, Func<JsonDocument> open)
+    public EventFacts Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, Func<JsonDocument> open) =>
+        Evaluate(eventId, recordType, source, recordId, eventName, occurredAt, open, null, default)!;
+
+    /// <summary>
+    /// Evaluates one event; with <paramref name="target"/>, its inputs are added to that decoded state in place (the rows
+    /// of the traits it changes dropped) and the facts are returned only when the event matches a trigger.
+    /// </summary>
+    public EventFacts? Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, Func<JsonDocument> open,
+        ComputedEntry? target, DateTimeOffset now)
     {
-        var inputs = new TraitInput?[_traits.Count];
+        var inputs = target is null ? new TraitInput?[_traits.Count] : null;
         List<string>? triggers = null;
         JsonDocument? document = null;
         try
@@ -79,7 +87,16 @@ internal sealed class TraitsRuntime
                     }
                 }
 
-                inputs[i] = trait.Read(source, recordId, occurredAt, root);
+                var input = trait.Read(source, recordId, occurredAt, root);
+                if (target is null)
+                {
+                    inputs![i] = input;
+                }
+                else if (input is { } value)
+                {
+                    target.States[i].Add(trait, value, now);
+                    target.Rows[i] = null;
+                }
             }
 
             foreach (var trigger in _triggers)
@@ -100,7 +117,7 @@ internal sealed class TraitsRuntime
             document?.Dispose();
         }
 
-        return new EventFacts(eventId, inputs, triggers is null ? [] : [.. triggers]);
+        return target is not null && triggers is null ? null : new EventFacts(eventId, inputs ?? new TraitInput?[_traits.Count], triggers is null ? [] : [.. triggers]);
     }
 
     private void Compile(EventLinkSchema schema)

@@ -88,9 +88,12 @@ public sealed class AddEventLinkTests
         var link = provider.GetRequiredService<IEventLink>();
         var outcomes = new List<string>();
         using var listener = new MeterListener();
+
+        // Only this provider's meter: tests running beside this one publish on meters of the same name.
+        var factory = provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "EventLink" && instrument.Name == "eventlink.records.ingested")
+            if (instrument.Meter.Name == "EventLink" && instrument.Meter.Scope == factory && instrument.Name == "eventlink.records.ingested")
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -101,7 +104,10 @@ public sealed class AddEventLinkTests
             {
                 if (tag.Key == "outcome")
                 {
-                    outcomes.Add((string)tag.Value!);
+                    lock (outcomes)
+                    {
+                        outcomes.Add((string)tag.Value!);
+                    }
                 }
             }
         });

@@ -16,7 +16,8 @@ internal static class SqliteGraphSql
         INSERT INTO claims (tenant_key, source, record_id, kind, record_type, first_occurred_at)
         VALUES ($t, $source, $record, $kind, $type, $occurred)
         ON CONFLICT (tenant_key, source, record_id, kind) DO UPDATE SET first_occurred_at = excluded.first_occurred_at
-        WHERE excluded.first_occurred_at < claims.first_occurred_at;
+        WHERE excluded.first_occurred_at < claims.first_occurred_at
+        RETURNING id;
         """;
 
     public const string FindClaimId = "SELECT id FROM claims WHERE tenant_key = $t AND source = $source AND record_id = $record AND kind = $kind;";

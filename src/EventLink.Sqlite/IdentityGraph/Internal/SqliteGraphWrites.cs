@@ -22,17 +22,32 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         p[3].Value = (int)key.Kind;
         p[4].Value = recordType;
         p[5].Value = ToMicros(occurredAt);
-        context.Write(upsert);
+
+        // The upsert returns the claim's id when it inserts or changes the row; only an unchanged claim is looked up.
+        var returned = upsert.ExecuteScalar();
+        if (returned is long)
+        {
+            context.MarkDirty();
+        }
+
         if (identities.Count == 0)
         {
             return ValueTask.CompletedTask;
         }
 
-        var find = context.Command(SqliteGraphSql.FindClaimId, "$source", "$record", "$kind");
-        find.Parameters[1].Value = key.Source;
-        find.Parameters[2].Value = key.RecordId;
-        find.Parameters[3].Value = (int)key.Kind;
-        var claimId = (long)(find.ExecuteScalar() ?? throw new InvalidOperationException($"The claim {key} was not stored."));
+        long claimId;
+        if (returned is long id)
+        {
+            claimId = id;
+        }
+        else
+        {
+            var find = context.Command(SqliteGraphSql.FindClaimId, "$source", "$record", "$kind");
+            find.Parameters[1].Value = key.Source;
+            find.Parameters[2].Value = key.RecordId;
+            find.Parameters[3].Value = (int)key.Kind;
+            claimId = (long)(find.ExecuteScalar() ?? throw new InvalidOperationException($"The claim {key} was not stored."));
+        }
 
         var add = context.Command(SqliteGraphSql.AddClaimIdentity, "$claim", "$kind", "$value");
         add.Parameters[1].Value = claimId;

@@ -222,6 +222,7 @@ internal sealed class EventLinkCore : IAsyncDisposable, IDisposable
                         commitSpan?.SetTag("eventlink.tenant", tenant);
                         commitSpan?.SetTag("eventlink.session_mode", mode == StoreSessionMode.Exclusive ? "exclusive" : "append_only");
                         index.Version = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        Observers.OnCommitted(batch);
                     }
 
                     return result;

@@ -124,10 +124,18 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
     {
         ArgumentNullException.ThrowIfNull(keys);
         var types = new string?[keys.Count];
-        if (keys.All(k => _context.Cache.IsKeyFree(k.Source, k.RecordId)))
+        var known = true;
+        for (var i = 0; i < keys.Count && known; i++)
+        {
+            known = _context.Cache.TryGetEventHolder(keys[i].Source, keys[i].RecordId, out types[i]);
+        }
+
+        if (known)
         {
             return types;
         }
+
+        Array.Clear(types);
 
         var found = new Dictionary<(string Source, string RecordId), string>();
         await using (var command = await _context.PrepareAsync(

@@ -250,11 +250,18 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     }
 
     /// <summary>Records that an event is stored now (inserted or a duplicate); a key the working set did not know stays unknown.</summary>
-    public void MarkEventStored(string source, string recordId)
+    /// <param name="source">The key's source.</param>
+    /// <param name="recordId">The key's record id.</param>
+    /// <param name="holder">What holds the key now, when the caller knows: an event (and its type) or a merged record.</param>
+    public void MarkEventStored(string source, string recordId, (bool IsEvent, string RecordType)? holder = null)
     {
         if (_events.ContainsKey((source, recordId)))
         {
             _events[(source, recordId)] = true;
+            if (holder is { } known)
+            {
+                _holders[(source, recordId)] = known;
+            }
         }
     }
 
@@ -306,8 +313,7 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
             }
 
             var id = _eventIds.Dequeue();
-            _events[(row.Source, row.RecordId)] = true;
-            _holders[(row.Source, row.RecordId)] = (true, row.RecordType);
+            MarkEventStored(row.Source, row.RecordId, (true, row.RecordType));
             _linkIndex[id] = row.LinkIndex;
             _withoutWaits.Add(id);
             _pendingEvents.Add(row with { Id = id });
@@ -485,11 +491,7 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     public void CacheSourceRecord(SourceRecordRow record)
     {
         var key = (record.Source, record.RecordId);
-        MarkEventStored(record.Source, record.RecordId); // The key is held now: no event may take it.
-        if (_events.ContainsKey(key))
-        {
-            _holders[key] = (false, record.RecordType);
-        }
+        MarkEventStored(record.Source, record.RecordId, (false, record.RecordType)); // The key is held now: no event may take it.
 
         var stored = record with
         {

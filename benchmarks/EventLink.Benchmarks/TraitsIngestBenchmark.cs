@@ -3,10 +3,14 @@ using BenchmarkDotNet.Attributes;
 namespace EventLink.Benchmarks;
 
 /// <summary>
-/// In-memory ingest of Stripe <c>charge.succeeded</c> events in batches of 1,000 with 10 computed traits and 5 audiences
-/// defined, as a ratio to the same ingest with none (the baseline): the cost of keeping traits current at ingest.
+/// Ingest of Stripe <c>charge.succeeded</c> events in batches of 1,000 with 10 computed traits and 5 audiences
+/// defined, as a ratio to the same ingest with none (the baseline) on the same store: the cost of keeping traits
+/// current at ingest, in memory and on SQLite (<see cref="Store"/>; BenchmarkDotNet gives each store its own ratio).
 /// </summary>
-/// <remarks>Every iteration starts from a fresh store holding only the 10,000 customers, so each event is new.</remarks>
+/// <remarks>
+/// Every iteration starts from a fresh store holding only the 10,000 customers, ingested by the same client, so each
+/// event is new and the client has seen every profile once (as a running process has).
+/// </remarks>
 [MemoryDiagnoser]
 // As the other ingest classes: past the JIT's tiering before measuring, both methods alike.
 [WarmupCount(15)]
@@ -20,6 +24,11 @@ public class TraitsIngestBenchmark
     private IngestRecord[][] _batches = null!;
     private IEventLink _client = null!;
     private int _cursor;
+    private string? _file;
+
+    /// <summary>Gets or sets the store: <c>InMemory</c> or <c>Sqlite</c> (a file in the benchmarks' folder).</summary>
+    [Params("InMemory", "Sqlite")]
+    public string Store { get; set; } = "InMemory";
 
     [GlobalSetup]
     public void Setup()
@@ -34,7 +43,14 @@ public class TraitsIngestBenchmark
     public void FreshStoreWithTraits() => Fresh(Define);
 
     [GlobalCleanup]
-    public void Cleanup() => (_client as IDisposable)?.Dispose();
+    public void Cleanup()
+    {
+        (_client as IDisposable)?.Dispose();
+        if (_file is not null)
+        {
+            BenchmarkFiles.Delete(_file);
+        }
+    }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = BatchSize)]
     public int IngestWithoutTraits() => Ingest();
@@ -77,6 +93,14 @@ public class TraitsIngestBenchmark
         (_client as IDisposable)?.Dispose();
         var builder = new EventLinkBuilder();
         builder.AddSchema(BenchmarkData.DefineSchema);
+        if (Store == "Sqlite")
+        {
+            BenchmarkFiles.DeleteStale("traits");
+            _file ??= Path.Combine(BenchmarkFiles.Folder, $"traits-{Environment.ProcessId}.db");
+            BenchmarkFiles.Delete(_file);
+            builder.UseSqlite($"Data Source={_file}");
+        }
+
         if (traits is not null)
         {
             builder.AddTraits(traits);

@@ -13,7 +13,7 @@ public static class DestinationSnippets
             .AddHttpWebhookDestination("crm", webhook =>
             {
                 webhook.Url = new Uri("https://crm.example.com/hooks/eventlink");
-                webhook.SigningSecret = "from-your-secret-store";     // X-EventLink-Signature: sha256=<hmac>
+                webhook.SigningSecret = "from-your-secret-store";     // Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature
                 webhook.Headers["Authorization"] = "Bearer …";
             })
             .AddJsonLinesFileDestination("export", "exports/events.jsonl")
@@ -40,6 +40,16 @@ public static class DestinationSnippets
             .ConfigureSyncs(options => options.MaxAttempts = 8)
             .AddSyncService());                                         // IHostedService running every sync
         #endregion
+    }
+
+    public static void ConfigureErasure(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        services.AddEventLink(eventLink => eventLink
+            .AddSchema(ConceptSnippets.Schema)
+            #region destinations-tombstone-secret
+            .ConfigurePrivacy(p => p.TombstoneSecret = configuration["EventLink:Privacy:TombstoneSecret"]) // ≥ 32 characters
+            #endregion
+            );
     }
 
     public static async Task RunOnceAndForget(IEventLink eventLink)

@@ -2,8 +2,8 @@ using EventLink;
 using EventLink.Presets;
 using EventLink.Samples.WebhookServer;
 
-// Receives webhooks from the tools at /webhooks/{source}, links them with the source presets into a SQLite file,
-// and serves a profile page at / (search by e-mail).
+// Receives the tools' webhooks at /webhooks/{tool} (EventLink.AspNetCore checks each one's signature with the secrets
+// below), links them with the source presets into a SQLite file, and serves a profile page at / (search by e-mail).
 var builder = WebApplication.CreateBuilder(args);
 var database = builder.Configuration["EventLink:Database"] ?? "webhooks.db";
 builder.Services.AddEventLink(el => el
@@ -15,11 +15,30 @@ builder.Services.AddEventLink(el => el
         }
     })
     .UseSqlite($"Data Source={database}"));
-builder.Services.Configure<StripeSignatureOptions>(builder.Configuration.GetSection("Stripe"));
-builder.Services.AddSingleton<StripeSignature>();
+
+// A tool whose secret is empty gets no endpoint: nothing is stored unsigned.
+var config = builder.Configuration;
+builder.Services.AddEventLinkWebhooks(o =>
+{
+    o.Stripe.Secret = config["Stripe:WebhookSecret"];
+    o.HubSpot.Secret = config["HubSpot:ClientSecret"];
+    o.Intercom.Secret = config["Intercom:ClientSecret"];
+    o.Zendesk.Secret = config["Zendesk:SigningSecret"];
+    o.Mailchimp.Secret = config["Mailchimp:UrlSecret"];
+    if (config["Segment:WriteKey"] is { Length: > 0 } writeKey)
+    {
+        o.SegmentWriteKeys.Add(writeKey);
+    }
+
+    if (config["PostHog:ApiKey"] is { Length: > 0 } apiKey)
+    {
+        o.PostHogApiKeys.Add(apiKey);
+    }
+});
+builder.Services.AddHealthChecks().AddEventLink();
 
 var app = builder.Build();
-app.MapPost("/webhooks/{source}", WebhookEndpoint.HandleAsync);
+app.MapEventLinkWebhooks("/webhooks");
 app.MapGet("/", ProfilePage.RenderAsync);
-app.MapGet("/health", () => Results.Text("ok"));
+app.MapHealthChecks("/health");
 app.Run();

@@ -37,8 +37,15 @@ internal sealed class LinkOptions
         Description = "The tenant; the default tenant when absent.",
     };
 
+    public Option<string?> TombstoneSecret { get; } = new("--tombstone-secret")
+    {
+        Description = "The secret keying erasure tombstones (HMAC-SHA256), at least 32 characters; EVENTLINK_TOMBSTONE_SECRET when absent. Needed by forget, and by ingest once a person was forgotten.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("EVENTLINK_TOMBSTONE_SECRET"),
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(TombstoneSecret);
         command.Options.Add(Db);
         command.Options.Add(Postgres);
         command.Options.Add(Schema);
@@ -103,6 +110,11 @@ internal sealed class LinkOptions
         else
         {
             builder.UseSqlite($"Data Source={file}");
+        }
+
+        if (parse.GetValue(TombstoneSecret) is { Length: > 0 } secret)
+        {
+            builder.ConfigurePrivacy(p => p.TombstoneSecret = secret);
         }
 
         var link = builder.Build();

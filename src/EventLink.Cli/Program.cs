@@ -44,6 +44,12 @@ catch (EventLink.SchemaValidationException ex)
     await Console.Error.WriteLineAsync($"eventlink: {ex.Message}");
     return ExitCodes.Usage;
 }
+catch (InvalidOperationException ex) when (ex.Message.Contains("TombstoneSecret", StringComparison.Ordinal))
+{
+    // Erasure without its secret (forget, or ingest into a store with tombstones): how to call the tool, not a crash.
+    await Console.Error.WriteLineAsync($"eventlink: {ex.Message} Pass --tombstone-secret or set EVENTLINK_TOMBSTONE_SECRET.");
+    return ExitCodes.Usage;
+}
 catch (Exception ex) when (ex is System.Data.Common.DbException or IOException or UnauthorizedAccessException || ex.InnerException is System.Data.Common.DbException)
 {
     await Console.Error.WriteLineAsync($"eventlink: the store failed: {ex.Message}");

@@ -131,6 +131,110 @@ public abstract class BadInputContractTests<TFixture>(TFixture fixture) : Contra
         (await link.GetTimelineAsync(results[0].ProfileId!.Value).ToListAsync()).Should().ContainSingle();
     }
 
+    /// <summary>
+    /// Gets payloads that are well-formed JSON but hold a value no store keeps the same way, in every position a reader
+    /// looks at or not: a lone surrogate escape, a NUL escape, a number beyond PostgreSQL's <c>numeric</c>.
+    /// </summary>
+    public static TheoryData<string, string, string> UnsupportedValues => new()
+    {
+        // Merged records: record id, identity, attribute, a field nobody reads, a key.
+        { "customer", """{"id":"cus_\ud800","created":1767225600,"email":"x@example.com"}""", "lone surrogate (\\ud800)" },
+        { "customer", """{"id":"cus_x","created":1767225600,"email":"x\udc00@example.com"}""", "lone surrogate (\\udc00)" },
+        { "customer", """{"id":"cus_x","created":1767225600,"email":"x@example.com","name":"\udc00\ud800"}""", "lone surrogate (\\udc00)" },
+        { "customer", """{"id":"cus_x","created":1767225600,"email":"x@example.com","note":{"deep":["\ud83d"]}}""", "lone surrogate (\\ud83d)" },
+        { "customer", """{"id":"cus_x","created":1767225600,"email":"x@example.com","\ud800key":1}""", "property name" },
+        { "customer", """{"id":"cus_x","created":1767225600,"email":"x@example.com","note":"a\u0000b"}""", "NUL character" },
+        { "customer", """{"id":"cus_x","created":1767225600,"email":"x@example.com","big":1e200000}""", "131,072" },
+        // Append-only records: id, time, event name, relation value, unused value, key; NUL and numbers anywhere.
+        { "charge", """{"id":"ch_\ud800","created":1767225600,"customer_email":"ada@example.com"}""", "lone surrogate (\\ud800)" },
+        { "charge", """{"id":"ch_x","created":"2026-01-01T00:00:00Z\udc00","customer_email":"ada@example.com"}""", "lone surrogate (\\udc00)" },
+        { "charge", """{"id":"ch_x","created":1767225600,"type":"paid\udc00\ud800","customer_email":"ada@example.com"}""", "lone surrogate (\\udc00)" },
+        { "charge", """{"id":"ch_x","created":1767225600,"customer_email":"ada\ud800@example.com"}""", "lone surrogate (\\ud800)" },
+        { "charge", """{"id":"ch_x","created":1767225600,"customer_email":"ada@example.com","note":"\udfff"}""", "lone surrogate (\\udfff)" },
+        { "charge", """{"id":"ch_x","created":1767225600,"customer_email":"ada@example.com","metadata":{"\udc00":1}}""", "property name" },
+        { "charge", """{"id":"ch_\u0000","created":1767225600,"customer_email":"ada@example.com"}""", "NUL character" },
+        { "charge", """{"id":"ch_x","created":1767225600,"customer_email":"ada@example.com","\u0000":true}""", "NUL character" },
+        { "charge", """{"id":"ch_x","created":1767225600,"customer_email":"ada@example.com","amount":1e200000}""", "131,072" },
+        { "charge", """{"id":"ch_x","created":1767225600,"customer_email":"ada@example.com","amount":[1.5e-16383]}""", "16,383" },
+        { "charge", """{"id":"ch_x","created":1767225600,"customer_email":"ada@example.com","amount":-1e99999999999}""", "exponent" },
+    };
+
+    [StoreFact]
+    public virtual async Task Values_no_store_keeps_are_rejected_alone_with_their_reason_and_the_batch_is_stored()
+    {
+        // One answer on every store (PostgreSQL's jsonb cannot hold these; the others follow it): each bad record is
+        // its own rejection, the records around it are stored, and nothing throws.
+        var link = await CreateAsync();
+        await link.IngestAsync(StripeCustomer("cus_1", "ada@example.com", Day(2026, 1, 1)));
+        var rows = UnsupportedValues.Select(r => ((string)r[0], (string)r[1], (string)r[2])).ToList();
+        var records = new List<IngestRecord>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            records.Add(StripeCharge($"ch_ok_{i}", "ada@example.com", Day(2026, 1, 2), 100));
+            records.Add(new IngestRecord("stripe", rows[i].Item1, rows[i].Item2));
+        }
+
+        records.Add(StripeCustomer("cus_2", "bob@example.com", Day(2026, 1, 3)));
+        var results = await link.IngestAsync(records);
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var (_, json, message) = rows[i];
+            results[2 * i].Outcome.Should().Be(IngestOutcome.Linked, "the good record before {0} is stored", json);
+            results[(2 * i) + 1].Outcome.Should().Be(IngestOutcome.Rejected, json);
+            results[(2 * i) + 1].Reason.Should().Be(IngestReason.UnsupportedValue, json);
+            results[(2 * i) + 1].Message.Should().Contain(message, json);
+        }
+
+        results[^1].Outcome.Should().Be(IngestOutcome.Created);
+        (await link.GetRejectionsAsync().ToListAsync()).Should().HaveCount(rows.Count).And.OnlyContain(r => r.Reason == IngestReason.UnsupportedValue);
+        var ada = await link.FindProfileAsync(IdentityKinds.Email, "ada@example.com");
+        (await link.GetTimelineAsync(ada!.Id).ToListAsync()).Should().HaveCount(rows.Count);
+    }
+
+    [StoreFact]
+    public virtual async Task Surrogate_pairs_and_other_escapes_and_numbers_at_the_limit_are_stored()
+    {
+        var link = await CreateAsync();
+        await link.IngestAsync(StripeCustomer("cus_1", "ada@example.com", Day(2026, 1, 1)));
+        var results = await link.IngestAsync([
+            new IngestRecord("stripe", "charge", """{"id":"ch_\ud83d\ude00","created":1767225600,"type":"paid \ud83d\ude00","customer_email":"ada@example.com","note":"\u0001\"\\u0000\\ud800"}"""),
+            new IngestRecord("stripe", "charge", """{"id":"ch_2","created":1767225600,"customer_email":"ada@example.com","big":9e131071,"small":1e-16383,"zero":0e200000}"""),
+            new IngestRecord("stripe", "customer", """{"id":"cus_\ud83d\ude00","created":1767225600,"email":"bob@example.com","name":"B\u00f6b \ud83d\ude00","n":1e-16383}"""),
+        ]);
+
+        results.Select(r => r.Outcome).Should().Equal(IngestOutcome.Linked, IngestOutcome.Linked, IngestOutcome.Created);
+        results[0].RecordId.Should().Be("ch_\U0001F600");
+        var timeline = await link.GetTimelineAsync(results[0].ProfileId!.Value).ToListAsync();
+        timeline.Select(e => e.EventName).Should().Contain("paid \U0001F600");
+        (await link.GetProfileAsync(results[2].ProfileId!.Value))!["name"].Should().Be("B\u00f6b \U0001F600");
+    }
+
+    [StoreFact]
+    public virtual async Task Sources_and_record_types_no_store_keeps_are_rejected_with_their_reason()
+    {
+        var link = await CreateAsync();
+        await link.IngestAsync(StripeCustomer("cus_1", "ada@example.com", Day(2026, 1, 1)));
+        const string Charge = """{"id":"ch_1","created":1767225600,"customer_email":"ada@example.com"}""";
+        var results = await link.IngestAsync([
+            new IngestRecord("stri\0pe", "charge", Charge),
+            new IngestRecord("stripe\ud800", "charge", Charge),
+            new IngestRecord("\udc00stripe", "charge", Charge),
+            new IngestRecord(new string('s', 101), "charge", Charge),
+            new IngestRecord("stripe", "char\0ge", Charge),
+            new IngestRecord("stripe", "charge\ud800", Charge),
+            new IngestRecord("stripe", new string('c', 5000), Charge),
+            new IngestRecord("stripe", "charge", Charge),
+        ]);
+
+        results.Take(4).Should().OnlyContain(r => r.Outcome == IngestOutcome.Rejected && r.Reason == IngestReason.InvalidSource);
+        results.Skip(4).Take(3).Should().OnlyContain(r => r.Outcome == IngestOutcome.Rejected && r.Reason == IngestReason.UnknownRecordType);
+        results[^1].Outcome.Should().Be(IngestOutcome.Linked);
+        var notes = await link.GetRejectionsAsync().ToListAsync();
+        notes.Should().HaveCount(7, "each bad name is its own note (the payload is the same, the names differ)");
+        notes.Should().OnlyContain(n => !n.Source.Contains('\0') && !n.RecordType.Contains('\0') && n.RecordType.Length <= 100 && n.Source.Length <= 100);
+    }
+
     private static async Task<string> StateWithoutRejectionsAsync(IEventLink link)
     {
         var lines = (await Snapshot.ExactAsync(link)).Split('\n')

@@ -27,6 +27,9 @@ public abstract class ContractTestBase<TFixture> : IClassFixture<TFixture>, IAsy
     /// <summary>Gets the fixture that creates the stores under test.</summary>
     protected TFixture Fixture { get; }
 
+    /// <summary>The tombstone secret (<see cref="EventLinkPrivacyOptions.TombstoneSecret"/>) every <see cref="IEventLink"/> of the suites is built with.</summary>
+    protected const string TombstoneSecret = "compliance-suite-tombstone-secret-0123456789";
+
     /// <summary>Gets the clock every <see cref="IEventLink"/> of the test runs on.</summary>
     /// <value>Starts at 2026-06-01 12:00 UTC and moves only when a test advances it.</value>
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 6, 1, 12, 0, 0, TimeSpan.Zero));
@@ -80,6 +83,8 @@ public abstract class ContractTestBase<TFixture> : IClassFixture<TFixture>, IAsy
             builder.Configure(options);
         }
 
+        // Erasure is configured as in production: tombstones keyed with a secret (a test may set it to null after).
+        builder.ConfigurePrivacy(p => p.TombstoneSecret = TombstoneSecret);
         configure?.Invoke(builder);
         var link = builder.Build();
         _disposables.Add(link);

@@ -64,8 +64,8 @@ public sealed class WebhookTestServer : IAsyncDisposable
     /// <summary>Gets how many requests are answered with 500 before the receiver answers 200.</summary>
     public int FailFirst { get; }
 
-    /// <summary>Gets every request received: its idempotency key, the status answered, its signature header and its body.</summary>
-    public ConcurrentQueue<(string Key, int Status, string? Signature, string Body)> Requests { get; } = new();
+    /// <summary>Gets every request received: its idempotency key, the status answered, its signature headers and its body.</summary>
+    public ConcurrentQueue<(string Key, int Status, WebhookSignature Signature, string Body)> Requests { get; } = new();
 
     /// <summary>Gets the idempotency keys of the requests answered with 200, in order.</summary>
     public IReadOnlyList<string> AcknowledgedKeys => Requests.Where(r => r.Status == 200).Select(r => r.Key).ToList();
@@ -87,7 +87,8 @@ public sealed class WebhookTestServer : IAsyncDisposable
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync();
             var status = Interlocked.Increment(ref _count) <= FailFirst ? 500 : 200;
-            Requests.Enqueue((context.Request.Headers["Idempotency-Key"] ?? string.Empty, status, context.Request.Headers["X-EventLink-Signature"], body));
+            var signature = new WebhookSignature(context.Request.Headers["webhook-id"], context.Request.Headers["webhook-timestamp"], context.Request.Headers["webhook-signature"]);
+            Requests.Enqueue((context.Request.Headers["Idempotency-Key"] ?? string.Empty, status, signature, body));
             context.Response.StatusCode = status;
             context.Response.Close();
         }
@@ -100,5 +101,51 @@ public sealed class WebhookTestServer : IAsyncDisposable
         _listener.Stop();
         _listener.Close();
         await _loop;
+    }
+}
+
+/// <summary>The Standard Webhooks headers of a request, as a receiver reads them.</summary>
+/// <param name="Id">The <c>webhook-id</c> header.</param>
+/// <param name="Timestamp">The <c>webhook-timestamp</c> header.</param>
+/// <param name="Signature">The <c>webhook-signature</c> header.</param>
+public sealed record WebhookSignature(string? Id, string? Timestamp, string? Signature)
+{
+    /// <summary>
+    /// Verifies the request as the Standard Webhooks specification tells a receiver to: the HMAC-SHA256 of
+    /// <c>{id}.{timestamp}.{body}</c> under the secret, base64, among the header's space-separated <c>v1,</c> signatures
+    /// (compared in constant time), and a timestamp within the tolerance of the receiver's clock.
+    /// </summary>
+    /// <param name="secretKey">The secret's key bytes.</param>
+    /// <param name="body">The raw body.</param>
+    /// <param name="now">The receiver's clock.</param>
+    /// <param name="tolerance">How old (or how far ahead) a timestamp may be.</param>
+    /// <returns>Why the request is refused, or <see langword="null"/> when it is genuine and fresh.</returns>
+    public string? Verify(byte[] secretKey, string body, DateTimeOffset now, TimeSpan tolerance)
+    {
+        if (Id is null || Timestamp is null || Signature is null)
+        {
+            return "missing headers";
+        }
+
+        if (!long.TryParse(Timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            return "bad timestamp";
+        }
+
+        var expected = System.Security.Cryptography.HMACSHA256.HashData(secretKey, Encoding.UTF8.GetBytes($"{Id}.{Timestamp}.{body}"));
+        var signed = Signature.Split(' ').Any(s => s.StartsWith("v1,", StringComparison.Ordinal)
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(TryBase64(s[3..]), expected));
+        if (!signed)
+        {
+            return "no valid signature";
+        }
+
+        return (now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > tolerance ? "timestamp outside the tolerance (a replay?)" : null;
+
+        static byte[] TryBase64(string text)
+        {
+            var bytes = new byte[text.Length];
+            return Convert.TryFromBase64String(text, bytes, out var written) ? bytes[..written] : [];
+        }
     }
 }

@@ -115,7 +115,14 @@ public abstract class DestinationsContractTests<TFixture>(TFixture fixture) : De
         server.AcknowledgedKeys.Should().Equal(
             "crm-events:event:stripe:ch_1", "crm-events:event:stripe:ch_2", "crm-events:event:stripe:ch_3", "crm-events:event:stripe:ch_4");
         server.Requests.Take(3).Select(r => r.Key).Should().AllBe("crm-events:event:stripe:ch_1", "every retry carries the same key");
-        server.Requests.Should().AllSatisfy(r => r.Signature.Should().Be(HttpWebhookDestination.Sign("s3cret", r.Body)));
+        // Every attempt is signed as Standard Webhooks says, with its own time; the id stays the same across retries.
+        var key = System.Text.Encoding.UTF8.GetBytes("s3cret");
+        server.Requests.Should().AllSatisfy(r => r.Signature.Verify(key, r.Body, DateTimeOffset.FromUnixTimeSeconds(long.Parse(r.Signature.Timestamp!, System.Globalization.CultureInfo.InvariantCulture)), TimeSpan.FromMinutes(5)).Should().BeNull());
+        server.Requests.Last().Signature.Verify(key, server.Requests.Last().Body, Time.GetUtcNow(), TimeSpan.FromMinutes(5)).Should().BeNull("the last delivery is fresh");
+        server.Requests.Select(r => r.Signature.Timestamp).Take(4).Should().OnlyHaveUniqueItems("each retry ran ten minutes after the last");
+        server.Requests.Take(3).Select(r => r.Signature.Id).Should().AllBe(HttpWebhookDestination.WebhookId("crm-events:event:stripe:ch_1"));
+        server.Requests.First().Signature.Verify(key, server.Requests.First().Body, Time.GetUtcNow(), TimeSpan.FromMinutes(5))
+            .Should().Be("timestamp outside the tolerance (a replay?)", "the first attempt, captured and replayed now, is thirty minutes old");
         var body = JsonDocument.Parse(server.Requests.Last().Body).RootElement;
         body.GetProperty("type").GetString().Should().Be("event");
         body.GetProperty("event").GetProperty("data").GetProperty("amount").GetInt64().Should().Be(4900);

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace EventLink.Storage.Compliance;
@@ -105,5 +107,37 @@ public abstract class ErasureContractTests<TFixture>(TFixture fixture) : Destina
         {
             File.Delete(file);
         }
+    }
+
+    [StoreFact]
+    public virtual async Task Tombstones_are_keyed_with_the_secret_and_without_it_erasure_and_ingest_refuse_to_run()
+    {
+        var link = Open(await NewStoreAsync(), _ => { });
+        await link.IngestAsync(Input());
+        (await link.ForgetAsync(IdentityKinds.Email, "ada@example.com")).Tombstones.Should().Be(2);
+        await link.DisposeAsync();
+
+        var store = await ReopenStoreAsync();
+        IReadOnlySet<string> tombstones;
+        await using (var session = await store.BeginAsync(link.Tenant))
+        {
+            tombstones = await session.ReadTombstonesAsync();
+        }
+
+        await store.DisposeAsync();
+
+        // HMAC-SHA256 of "kind:value" under the secret: a receiver of the store cannot hash a list of addresses to reverse it.
+        static string Hmac(string text) => Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(TombstoneSecret), Encoding.UTF8.GetBytes(text)));
+        tombstones.Should().BeEquivalentTo([Hmac("email:ada@example.com"), Hmac("user_id:u-42")]);
+        tombstones.Should().NotContain([IdentityHashing.Sha256("email:ada@example.com"), IdentityHashing.Sha256("ada@example.com")]);
+
+        var unkeyed = Open(await ReopenStoreAsync(), b => b.ConfigurePrivacy(p => p.TombstoneSecret = null));
+        var forget = () => unkeyed.ForgetAsync(IdentityKinds.Email, "bob@example.com").AsTask();
+        var ingest = () => unkeyed.IngestAsync(Input()).AsTask();
+
+        (await forget.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("EventLinkPrivacyOptions.TombstoneSecret");
+        (await ingest.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("holds erasure tombstones");
+        (await unkeyed.FindProfileAsync(IdentityKinds.Email, "bob@example.com")).Should().NotBeNull("nothing was erased or ingested");
+        (await unkeyed.FindProfileAsync(IdentityKinds.Email, "ada@example.com")).Should().BeNull();
     }
 }

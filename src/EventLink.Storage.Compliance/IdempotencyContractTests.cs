@@ -68,4 +68,52 @@ public abstract class IdempotencyContractTests<TFixture>(TFixture fixture) : Con
         var timeline = await link.GetTimelineAsync(results[0].ProfileId!.Value).ToListAsync();
         timeline.Should().ContainSingle().Which.Payload.GetProperty("amount").GetInt64().Should().Be(100);
     }
+
+    /// <summary>
+    /// Gets the pairs of records of one source sharing a record id: the record that holds it first, the record that
+    /// comes second, and the holder's type. Every pair of kinds: append-only then append-only, append-only then merged,
+    /// merged then append-only, merged then merged.
+    /// </summary>
+    public static TheoryData<string, string, string, string, string> RecordIdPairs => new()
+    {
+        { "charge", """{"id":"x_1","created":1767225600,"customer_email":"ada@example.com"}""", "conversation", """{"id":"x_1","created_at":1767225700,"user":{"email":"ada@example.com"}}""", "charge" },
+        { "charge", """{"id":"x_1","created":1767225600,"customer_email":"ada@example.com"}""", "customer", """{"id":"x_1","created":1767225700,"email":"bob@example.com"}""", "charge" },
+        { "customer", """{"id":"x_1","created":1767225600,"email":"bob@example.com"}""", "charge", """{"id":"x_1","created":1767225700,"customer_email":"ada@example.com"}""", "customer" },
+        { "customer", """{"id":"x_1","created":1767225600,"email":"bob@example.com"}""", "contact", """{"vid":"x_1","updatedAt":1767225700000,"properties":{"email":"carol@example.com"}}""", "customer" },
+    };
+
+    [StoreFact]
+    public virtual async Task A_record_id_held_by_another_record_type_of_the_source_is_a_conflict_naming_that_type_for_every_kind()
+    {
+        var index = 0;
+        foreach (var row in RecordIdPairs)
+        {
+            var (firstType, first, secondType, second, holder) = ((string)row[0], (string)row[1], (string)row[2], (string)row[3], (string)row[4]);
+            foreach (var together in new[] { false, true })
+            {
+                var because = $"{secondType} after {firstType} ({(together ? "one batch" : "two batches")})";
+                var link = await CreateAsync(name: $"record_id_{index++}");
+                await link.IngestAsync(StripeCustomer("cus_ada", "ada@example.com", Day(2026, 1, 1)));
+                IReadOnlyList<IngestResult> results = together
+                    ? await link.IngestAsync([new IngestRecord("stripe", firstType, first), new IngestRecord("stripe", secondType, second), StripeCharge("ch_after", "ada@example.com", Day(2026, 1, 3), 1)])
+                    : [await link.IngestAsync(new IngestRecord("stripe", firstType, first)), await link.IngestAsync(new IngestRecord("stripe", secondType, second))];
+
+                results[0].IsAccepted.Should().BeTrue(because);
+                results[1].Outcome.Should().Be(IngestOutcome.Rejected, because);
+                results[1].Reason.Should().Be(IngestReason.RecordIdConflict, because);
+                results[1].Message.Should().Contain($"already belongs to a '{holder}' record", because);
+                if (together)
+                {
+                    results[2].Outcome.Should().Be(IngestOutcome.Linked, because);
+                }
+
+                var note = (await link.GetRejectionsAsync().ToListAsync()).Should().ContainSingle(because).Subject;
+                (note.RecordType, note.Key, note.Reason).Should().Be((secondType, "x_1", IngestReason.RecordIdConflict), because);
+
+                // The same record again is a duplicate, never a conflict; the holder's record is untouched.
+                (await link.IngestAsync(new IngestRecord("stripe", firstType, first))).Outcome.Should().Be(IngestOutcome.Duplicate, because);
+                (await link.GetCoverageAsync())[secondType].Rejected.Should().Be(1, because);
+            }
+        }
+    }
 }

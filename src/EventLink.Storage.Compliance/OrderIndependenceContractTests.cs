@@ -52,6 +52,31 @@ public abstract class OrderIndependenceContractTests<TFixture>(TFixture fixture)
         }
     }
 
+    [StoreFact]
+    public virtual async Task An_identity_is_credited_to_its_earliest_occurring_record_whatever_arrived_first()
+    {
+        var contact = HubSpotContact(101, "ada@example.com", Day(2026, 1, 12));
+        var customer = StripeCustomer("cus_1", "Ada@Example.com", Day(2026, 1, 10));
+        var laterVersion = StripeCustomer("cus_1", "ada@example.com", Day(2026, 2, 1), name: "Ada");
+
+        var forward = await CreateAsync(name: "forward");
+        await forward.IngestAsync(customer);
+        await forward.IngestAsync(contact);
+        await forward.IngestAsync(laterVersion);
+        var backward = await CreateAsync(name: "backward");
+        await backward.IngestAsync(laterVersion);
+        await backward.IngestAsync(contact);
+        await backward.IngestAsync(customer);
+
+        foreach (var link in new[] { forward, backward })
+        {
+            var identity = (await link.FindProfileAsync(IdentityKinds.Email, "ada@example.com"))!.Identities.Should().ContainSingle().Subject;
+            identity.Should().Be(new ProfileIdentity(new IdentityKey(IdentityKinds.Email, "ada@example.com"), "stripe", "customer", "cus_1", Day(2026, 1, 10)));
+        }
+
+        (await Snapshot.CanonicalAsync(backward)).Should().Be(await Snapshot.CanonicalAsync(forward));
+    }
+
     /// <summary>A random mix over a small identity space, so records collide, unify, repeat and arrive late.</summary>
     public static List<IngestRecord> RandomRecords(Random random)
     {

@@ -33,7 +33,8 @@ public abstract class PresetContractTests<TFixture>(TFixture fixture) : Contract
         foreach (var (kind, value) in new[]
         {
             ("stripe_customer_id", "cus_Rb8mQ2xV1aLd9K"), ("hubspot_contact_id", "51"), ("intercom_contact_id", "65f1c3a2b7e4d10001a2b3c4"),
-            ("zendesk_user_id", "19283746501"), ("posthog_distinct_id", "u_1001"), ("marketo_lead_id", "318581"), (IdentityKinds.UserId, "u_1001"),
+            ("zendesk_user_id", "19283746501"), ("posthog_distinct_id", "u_1001"), ("marketo_lead_id", "318581"),
+            ("zendesk_external_id", "u_1001"), ("intercom_external_id", "u_1001"),
         })
         {
             (await link.FindProfileAsync(kind, value))!.Id.Should().Be(ada!.Id, $"{kind} {value} is Ada's");

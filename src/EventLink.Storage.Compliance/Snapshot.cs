@@ -7,7 +7,8 @@ public static class Snapshot
 {
     /// <summary>
     /// The state without anything that depends on arrival order (profile ids, creation and ingest times, merge history):
-    /// profiles named by their smallest identity, their attributes with provenance, every event's link, every timeline, the quarantine and coverage.
+    /// profiles named by their smallest identity, their identities and attributes with provenance (the record that brought
+    /// each and when it occurred), every event's link, every timeline, the quarantine and coverage.
     /// </summary>
     public static async Task<string> CanonicalAsync(IEventLink link)
     {
@@ -25,7 +26,7 @@ public static class Snapshot
             text.AppendLine($"profile {names[profile.Id]} [{profile.Entity}]");
             foreach (var identity in profile.Identities)
             {
-                text.AppendLine($"  identity {identity.Key}");
+                text.AppendLine($"  identity {identity.Key} <- {identity.Source}/{identity.RecordType}/{identity.RecordId} @ {identity.FirstSeenAt:O}");
             }
 
             foreach (var attribute in profile.Attributes)

@@ -210,7 +210,8 @@ public abstract partial class TenantContractTests<TFixture>
             {
                 s.Destination = "crm";
                 s.Send = SyncContent.Both;
-            });
+            })
+            .ConfigurePrivacy(p => p.TombstoneSecret = TombstoneSecret);
         return builder.Build();
     }
 }

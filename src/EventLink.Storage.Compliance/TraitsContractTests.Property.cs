@@ -2,20 +2,28 @@ using FluentAssertions;
 
 namespace EventLink.Storage.Compliance;
 
-/// <summary>The property: whatever arrives, in any order, with merges, quarantine and time passing, incremental == recomputed.</summary>
+/// <summary>
+/// The property: whatever arrives, in any order, with merges, unmerges, quarantine and time passing, incremental ==
+/// recomputed. A second instance over the same store (another process) writes some of the batches, so the state one
+/// instance keeps decoded between its units of work must give way to what the other committed.
+/// </summary>
 public abstract partial class TraitsContractTests<TFixture>
     where TFixture : StoreFixture
 {
     [StoreFact]
     public virtual async Task Incremental_traits_always_equal_a_recomputation_from_history_over_random_inputs()
     {
+        int unmerges = 0, quarantined = 0;
         foreach (var seed in new[] { 7, 42, 1234 })
         {
-            var link = await CreateWithTraitsAsync(traits =>
+            static void Define(TraitsOptions traits)
             {
                 StandardTraits(traits);
                 Onboarding(traits);
-            }, name: $"property_{seed}");
+            }
+
+            var link = await CreateWithTraitsAsync(Define, name: $"property_{seed}");
+            var other = await ReopenWithTraitsAsync(Define, name: $"property_{seed}");
             var random = new Random(seed);
             var emails = Enumerable.Range(0, 6).Select(i => $"p{i}@example.com").ToArray();
             var records = new List<IngestRecord>();
@@ -36,11 +44,17 @@ public abstract partial class TraitsContractTests<TFixture>
 
             foreach (var chunk in records.Chunk(random.Next(1, 15)))
             {
-                await link.IngestAsync(chunk);
+                var results = await (random.Next(4) == 0 ? other : link).IngestAsync(chunk);
+                quarantined += results.Count(r => r.Outcome == IngestOutcome.Quarantined);
                 if (random.Next(3) == 0)
                 {
                     Time.Advance(TimeSpan.FromHours(random.Next(1, 24 * 5)));
-                    await link.RefreshTraitsAsync();
+                    await (random.Next(4) == 0 ? other : link).RefreshTraitsAsync();
+                }
+
+                if (random.Next(6) == 0 && await link.UnmergeAsync(IdentityKinds.UserId, $"u{random.Next(3)}") is { ProfileBefore: not null })
+                {
+                    unmerges++;
                 }
             }
 
@@ -57,5 +71,8 @@ public abstract partial class TraitsContractTests<TFixture>
 
             profiles.Should().BePositive();
         }
+
+        unmerges.Should().BePositive("the inputs include unmerges of identities profiles hold");
+        quarantined.Should().BePositive("the inputs include events that wait in quarantine for their profile");
     }
 }

@@ -85,7 +85,7 @@ public sealed partial class CliExperienceTests : IDisposable
         var tenant = "cli-env-" + Guid.NewGuid().ToString("N");
         var ingest = await _cli.RunWithEnvironmentAsync(postgres, null, "ingest", CliProcess.Fixture("intercom"), "--preset", "intercom", "--tenant", tenant, "--format", "json");
         ingest.ExitCode.Should().Be(0, ingest.ToString());
-        var timeline = await _cli.RunWithEnvironmentAsync(postgres, null, "timeline", "--user-id", "u_1001", "--preset", "intercom", "--tenant", tenant, "--format", "json");
+        var timeline = await _cli.RunWithEnvironmentAsync(postgres, null, "timeline", "--identity", "intercom_external_id=u_1001", "--preset", "intercom", "--tenant", tenant, "--format", "json");
         timeline.Json.GetProperty("events").GetArrayLength().Should().Be(2, timeline.ToString());
         File.Exists(Path.Combine(_cli.WorkingDirectory, "eventlink.db")).Should().BeFalse("nothing went to SQLite");
     }

@@ -46,9 +46,10 @@ public sealed class CliFollowUpTests : IDisposable
     [Fact]
     public async Task Forget_erases_the_person_prints_the_counts_and_a_replay_does_not_bring_them_back()
     {
+        const string Secret = "cli-test-tombstone-secret-0123456789abcdef";
         (await _cli.RunAsync("ingest", CliProcess.Fixture("stripe"), "--preset", "stripe")).ExitCode.Should().Be(0);
 
-        var forget = await _cli.RunAsync("forget", "--email", "ada@example.com", "--preset", "stripe", "--format", "json");
+        var forget = await _cli.RunAsync("forget", "--email", "ada@example.com", "--preset", "stripe", "--format", "json", "--tombstone-secret", Secret);
 
         forget.ExitCode.Should().Be(0, forget.ToString());
         forget.Json.GetProperty("profiles").GetInt32().Should().Be(1);
@@ -57,14 +58,17 @@ public sealed class CliFollowUpTests : IDisposable
         forget.Json.GetProperty("tombstones").GetInt32().Should().BeGreaterThan(0);
         (await _cli.RunAsync("profile", "--email", "ada@example.com", "--preset", "stripe")).ExitCode.Should().Be(1);
 
-        var replay = await _cli.RunAsync("ingest", CliProcess.Fixture("stripe"), "--preset", "stripe", "--format", "json");
+        var unkeyed = await _cli.RunAsync("ingest", CliProcess.Fixture("stripe"), "--preset", "stripe");
+        unkeyed.ExitCode.Should().NotBe(0, "ingest must not run past tombstones it cannot check");
+        unkeyed.ToString().Should().Contain("TombstoneSecret");
+        var replay = await _cli.RunAsync("ingest", CliProcess.Fixture("stripe"), "--preset", "stripe", "--format", "json", "--tombstone-secret", Secret);
         replay.Json.GetProperty("outcomes").GetProperty("suppressed").GetInt32().Should().BeGreaterThan(0, replay.ToString());
         (await _cli.RunAsync("profile", "--email", "ada@example.com", "--preset", "stripe")).ExitCode.Should().Be(1, "tombstones keep Ada out");
 
-        var table = await _cli.RunAsync("forget", "--identity", "stripe_customer_id=cus_unknown", "--preset", "stripe");
+        var table = await _cli.RunAsync("forget", "--identity", "stripe_customer_id=cus_unknown", "--preset", "stripe", "--tombstone-secret", Secret);
         table.ExitCode.Should().Be(0, table.ToString());
         table.Stdout.Should().Contain("No profile has stripe_customer_id 'cus_unknown'; 1 identity tombstone(s) kept");
-        var unknownKind = await _cli.RunAsync("forget", "--identity", "shoe_size=42", "--preset", "stripe");
+        var unknownKind = await _cli.RunAsync("forget", "--identity", "shoe_size=42", "--preset", "stripe", "--tombstone-secret", Secret);
         unknownKind.ExitCode.Should().Be(2);
         unknownKind.Stderr.Should().Contain("identity kind 'shoe_size' is not in the schema");
     }

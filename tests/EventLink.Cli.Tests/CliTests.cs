@@ -126,7 +126,7 @@ public sealed class CliTests : IDisposable
         var tenant = "cli-" + Guid.NewGuid().ToString("N");
         var ingest = await _cli.RunAsync("ingest", CliProcess.Fixture("intercom"), "--preset", "intercom", "--postgres", connectionString, "--tenant", tenant, "--format", "json");
         ingest.ExitCode.Should().Be(0, ingest.ToString());
-        var timeline = await _cli.RunAsync("timeline", "--user-id", "u_1001", "--preset", "intercom", "--postgres", connectionString, "--tenant", tenant, "--format", "json");
+        var timeline = await _cli.RunAsync("timeline", "--identity", "intercom_external_id=u_1001", "--preset", "intercom", "--postgres", connectionString, "--tenant", tenant, "--format", "json");
         timeline.Json.GetProperty("events").GetArrayLength().Should().Be(2, timeline.ToString());
         File.Exists(Path.Combine(_cli.WorkingDirectory, "eventlink.db")).Should().BeFalse("nothing went to SQLite");
     }

@@ -11,6 +11,11 @@ namespace EventLink.WebhookServer.Tests;
 public sealed class WebhookServerProcess : IAsyncLifetime
 {
     public const string StripeSecret = "whsec_test_5f1e0c3b9a7d4e2f8a6b";
+    public const string IntercomSecret = "ic_sample_secret";
+    public const string ZendeskSecret = "zd_sample_signing_secret";
+    public const string HubSpotSecret = "hs_sample_client_secret";
+    public const string SegmentWriteKey = "seg_sample_write_key";
+    public const string PostHogKey = "phc_sample_key";
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "eventlink-webhooks-" + Guid.NewGuid().ToString("N"));
     private readonly StringBuilder _log = new();
@@ -44,6 +49,11 @@ public sealed class WebhookServerProcess : IAsyncLifetime
         start.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
         start.Environment["EventLink__Database"] = Path.Combine(_directory, "webhooks.db");
         start.Environment["Stripe__WebhookSecret"] = StripeSecret;
+        start.Environment["Intercom__ClientSecret"] = IntercomSecret;
+        start.Environment["Zendesk__SigningSecret"] = ZendeskSecret;
+        start.Environment["HubSpot__ClientSecret"] = HubSpotSecret;
+        start.Environment["Segment__WriteKey"] = SegmentWriteKey;
+        start.Environment["PostHog__ApiKey"] = PostHogKey;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -76,16 +86,49 @@ public sealed class WebhookServerProcess : IAsyncLifetime
         throw new TimeoutException($"the server did not answer /health within 60 s:\n{Log}");
     }
 
-    /// <summary>Posts one webhook body; Stripe bodies are signed with the test secret unless a header is given.</summary>
+    /// <summary>Posts one webhook body, signed as its tool signs (Stripe's with the given header instead, when one is given).</summary>
     public async Task<HttpResponseMessage> PostAsync(string source, string body, string? stripeSignature = null, bool sign = true)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(BaseAddress, $"webhooks/{source}")) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var url = new Uri(BaseAddress, $"webhooks/{source}");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         if (source == "stripe" && (stripeSignature is not null || sign))
         {
             request.Headers.TryAddWithoutValidation("Stripe-Signature", stripeSignature ?? Sign(body, DateTimeOffset.UtcNow));
         }
+        else if (sign)
+        {
+            SignOtherTool(request, source, url, body);
+        }
 
         return await Http.SendAsync(request);
+    }
+
+    /// <summary>Intercom (X-Hub-Signature sha1), Zendesk (timestamp + body), HubSpot v3 (method + URL + body + ms), Segment and PostHog keys.</summary>
+    private static void SignOtherTool(HttpRequestMessage request, string source, Uri url, string body)
+    {
+        var now = DateTimeOffset.UtcNow;
+        switch (source)
+        {
+            case "intercom":
+                request.Headers.TryAddWithoutValidation("X-Hub-Signature", "sha1=" + Convert.ToHexStringLower(HMACSHA1.HashData(Encoding.UTF8.GetBytes(IntercomSecret), Encoding.UTF8.GetBytes(body))));
+                break;
+            case "zendesk":
+                var stamp = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                request.Headers.TryAddWithoutValidation("X-Zendesk-Webhook-Signature-Timestamp", stamp);
+                request.Headers.TryAddWithoutValidation("X-Zendesk-Webhook-Signature", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(ZendeskSecret), Encoding.UTF8.GetBytes(stamp + body))));
+                break;
+            case "hubspot":
+                var ms = now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                request.Headers.TryAddWithoutValidation("X-HubSpot-Request-Timestamp", ms);
+                request.Headers.TryAddWithoutValidation("X-HubSpot-Signature-v3", Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(HubSpotSecret), Encoding.UTF8.GetBytes("POST" + url.AbsoluteUri + body + ms))));
+                break;
+            case "segment":
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(SegmentWriteKey + ":")));
+                break;
+            case "posthog":
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", PostHogKey);
+                break;
+        }
     }
 
     public static string Sign(string body, DateTimeOffset at, string secret = StripeSecret)

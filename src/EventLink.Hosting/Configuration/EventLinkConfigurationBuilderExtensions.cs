@@ -20,7 +20,7 @@ public static class EventLinkConfigurationBuilderExtensions
         return builder;
     }
 
-    /// <summary>Binds engine options from a section and the schema from its <c>Schema</c> child.</summary>
+    /// <summary>Binds engine options from a section, the schema from its <c>Schema</c> child and the privacy options (the tombstone secret among them) from its <c>Privacy</c> child.</summary>
     /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="section">The section, such as <c>Configuration.GetSection("EventLink")</c>.</param>
@@ -31,6 +31,7 @@ public static class EventLinkConfigurationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(section);
         builder.Services.Configure<EventLinkOptions>(section);
+        builder.Services.Configure<EventLinkPrivacyOptions>(section.GetSection("Privacy"));
         return builder.BindSchema(section.GetSection("Schema"));
     }
 

@@ -46,7 +46,8 @@ internal sealed class PostgreSqlPrefetchSql
             FROM {s}.waits w JOIN {s}.events e ON e.tenant = w.tenant AND e.id = w.event_id
             WHERE w.tenant = $1 AND w.kind = ANY($2) AND w.value = ANY($3)
             """;
-        Events = $"SELECT source, record_id FROM {s}.events WHERE tenant = $1 AND {Keys}";
+        // The keys held already, by an event or by a merged record (a source's record id belongs to one record).
+        Events = $"SELECT source, record_id, record_type, true FROM {s}.events WHERE tenant = $1 AND {Keys} UNION ALL SELECT source, record_id, record_type, false FROM {s}.source_records WHERE tenant = $1 AND {Keys}";
 
         // Ids for the events the batch may insert, taken from the column's own sequence (so ids keep growing in insert
         // order, and rows inserted without an id, by another path, never collide). $1 is the number of ids here.

@@ -34,8 +34,11 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     private readonly Dictionary<long, int> _linkIndex = [];
     private readonly Dictionary<long, HashSet<IdentityKey>> _waitsOfEvent = [];
 
-    // Events by (source, record id): whether one is stored (or inserted by this session).
+    // Keys (source, record id): whether an event or a merged record holds one (or this session inserted it).
     private readonly Dictionary<(string Source, string RecordId), bool> _events = [];
+
+    // Who holds a held key, when known: an event (and its type) or a merged record; the record-id rule asks it for every duplicate.
+    private readonly Dictionary<(string Source, string RecordId), (bool IsEvent, string RecordType)> _holders = [];
 
     // Event ids taken from the events' sequence for this session's inserts, used in order.
     private readonly Queue<long> _eventIds = new();
@@ -190,6 +193,7 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             _events[(reader.GetString(0), reader.GetString(1))] = true;
+            _holders[(reader.GetString(0), reader.GetString(1))] = (reader.GetBoolean(3), reader.GetString(2));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -246,11 +250,18 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     }
 
     /// <summary>Records that an event is stored now (inserted or a duplicate); a key the working set did not know stays unknown.</summary>
-    public void MarkEventStored(string source, string recordId)
+    /// <param name="source">The key's source.</param>
+    /// <param name="recordId">The key's record id.</param>
+    /// <param name="holder">What holds the key now, when the caller knows: an event (and its type) or a merged record.</param>
+    public void MarkEventStored(string source, string recordId, (bool IsEvent, string RecordType)? holder = null)
     {
         if (_events.ContainsKey((source, recordId)))
         {
             _events[(source, recordId)] = true;
+            if (holder is { } known)
+            {
+                _holders[(source, recordId)] = known;
+            }
         }
     }
 
@@ -302,7 +313,7 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
             }
 
             var id = _eventIds.Dequeue();
-            _events[(row.Source, row.RecordId)] = true;
+            MarkEventStored(row.Source, row.RecordId, (true, row.RecordType));
             _linkIndex[id] = row.LinkIndex;
             _withoutWaits.Add(id);
             _pendingEvents.Add(row with { Id = id });
@@ -453,9 +464,35 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
     }
 
     /// <summary>Keeps the working set current with a source record the session writes.</summary>
+    /// <summary>Gets whether the working set knows that no event and no merged record holds a source record id.</summary>
+    public bool IsKeyFree(string source, string recordId) => _events.TryGetValue((source, recordId), out var held) && !held;
+
+    /// <summary>
+    /// The record type of the event holding a key (<see langword="null"/> when the key is free or a merged record holds
+    /// it), when the working set knows; <see langword="false"/> when it does not.
+    /// </summary>
+    public bool TryGetEventHolder(string source, string recordId, out string? recordType)
+    {
+        recordType = null;
+        if (IsKeyFree(source, recordId))
+        {
+            return true;
+        }
+
+        if (_holders.TryGetValue((source, recordId), out var holder))
+        {
+            recordType = holder.IsEvent ? holder.RecordType : null;
+            return true;
+        }
+
+        return false;
+    }
+
     public void CacheSourceRecord(SourceRecordRow record)
     {
         var key = (record.Source, record.RecordId);
+        MarkEventStored(record.Source, record.RecordId, (false, record.RecordType)); // The key is held now: no event may take it.
+
         var stored = record with
         {
             OccurredAt = TimestampReader.Normalize(record.OccurredAt),

@@ -120,6 +120,46 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
         return ids;
     }
 
+    public async ValueTask<IReadOnlyList<string?>> GetEventRecordTypesAsync(IReadOnlyList<(string Source, string RecordId)> keys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var types = new string?[keys.Count];
+        var known = true;
+        for (var i = 0; i < keys.Count && known; i++)
+        {
+            known = _context.Cache.TryGetEventHolder(keys[i].Source, keys[i].RecordId, out types[i]);
+        }
+
+        if (known)
+        {
+            return types;
+        }
+
+        Array.Clear(types);
+
+        var found = new Dictionary<(string Source, string RecordId), string>();
+        await using (var command = await _context.PrepareAsync(
+            _context.Sql.GetEventRecordTypes,
+            cancellationToken,
+            Text(_context.Tenant),
+            TextArray([.. keys.Select(k => k.Source).Distinct()]),
+            TextArray([.. keys.Select(k => k.RecordId).Distinct()])).ConfigureAwait(false))
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[(reader.GetString(0), reader.GetString(1))] = reader.GetString(2);
+            }
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            types[i] = found.GetValueOrDefault(keys[i]);
+        }
+
+        return types;
+    }
+
     public async ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(row);

@@ -53,10 +53,12 @@ internal sealed partial class PostgreSqlSql
         GetSourceRecords = $"SELECT {SourceRecordColumns} FROM {s}.source_records WHERE tenant = $1 AND profile_id = $2";
         InsertEvent = $"""
             INSERT INTO {s}.events (tenant, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload_text)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+            WHERE NOT EXISTS (SELECT 1 FROM {s}.source_records r WHERE r.tenant = $1 AND r.source = $2 AND r.record_id = $3)
             ON CONFLICT (tenant, source, record_id) DO NOTHING
             RETURNING id
             """;
+        GetEventRecordTypes = $"SELECT source, record_id, record_type FROM {s}.events WHERE tenant = $1 AND source = ANY($2) AND record_id = ANY($3)";
         CreateStaging = $"""
             CREATE TEMP TABLE IF NOT EXISTS eventlink_event_staging (
                 ordinal integer NOT NULL,
@@ -80,6 +82,7 @@ internal sealed partial class PostgreSqlSql
             INSERT INTO {s}.events (tenant, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload_text)
             SELECT $1, b.source, b.record_id, b.record_type, b.event_name, b.occurred_at, b.ingested_at, b.profile_id, b.link_index, b.quarantine_reason, b.quarantine_message, b.payload_text
             FROM (SELECT DISTINCT ON (source, record_id) * FROM {StagingTable} ORDER BY source, record_id, ordinal) AS b
+            WHERE NOT EXISTS (SELECT 1 FROM {s}.source_records r WHERE r.tenant = $1 AND r.source = b.source AND r.record_id = b.record_id)
             ORDER BY b.ordinal
             ON CONFLICT (tenant, source, record_id) DO NOTHING
             RETURNING id, source, record_id
@@ -197,6 +200,8 @@ internal sealed partial class PostgreSqlSql
     public string GetSourceRecords { get; }
 
     public string InsertEvent { get; }
+
+    public string GetEventRecordTypes { get; }
 
     public string CreateStaging { get; }
 

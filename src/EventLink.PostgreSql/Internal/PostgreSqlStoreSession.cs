@@ -196,6 +196,9 @@ internal sealed class PostgreSqlStoreSession : EventLinkStoreSession
     public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default) =>
         _events.TryInsertEventAsync(row, cancellationToken);
 
+    public override ValueTask<IReadOnlyList<string?>> GetEventRecordTypesAsync(IReadOnlyList<(string Source, string RecordId)> keys, CancellationToken cancellationToken = default) =>
+        _events.GetEventRecordTypesAsync(keys, cancellationToken);
+
     public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default) =>
         _events.SetWaitsAsync(eventId, waits, cancellationToken);
 

@@ -57,11 +57,16 @@ internal static class SqliteSessionSql
         VALUES ($t, $profile, $ordinal, $name, $value, $source, $type, $record, $observed);
         """;
 
+    // A source's record id belongs to one record: an id a merged record holds is not an event's (one more probe of
+    // source_records' unique index, inside the same statement).
     public const string InsertEvent = """
         INSERT INTO events (tenant_key, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload)
-        VALUES ($t, $source, $record, $type, $name, $occurred, $ingested, $profile, $link, $reason, $message, $payload)
+        SELECT $t, $source, $record, $type, $name, $occurred, $ingested, $profile, $link, $reason, $message, $payload
+        WHERE NOT EXISTS (SELECT 1 FROM source_records WHERE tenant_key = $t AND source = $source AND record_id = $record)
         ON CONFLICT (tenant_key, source, record_id) DO NOTHING;
         """;
+
+    public const string GetEventRecordType = "SELECT record_type FROM events WHERE tenant_key = $t AND source = $source AND record_id = $record;";
 
     public const string DeleteWaits = "DELETE FROM waits WHERE tenant_key = $t AND event_id = $event;";
     public const string InsertWait = "INSERT INTO waits (tenant_key, kind, value, event_id, relation_index) VALUES ($t, $kind, $value, $event, $index);";

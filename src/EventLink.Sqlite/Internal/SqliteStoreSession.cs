@@ -232,6 +232,22 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         return ValueTask.FromResult(InsertEvent(InsertEventCommand(), row));
     }
 
+    public override ValueTask<IReadOnlyList<string?>> GetEventRecordTypesAsync(IReadOnlyList<(string Source, string RecordId)> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = _context.Command(SqliteSessionSql.GetEventRecordType, "$source", "$record");
+        var types = new string?[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            command.Parameters[1].Value = keys[i].Source;
+            command.Parameters[2].Value = keys[i].RecordId;
+            types[i] = command.ExecuteScalar() as string;
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string?>>(types);
+    }
+
     public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);

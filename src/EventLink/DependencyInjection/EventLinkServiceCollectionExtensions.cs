@@ -111,6 +111,10 @@ public static class EventLinkServiceCollectionExtensions
             {
                 errors.Add("EventLinkOptions.DefaultTenant must not be empty.");
             }
+            else if (options.DefaultTenant.Length > Names.MaxTenantLength || !Names.IsWellFormed(options.DefaultTenant))
+            {
+                errors.Add($"EventLinkOptions.DefaultTenant must have at most {Names.MaxTenantLength} characters, none of them a control character or a lone surrogate.");
+            }
 
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         }

@@ -43,7 +43,7 @@ public static class DestinationBuilderExtensions
         {
             var options = new HttpWebhookDestinationOptions();
             configure(options);
-            return new HttpWebhookDestination(sp.GetKeyedService<HttpClient>(clientName) ?? SharedWebhookClient.Value, options);
+            return new HttpWebhookDestination(sp.GetKeyedService<HttpClient>(clientName) ?? SharedWebhookClient.Value, options, sp.GetService<TimeProvider>() ?? TimeProvider.System);
         });
     }
 

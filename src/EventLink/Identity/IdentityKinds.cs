@@ -5,13 +5,17 @@ namespace EventLink;
 /// <summary>The names of the identity kinds EventLink knows out of the box.</summary>
 public static class IdentityKinds
 {
-    /// <summary>An e-mail address: trimmed, lower-cased (invariant) and required to look like an address.</summary>
+    /// <summary>
+    /// An e-mail address: trimmed, format characters (zero-width, byte-order mark) removed, full-width forms folded,
+    /// composed (NFC), lower-cased (invariant, <c>İ</c> as <c>i</c>), the domain in its one Unicode form (IDNA), and
+    /// required to look like an address.
+    /// </summary>
     public const string Email = "email";
 
     /// <summary>An application user id: trimmed, otherwise compared exactly.</summary>
     public const string UserId = "user_id";
 
-    /// <summary>A phone number, normalised to E.164 (<c>+14155550123</c>).</summary>
+    /// <summary>A phone number, normalised to E.164 (<c>+14155550123</c>) and validated with libphonenumber's metadata.</summary>
     public const string Phone = "phone";
 
     /// <summary>An anonymous (pre-login) id such as a tracking cookie: trimmed, compared exactly.</summary>
@@ -28,9 +32,19 @@ public enum IdentityNormalization
     /// <summary>Trim surrounding whitespace and lower-case (invariant).</summary>
     LowerCase,
 
-    /// <summary>Trim, lower-case (invariant) and require the shape of an e-mail address.</summary>
+    /// <summary>
+    /// Trim, remove format characters (zero-width spaces and joiners, the byte-order mark), fold full-width forms,
+    /// compose (NFC), lower-case (invariant, <c>İ</c> as <c>i</c>), put an internationalised domain in its one Unicode
+    /// form (IDNA: <c>xn--bcher-kva.de</c> is <c>bücher.de</c>) and require the shape of an e-mail address.
+    /// </summary>
     Email,
 
-    /// <summary>Strip separators and normalise to E.164; a number without a country code is refused.</summary>
+    /// <summary>
+    /// Parse with libphonenumber and normalise to E.164; a number without a country code is read in the schema's
+    /// default phone region (refused without one), and a number not valid for its country is refused.
+    /// </summary>
     Phone,
+
+    /// <summary>A custom <see cref="IIdentityNormalizer"/>, registered with <see cref="SchemaBuilder.IdentityKind(string, IIdentityNormalizer, int?, int?)"/>.</summary>
+    Custom,
 }

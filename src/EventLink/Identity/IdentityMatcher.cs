@@ -27,7 +27,7 @@ internal static class IdentityMatcher
     public const int BufferLength = IdentityNormalizer.MaxLength + 16;
 
     /// <summary>Normalises <paramref name="raw"/> and finds the profile holding it.</summary>
-    /// <param name="schema">The schema (blocked values, default phone country code).</param>
+    /// <param name="schema">The schema (blocked values).</param>
     /// <param name="index">The tenant's identity index.</param>
     /// <param name="kind">The identity kind of the value.</param>
     /// <param name="raw">The value as it appeared in the record.</param>
@@ -59,7 +59,7 @@ internal static class IdentityMatcher
         }
         else
         {
-            written = kind.Normalize(raw, normalized, schema.DefaultPhoneCountryCode);
+            written = kind.Normalize(raw, normalized);
             value = written < 0 ? default : normalized[..written];
         }
 

@@ -4,8 +4,11 @@ using System.Text;
 
 namespace EventLink;
 
-/// <summary>Span-based, allocation-free normalisation of identity values.</summary>
-internal static class IdentityNormalizer
+/// <summary>
+/// Span-based normalisation of identity values. The common case (an ASCII value) allocates nothing; anything else
+/// takes the general Unicode rule (<see cref="NormalizeAnyEmail(ReadOnlySpan{char}, Span{char}, out string?)"/>).
+/// </summary>
+internal static partial class IdentityNormalizer
 {
     /// <summary>The longest normalised identity accepted, in characters.</summary>
     public const int MaxLength = 512;
@@ -20,15 +23,22 @@ internal static class IdentityNormalizer
         "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
         " <>,;\"()\u007F");
 
-    /// <summary>Normalises <paramref name="raw"/> into <paramref name="destination"/>.</summary>
+    /// <summary>Normalises <paramref name="raw"/> with a built-in text normalisation (not phone numbers: they need a region).</summary>
     /// <returns>The number of characters written, or -1 when the value is not a valid identity of that normalisation.</returns>
-    public static int Normalize(IdentityNormalization normalization, ReadOnlySpan<char> raw, Span<char> destination, string? defaultCountryCode = null)
+    public static int Normalize(IdentityNormalization normalization, ReadOnlySpan<char> raw, Span<char> destination)
     {
         if (TrimmedLength(raw, destination.Length, out var value) < 0)
         {
             return -1;
         }
 
+        return NormalizeTrimmed(normalization, value, destination);
+    }
+
+    /// <summary>The built-in text normalisations of a value already trimmed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int NormalizeTrimmed(IdentityNormalization normalization, ReadOnlySpan<char> value, Span<char> destination)
+    {
         switch (normalization)
         {
             case IdentityNormalization.Exact:
@@ -38,8 +48,6 @@ internal static class IdentityNormalizer
                 return value.ToLowerInvariant(destination);
             case IdentityNormalization.Email:
                 return NormalizeEmail(value, destination);
-            case IdentityNormalization.Phone:
-                return NormalizePhone(value, destination, defaultCountryCode);
             default:
                 return -1;
         }
@@ -77,18 +85,26 @@ internal static class IdentityNormalizer
         return value.Length > 0 && (value[0] >= 0x80 || value[^1] >= 0x80) ? value.Trim() : value;
     }
 
+    /// <summary>Why a trimmed-or-not value fails before any normalisation: empty, or too long.</summary>
+    internal static string? DescribeLength(ReadOnlySpan<char> raw)
+    {
+        var value = Trim(raw);
+        return value.Length == 0 ? "is empty" : value.Length > MaxLength ? $"is longer than {MaxLength} characters" : null;
+    }
+
     private static bool IsAsciiWhiteSpace(char c) => c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r';
 
-    // The domain of an address: a dot inside it (not first, not last) and no empty label.
-    private static bool IsMailDomain(ReadOnlySpan<char> domain)
+    /// <summary>Why <paramref name="value"/> is not an e-mail address (called only after normalisation refused it).</summary>
+    internal static string? DescribeInvalidEmail(ReadOnlySpan<char> value)
     {
-        var dot = domain.LastIndexOf('.');
-        return dot > 0 && dot != domain.Length - 1 && domain.IndexOf("..", StringComparison.Ordinal) < 0;
+        Span<char> scratch = stackalloc char[MaxLength];
+        return NormalizeAnyEmail(value, scratch, out var reason) < 0 ? reason : null;
     }
 
     private static int NormalizeEmail(ReadOnlySpan<char> value, Span<char> destination)
     {
         // Nearly every address is ASCII: lower-case it in one pass (which also proves it ASCII), then check the copy.
+        // Only an ACE ("xn--") label of an internationalised domain needs more: it goes to its one canonical form.
         if (Ascii.ToLower(value, destination, out var written) == OperationStatus.Done)
         {
             var email = destination[..written];
@@ -99,111 +115,21 @@ internal static class IdentityNormalizer
             }
 
             var domain = email[(at + 1)..];
-            return domain.Contains('@') || !IsMailDomain(domain) ? -1 : written;
+            if (domain.Contains('@') || !IsMailDomain(domain))
+            {
+                return -1;
+            }
+
+            return domain.IndexOf("xn--", StringComparison.Ordinal) < 0 ? written : CanonicalizeDomain(destination, at, written, out _);
         }
 
-        return NormalizeAnyEmail(value, destination);
+        return NormalizeAnyEmail(value, destination, out _);
     }
 
-    /// <summary>The general e-mail rule, for any text; the ASCII path above must agree with it (a test compares them).</summary>
-    internal static int NormalizeAnyEmail(ReadOnlySpan<char> value, Span<char> destination)
+    // The domain of an address: a dot inside it (not first, not last) and no empty label.
+    private static bool IsMailDomain(ReadOnlySpan<char> domain)
     {
-        var at = value.IndexOf('@');
-        if (at <= 0 || at != value.LastIndexOf('@') || at == value.Length - 1)
-        {
-            return -1;
-        }
-
-        if (!IsMailDomain(value[(at + 1)..]))
-        {
-            return -1;
-        }
-
-        // Printable ASCII (nearly every address) needs one vectorised scan; anything else takes the full check.
-        if (!value.ContainsAnyExcept(PrintableAscii))
-        {
-            if (value.ContainsAny(EmailForbidden))
-            {
-                return -1;
-            }
-        }
-        else
-        {
-            foreach (var c in value)
-            {
-                if (char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"' or '(' or ')')
-                {
-                    return -1;
-                }
-            }
-        }
-
-        return value.ToLowerInvariant(destination);
-    }
-
-    private static int NormalizePhone(ReadOnlySpan<char> value, Span<char> destination, string? defaultCountryCode)
-    {
-        // E.164: '+' then 8 to 15 digits (country code included). Separators people type are dropped.
-        Span<char> digits = stackalloc char[32];
-        var count = 0;
-        var international = false;
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c == '+' && count == 0 && !international)
-            {
-                international = true;
-            }
-            else if (char.IsAsciiDigit(c))
-            {
-                if (count == digits.Length)
-                {
-                    return -1;
-                }
-
-                digits[count++] = c;
-            }
-            else if (c is not (' ' or '-' or '.' or '(' or ')' or '/'))
-            {
-                return -1;
-            }
-        }
-
-        var national = digits[..count];
-        if (!international && national.StartsWith("00"))
-        {
-            international = true;
-            national = national[2..];
-        }
-
-        destination[0] = '+';
-        var written = 1;
-        if (!international)
-        {
-            if (string.IsNullOrEmpty(defaultCountryCode))
-            {
-                return -1;
-            }
-
-            // A national number drops its trunk prefix (0) before the country code goes in front.
-            national = national.TrimStart('0');
-            defaultCountryCode.AsSpan().TrimStart('+').CopyTo(destination[written..]);
-            written += defaultCountryCode.AsSpan().TrimStart('+').Length;
-        }
-
-        if (national.Length == 0 || national[0] == '0' && international)
-        {
-            return -1;
-        }
-
-        if (written + national.Length > destination.Length)
-        {
-            return -1;
-        }
-
-        national.CopyTo(destination[written..]);
-        written += national.Length;
-        var digitCount = written - 1;
-        return digitCount is >= 8 and <= 15 ? written : -1;
+        var dot = domain.LastIndexOf('.');
+        return dot > 0 && dot != domain.Length - 1 && domain.IndexOf("..", StringComparison.Ordinal) < 0;
     }
 }

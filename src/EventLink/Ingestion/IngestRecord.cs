@@ -44,6 +44,22 @@ public sealed class IngestRecord
     /// <summary>Gets the payload as UTF-8 JSON.</summary>
     public ReadOnlyMemory<byte> Utf8Payload { get; }
 
+    /// <summary>
+    /// Gets where the record was read from, such as <c>kafka:orders/3@1042</c> (topic, partition and offset); a
+    /// rejection note names it, and keys itself by it when the record has no readable id, so two bad messages with the
+    /// same bytes are two notes while the same message delivered again is still one.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the record came from no addressable place.</value>
+    public string? Origin { get; init; }
+
+    /// <summary>
+    /// Gets why the caller could not read what it received into a record (say, a stream message that is not in the
+    /// tool's shape); when set, ingest rejects the record with <see cref="IngestReason.Unreadable"/> and this message,
+    /// in the same unit of work as the rest of the batch, and stores nothing of it but the note.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: the record is read as usual.</value>
+    public string? ReadError { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{Source}/{RecordType} ({Utf8Payload.Length} bytes)";
 }

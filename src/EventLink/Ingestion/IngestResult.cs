@@ -79,6 +79,15 @@ public enum IngestReason
 
     /// <summary>The record breaks its data contract (see <see cref="ContractOptions"/>); the message lists the violations.</summary>
     ContractViolation,
+
+    /// <summary>
+    /// The payload is well-formed JSON but holds a value no store keeps the same way: a lone UTF-16 surrogate escape
+    /// (<c>"\ud800"</c>), a NUL character (<c>"\u0000"</c>), or a number beyond PostgreSQL's <c>numeric</c> range
+    /// (such as <c>1e200000</c>); or, when transformations apply to the record, a repeated property name (which they cannot rewrite). The message says which value and where.
+    /// </summary>
+    UnsupportedValue,
+    /// <summary>What the caller received could not be read into a record (see <see cref="IngestRecord.ReadError"/>).</summary>
+    Unreadable,
 }
 
 /// <summary>The result of ingesting one record.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using EventLink.Ingestion.Internal;
 using EventLink.Quality.Internal;
 
 namespace EventLink;
@@ -242,7 +243,8 @@ internal sealed class PayloadExtractor
         }
     }
 
-    /// <summary>Reads the next token, and records it in the shape signature.</summary>
+    /// <summary>Reads the next token, checks it against <see cref="JsonValueRules"/>, and records it in the shape signature.</summary>
+    /// <exception cref="UnsupportedJsonValueException">The token holds a value no store keeps.</exception>
     private static bool Read(ref Utf8JsonReader reader, ref ShapeSignatureWriter shape)
     {
         if (!reader.Read())
@@ -250,28 +252,26 @@ internal sealed class PayloadExtractor
             return false;
         }
 
+        if (JsonValueRules.Check(ref reader) is { } problem)
+        {
+            throw new UnsupportedJsonValueException(problem);
+        }
+
         shape.Add(ref reader);
         return true;
     }
 
-    /// <summary>Skips the current value (a whole object or array), recording its tokens in the shape signature.</summary>
+    /// <summary>Skips the current value (a whole object or array), checking its tokens and recording them in the shape signature.</summary>
     private static void Skip(ref Utf8JsonReader reader, ref ShapeSignatureWriter shape)
     {
-        if (!shape.IsEnabled)
-        {
-            reader.Skip();
-            return;
-        }
-
         if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
             return;
         }
 
         var depth = reader.CurrentDepth;
-        while (reader.Read())
+        while (Read(ref reader, ref shape))
         {
-            shape.Add(ref reader);
             if (reader.CurrentDepth <= depth)
             {
                 return;
@@ -439,3 +439,7 @@ internal sealed class PayloadExtractor
         }
     }
 }
+
+/// <summary>A payload is well-formed JSON but holds a value no store keeps (see <see cref="JsonValueRules"/>).</summary>
+/// <param name="message">What the value is and where.</param>
+internal sealed class UnsupportedJsonValueException(string message) : JsonException(message);

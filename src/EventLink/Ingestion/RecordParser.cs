@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using EventLink.Ingestion.Internal;
+using EventLink.Internal;
 using EventLink.Quality.Internal;
 
 namespace EventLink;
@@ -117,15 +119,15 @@ internal static class RecordParser
         parsed = null!;
         rejection = default;
         var source = record.Source.Trim();
-        if (source.Length == 0 || source.Length > MaxSourceLength || HasControl(source))
+        if (source.Length == 0 || source.Length > MaxSourceLength || !Names.IsWellFormed(source))
         {
-            rejection = new(IngestReason.InvalidSource, source.Length == 0 ? "the record names no source" : $"the source name '{Shorten(source)}' is empty, too long or has control characters", null);
+            rejection = new(IngestReason.InvalidSource, source.Length == 0 ? "the record names no source" : $"the source name '{Names.Printable(Shorten(source))}' is too long (the limit is {MaxSourceLength} characters), or has a control character or a lone surrogate", null);
             return false;
         }
 
         if (!schema.TryGetRecordType(record.RecordType, out var type))
         {
-            rejection = new(IngestReason.UnknownRecordType, $"record type '{Shorten(record.RecordType)}' is not in the schema (known: {string.Join(", ", schema.RecordTypes.Keys.Order(StringComparer.Ordinal))})", null);
+            rejection = new(IngestReason.UnknownRecordType, $"record type '{Names.Printable(Shorten(record.RecordType))}' is not in the schema (known: {string.Join(", ", schema.RecordTypes.Keys.Order(StringComparer.Ordinal))})", null);
             return false;
         }
 
@@ -172,6 +174,11 @@ internal static class RecordParser
         try
         {
             extractor.Extract(record.Utf8Payload.Span, selected.AsSpan(0, extractor.TargetCount), out rootKind, ref shape);
+        }
+        catch (UnsupportedJsonValueException ex)
+        {
+            rejection = Unsupported(ex.Message);
+            return false;
         }
         catch (JsonException ex)
         {
@@ -248,6 +255,12 @@ internal static class RecordParser
                 return false;
             }
 
+            if (JsonValueRules.Check(record.Utf8Payload.Span, DocumentOptions.MaxDepth) is { } problem)
+            {
+                rejection = Unsupported(problem);
+                return false;
+            }
+
             if (!TryReadScalar(type.RecordId, root, out var recordId) || recordId.Trim().Length == 0 || recordId.Length > MaxRecordIdLength)
             {
                 rejection = new(IngestReason.MissingRecordId, $"the record id selector '{type.RecordId}' found no string or number of 1 to {MaxRecordIdLength} characters", null);
@@ -299,6 +312,9 @@ internal static class RecordParser
         }
     }
 
+    private static Rejection Unsupported(string problem) =>
+        new(IngestReason.UnsupportedValue, $"the payload holds a value EventLink does not store: {problem}", null);
+
     /// <summary>Reads a string, or the text of a number or boolean, at a selector.</summary>
     public static bool TryReadScalar(FieldPath path, JsonElement root, out string value)
     {
@@ -329,19 +345,6 @@ internal static class RecordParser
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(payload, hash);
         return Convert.ToHexStringLower(hash[..16]);
-    }
-
-    private static bool HasControl(string text)
-    {
-        foreach (var c in text)
-        {
-            if (char.IsControl(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "…";

@@ -25,15 +25,20 @@ internal sealed partial class EventLinkClient : IEventLink, IDisposable
     {
         get
         {
-            var tenant = _fixedTenant ?? _tenantAccessor?.CurrentTenant;
-            return string.IsNullOrWhiteSpace(tenant) ? _core.Options.DefaultTenant : tenant;
+            if (_fixedTenant is { } fixedTenant)
+            {
+                return fixedTenant;
+            }
+
+            // The accessor's tenant often comes from a request (a header, a host name): checked on every call.
+            var tenant = _tenantAccessor?.CurrentTenant;
+            return string.IsNullOrWhiteSpace(tenant) ? _core.Options.DefaultTenant : Names.Tenant(tenant, nameof(ITenantAccessor.CurrentTenant));
         }
     }
 
     public IEventLink ForTenant(string tenant)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
-        return new EventLinkClient(_core, null, tenant);
+        return new EventLinkClient(_core, null, Names.Tenant(tenant, nameof(tenant)));
     }
 
     public async ValueTask<IngestResult> IngestAsync(IngestRecord record, CancellationToken cancellationToken = default)

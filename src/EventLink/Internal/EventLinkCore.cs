@@ -218,7 +218,11 @@ internal sealed class EventLinkCore : IAsyncDisposable, IDisposable
                     if (commit)
                     {
                         await Observers.OnCommittingAsync(batch, cancellationToken).ConfigureAwait(false);
+                        using var commitSpan = EventLinkTracing.Source.StartActivity(EventLinkTracing.CommitSpan);
+                        commitSpan?.SetTag("eventlink.tenant", tenant);
+                        commitSpan?.SetTag("eventlink.session_mode", mode == StoreSessionMode.Exclusive ? "exclusive" : "append_only");
                         index.Version = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        Observers.OnCommitted(batch);
                     }
 
                     return result;

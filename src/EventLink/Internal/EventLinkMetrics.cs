@@ -6,7 +6,7 @@ namespace EventLink.Internal;
 internal sealed partial class EventLinkMetrics : IDisposable
 {
     /// <summary>The meter's name.</summary>
-    public const string MeterName = "EventLink";
+    public const string MeterName = EventLink.Diagnostics.EventLinkDiagnostics.MeterName;
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;

@@ -35,6 +35,11 @@ internal interface IBatchObserver
 
     /// <summary>The unit of work is about to commit.</summary>
     ValueTask OnCommittingAsync(Batch batch, CancellationToken cancellationToken);
+
+    /// <summary>The unit of work committed: what an observer keeps in memory across units of work may now be kept (a failed one never gets here).</summary>
+    void OnCommitted(Batch batch)
+    {
+    }
 }
 
 /// <summary>The observers of the configured features, called in the order they were composed.</summary>
@@ -104,6 +109,14 @@ internal sealed class BatchObservers(IBatchObserver[] observers) : IBatchObserve
         foreach (var observer in observers)
         {
             await observer.OnCommittingAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void OnCommitted(Batch batch)
+    {
+        foreach (var observer in observers)
+        {
+            observer.OnCommitted(batch);
         }
     }
 }

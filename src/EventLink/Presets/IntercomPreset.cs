@@ -4,13 +4,14 @@ namespace EventLink.Presets;
 
 /// <summary>
 /// Intercom webhook notifications (<c>notification_event</c> with the object in <c>data.item</c>): contacts are merged
-/// (by Intercom id, e-mail and <c>external_id</c> as user id), versioned by the notification's <c>created_at</c>;
+/// (by Intercom id, e-mail and <c>external_id</c> as <c>intercom_external_id</c>, or as <c>user_id</c> with <see cref="PresetOptions.ExternalIdIsUserId"/>), versioned by the notification's <c>created_at</c>;
 /// conversation notifications (<c>conversation.user.created</c>, <c>conversation.admin.replied</c>, …) are occurrences
 /// keyed by the notification id, linked through the conversation's first contact, then the author's e-mail.
 /// </summary>
 internal sealed class IntercomPreset : PresetDefinition
 {
     public const string ContactIdKind = "intercom_contact_id";
+    public const string ExternalIdKind = "intercom_external_id";
     public const string Contact = "intercom_contact";
     public const string Conversation = "intercom_conversation";
 
@@ -19,21 +20,21 @@ internal sealed class IntercomPreset : PresetDefinition
     public override string DisplayName => "Intercom";
 
     public override IReadOnlyDictionary<string, IdentityNormalization> IdentityKinds { get; } =
-        new Dictionary<string, IdentityNormalization> { [ContactIdKind] = IdentityNormalization.Exact };
+        new Dictionary<string, IdentityNormalization> { [ContactIdKind] = IdentityNormalization.Exact, [ExternalIdKind] = IdentityNormalization.Exact };
 
     public override IReadOnlyList<PresetRecordType> Types { get; } =
     [
-        PresetRecordType.Merged(Contact, (t, _) => t
+        PresetRecordType.Merged(Contact, (t, o) => t
             .RecordId("data.item.id")
             .OccurredAt("created_at", TimestampFormat.UnixSeconds)
             .EventName("topic")
             .Identity("data.item.id", ContactIdKind)
             .Identity("data.item.email")
-            .Identity("data.item.external_id", EventLink.IdentityKinds.UserId)
+            .Identity("data.item.external_id", o.ExternalIdKind(ExternalIdKind))
             .Attribute("email", "data.item.email")
             .Attribute("name", "data.item.name")
             .Attribute("phone", "data.item.phone")
-            .Identity("data.item.user_id", EventLink.IdentityKinds.UserId)
+            .Identity("data.item.user_id", o.ExternalIdKind(ExternalIdKind))
             .Attribute("intercom_role", "data.item.role")),
         PresetRecordType.AppendOnly(Conversation, (t, o) => t
             .RecordId("id")
@@ -42,7 +43,7 @@ internal sealed class IntercomPreset : PresetDefinition
             .RelatesTo("data.item.user.id", o.GetRecordTypeName(Contact), ContactIdKind)
             .RelatesTo("data.item.conversation_message.author.email", o.GetRecordTypeName(Contact))
             .RelatesTo("data.item.contacts.contacts[0].id", o.GetRecordTypeName(Contact), ContactIdKind)
-            .RelatesTo("data.item.contacts.contacts[0].external_id", o.GetRecordTypeName(Contact), EventLink.IdentityKinds.UserId)
+            .RelatesTo("data.item.contacts.contacts[0].external_id", o.GetRecordTypeName(Contact), o.ExternalIdKind(ExternalIdKind))
             .RelatesTo("data.item.source.author.email", o.GetRecordTypeName(Contact))),
     ];
 

@@ -170,7 +170,7 @@ internal sealed class PostHogPreset : PresetDefinition
     /// <summary>
     /// The person an identity-graph or property call describes: <c>$identify</c> (its <c>$anon_distinct_id</c> joins the
     /// anonymous id), <c>$create_alias</c> (its <c>alias</c>), and any event carrying <c>$set</c>/<c>$set_once</c>. Each
-    /// call is a version of its own, keyed by the event's uuid; <c>distinct_ids</c> names every id it joins.
+    /// call is a version of its own, keyed by the event's uuid with <c>:person</c> after it; <c>distinct_ids</c> names every id it joins.
     /// </summary>
     private static JsonObject? PersonOf(JsonObject evt, string name, string distinctId, JsonObject properties)
     {
@@ -202,7 +202,8 @@ internal sealed class PostHogPreset : PresetDefinition
             }
         }
 
-        return new JsonObject { ["id"] = PresetMessage.Text(evt, "uuid"), ["distinct_ids"] = ids, ["properties"] = merged };
+        // The event keeps the uuid as its id; the person version is keyed apart from it (one source's record ids name one record).
+        return new JsonObject { ["id"] = PresetMessage.Text(evt, "uuid") is { } uuid ? $"{uuid}:person" : null, ["distinct_ids"] = ids, ["properties"] = merged };
     }
 
     /// <summary>

@@ -107,6 +107,46 @@ internal abstract class PresetDefinition
             : null;
     }
 
+    /// <summary>
+    /// Reads a vendor's time (ISO-8601 with or without an offset, <c>+hhmm</c> offsets, a space for the <c>T</c>, unix
+    /// seconds or milliseconds as text) and writes it as ISO-8601 UTC; a time without an offset is UTC, as the tools that
+    /// write them (Mailchimp, Marketo) document. <see langword="null"/> when it is not a time.
+    /// </summary>
+    protected static string? IsoUtc(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var text = value.Trim();
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            return UnixMilliseconds(text) is { } ms ? Iso(ms) : null;
+        }
+
+        // "+0000" (Marketo) is not an offset .NET reads: give it its colon.
+        if (text.Length > 5 && text[^5] is '+' or '-' && char.IsAsciiDigit(text[^4]) && char.IsAsciiDigit(text[^1]) && text[^3] != ':')
+        {
+            text = string.Concat(text.AsSpan(0, text.Length - 2), ":", text.AsSpan(text.Length - 2));
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? Iso(time.ToUnixTimeMilliseconds())
+            : null;
+    }
+
+    /// <summary>A short, stable id made of the given parts, for records a tool gives no id of its own.</summary>
+    protected static string StableId(params ReadOnlySpan<string?> parts)
+    {
+        var joined = string.Join("\u001f", parts.ToArray().Select(p => p ?? string.Empty));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(joined)).AsSpan(0, 12));
+    }
+
+    /// <summary>Copies a JSON element into a mutable object (empty when it is not an object).</summary>
+    protected static JsonObject Mutable(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object ? JsonNode.Parse(element.GetRawText())!.AsObject() : [];
+
     /// <summary>Writes unix milliseconds as ISO-8601 UTC.</summary>
     protected static string Iso(long unixMilliseconds) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

@@ -20,6 +20,16 @@ public sealed class PresetOptions
     /// <value>The default value is the preset's name, such as <c>stripe</c>.</value>
     public string Source { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether the tool's <c>external_id</c> (Zendesk users, Intercom contacts) holds the application's own
+    /// user id, so that it is an identity of the global <see cref="IdentityKinds.UserId"/> kind and joins the profiles of
+    /// every other tool that carries that id. Set it only when the application writes its user id there: many teams
+    /// put a CRM id (such as Salesforce's <c>SF12345</c>) in it instead, and a <c>user_id</c> is the highest-priority,
+    /// one-per-profile kind, so a foreign value would split one person into two profiles.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: external ids are of the tool's own kind (<c>zendesk_external_id</c>, <c>intercom_external_id</c>), which links the tool's records together and nothing else.</value>
+    public bool ExternalIdIsUserId { get; set; }
+
     /// <summary>Gives one of the preset's record types another name (relations pointing at it follow).</summary>
     /// <param name="recordType">The preset's name of the record type, such as <c>stripe_customer</c>.</param>
     /// <param name="name">The name to use instead.</param>
@@ -65,6 +75,9 @@ public sealed class PresetOptions
     /// <returns>The source name.</returns>
     /// <exception cref="ArgumentException">The preset has no such record type.</exception>
     public string GetSource(string recordType) => _preset.Find(Known(recordType))!.SourceSuffix is { } suffix ? Source + suffix : Source;
+
+    /// <summary>The identity kind of the tool's <c>external_id</c>: the tool's own kind, or <c>user_id</c> when <see cref="ExternalIdIsUserId"/> says so.</summary>
+    internal string ExternalIdKind(string toolKind) => ExternalIdIsUserId ? IdentityKinds.UserId : toolKind;
 
     internal IReadOnlyList<Action<RecordTypeOptions>> CustomizationsOf(string recordType) =>
         _customizations.TryGetValue(recordType, out var list) ? list : [];

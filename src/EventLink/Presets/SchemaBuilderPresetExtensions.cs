@@ -41,7 +41,7 @@ public static class SchemaBuilderPresetExtensions
     /// <returns>The schema builder.</returns>
     public static SchemaBuilder AddMailchimp(this SchemaBuilder schema, Action<PresetOptions>? configure = null) => SourcePresets.Mailchimp.Apply(schema, configure);
 
-    /// <summary>Adds Marketo: <c>marketo_lead</c> (merged) and <c>marketo_activity</c>.</summary>
+    /// <summary>Adds Marketo: <c>marketo_lead</c> (merged), <c>marketo_activity</c> and <c>marketo_lead_merge</c> (ties merged leads).</summary>
     /// <param name="schema">The schema being built.</param>
     /// <param name="configure">Overrides names, the source, or record types.</param>
     /// <returns>The schema builder.</returns>

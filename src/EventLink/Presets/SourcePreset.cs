@@ -112,6 +112,11 @@ public sealed class SourcePreset
     {
         ArgumentNullException.ThrowIfNull(delivery);
         options ??= CreateOptions();
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return new PresetReadResult(PresetReadStatus.Unrecognized, [], "not well-formed JSON: it is not well-formed UTF-8");
+        }
+
         if (delivery.IsFormUrlEncoded)
         {
             return ReadNotJson(body, delivery, options) ??
@@ -132,6 +137,12 @@ public sealed class SourcePreset
 
         using (document)
         {
+            // A value no store keeps (a lone surrogate, a NUL) cannot be read into text: say so instead of failing on it.
+            if (Ingestion.Internal.JsonValueRules.Check(body.Span, maxDepth: 64) is { } problem)
+            {
+                return new PresetReadResult(PresetReadStatus.Unrecognized, [], $"the delivery holds a value EventLink does not store: {problem}");
+            }
+
             return Route(document.RootElement, delivery, options);
         }
     }
@@ -181,7 +192,16 @@ public sealed class SourcePreset
     private PresetReadResult Route(JsonElement root, PresetDelivery delivery, PresetOptions options)
     {
         var reader = new PresetReader(options, delivery);
-        _definition.Route(root, reader);
+        try
+        {
+            _definition.Route(root, reader);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            // A field the tool documents as JSON text (PostHog's properties) that is not: the delivery is not the tool's.
+            return new PresetReadResult(PresetReadStatus.Unrecognized, [], $"not in a shape of {DisplayName}'s: {ex.Message}");
+        }
+
         return reader.ToResult(DisplayName);
     }
 

@@ -16,4 +16,20 @@ public sealed class EventLinkPrivacyOptions
     /// everything sent to a sync that does not set <see cref="SyncDefinition.AllowRestricted"/>.
     /// </summary>
     public List<string> RestrictedFields { get; } = [];
+
+    /// <summary>
+    /// Gets or sets the secret that keys erasure tombstones: a tombstone is HMAC-SHA256 of <c>kind:normalised value</c>
+    /// under it, so without the secret a tombstone cannot be turned back into an e-mail address by hashing a list of
+    /// them. At least <see cref="MinTombstoneSecretLength"/> characters; keep it as any other secret (a vault, user
+    /// secrets, an environment variable), the same for every process sharing a store, and never change it: tombstones
+    /// made under another secret no longer match.
+    /// </summary>
+    /// <value>
+    /// The default value is <see langword="null"/>: erasure (<c>ForgetAsync</c>) fails with an
+    /// <see cref="InvalidOperationException"/> saying so, and so does ingest into a tenant that holds tombstones.
+    /// </value>
+    public string? TombstoneSecret { get; set; }
+
+    /// <summary>The shortest <see cref="TombstoneSecret"/> accepted, in characters (256 bits of a random base64 secret).</summary>
+    public const int MinTombstoneSecretLength = 32;
 }

@@ -38,6 +38,7 @@ public static class IdentityHashing
         return false;
     }
 
-    /// <summary>The tombstone of an erased identity: the digest of <c>kind:normalised value</c>.</summary>
-    internal static string Tombstone(IdentityKey key) => Sha256(key.Kind + ":" + key.Value);
+    /// <summary>The tombstone of an erased identity: HMAC-SHA256 of <c>kind:normalised value</c> under the tombstone key, lower-case hex.</summary>
+    internal static string Tombstone(IdentityKey key, byte[] tombstoneKey) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(tombstoneKey, Encoding.UTF8.GetBytes(key.Kind + ":" + key.Value)));
 }

@@ -52,7 +52,13 @@ internal static class AttributeMerger
         return result;
     }
 
-    /// <summary>The non-empty attribute values one merged record contributes, by name.</summary>
+    /// <summary>
+    /// The longest field name taken as an attribute when a record type takes all its fields: a name is a key of the
+    /// attributes table, and an index entry has a size limit (about 2.7 kB on PostgreSQL), which a sender must not reach.
+    /// </summary>
+    public const int MaxFieldNameLength = 200;
+
+    /// <summary>The non-empty attribute values one merged record contributes, by name (field names over <see cref="MaxFieldNameLength"/> characters are not attributes).</summary>
     public static Dictionary<string, string> Extract(RecordType type, JsonElement root)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -60,7 +66,7 @@ internal static class AttributeMerger
         {
             foreach (var property in root.EnumerateObject())
             {
-                if (!IsEmpty(property.Value))
+                if (!IsEmpty(property.Value) && property.Name.Length <= MaxFieldNameLength)
                 {
                     values[property.Name] = property.Value.GetRawText();
                 }
@@ -73,7 +79,7 @@ internal static class AttributeMerger
             {
                 foreach (var property in container.EnumerateObject())
                 {
-                    if (!IsEmpty(property.Value))
+                    if (!IsEmpty(property.Value) && property.Name.Length <= MaxFieldNameLength)
                     {
                         values[property.Name] = property.Value.GetRawText();
                     }

@@ -142,13 +142,16 @@ public sealed class ContractOptions
     /// <summary>
     /// Creates a contract from a JSON-Schema subset: <c>properties</c> (nested objects become dotted selectors),
     /// <c>required</c>, <c>type</c> (a name or an array of names; <c>null</c> among them allows null),
-    /// <c>enum</c>, <c>format</c> (<c>email</c>, <c>date-time</c>, <c>date</c>) and <c>maxLength</c>. Other keywords are ignored.
+    /// <c>enum</c>, <c>format</c> (<c>email</c>, <c>date-time</c>, <c>date</c>) and <c>maxLength</c>, with annotations
+    /// (<c>title</c>, <c>description</c>, <c>$schema</c>, …) allowed. Any other keyword (such as <c>minimum</c>,
+    /// <c>pattern</c>, <c>minLength</c>, <c>minItems</c>, <c>$ref</c> or <c>additionalProperties: false</c>) is refused
+    /// with a <see cref="FormatException"/> naming it, so a schema is never half enforced.
     /// </summary>
     /// <param name="recordType">The record type the contract applies to.</param>
     /// <param name="jsonSchema">The JSON Schema text.</param>
     /// <param name="policy">What happens to a record that breaks it.</param>
     /// <returns>The contract.</returns>
-    /// <exception cref="FormatException">The text is not a JSON Schema object, or uses an unknown type or format.</exception>
+    /// <exception cref="FormatException">The text is not a JSON Schema object, or uses an unsupported keyword, type or format.</exception>
     public static ContractOptions FromJsonSchema(string recordType, string jsonSchema, ContractPolicy policy = ContractPolicy.Quarantine)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(recordType);

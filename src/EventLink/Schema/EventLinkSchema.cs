@@ -14,15 +14,13 @@ public sealed class EventLinkSchema
         FrozenDictionary<string, IdentityKindDefinition> identityKinds,
         FrozenDictionary<string, MergeRule> mergeRules,
         MergeRule defaultMergeRule,
-        BlockedValueFilter blocked,
-        string? defaultCountryCode)
+        BlockedValueFilter blocked)
     {
         _recordTypes = recordTypes;
         _identityKinds = identityKinds;
         _mergeRules = mergeRules;
         DefaultMergeRule = defaultMergeRule;
         Blocked = blocked;
-        DefaultPhoneCountryCode = defaultCountryCode;
     }
 
     /// <summary>Gets the record types, by name.</summary>
@@ -36,16 +34,25 @@ public sealed class EventLinkSchema
 
     internal BlockedValueFilter Blocked { get; }
 
-    internal string? DefaultPhoneCountryCode { get; }
-
     /// <summary>Gets a copy of the options the schema was made from.</summary>
     internal EventLinkSchemaOptions SourceOptions { get; private init; } = new();
 
-    /// <summary>Copies schema options deeply.</summary>
-    internal static EventLinkSchemaOptions Clone(EventLinkSchemaOptions options) =>
-        System.Text.Json.JsonSerializer.Deserialize(
+    /// <summary>Copies schema options deeply (custom normalisers, which are code, are shared).</summary>
+    internal static EventLinkSchemaOptions Clone(EventLinkSchemaOptions options)
+    {
+        var clone = System.Text.Json.JsonSerializer.Deserialize(
             System.Text.Json.JsonSerializer.Serialize(options, Internal.EventLinkJsonContext.Default.EventLinkSchemaOptions),
             Internal.EventLinkJsonContext.Default.EventLinkSchemaOptions)!;
+        foreach (var (name, kind) in options.IdentityKinds)
+        {
+            if (kind?.Normalizer is { } normalizer && clone.IdentityKinds.TryGetValue(name, out var copy))
+            {
+                copy.Normalizer = normalizer;
+            }
+        }
+
+        return clone;
+    }
 
     /// <summary>Gets the most merges that may form one profile.</summary>
     public int MaxMergesPerProfile { get; private init; } = 100;
@@ -71,6 +78,7 @@ public sealed class EventLinkSchema
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
 
+        var phones = PhoneNormalizerOf(options, errors);
         var builtIn = new Dictionary<string, (IdentityNormalization Normalization, int Priority, int Max)>(StringComparer.Ordinal)
         {
             [EventLink.IdentityKinds.UserId] = (IdentityNormalization.Exact, 1, 1),
@@ -78,7 +86,10 @@ public sealed class EventLinkSchema
             [EventLink.IdentityKinds.Phone] = (IdentityNormalization.Phone, 3, 5),
             [EventLink.IdentityKinds.AnonymousId] = (IdentityNormalization.Exact, 4, 100),
         };
-        var kinds = builtIn.ToDictionary(p => p.Key, p => new IdentityKindDefinition(p.Key, p.Value.Normalization, p.Value.Priority, p.Value.Max), StringComparer.Ordinal);
+        IdentityKindDefinition Kind(string name, IdentityNormalization normalization, int priority, int max, IIdentityNormalizer? custom) =>
+            new(name, normalization, priority, max, custom ?? (normalization == IdentityNormalization.Phone ? phones : null));
+
+        var kinds = builtIn.ToDictionary(p => p.Key, p => Kind(p.Key, p.Value.Normalization, p.Value.Priority, p.Value.Max, null), StringComparer.Ordinal);
         foreach (var (name, kind) in options.IdentityKinds)
         {
             if (!IsName(name))
@@ -100,6 +111,18 @@ public sealed class EventLinkSchema
                 continue;
             }
 
+            if (kind.Normalizer is null && kind.Normalization == IdentityNormalization.Custom)
+            {
+                errors.Add($"Identity kind '{name}' has normalization Custom but no normalizer; register one with SchemaBuilder.IdentityKind(name, normalizer).");
+                continue;
+            }
+
+            if (kind.Normalizer is not null && kind.Normalization is { } other && other != IdentityNormalization.Custom)
+            {
+                errors.Add($"Identity kind '{name}' has both a custom normalizer and normalization {other}; set one.");
+                continue;
+            }
+
             if (kind.Priority is < 1)
             {
                 errors.Add($"Identity kind '{name}' has priority {kind.Priority}; priorities start at 1 (highest).");
@@ -107,7 +130,8 @@ public sealed class EventLinkSchema
             }
 
             var max = kind.MaxPerProfile is { } m ? (m <= 0 ? int.MaxValue : m) : defaults.Item3;
-            kinds[name] = new IdentityKindDefinition(name, kind.Normalization ?? defaults.Item1, kind.Priority ?? defaults.Item2, max);
+            var normalization = kind.Normalizer is not null ? IdentityNormalization.Custom : kind.Normalization ?? defaults.Item1;
+            kinds[name] = Kind(name, normalization, kind.Priority ?? defaults.Item2, max, kind.Normalizer);
         }
 
         var mergeRules = new Dictionary<string, MergeRule>(StringComparer.Ordinal);
@@ -240,8 +264,7 @@ public sealed class EventLinkSchema
             kinds.ToFrozenDictionary(StringComparer.Ordinal),
             mergeRules.ToFrozenDictionary(StringComparer.Ordinal),
             defaultRule,
-            blocked,
-            string.IsNullOrWhiteSpace(options.DefaultPhoneCountryCode) ? null : options.DefaultPhoneCountryCode.Trim())
+            blocked)
         {
             MaxMergesPerProfile = options.MaxMergesPerProfile,
             SourceOptions = Clone(options),
@@ -278,7 +301,7 @@ public sealed class EventLinkSchema
         }
 
         Span<char> buffer = stackalloc char[IdentityNormalizer.MaxLength + 16];
-        var written = definition.Normalize(raw, buffer, DefaultPhoneCountryCode);
+        var written = definition.Normalize(raw, buffer);
         if (written < 0 || Blocked.IsBlocked(buffer[..written]))
         {
             return false;
@@ -286,6 +309,45 @@ public sealed class EventLinkSchema
 
         key = new IdentityKey(kind, new string(buffer[..written]));
         return true;
+    }
+
+    /// <summary>Says why a raw value is not a usable identity of a kind (after <see cref="TryNormalize"/> refused it).</summary>
+    /// <returns>A short reason, such as <c>blocked</c> or <c>has an unknown country code</c>.</returns>
+    internal string DescribeUnusable(IdentityKindDefinition kind, ReadOnlySpan<char> raw)
+    {
+        if (Blocked.IsBlocked(raw))
+        {
+            return "blocked";
+        }
+
+        Span<char> buffer = stackalloc char[IdentityNormalizer.MaxLength + 16];
+        return kind.Normalize(raw, buffer) < 0 ? kind.DescribeInvalid(raw) ?? "malformed" : "blocked";
+    }
+
+    /// <summary>The phone normaliser of the schema: its default region from the options, checked.</summary>
+    private static PhoneNormalizer PhoneNormalizerOf(EventLinkSchemaOptions options, List<string> errors)
+    {
+        if (!string.IsNullOrWhiteSpace(options.DefaultPhoneRegion))
+        {
+            var region = options.DefaultPhoneRegion.Trim().ToUpperInvariant();
+            if (PhoneNormalizer.IsKnownRegion(region))
+            {
+                return new PhoneNormalizer(region);
+            }
+
+            errors.Add($"DefaultPhoneRegion '{options.DefaultPhoneRegion}' is not a region code libphonenumber knows (ISO 3166-1 alpha-2, such as GB or US).");
+        }
+        else if (!string.IsNullOrWhiteSpace(options.DefaultPhoneCountryCode))
+        {
+            if (PhoneNormalizer.RegionOfCallingCode(options.DefaultPhoneCountryCode) is { } region)
+            {
+                return new PhoneNormalizer(region);
+            }
+
+            errors.Add($"DefaultPhoneCountryCode '{options.DefaultPhoneCountryCode}' is not a country calling code (such as 1 or 44).");
+        }
+
+        return new PhoneNormalizer(null);
     }
 
     internal static bool IsName(string? name) =>

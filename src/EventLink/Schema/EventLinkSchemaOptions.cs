@@ -36,9 +36,19 @@ public sealed class EventLinkSchemaOptions
     [Range(1, int.MaxValue)]
     public int MaxMergesPerProfile { get; set; } = 100;
 
-    /// <summary>Gets or sets the country code (such as <c>1</c> or <c>44</c>) put in front of phone numbers written without one.</summary>
+    /// <summary>
+    /// Gets or sets the country calling code (such as <c>1</c> or <c>44</c>) of phone numbers written without one: they
+    /// are read in that code's main region (<c>44</c> is <c>GB</c>). <see cref="DefaultPhoneRegion"/> wins when both are set.
+    /// </summary>
     /// <value>The default value is <see langword="null"/>: such numbers are not identities.</value>
     public string? DefaultPhoneCountryCode { get; set; }
+
+    /// <summary>
+    /// Gets or sets the region (ISO 3166-1 alpha-2, such as <c>GB</c> or <c>US</c>) in which phone numbers written
+    /// without a country code are read: <c>020 7946 0958</c> in <c>GB</c> is <c>+442079460958</c>.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: <see cref="DefaultPhoneCountryCode"/>'s region, or none (such numbers are then not identities).</value>
+    public string? DefaultPhoneRegion { get; set; }
 }
 
 /// <summary>One record type: how to read its records and how they link.</summary>
@@ -179,6 +189,11 @@ public sealed class IdentityKindOptions
     /// <summary>Gets or sets how values of this kind are normalised.</summary>
     /// <value>The default value is <see langword="null"/>: the built-in kind's normalisation, or <see cref="IdentityNormalization.Exact"/> for a new kind.</value>
     public IdentityNormalization? Normalization { get; set; }
+
+    /// <summary>Gets or sets a custom normaliser of the kind's values (code only: configuration cannot bind it).</summary>
+    /// <value>The default value is <see langword="null"/>: <see cref="Normalization"/> applies.</value>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IIdentityNormalizer? Normalizer { get; set; }
 
     /// <summary>Gets or sets the kind's priority (1 is highest): when a record's identities cannot all join one profile, the lower-priority ones are left out.</summary>
     /// <value>The default value is <see langword="null"/>: <c>user_id</c> 1, <c>email</c> 2, <c>phone</c> 3, <c>anonymous_id</c> 4, other kinds 10.</value>

@@ -327,18 +327,21 @@ public sealed class MembershipField
 /// <summary>A compiled identity kind.</summary>
 public sealed class IdentityKindDefinition
 {
-    internal IdentityKindDefinition(string name, IdentityNormalization normalization, int priority = 10, int maxPerProfile = int.MaxValue)
+    private readonly IIdentityNormalizer? _normalizer;
+
+    internal IdentityKindDefinition(string name, IdentityNormalization normalization, int priority = 10, int maxPerProfile = int.MaxValue, IIdentityNormalizer? normalizer = null)
     {
         Name = name;
         Normalization = normalization;
         Priority = priority;
         MaxPerProfile = maxPerProfile;
+        _normalizer = normalizer;
     }
 
     /// <summary>Gets the kind's name.</summary>
     public string Name { get; }
 
-    /// <summary>Gets how values are normalised.</summary>
+    /// <summary>Gets how values are normalised (<see cref="IdentityNormalization.Custom"/> for a registered <see cref="IIdentityNormalizer"/>).</summary>
     public IdentityNormalization Normalization { get; }
 
     /// <summary>Gets the kind's priority (1 is highest).</summary>
@@ -347,8 +350,40 @@ public sealed class IdentityKindDefinition
     /// <summary>Gets the most identities of this kind one profile may hold (<see cref="int.MaxValue"/>: no limit).</summary>
     public int MaxPerProfile { get; }
 
-    internal int Normalize(ReadOnlySpan<char> raw, Span<char> destination, string? defaultCountryCode) =>
-        IdentityNormalizer.Normalize(Normalization, raw, destination, defaultCountryCode);
+    /// <summary>Normalises a raw value: trimmed, then the kind's rule.</summary>
+    /// <returns>The length of the key written to <paramref name="destination"/>, or -1 when the value is not an identity of the kind.</returns>
+    internal int Normalize(ReadOnlySpan<char> raw, Span<char> destination)
+    {
+        if (IdentityNormalizer.TrimmedLength(raw, destination.Length, out var value) < 0)
+        {
+            return -1;
+        }
+
+        // The text rules are called directly (the match path of nearly every event); phone numbers and custom rules
+        // go through their normaliser.
+        if (_normalizer is null)
+        {
+            return IdentityNormalizer.NormalizeTrimmed(Normalization, value, destination);
+        }
+
+        return _normalizer.TryNormalize(value, destination, out var written) && written is > 0 and <= IdentityNormalizer.MaxLength && written <= destination.Length
+            ? written
+            : -1;
+    }
+
+    /// <summary>Says why a raw value is not an identity of the kind (after <see cref="Normalize"/> refused it), when the rule can tell.</summary>
+    internal string? DescribeInvalid(ReadOnlySpan<char> raw)
+    {
+        if (IdentityNormalizer.DescribeLength(raw) is { } length)
+        {
+            return length;
+        }
+
+        var value = IdentityNormalizer.Trim(raw);
+        return _normalizer is not null
+            ? _normalizer.GetInvalidReason(value)
+            : Normalization == IdentityNormalization.Email ? IdentityNormalizer.DescribeInvalidEmail(value) : null;
+    }
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -72,6 +72,31 @@ public sealed class SchemaBuilder
         return this;
     }
 
+    /// <summary>Declares (or overrides) an identity kind whose values a custom normaliser turns into keys.</summary>
+    /// <param name="name">The kind's name (a built-in one, such as <c>email</c>, is replaced).</param>
+    /// <param name="normalizer">The normaliser: thread-safe and deterministic.</param>
+    /// <param name="priority">Its priority (1 is highest); the built-in or default one when <see langword="null"/>.</param>
+    /// <param name="maxPerProfile">The most identities of the kind one profile may hold (0: no limit); the default when <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter (IdentityNormalization? or IIdentityNormalizer), so no call can bind to two of them.")]
+    public SchemaBuilder IdentityKind(string name, IIdentityNormalizer normalizer, int? priority = null, int? maxPerProfile = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(normalizer);
+        Options.IdentityKinds[name] = new IdentityKindOptions { Normalizer = normalizer, Priority = priority, MaxPerProfile = maxPerProfile };
+        return this;
+    }
+
+    /// <summary>Sets the region in which phone numbers written without a country code are read.</summary>
+    /// <param name="region">An ISO 3166-1 alpha-2 region code, such as <c>GB</c> or <c>US</c>.</param>
+    /// <returns>This builder.</returns>
+    public SchemaBuilder DefaultPhoneRegion(string region)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(region);
+        Options.DefaultPhoneRegion = region;
+        return this;
+    }
+
     /// <summary>Sets the most merges that may form one profile.</summary>
     /// <param name="max">The limit (at least 1).</param>
     /// <returns>This builder.</returns>

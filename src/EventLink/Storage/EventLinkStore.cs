@@ -262,7 +262,7 @@ public enum StoreSessionMode
 
 /// <summary>What a batch is about to read, given to <see cref="EventLinkStoreSession.PrefetchAsync"/>.</summary>
 /// <param name="Records">The merged source records the batch carries, as <see cref="ClaimKind.Record"/> claim keys (source and record id).</param>
-/// <param name="Events">The append-only records the batch carries, as <see cref="ClaimKind.Event"/> claim keys (source and record id).</param>
+/// <param name="Events">The source record ids an event may hold: those of the append-only records the batch carries and of its merged records (the record-id rule asks whether an event holds them), as <see cref="ClaimKind.Event"/> claim keys.</param>
 /// <param name="Identities">The normalised identities the merged records carry.</param>
 public sealed record BatchReadSet(IReadOnlyList<ClaimKey> Records, IReadOnlyList<ClaimKey> Events, IReadOnlyList<IdentityKey> Identities);
 
@@ -361,15 +361,25 @@ public abstract partial class EventLinkStoreSession : IAsyncDisposable
     /// <returns>A task.</returns>
     public abstract ValueTask ReplaceAttributesAsync(Guid profileId, IReadOnlyList<AttributeRow> attributes, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts an event unless one with the same source and record id exists.</summary>
+    /// <summary>
+    /// Inserts an event unless its source and record id are held already: by an event, or by a merged source record
+    /// (a source's record id belongs to one record, whatever its kind).
+    /// </summary>
     /// <param name="row">The row (its <see cref="EventRow.Id"/> is ignored).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The new event's id, or <see langword="null"/> when it is a duplicate.</returns>
+    /// <returns>The new event's id, or <see langword="null"/> when the id is held already.</returns>
     public abstract ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the record types of the events stored under source record ids.</summary>
+    /// <param name="keys">The source and record id of each event.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>For each key, in order, the record type of the event stored under it (this session's own inserts included), or <see langword="null"/>.</returns>
+    public abstract ValueTask<IReadOnlyList<string?>> GetEventRecordTypesAsync(IReadOnlyList<(string Source, string RecordId)> keys, CancellationToken cancellationToken = default);
+
     /// <summary>
-    /// Inserts events in order, skipping any whose source and record id exist already (or appear earlier in
-    /// <paramref name="rows"/>). Stores override this to insert in bulk; the default calls <see cref="TryInsertEventAsync"/> per row.
+    /// Inserts events in order, skipping any whose source and record id are held already (as
+    /// <see cref="TryInsertEventAsync"/> does, or appear earlier in <paramref name="rows"/>). Stores override this to
+    /// insert in bulk; the default calls <see cref="TryInsertEventAsync"/> per row.
     /// </summary>
     /// <param name="rows">The rows (their <see cref="EventRow.Id"/> is ignored).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

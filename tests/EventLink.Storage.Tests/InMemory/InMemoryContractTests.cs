@@ -20,3 +20,6 @@ public sealed class InMemoryOrderIndependenceTests(InMemoryFixture fixture) : Or
 public sealed class InMemoryGraphPrimitivesTests(InMemoryFixture fixture) : GraphPrimitivesContractTests<InMemoryFixture>(fixture);
 
 public sealed class InMemoryIndexRefreshTests(InMemoryFixture fixture) : IndexRefreshContractTests<InMemoryFixture>(fixture);
+
+public sealed class InMemoryFuzzTests(InMemoryFixture fixture) : FuzzContractTests<InMemoryFixture>(fixture);
+public sealed class InMemoryIdentityNormalizationTests(InMemoryFixture fixture) : IdentityNormalizationContractTests<InMemoryFixture>(fixture);

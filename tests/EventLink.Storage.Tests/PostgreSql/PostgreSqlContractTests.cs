@@ -18,3 +18,6 @@ public sealed class PostgreSqlTenantTests(PostgreSqlFixture fixture) : TenantCon
 public sealed class PostgreSqlOrderIndependenceTests(PostgreSqlFixture fixture) : OrderIndependenceContractTests<PostgreSqlFixture>(fixture);
 
 public sealed class PostgreSqlGraphPrimitivesTests(PostgreSqlFixture fixture) : GraphPrimitivesContractTests<PostgreSqlFixture>(fixture);
+
+public sealed class PostgreSqlFuzzTests(PostgreSqlFixture fixture) : FuzzContractTests<PostgreSqlFixture>(fixture);
+public sealed class PostgreSqlIdentityNormalizationTests(PostgreSqlFixture fixture) : IdentityNormalizationContractTests<PostgreSqlFixture>(fixture);

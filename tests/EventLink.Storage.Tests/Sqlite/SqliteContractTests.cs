@@ -20,3 +20,6 @@ public sealed class SqliteOrderIndependenceTests(SqliteFixture fixture) : OrderI
 public sealed class SqliteGraphPrimitivesTests(SqliteFixture fixture) : GraphPrimitivesContractTests<SqliteFixture>(fixture);
 
 public sealed class SqliteIndexRefreshTests(SqliteFixture fixture) : IndexRefreshContractTests<SqliteFixture>(fixture);
+
+public sealed class SqliteFuzzTests(SqliteFixture fixture) : FuzzContractTests<SqliteFixture>(fixture);
+public sealed class SqliteIdentityNormalizationTests(SqliteFixture fixture) : IdentityNormalizationContractTests<SqliteFixture>(fixture);

@@ -88,6 +88,8 @@ public sealed partial class DocumentationTests
         { "docs/traits.md", typeof(AudienceOptions) },
         { "docs/traits.md", typeof(AudienceConditionOptions) },
         { "docs/traits.md", typeof(EventTriggerOptions) },
+        { "docs/kafka.md", typeof(EventLink.Kafka.KafkaSourceOptions) },
+        { "docs/kafka.md", typeof(EventLink.Kafka.KafkaTopicOptions) },
     };
 
     [Theory]
@@ -106,7 +108,7 @@ public sealed partial class DocumentationTests
     public void Every_public_options_class_is_checked()
     {
         var checkedTypes = OptionTypes().Select(row => (Type)row[1]).ToHashSet();
-        var all = new[] { typeof(EventLinkOptions).Assembly, typeof(SqliteEventLinkStoreOptions).Assembly, typeof(PostgreSqlEventLinkStoreOptions).Assembly }
+        var all = new[] { typeof(EventLinkOptions).Assembly, typeof(SqliteEventLinkStoreOptions).Assembly, typeof(PostgreSqlEventLinkStoreOptions).Assembly, typeof(EventLink.Kafka.KafkaSourceOptions).Assembly }
             .SelectMany(a => a.GetExportedTypes())
             .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal) && t.IsClass);
         all.Should().BeSubsetOf(checkedTypes, "a new options class needs its reference table and a row here");

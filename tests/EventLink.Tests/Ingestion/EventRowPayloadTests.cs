@@ -102,6 +102,7 @@ public sealed class EventRowPayloadTests
                 .Merged("customer", t => t.Identity("email"))
                 .AppendOnly("charge", t => t.RelatesTo("email", "customer")))
             .UseStore(_ => store)
+            .ConfigurePrivacy(p => p.TombstoneSecret = "event-row-payload-tests-tombstone-secret")
             .Build();
         await link.IngestAsync(new IngestRecord("stripe", "customer", """{"id":"cus_1","created":1700000000,"email":"a@x.com"}"""));
         await link.IngestAsync(new IngestRecord("stripe", "customer", """{"id":"cus_2","created":1700000000,"email":"b@x.com"}"""));

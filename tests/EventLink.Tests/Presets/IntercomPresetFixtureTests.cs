@@ -8,8 +8,8 @@ public sealed class IntercomPresetFixtureTests
 {
     private static readonly Dictionary<string, FixtureExpectation> Expected = new()
     {
-        // GET /users/{id} (1.x): the object itself, versioned by updated_at; its user_id is read.
-        ["ruby-v1-user.json"] = Read("intercom_contact | aaaaaaaaaaaaaaaaaaaaaaaa | 2014-06-05T12:08:34.000Z | intercom_contact_id=aaaaaaaaaaaaaaaaaaaaaaaa, email=bob@example.com, user_id=id-from-customers-app"),
+        // GET /users/{id} (1.x): the object itself, versioned by updated_at; its user_id is read as external_id is (intercom_external_id unless ExternalIdIsUserId).
+        ["ruby-v1-user.json"] = Read("intercom_contact | aaaaaaaaaaaaaaaaaaaaaaaa | 2014-06-05T12:08:34.000Z | intercom_contact_id=aaaaaaaaaaaaaaaaaaaaaaaa, email=bob@example.com, intercom_external_id=id-from-customers-app"),
         ["ruby-v1-user-created-notification.json"] = Read("intercom_contact | aaaaaaaaaaaaaaaaaaaaaaaa | 2014-09-08T15:03:48.000Z | intercom_contact_id=aaaaaaaaaaaaaaaaaaaaaaaa, email=joe@example.com"),
 
         // 1.x conversations link through data.item.user.id, then the message author's e-mail.

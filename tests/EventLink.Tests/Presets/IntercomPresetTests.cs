@@ -14,9 +14,9 @@ public sealed class IntercomPresetTests
         await using var link = Link(s => s.AddIntercom());
         await link.IngestAsync(reads.SelectMany(r => r.Records).ToList());
 
-        var ada = await link.FindProfileAsync(IdentityKinds.UserId, "u_1001");
+        var ada = await link.FindProfileAsync(IntercomPreset.ExternalIdKind, "u_1001");
         ada!["name"].Should().Be("Ada Lovelace");
-        ada.Identities.Select(i => i.Kind).Should().BeEquivalentTo([IdentityKinds.Email, IdentityKinds.UserId, IntercomPreset.ContactIdKind]);
+        ada.Identities.Select(i => i.Kind).Should().BeEquivalentTo([IdentityKinds.Email, IntercomPreset.ExternalIdKind, IntercomPreset.ContactIdKind]);
         var timeline = await TimelineAsync(link, IdentityKinds.Email, "ada@example.com");
         timeline.Select(e => e.EventName).Should().Equal("conversation.user.created", "conversation.admin.closed");
         timeline.Should().AllSatisfy(e => e.LinkedBy.Should().Be("data.item.contacts.contacts[0].id"));

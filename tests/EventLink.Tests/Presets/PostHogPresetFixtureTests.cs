@@ -19,12 +19,12 @@ public sealed class PostHogPresetFixtureTests
             "posthog_event | sha256:761e0ba1e2461606218f77cf23c8b266 | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=user distinct id",
             "posthog_event | sha256:72be96f719ee292e5272b10557563563 | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=user distinct id").With(Posted("batch")),
         ["capture-docs-alias.json"] = Read(
-            "posthog_person | sha256:4071db00407fcfb666ecd69e5e22e4fb | 2026-03-12T09:00:00.000Z | posthog_distinct_id=123, posthog_distinct_id=456",
+            "posthog_person | sha256:4071db00407fcfb666ecd69e5e22e4fb:person | 2026-03-12T09:00:00.000Z | posthog_distinct_id=123, posthog_distinct_id=456",
             "posthog_event | sha256:4071db00407fcfb666ecd69e5e22e4fb | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=123").With(Posted("capture")),
         ["capture-docs-group-identify.json"] = Ignored("not groups", Posted("capture")),
         ["capture-docs-groups.json"] = Read("posthog_event | sha256:4668dd0a9068cdc7cc8298df13caba1a | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=user distinct id").With(Posted("capture")),
         ["capture-docs-identify.json"] = Read(
-            "posthog_person | sha256:4d7302434f9a19ed4591a734b5195965 | 2020-08-16T09:03:11.913Z | posthog_distinct_id=user distinct id",
+            "posthog_person | sha256:4d7302434f9a19ed4591a734b5195965:person | 2020-08-16T09:03:11.913Z | posthog_distinct_id=user distinct id",
             "posthog_event | sha256:4d7302434f9a19ed4591a734b5195965 | 2020-08-16T09:03:11.913Z | →posthog_distinct_id=user distinct id").With(Posted("capture")),
         ["capture-docs-pageview.json"] = Read("posthog_event | sha256:4c37593ad3f880d90a79874f6fd9c9cf | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=user distinct id").With(Posted("capture")),
         ["capture-docs-screen.json"] = Read("posthog_event | sha256:950b3276d36fa352d8473e053c08640b | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=user distinct id").With(Posted("capture")),
@@ -32,10 +32,10 @@ public sealed class PostHogPresetFixtureTests
 
         // PostHog/examples: distinct_id inside properties, $set at the top.
         ["examples-identify.json"] = Read(
-            "posthog_person | sha256:22831e71496e90252452aff4bbf7cf68 | 2026-03-12T09:00:00.000Z | posthog_distinct_id=test-user-python, email=test-user-python@example.com",
+            "posthog_person | sha256:22831e71496e90252452aff4bbf7cf68:person | 2026-03-12T09:00:00.000Z | posthog_distinct_id=test-user-python, email=test-user-python@example.com",
             "posthog_event | sha256:22831e71496e90252452aff4bbf7cf68 | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=test-user-python, →email=test-user-python@example.com").With(Posted("capture")),
         ["examples-alias.json"] = Read(
-            "posthog_person | sha256:fe41b4ae6b5b19c50a7c2f360791d937 | 2026-03-12T09:00:00.000Z | posthog_distinct_id=test-user-python, posthog_distinct_id=test-user-python-alias",
+            "posthog_person | sha256:fe41b4ae6b5b19c50a7c2f360791d937:person | 2026-03-12T09:00:00.000Z | posthog_distinct_id=test-user-python, posthog_distinct_id=test-user-python-alias",
             "posthog_event | sha256:fe41b4ae6b5b19c50a7c2f360791d937 | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=test-user-python").With(Posted("capture")),
         ["examples-batch.json"] = Read(
             "posthog_event | sha256:069eac0a446816d0ed094a360d2e7f21 | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=test-user-python",
@@ -43,17 +43,17 @@ public sealed class PostHogPresetFixtureTests
 
         // SDK test suites: /batch bodies with uuid, timestamp and sent_at; the arrival corrects the device clock.
         ["js-lite-identify.json"] = Read(
-            "posthog_person | sha256:9ce78cf0a2ade94adb5fb21311727137 | 2026-03-12T09:00:00.000Z | posthog_distinct_id=id-1, posthog_distinct_id=my-old-value",
+            "posthog_person | sha256:9ce78cf0a2ade94adb5fb21311727137:person | 2026-03-12T09:00:00.000Z | posthog_distinct_id=id-1, posthog_distinct_id=my-old-value",
             "posthog_event | sha256:9ce78cf0a2ade94adb5fb21311727137 | 2026-03-12T09:00:00.000Z | →posthog_distinct_id=id-1").With(Posted("batch")),
         ["js-lite-capture.json"] = Read("posthog_event | 0176c8c9-3c00-7000-8000-000000000001 | 2025-03-13T09:00:00.000Z | →posthog_distinct_id=my-old-value").With(Posted("batch")),
         ["python-set.json"] = Read(
-            "posthog_person | 00000000-0000-4000-8000-000000000001 | 2014-09-03T00:00:00.000Z | posthog_distinct_id=distinct_id",
+            "posthog_person | 00000000-0000-4000-8000-000000000001:person | 2014-09-03T00:00:00.000Z | posthog_distinct_id=distinct_id",
             "posthog_event | 00000000-0000-4000-8000-000000000001 | 2014-09-03T00:00:00.000Z | →posthog_distinct_id=distinct_id"),
         ["python-set-once.json"] = Read(
-            "posthog_person | 00000000-0000-4000-8000-000000000002 | 2014-09-03T00:00:00.000Z | posthog_distinct_id=distinct_id",
+            "posthog_person | 00000000-0000-4000-8000-000000000002:person | 2014-09-03T00:00:00.000Z | posthog_distinct_id=distinct_id",
             "posthog_event | 00000000-0000-4000-8000-000000000002 | 2014-09-03T00:00:00.000Z | →posthog_distinct_id=distinct_id"),
         ["python-alias.json"] = Read(
-            "posthog_person | 00000000-0000-4000-8000-000000000003 | 2014-09-03T00:00:02.000Z | posthog_distinct_id=previousId, posthog_distinct_id=distinct_id",
+            "posthog_person | 00000000-0000-4000-8000-000000000003:person | 2014-09-03T00:00:02.000Z | posthog_distinct_id=previousId, posthog_distinct_id=distinct_id",
             "posthog_event | 00000000-0000-4000-8000-000000000003 | 2014-09-03T00:00:02.000Z | →posthog_distinct_id=previousId"),
     };
 

@@ -63,4 +63,36 @@ public sealed class ContractTests
             });
         FluentActions.Invoking(() => ContractOptions.FromJsonSchema("charge", """{"properties":{"x":{"type":"decimal"}}}""")).Should().Throw<FormatException>();
     }
+
+    // The keywords the issue found silently ignored (a payload breaking each validated with 0 violations), each in the
+    // shape JSON Schema 2020-12's validation vocabulary gives it; and a nested one, which must be found as well.
+    [Theory]
+    [InlineData("""{"properties":{"amount":{"type":"integer","minimum":0}}}""", "minimum", "'amount'")]
+    [InlineData("""{"properties":{"id":{"type":"string","pattern":"^ch_"}}}""", "pattern", "'id'")]
+    [InlineData("""{"properties":{"id":{"type":"string","minLength":3}}}""", "minLength", "'id'")]
+    [InlineData("""{"properties":{"tags":{"type":"array","minItems":1}}}""", "minItems", "'tags'")]
+    [InlineData("""{"properties":{"card":{"$ref":"#/$defs/card"}},"$defs":{"card":{"type":"object"}}}""", "$ref", "'card'")]
+    [InlineData("""{"type":"object","additionalProperties":false,"properties":{"id":{"type":"string"}}}""", "additionalProperties", "The JSON Schema")]
+    [InlineData("""{"properties":{"meta":{"type":"object","properties":{"n":{"type":"number","exclusiveMaximum":10}}}}}""", "exclusiveMaximum", "'meta.n'")]
+    [InlineData("""{"properties":{"x":{"anyOf":[{"type":"string"},{"type":"number"}]}}}""", "anyOf", "'x'")]
+    public void A_json_schema_keyword_contracts_do_not_enforce_is_refused_by_name(string schema, string keyword, string where)
+    {
+        var import = () => ContractOptions.FromJsonSchema("charge", schema);
+
+        import.Should().Throw<FormatException>().Which.Message.Should().Contain($"{where}: JSON-Schema keyword '{keyword}' is not supported");
+    }
+
+    [Fact]
+    public void Annotations_and_permissive_keywords_are_accepted_and_a_bare_required_name_is_enforced()
+    {
+        var contract = ContractOptions.FromJsonSchema("charge", """
+            {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://example.com/charge","title":"Charge",
+             "description":"A charge","type":"object","additionalProperties":true,"required":["id","currency"],
+             "properties":{"id":{"type":"string","description":"The id","examples":["ch_1"],"default":"x"},"meta":{"required":["source"]}}}
+            """);
+
+        contract.Validate(JsonElement.Parse("""{"id":"ch_1","currency":"usd","meta":{"source":"web"}}""")).Should().BeEmpty();
+        contract.Validate(JsonElement.Parse("""{"id":"ch_1","meta":{}}"""))
+            .Select(v => (v.Path, v.Rule)).Should().BeEquivalentTo(new[] { ("currency", ContractRule.Required), ("meta.source", ContractRule.Required) });
+    }
 }

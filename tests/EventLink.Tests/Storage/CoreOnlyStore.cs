@@ -85,6 +85,9 @@ internal sealed class CoreOnlyStore : EventLinkStore
         public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default) =>
             inner.TryInsertEventAsync(row, cancellationToken);
 
+        public override ValueTask<IReadOnlyList<string?>> GetEventRecordTypesAsync(IReadOnlyList<(string Source, string RecordId)> keys, CancellationToken cancellationToken = default) =>
+            inner.GetEventRecordTypesAsync(keys, cancellationToken);
+
         public override ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default) =>
             inner.SetWaitsAsync(eventId, waits, cancellationToken);
 

@@ -206,15 +206,31 @@ internal sealed class SyncRunner(EventLinkCore core)
 
     private static async ValueTask<DeliveryResult> SendAsync(IEventLinkDestination destination, DestinationMessage message, CancellationToken cancellationToken)
     {
+        using var span = EventLinkTracing.Source.StartActivity(EventLinkTracing.DeliverSpan, System.Diagnostics.ActivityKind.Client);
+        span?.SetTag("eventlink.tenant", message.Tenant);
+        span?.SetTag("eventlink.sync", message.Sync);
+        span?.SetTag("eventlink.message_kind", message.Kind.ToString());
         try
         {
-            return message.Kind == DestinationMessageKind.Erasure
+            var result = message.Kind == DestinationMessageKind.Erasure
                 ? await ((IErasureDestination)destination).EraseAsync(message, cancellationToken).ConfigureAwait(false)
                 : await destination.DeliverAsync(message, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("eventlink.delivered", result.Succeeded);
+            if (!result.Succeeded)
+            {
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "not acknowledged");
+            }
+
+            return result;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A destination that throws is a failed delivery like any other: retried, then dead-lettered.
+            if (span is not null)
+            {
+                EventLinkTracing.Fail(span, ex);
+            }
+
             return DeliveryResult.Failure($"{ex.GetType().Name}: {ex.Message}");
         }
     }

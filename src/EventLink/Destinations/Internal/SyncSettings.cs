@@ -13,8 +13,12 @@ internal sealed class SyncSettings
     {
         Options = options;
         Privacy = new PrivacyRules(privacy);
+        TombstoneKey = privacy.TombstoneSecret is { } secret ? System.Text.Encoding.UTF8.GetBytes(secret) : null;
         _services = services;
     }
+
+    /// <summary>Gets the key of erasure tombstones (<see cref="EventLinkPrivacyOptions.TombstoneSecret"/>), when configured.</summary>
+    public byte[]? TombstoneKey { get; }
 
     /// <summary>The separator of a sync's name and its trigger feed in stored progress (<c>crm~triggers</c>); sync names may not contain it.</summary>
     public const string ReservedSeparator = "~";
@@ -37,7 +41,15 @@ internal sealed class SyncSettings
             throw new InvalidOperationException($"A sync's name may not contain '{ReservedSeparator}' (it names the sync's trigger feed): '{bad}'.");
         }
 
-        return new(options, services.GetRequiredService<IOptions<EventLinkPrivacyOptions>>().Value, services);
+        var privacy = services.GetRequiredService<IOptions<EventLinkPrivacyOptions>>().Value;
+        if (privacy.TombstoneSecret is { } secret && (string.IsNullOrWhiteSpace(secret) || secret.Length < EventLinkPrivacyOptions.MinTombstoneSecretLength))
+        {
+            throw new InvalidOperationException(
+                $"EventLinkPrivacyOptions.TombstoneSecret must be at least {EventLinkPrivacyOptions.MinTombstoneSecretLength} characters " +
+                "(for instance 32 random bytes in base64: `openssl rand -base64 32`).");
+        }
+
+        return new(options, privacy, services);
     }
 
     public SyncDefinition GetSync(string name)

@@ -15,11 +15,9 @@ internal sealed class ClaimWriter(EventLinkCore core)
         var session = batch.Session;
         var keys = RecordIdentities.Read(core.Schema, record, out var problems);
         var existing = await session.GetSourceRecordAsync(record.Source, record.RecordId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && existing.RecordType != record.Type.Name)
+        if (await RecordIdRule.OtherHolderAsync(batch, record, existing, cancellationToken).ConfigureAwait(false) is { } holder)
         {
-            var message = $"record id '{record.RecordId}' of source '{record.Source}' already belongs to a '{existing.RecordType}' record";
-            await session.AddRejectionAsync(new RejectionRow(record.Source, record.Type.Name, record.RecordId, IngestReason.RecordIdConflict, message, batch.Now), cancellationToken).ConfigureAwait(false);
-            return IngestResults.Of(IngestOutcome.Rejected, record, null, IngestReason.RecordIdConflict, message);
+            return await RecordIdRule.RejectAsync(batch, record, holder, cancellationToken).ConfigureAwait(false);
         }
 
         // Versions are ordered by occurred-at, then by content hash, so any arrival order keeps the same one.

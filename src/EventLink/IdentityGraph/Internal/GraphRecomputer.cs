@@ -117,21 +117,30 @@ internal sealed class GraphRecomputer(EventLinkCore core)
             lostIdentities.Add(from);
         }
 
-        // Identities: each to its group's profile; those no group holds are released.
+        // Identities: each to its group's profile; those no group holds are released. An identity's provenance (the
+        // record that brought it, first seen) is its group's earliest-occurring claim that carries it (then the
+        // canonical key), whatever the order of arrival: one that stays where it is is written again when that origin
+        // may have changed — the seed carries it first, or the partition left identities out or split a profile.
+        var originsMayMove = partition.Conflicts.Count > 0 || splitFrom.Count > 0;
         var newlyHeld = new List<(IdentityKey Key, Guid Profile)>();
         foreach (var (group, ordered) in groups)
         {
             var profileId = assigned[group];
             foreach (var identity in group.Identities)
             {
+                var origin = ordered.First(c => c.Identities.Contains(identity));
                 var had = batch.Index.TryGet(identity, out var current);
                 if (had && current == profileId)
                 {
+                    if (origin.Key == seed || originsMayMove)
+                    {
+                        await session.SetIdentityAsync(Provenance(identity, profileId, origin), cancellationToken).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 
-                var origin = ordered.First(c => c.Identities.Contains(identity));
-                await session.SetIdentityAsync(new IdentityRow(identity, profileId, origin.Key.Source, origin.RecordType, origin.Key.RecordId, origin.FirstOccurredAt), cancellationToken).ConfigureAwait(false);
+                await session.SetIdentityAsync(Provenance(identity, profileId, origin), cancellationToken).ConfigureAwait(false);
                 batch.Index.Set(identity, profileId);
                 change.IdentitiesChanged = true;
                 if (had)
@@ -405,6 +414,9 @@ internal sealed class GraphRecomputer(EventLinkCore core)
             return id;
         }
     }
+
+    private static IdentityRow Provenance(IdentityKey identity, Guid profileId, ClaimState origin) =>
+        new(identity, profileId, origin.Key.Source, origin.RecordType, origin.Key.RecordId, origin.FirstOccurredAt);
 }
 
     /// <summary>What a recomputation did.</summary>

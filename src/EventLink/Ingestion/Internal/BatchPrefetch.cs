@@ -39,6 +39,9 @@ internal static class BatchPrefetch
                 }
 
                 merged.Add(new ClaimKey(ClaimKind.Record, parsed.Source, parsed.RecordId));
+
+                // Whether an event holds the merged record's id (the record-id rule asks).
+                events.Add(new ClaimKey(ClaimKind.Event, parsed.Source, parsed.RecordId));
                 identities.UnionWith(RecordIdentities.Read(schema, parsed, out _));
             }
         }

@@ -28,7 +28,9 @@ internal sealed class EventLinker(EventLinkCore core)
                 case IdentityMatchStatus.Matched:
                     return new Resolution(profileId, relation.Index, (IReadOnlyList<EventWait>?)waits ?? [], IngestReason.None, null);
                 case IdentityMatchStatus.Invalid:
-                    (problems ??= []).Add($"'{relation.Field}' value '{RecordIdentities.Shorten(raw.ToString())}' is not a valid {relation.IdentityKind.Name}");
+                    (problems ??= []).Add(relation.IdentityKind.DescribeInvalid(raw) is { } why
+                        ? $"'{relation.Field}' value '{RecordIdentities.Shorten(raw.ToString())}' is not a valid {relation.IdentityKind.Name} ({why})"
+                        : $"'{relation.Field}' value '{RecordIdentities.Shorten(raw.ToString())}' is not a valid {relation.IdentityKind.Name}");
                     break;
                 case IdentityMatchStatus.Blocked:
                     (problems ??= []).Add($"'{relation.Field}' value '{RecordIdentities.Shorten(raw.ToString())}' is blocked");

@@ -11,7 +11,36 @@ namespace EventLink.Ingestion.Internal;
 /// </summary>
 internal sealed class IngestionPipeline(EventLinkCore core)
 {
+    /// <summary>The longest source or record type name a rejection note keeps (a longer name is not a valid one anyway).</summary>
+    private const int MaxNoteNameLength = 100;
+
     public ValueTask<IngestResult[]> IngestAsync(string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
+    {
+        var activity = EventLinkTracing.Source.StartActivity(EventLinkTracing.IngestSpan);
+        return activity is null ? IngestUntracedAsync(tenant, records, cancellationToken) : IngestTracedAsync(activity, tenant, records, cancellationToken);
+    }
+
+    private async ValueTask<IngestResult[]> IngestTracedAsync(System.Diagnostics.Activity activity, string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
+    {
+        using (activity)
+        {
+            activity.SetTag("eventlink.tenant", tenant);
+            activity.SetTag("eventlink.records", records.Count);
+            try
+            {
+                var results = await IngestUntracedAsync(tenant, records, cancellationToken).ConfigureAwait(false);
+                EventLinkTracing.TagOutcomes(activity, results);
+                return results;
+            }
+            catch (Exception ex)
+            {
+                EventLinkTracing.Fail(activity, ex);
+                throw;
+            }
+        }
+    }
+
+    private ValueTask<IngestResult[]> IngestUntracedAsync(string tenant, IReadOnlyList<IngestRecord> records, CancellationToken cancellationToken)
     {
         var shape = ShapeOf(records);
         return core.WriteAsync(tenant, async batch =>
@@ -42,6 +71,13 @@ internal sealed class IngestionPipeline(EventLinkCore core)
                     cancellationToken.ThrowIfCancellationRequested();
                     var record = records[i];
                     ArgumentNullException.ThrowIfNull(record);
+
+                    // The caller could not read it (a stream message out of shape): only the note is stored.
+                    if (record.ReadError is { } readError)
+                    {
+                        results[i] = await RejectAsync(batch, record, new Rejection(IngestReason.Unreadable, readError, null), cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
 
                     // Data quality: transformations may rewrite the payload or filter the record out.
                     if (transforms)
@@ -186,9 +222,12 @@ internal sealed class IngestionPipeline(EventLinkCore core)
 
     private async ValueTask<IngestResult> RejectAsync(Batch batch, IngestRecord record, Rejection rejection, CancellationToken cancellationToken)
     {
-        var key = rejection.RecordId ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+        var key = rejection.RecordId ?? record.Origin ?? "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+        var message = record.Origin is null ? rejection.Message : $"{rejection.Message} (at {record.Origin})";
+
+        // The names are the sender's: the note keeps what every store can hold (a bad name is cut and made printable).
         await batch.Session.AddRejectionAsync(
-            new RejectionRow(record.Source, record.RecordType, key, rejection.Reason, rejection.Message, batch.Now),
+            new RejectionRow(Names.Storable(record.Source, MaxNoteNameLength), Names.Storable(record.RecordType, MaxNoteNameLength), key, rejection.Reason, Names.Printable(message), batch.Now),
             cancellationToken).ConfigureAwait(false);
         Log.Rejected(core, record.Source, record.RecordType, rejection.RecordId, rejection.Reason, rejection.Message);
         return new IngestResult(IngestOutcome.Rejected, record.Source, record.RecordType, rejection.RecordId, null, rejection.Reason, rejection.Message);
@@ -208,12 +247,31 @@ internal sealed class IngestionPipeline(EventLinkCore core)
         }
 
         var ids = await batch.Session.TryInsertEventsAsync(rows, cancellationToken).ConfigureAwait(false);
+        string?[]? others = null;
+        List<ParsedRecord>? held = null;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (ids[i] is null)
+            {
+                (held ??= []).Add(pending[i].Record);
+            }
+        }
+
+        if (held is not null)
+        {
+            // Not inserted: the same record again, or an id another record type holds (asked in one call).
+            others = await RecordIdRule.OtherHoldersAsync(batch, held, cancellationToken).ConfigureAwait(false);
+        }
+
+        var heldIndex = 0;
         for (var i = 0; i < pending.Count; i++)
         {
             var (position, record, resolution) = pending[i];
             if (ids[i] is not { } id)
             {
-                results[position] = IngestResults.Of(IngestOutcome.Duplicate, record, null);
+                results[position] = others![heldIndex++] is { } holder
+                    ? await RecordIdRule.RejectAsync(batch, record, holder, cancellationToken).ConfigureAwait(false)
+                    : IngestResults.Of(IngestOutcome.Duplicate, record, null);
                 continue;
             }
 

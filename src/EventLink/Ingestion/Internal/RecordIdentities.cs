@@ -47,7 +47,7 @@ internal static class RecordIdentities
             }
             else if (!schema.TryNormalize(field.Kind.Name, raw, out var key))
             {
-                found.Add($"'{field.Field}' value '{RecordIdentities.Shorten(raw)}' is not a usable {field.Kind.Name} (malformed or blocked)");
+                found.Add($"'{field.Field}' value '{RecordIdentities.Shorten(raw)}' is not a usable {field.Kind.Name} ({schema.DescribeUnusable(field.Kind, raw)})");
             }
             else if (!keys.Contains(key))
             {

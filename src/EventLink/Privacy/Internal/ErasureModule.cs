@@ -12,6 +12,15 @@ namespace EventLink.Privacy.Internal;
 /// </summary>
 internal sealed class ErasureModule(EventLinkCore core)
 {
+    private const string NoSecret =
+        "configure EventLinkPrivacyOptions.TombstoneSecret (ConfigurePrivacy(p => p.TombstoneSecret = …), or the " +
+        "EventLink:Privacy:TombstoneSecret setting): erasure tombstones are HMAC-SHA256 keyed with it, so that they cannot be " +
+        "reversed by hashing a list of e-mail addresses. Use the same secret in every process sharing the store.";
+
+    private byte[] TombstoneKey => core.Sync.TombstoneKey ?? throw new InvalidOperationException($"Erasure needs a tombstone secret: {NoSecret}");
+
+    private string Tombstone(IdentityKey key) => IdentityHashing.Tombstone(key, TombstoneKey);
+
     public ValueTask<ErasureResult> ForgetProfileAsync(string tenant, Guid profileId, CancellationToken cancellationToken) =>
         core.WriteAsync(tenant, async batch =>
         {
@@ -59,7 +68,7 @@ internal sealed class ErasureModule(EventLinkCore core)
 
     private async ValueTask<ErasureResult> ForgetCoreAsync(Batch batch, Guid? root, IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken)
     {
-        var tombstones = identities.Select(IdentityHashing.Tombstone).Distinct(StringComparer.Ordinal).ToList();
+        var tombstones = identities.Select(Tombstone).Distinct(StringComparer.Ordinal).ToList();
         ChangeRow? notice = null;
         if (core.Sync.RecordsChanges)
         {
@@ -94,7 +103,19 @@ internal sealed class ErasureModule(EventLinkCore core)
     public async ValueTask<IReadOnlySet<string>> ReadTombstonesAsync(Batch batch, CancellationToken cancellationToken)
     {
         var holder = batch.GetState<ErasureBatch>();
-        return holder.Tombstones ??= await batch.Session.ReadTombstonesAsync(cancellationToken).ConfigureAwait(false);
+        if (holder.Tombstones is null)
+        {
+            var tombstones = await batch.Session.ReadTombstonesAsync(cancellationToken).ConfigureAwait(false);
+            if (tombstones.Count > 0 && core.Sync.TombstoneKey is null)
+            {
+                // Ingesting without the key would let erased people back in: refuse, as a configuration error.
+                throw new InvalidOperationException($"Tenant '{batch.Tenant}' holds erasure tombstones, which ingest must check: {NoSecret}");
+            }
+
+            holder.Tombstones = tombstones;
+        }
+
+        return holder.Tombstones;
     }
 
     /// <summary>Whether a record carries an identity (merged types) or relation value (append-only types) of an erased person.</summary>
@@ -107,14 +128,14 @@ internal sealed class ErasureModule(EventLinkCore core)
 
         if (record.Type.Kind == RecordKind.Merged)
         {
-            return RecordIdentities.Read(core.Schema, record, out _).Exists(key => tombstones.Contains(IdentityHashing.Tombstone(key)));
+            return RecordIdentities.Read(core.Schema, record, out _).Exists(key => tombstones.Contains(Tombstone(key)));
         }
 
         foreach (var relation in record.Type.Relations)
         {
             if (record.RelationValue(relation.Index) is { } raw
                 && core.Schema.TryNormalize(relation.IdentityKind.Name, raw, out var key)
-                && tombstones.Contains(IdentityHashing.Tombstone(key)))
+                && tombstones.Contains(Tombstone(key)))
             {
                 return true;
             }

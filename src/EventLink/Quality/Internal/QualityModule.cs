@@ -28,12 +28,26 @@ internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runti
             || Runtime.PipelineOf(record.RecordType, source) is not { } pipeline
             || !core.Schema.TryGetRecordType(record.RecordType, out var type)
             || record.Utf8Payload.Length > core.Options.MaxPayloadBytes
+            || !System.Text.Unicode.Utf8.IsValid(record.Utf8Payload.Span)
+            || JsonValueRules.Check(record.Utf8Payload.Span, maxDepth: 64) is not null // The parser rejects it, with the reason.
             || TransformationPipeline.Parse(record.Utf8Payload) is not { } payload)
         {
             return record;
         }
 
-        if (pipeline.Apply(source, payload) is not { } filteredBy)
+        if (TransformationPipeline.HasRepeatedPropertyName(record.Utf8Payload))
+        {
+            // JsonObject keeps one value per name: the steps cannot rewrite the payload, and storing it untransformed
+            // would skip them (a dropped field kept), so the record is refused.
+            var problem = $"the payload holds a value EventLink does not store here: a repeated property name, which the transformations of '{type.Name}' cannot rewrite";
+            var noteKey = "sha256:" + RecordParser.Hash(record.Utf8Payload.Span);
+            await batch.Session.AddRejectionAsync(new RejectionRow(source, type.Name, noteKey, IngestReason.UnsupportedValue, problem, batch.Now), cancellationToken).ConfigureAwait(false);
+            results[position] = new IngestResult(IngestOutcome.Rejected, source, type.Name, null, null, IngestReason.UnsupportedValue, problem);
+            return null;
+        }
+
+        var filteredBy = pipeline.Apply(source, payload);
+        if (filteredBy is null)
         {
             return new IngestRecord(record.Source, record.RecordType, JsonSerializer.SerializeToUtf8Bytes(payload, EventLinkJsonContext.Default.JsonObject));
         }
@@ -163,11 +177,9 @@ internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runti
     {
         var session = batch.Session;
         var existing = await session.GetSourceRecordAsync(record.Source, record.RecordId, cancellationToken).ConfigureAwait(false);
-        if (existing is not null && existing.RecordType != record.Type.Name)
+        if (await RecordIdRule.OtherHolderAsync(batch, record, existing, cancellationToken).ConfigureAwait(false) is { } holder)
         {
-            var conflict = $"record id '{record.RecordId}' of source '{record.Source}' already belongs to a '{existing.RecordType}' record";
-            await session.AddRejectionAsync(new RejectionRow(record.Source, record.Type.Name, record.RecordId, IngestReason.RecordIdConflict, conflict, batch.Now), cancellationToken).ConfigureAwait(false);
-            return IngestResults.Of(IngestOutcome.Rejected, record, null, IngestReason.RecordIdConflict, conflict);
+            return await RecordIdRule.RejectAsync(batch, record, holder, cancellationToken).ConfigureAwait(false);
         }
 
         var comparison = existing is null ? 1 : ClaimWriter.CompareVersion(record, existing);

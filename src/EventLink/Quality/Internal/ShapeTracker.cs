@@ -211,6 +211,9 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
         return writer.IsTooLong ? -1 : writer.Written.Length;
     }
 
+    /// <summary>The longest field path tracked; a longer one (and what is under it) is left out of the shapes.</summary>
+    private const int MaxPathLength = 300;
+
     /// <summary>Collects the distinct (path, JSON type) pairs of a payload into <see cref="_seen"/>.</summary>
     private void Walk(ReadOnlySpan<byte> payload)
     {
@@ -245,6 +248,13 @@ internal sealed class ShapeTracker(SchemaDriftOptions options)
 
                 var parent = _prefixes.Peek();
                 var path = parent.EndsWith("[]", StringComparison.Ordinal) ? parent : parent.Length == 0 ? property! : $"{parent}.{property}";
+                if (path.Length > MaxPathLength)
+                {
+                    // A path is a key of the shapes table, whose index entries have a size limit a sender must not reach.
+                    reader.Skip();
+                    continue;
+                }
+
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:

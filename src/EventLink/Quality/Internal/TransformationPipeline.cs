@@ -63,6 +63,8 @@ internal sealed class TransformationPipeline
         return false;
     }
 
+    private static readonly JsonDocumentOptions UniqueNames = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+
     /// <summary>Runs the steps; returns <see langword="null"/> when the payload is not a JSON object (the parser rejects it), else whether the record is kept.</summary>
     public static JsonObject? Parse(ReadOnlyMemory<byte> payload)
     {
@@ -73,6 +75,20 @@ internal sealed class TransformationPipeline
         catch (JsonException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Gets whether an object of the (well-formed) payload repeats a property name, which a <see cref="JsonObject"/> cannot hold.</summary>
+    public static bool HasRepeatedPropertyName(ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(payload, UniqueNames);
+            return false;
+        }
+        catch (JsonException)
+        {
+            return true;
         }
     }
 

@@ -27,6 +27,26 @@ internal sealed class QuarantineModule(EventLinkCore core)
 
     public async ValueTask<QuarantineReplayResult> ReplayQuarantineAsync(string tenant, string? recordType, CancellationToken cancellationToken)
     {
+        using var span = EventLinkTracing.Source.StartActivity(EventLinkTracing.ReplaySpan);
+        span?.SetTag("eventlink.tenant", tenant);
+        span?.SetTag("eventlink.record_type", recordType);
+        try
+        {
+            var result = await ReplayCoreAsync(tenant, recordType, cancellationToken).ConfigureAwait(false);
+            span?.SetTag("eventlink.examined", result.Examined);
+            span?.SetTag("eventlink.linked", result.Linked);
+            span?.SetTag("eventlink.still_quarantined", result.StillQuarantined);
+            return result;
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            EventLinkTracing.Fail(span, ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<QuarantineReplayResult> ReplayCoreAsync(string tenant, string? recordType, CancellationToken cancellationToken)
+    {
         await core.EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
 
         // Read first: a store may serialise its readers with its writers.

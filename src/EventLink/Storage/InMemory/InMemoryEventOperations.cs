@@ -14,7 +14,7 @@ internal sealed class InMemoryEventOperations(InMemorySessionContext context)
     public ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default)
     {
         var key = new RecordKey(row.Source, row.RecordId);
-        if (_state.EventKeys.ContainsKey(key))
+        if (_state.EventKeys.ContainsKey(key) || _state.SourceRecords.ContainsKey(key))
         {
             return ValueTask.FromResult<long?>(null);
         }
@@ -54,7 +54,13 @@ internal sealed class InMemoryEventOperations(InMemorySessionContext context)
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_state.EventKeys, new RecordKey(row.Source, row.RecordId), out var exists);
+            var key = new RecordKey(row.Source, row.RecordId);
+            if (_state.SourceRecords.Count > 0 && _state.SourceRecords.ContainsKey(key))
+            {
+                continue; // Held by a merged record.
+            }
+
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_state.EventKeys, key, out var exists);
             if (exists)
             {
                 continue;
@@ -93,6 +99,18 @@ internal sealed class InMemoryEventOperations(InMemorySessionContext context)
         }
 
         return ValueTask.FromResult<IReadOnlyList<long?>>(ids);
+    }
+
+    public ValueTask<IReadOnlyList<string?>> GetEventRecordTypesAsync(IReadOnlyList<(string Source, string RecordId)> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var types = new string?[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            types[i] = _state.EventKeys.TryGetValue(new RecordKey(keys[i].Source, keys[i].RecordId), out var id) ? _state.Events[id].RecordType : null;
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string?>>(types);
     }
 
     public ValueTask SetWaitsAsync(long eventId, IReadOnlyList<EventWait> waits, CancellationToken cancellationToken = default)

@@ -146,6 +146,9 @@ internal sealed class InMemoryStoreSession : EventLinkStoreSession
     public override ValueTask<long?> TryInsertEventAsync(EventRow row, CancellationToken cancellationToken = default) =>
         Events.TryInsertEventAsync(row, cancellationToken);
 
+    public override ValueTask<IReadOnlyList<string?>> GetEventRecordTypesAsync(IReadOnlyList<(string Source, string RecordId)> keys, CancellationToken cancellationToken = default) =>
+        Events.GetEventRecordTypesAsync(keys);
+
     public override ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, CancellationToken cancellationToken = default) =>
         Events.TryInsertEventsAsync(rows, cancellationToken);
 

@@ -20,6 +20,10 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
         else
         {
             _state.Computed[profileId] = state with { Traits = [.. state.Traits], Audiences = [.. state.Audiences] };
+            if (state.DueAt is { } due && (!had || previous!.DueAt != due))
+            {
+                _state.DueIndex.Add((due, profileId)); // An extra entry is harmless: it is stale once the due time moves.
+            }
         }
 
         _context.Push(() =>
@@ -49,14 +53,40 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult<IReadOnlyList<Guid>>(_state.Computed
-            .Where(c => c.Value.DueAt is { } due && due <= now)
-            .OrderBy(c => c.Value.DueAt)
-            .ThenBy(c => c.Key)
-            .Take(Math.Max(0, limit))
-            .Select(c => c.Key)
-            .ToList());
+    public ValueTask<IReadOnlyList<Guid>> GetDueProfilesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        var due = new List<Guid>();
+        List<(DateTimeOffset, Guid)>? stale = null;
+        foreach (var entry in _state.DueIndex)
+        {
+            if (entry.Due > now || due.Count >= limit)
+            {
+                break;
+            }
+
+            if (_state.Computed.TryGetValue(entry.ProfileId, out var row) && row.DueAt == entry.Due)
+            {
+                due.Add(entry.ProfileId);
+            }
+            else
+            {
+                (stale ??= []).Add(entry);
+            }
+        }
+
+        foreach (var entry in stale ?? [])
+        {
+            _state.DueIndex.Remove(entry);
+        }
+
+        if (stale is not null)
+        {
+            // A rolled-back session may restore the rows these entries were for.
+            _context.Push(() => _state.DueIndex.UnionWith(stale));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<Guid>>(due);
+    }
 
     public ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
     {

@@ -2,12 +2,13 @@ using System.Text.Json;
 
 namespace EventLink.Traits.Internal;
 
-/// <summary>What an audience condition reads: the profile's trait values (internal ones included), its attributes and the time.</summary>
-internal sealed class AudienceContext(IReadOnlyDictionary<string, JsonElement> traits, IReadOnlyDictionary<string, JsonElement>? attributes, DateTimeOffset now)
+/// <summary>
+/// What an audience condition reads: the profile's decoded trait states (internal ones included), its attributes and
+/// the time. Numeric traits are compared as numbers straight from their state; others through their JSON value.
+/// </summary>
+internal sealed class AudienceContext(IReadOnlyList<CompiledTrait> traits, TraitState[] states, IReadOnlyDictionary<string, JsonElement>? attributes, DateTimeOffset now)
 {
-    public IReadOnlyDictionary<string, JsonElement> Traits { get; } = traits;
-
-    public IReadOnlyDictionary<string, JsonElement>? Attributes { get; } = attributes;
+    public IReadOnlyDictionary<string, JsonElement>? Attributes { get; set; } = attributes;
 
     public DateTimeOffset Now { get; } = now;
 
@@ -21,17 +22,48 @@ internal sealed class AudienceContext(IReadOnlyDictionary<string, JsonElement> t
             DueAt = at;
         }
     }
+
+    public bool Holds(int trait, ComparisonOperator comparison, string? expected)
+    {
+        var compiled = traits[trait];
+        if (compiled.IsNumeric)
+        {
+            return ValueComparison.Holds(states[trait].NumberValue(compiled), comparison, expected);
+        }
+
+        return ValueComparison.Holds(JsonElement.Parse(states[trait].ValueJson(compiled)), comparison, expected);
+    }
+
+    public decimal Number(int trait) => states[trait].NumberValue(traits[trait]) ?? 0;
+
+    public DateTimeOffset? LastAt(int trait) => states[trait].LastAt;
 }
 
 /// <summary>A compiled audience condition.</summary>
 internal abstract class AudienceNode
 {
+    /// <summary>Adds the traits (by index) the condition reads to <paramref name="inputs"/>.</summary>
+    public abstract void CollectInputs(HashSet<int> inputs);
+
+    /// <summary>Gets whether the condition may change by time alone or reads attributes (then it is evaluated every time).</summary>
+    public virtual bool ReadsTimeOrAttributes => false;
+
     /// <summary>Evaluates the condition; every node is evaluated (no short-circuit) so due times are all collected.</summary>
     public abstract bool Evaluate(AudienceContext context);
 }
 
 internal sealed class AllNode(AudienceNode[] children) : AudienceNode
 {
+    public override bool ReadsTimeOrAttributes => children.Any(c => c.ReadsTimeOrAttributes);
+
+    public override void CollectInputs(HashSet<int> inputs)
+    {
+        foreach (var child in children)
+        {
+            child.CollectInputs(inputs);
+        }
+    }
+
     public override bool Evaluate(AudienceContext context)
     {
         var result = true;
@@ -46,6 +78,16 @@ internal sealed class AllNode(AudienceNode[] children) : AudienceNode
 
 internal sealed class AnyNode(AudienceNode[] children) : AudienceNode
 {
+    public override bool ReadsTimeOrAttributes => children.Any(c => c.ReadsTimeOrAttributes);
+
+    public override void CollectInputs(HashSet<int> inputs)
+    {
+        foreach (var child in children)
+        {
+            child.CollectInputs(inputs);
+        }
+    }
+
     public override bool Evaluate(AudienceContext context)
     {
         var result = false;
@@ -60,36 +102,60 @@ internal sealed class AnyNode(AudienceNode[] children) : AudienceNode
 
 internal sealed class NotNode(AudienceNode child) : AudienceNode
 {
+    public override bool ReadsTimeOrAttributes => child.ReadsTimeOrAttributes;
+
+    public override void CollectInputs(HashSet<int> inputs) => child.CollectInputs(inputs);
+
     public override bool Evaluate(AudienceContext context) => !child.Evaluate(context);
 }
 
-/// <summary>A comparison of a trait (by its name) or a merged attribute.</summary>
-internal sealed class CompareNode(string name, bool attribute, ComparisonOperator comparison, string? value) : AudienceNode
+/// <summary>A comparison of a trait (by its index) or a merged attribute (by its name).</summary>
+internal sealed class CompareNode(int trait, string? attribute, ComparisonOperator comparison, string? value) : AudienceNode
 {
+    public override bool ReadsTimeOrAttributes => attribute is not null;
+
+    public override void CollectInputs(HashSet<int> inputs)
+    {
+        if (attribute is null)
+        {
+            inputs.Add(trait);
+        }
+    }
+
     public override bool Evaluate(AudienceContext context)
     {
-        var source = attribute ? context.Attributes : context.Traits;
-        JsonElement? actual = source is not null && source.TryGetValue(name, out var element) ? element : null;
+        if (attribute is null)
+        {
+            return context.Holds(trait, comparison, value);
+        }
+
+        JsonElement? actual = context.Attributes is { } attributes && attributes.TryGetValue(attribute, out var element) ? element : null;
         return ValueComparison.Holds(actual, comparison, value);
     }
 }
 
 /// <summary>Did (or did not) a matching event: an internal count trait, windowed or not, is above zero.</summary>
-internal sealed class DidNode(string countTrait, bool negate) : AudienceNode
+internal sealed class DidNode(int countTrait, bool negate) : AudienceNode
 {
-    public override bool Evaluate(AudienceContext context)
-    {
-        var did = context.Traits.TryGetValue(countTrait, out var count) && count.ValueKind == JsonValueKind.Number && count.GetInt64() > 0;
-        return did != negate;
-    }
+    public override void CollectInputs(HashSet<int> inputs) => inputs.Add(countTrait);
+
+    public override bool Evaluate(AudienceContext context) => context.Number(countTrait) > 0 != negate;
 }
 
 /// <summary>The most recent first event is at least <c>within</c> old and no then-event occurred at or after it.</summary>
-internal sealed class NotFollowedNode(string lastFirst, string lastThen, TimeSpan within) : AudienceNode
+internal sealed class NotFollowedNode(int lastFirst, int lastThen, TimeSpan within) : AudienceNode
 {
+    public override bool ReadsTimeOrAttributes => true;
+
+    public override void CollectInputs(HashSet<int> inputs)
+    {
+        inputs.Add(lastFirst);
+        inputs.Add(lastThen);
+    }
+
     public override bool Evaluate(AudienceContext context)
     {
-        if (Time(context, lastFirst) is not { } first || (Time(context, lastThen) is { } then && then >= first))
+        if (context.LastAt(lastFirst) is not { } first || (context.LastAt(lastThen) is { } then && then >= first))
         {
             return false;
         }
@@ -102,17 +168,30 @@ internal sealed class NotFollowedNode(string lastFirst, string lastThen, TimeSpa
         context.Due(first + within);
         return false;
     }
-
-    private static DateTimeOffset? Time(AudienceContext context, string trait) =>
-        context.Traits.TryGetValue(trait, out var value) && value.ValueKind == JsonValueKind.String ? value.GetDateTimeOffset() : null;
 }
 
 /// <summary>A compiled audience.</summary>
-internal sealed class CompiledAudience(string name, AudienceNode condition)
+internal sealed class CompiledAudience
 {
-    public string Name { get; } = name;
+    public CompiledAudience(string name, AudienceNode condition)
+    {
+        Name = name;
+        Condition = condition;
+        var inputs = new HashSet<int>();
+        condition.CollectInputs(inputs);
+        Inputs = [.. inputs.Order()];
+        AlwaysEvaluated = condition.ReadsTimeOrAttributes;
+    }
 
-    public AudienceNode Condition { get; } = condition;
+    public string Name { get; }
+
+    public AudienceNode Condition { get; }
+
+    /// <summary>Gets the traits (by index) the condition reads: an event that changes none of them leaves the audience as it was.</summary>
+    public int[] Inputs { get; }
+
+    /// <summary>Gets whether the condition reads the time or attributes, so that it is evaluated whenever its profile is.</summary>
+    public bool AlwaysEvaluated { get; }
 }
 
 /// <summary>A compiled event trigger.</summary>

@@ -99,6 +99,12 @@ internal sealed class CompiledTrait(string name, TraitKind kind, FieldPath? prop
     /// <summary>Gets what the stored state was computed for: a changed definition invalidates it (the profile is recomputed).</summary>
     public string Fingerprint => Definition;
 
+    /// <summary>Gets a short digest of <see cref="Fingerprint"/>, what the compact encoding of a state stores.</summary>
+    public string Key { get; } = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Describe(kind, property, filter, window))))[..16];
+
+    /// <summary>Gets whether the value is a number (compared as one by audience conditions).</summary>
+    public bool IsNumeric => Kind is not (TraitKind.FirstOccurredAt or TraitKind.LastOccurredAt or TraitKind.LastValue);
+
     /// <summary>What an event contributes, or <see langword="null"/> when it does not match or lacks the value the trait reads.</summary>
     public TraitInput? Read(string source, string recordId, DateTimeOffset occurredAt, JsonElement? root)
     {

@@ -13,7 +13,7 @@ internal readonly record struct TraitInput(DateTimeOffset At, string Source, str
 /// value set); windowed traits keep the entries inside the window, dropped as they expire. Sums are decimal, so any
 /// arrival order gives the same value as a recomputation in timeline order.
 /// </summary>
-internal sealed class TraitState
+internal sealed partial class TraitState
 {
     [JsonPropertyName("f")] public string Fingerprint { get; set; } = "";
 
@@ -39,13 +39,19 @@ internal sealed class TraitState
 
     public static TraitState New(CompiledTrait trait) => new()
     {
-        Fingerprint = trait.Fingerprint,
+        Fingerprint = trait.Key,
         Distinct = trait.Kind == TraitKind.DistinctCount && trait.Window is null ? new HashSet<string>(StringComparer.Ordinal) : null,
         Entries = trait.Window is null ? null : [],
     };
 
+    /// <summary>Reads a stored state: the compact encoding, or the JSON one that states were stored in before it.</summary>
     public static TraitState? Read(string json)
     {
+        if (json.Length > 0 && json[0] != '{')
+        {
+            return Decode(json);
+        }
+
         try
         {
             return JsonSerializer.Deserialize(json, TraitStateJsonContext.Default.TraitState);
@@ -56,7 +62,8 @@ internal sealed class TraitState
         }
     }
 
-    public string Write() => JsonSerializer.Serialize(this, TraitStateJsonContext.Default.TraitState);
+    /// <summary>Whether the state was computed for <paramref name="trait"/>'s current definition.</summary>
+    public bool IsFor(CompiledTrait trait) => Fingerprint == trait.Key || Fingerprint == trait.Fingerprint;
 
     /// <summary>Adds an event's contribution; a windowed trait keeps only events after <c>now - window</c>.</summary>
     public void Add(CompiledTrait trait, TraitInput input, DateTimeOffset now)
@@ -76,17 +83,39 @@ internal sealed class TraitState
     }
 
     /// <summary>Drops the entries of a windowed trait that fell out of its window.</summary>
-    public void Expire(CompiledTrait trait, DateTimeOffset now)
+    /// <returns>Whether any entry was dropped (the value may have changed).</returns>
+    public bool Expire(CompiledTrait trait, DateTimeOffset now)
     {
-        if (Entries is not null && Entries.RemoveAll(e => e.At <= now - trait.Window!.Value) > 0)
+        if (Entries is not { Count: > 0 })
+        {
+            return false;
+        }
+
+        var cutoff = now - trait.Window!.Value;
+        if (Entries.RemoveAll(e => e.At <= cutoff) > 0)
         {
             Aggregate(trait);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>When the oldest entry of a windowed trait leaves the window.</summary>
     public DateTimeOffset? DueAt(CompiledTrait trait) =>
         Entries is { Count: > 0 } ? Entries.Min(e => e.At) + trait.Window!.Value : null;
+
+    /// <summary>The trait's value as a number, for the kinds whose value is one (<see langword="null"/> when it has none).</summary>
+    public decimal? NumberValue(CompiledTrait trait) => Overflow == true ? null : trait.Kind switch
+    {
+        TraitKind.Count => Count,
+        TraitKind.Sum => Sum,
+        TraitKind.Min => Min,
+        TraitKind.Max => Max,
+        TraitKind.Average => Count == 0 ? null : Sum / Count,
+        TraitKind.DistinctCount => Distinct?.Count ?? 0,
+        _ => null,
+    };
 
     /// <summary>The trait's value as JSON text.</summary>
     public string ValueJson(CompiledTrait trait)

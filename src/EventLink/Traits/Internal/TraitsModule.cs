@@ -14,6 +14,11 @@ namespace EventLink.Traits.Internal;
 /// </summary>
 internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : IBatchObserver
 {
+    /// <summary>How many profiles' decoded state a tenant keeps across units of work.</summary>
+    private const int CachedProfiles = 50_000;
+
+    private readonly ComputedCache _cache = new(CachedProfiles);
+
     /// <summary>Gets the compiled traits, audiences and triggers.</summary>
     public TraitsRuntime Runtime { get; } = runtime;
 
@@ -28,9 +33,28 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             return;
         }
 
+        // A profile whose decoded state is at hand (kept since an earlier unit of work) is updated in place now.
+        var changes = batch.GetState<TraitsBatch>();
+        changes.Cached ??= _cache.For(batch.Tenant, batch.Index.Version);
+        if (!changes.Taken.TryGetValue(profileId, out var entry) && changes.Cached.Remove(profileId, out entry))
+        {
+            changes.Taken[profileId] = entry;
+        }
+
         var facts = Runtime.Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt,
-            () => record.Document ?? JsonDocument.Parse(record.Utf8Payload));
-        batch.GetState<TraitsBatch>().Linked.Add((profileId, facts));
+            () => record.Document ?? JsonDocument.Parse(record.Utf8Payload), entry, batch.Now);
+        if (entry is null)
+        {
+            changes.Linked.Add((profileId, facts!));
+        }
+        else
+        {
+            changes.Applied.Add(profileId);
+            if (facts is not null)
+            {
+                changes.Linked.Add((profileId, facts)); // Its triggers; its inputs are applied already.
+            }
+        }
     }
 
     /// <summary>Hook: an event left quarantine or moved between profiles; the profiles involved are recomputed from history.</summary>
@@ -90,10 +114,12 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     /// <summary>Hook (erasure): forgets what was noted about a profile (its computed state is deleted with it).</summary>
     public void OnProfileErased(Batch batch, Guid profileId)
     {
-        if (batch.PeekState<TraitsBatch>() is { } changes)
+        if (!IsEmpty)
         {
+            var changes = batch.GetState<TraitsBatch>();
             changes.Touched.Remove(profileId);
             changes.Recompute.Remove(profileId);
+            changes.Erased = true;
         }
     }
 
@@ -102,17 +128,19 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     /// <summary>Updates every profile the unit of work touched, once, in its session (called before commit).</summary>
     public async ValueTask OnCommittingAsync(Batch batch, CancellationToken cancellationToken)
     {
-        if (IsEmpty || batch.TakeState<TraitsBatch>() is not { } changes)
+        if (IsEmpty || batch.PeekState<TraitsBatch>() is not { } changes)
         {
             return;
         }
 
         var session = batch.Session;
+        var cached = changes.Cached ?? _cache.For(batch.Tenant, batch.Index.Version);
         var survivors = new Dictionary<Guid, Guid>();
 
         // Profiles merged away leave their audiences; the survivor is recomputed from the history it now holds.
         foreach (var merged in changes.MergedAway)
         {
+            cached.Remove(merged);
             var state = await session.GetComputedStateAsync(merged, cancellationToken).ConfigureAwait(false);
             foreach (var membership in state.Audiences)
             {
@@ -131,11 +159,13 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             recompute.Add(await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false));
         }
 
+        // Without a merge or an erasure in this unit of work, a profile events were linked to (or that changed) survives.
+        var checkSurvival = changes.MergedAway.Count > 0 || changes.Erased;
         var incremental = new Dictionary<Guid, List<EventFacts>>();
         var order = new List<Guid>();
         foreach (var (profileId, facts) in changes.Linked)
         {
-            var survivor = await MergeChain.SurvivorAsync(session, profileId, survivors, cancellationToken).ConfigureAwait(false);
+            var survivor = checkSurvival ? await MergeChain.SurvivorAsync(session, profileId, survivors, cancellationToken).ConfigureAwait(false) : profileId;
             if (!incremental.TryGetValue(survivor, out var list))
             {
                 incremental[survivor] = list = [];
@@ -145,9 +175,9 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             list.Add(facts);
         }
 
-        foreach (var id in changes.Touched.Concat(recompute))
+        foreach (var id in changes.Applied.Concat(changes.Touched).Concat(recompute))
         {
-            var survivor = await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false);
+            var survivor = checkSurvival || recompute.Contains(id) ? await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false) : id;
             if (!incremental.ContainsKey(survivor))
             {
                 incremental[survivor] = [];
@@ -157,13 +187,21 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         foreach (var profileId in order)
         {
-            if (await session.GetProfileAsync(profileId, cancellationToken).ConfigureAwait(false) is not { MergedInto: null })
+            if (!changes.Taken.Remove(profileId, out var entry))
+            {
+                cached.Remove(profileId, out entry);
+            }
+
+            if ((checkSurvival || recompute.Contains(profileId))
+                && await session.GetProfileAsync(profileId, cancellationToken).ConfigureAwait(false) is not { MergedInto: null })
             {
                 continue; // Erased in this unit of work.
             }
 
             var facts = incremental[profileId];
-            await EvaluateProfileAsync(batch, changes, profileId, recompute.Contains(profileId) ? null : facts, cancellationToken).ConfigureAwait(false);
+            var full = recompute.Contains(profileId);
+            entry = await EvaluateProfileAsync(batch, changes, profileId, full ? null : facts, cancellationToken, full ? null : entry).ConfigureAwait(false);
+            changes.Computed.Add((profileId, entry));
 
             // "Event matched" triggers: once per event, when it is first linked (its trait input was read at ingest).
             foreach (var fact in facts)
@@ -176,74 +214,208 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         }
     }
 
-    /// <summary>Brings one profile's traits and audiences up to date; <paramref name="newEvents"/> null means from its whole history.</summary>
-    public async ValueTask EvaluateProfileAsync(Batch batch, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, CancellationToken cancellationToken)
+    /// <summary>Keeps what the committed unit of work computed, decoded, for the next ones.</summary>
+    public void OnCommitted(Batch batch)
+    {
+        if (batch.TakeState<TraitsBatch>() is not { } changes)
+        {
+            return;
+        }
+
+        if (changes.Erased)
+        {
+            _cache.Forget(batch.Tenant);
+            return;
+        }
+
+        _cache.Keep(batch.Tenant, batch.Index.Version, changes.Computed);
+    }
+
+    /// <summary>
+    /// Brings one profile's traits and audiences up to date; <paramref name="newEvents"/> null means from its whole
+    /// history. From <paramref name="cached"/> (or the stored state, decoded), only the traits the new events change are
+    /// updated, only the audiences reading them (or the time, or changed attributes) are evaluated, and the state is
+    /// written only when something changed, with the rows of unchanged traits reused.
+    /// </summary>
+    /// <returns>The profile's state as now written.</returns>
+    public async ValueTask<ComputedEntry> EvaluateProfileAsync(Batch batch, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, CancellationToken cancellationToken,
+        ComputedEntry? cached = null)
     {
         var session = batch.Session;
-        var stored = await session.GetComputedStateAsync(profileId, cancellationToken).ConfigureAwait(false);
-        var states = newEvents is null ? null : ReadStates(stored);
-        if (states is null)
+        var traits = Runtime.Traits;
+        var entry = newEvents is null ? null : cached;
+        var everything = false;
+        if (entry is null)
         {
-            var events = await session.GetEventsOfProfileAsync(profileId, cancellationToken).ConfigureAwait(false);
-            states = ComputeFromHistory(events, batch.Now, changes?.LeftQuarantine, out var matched);
-            foreach (var (eventId, trigger) in matched)
+            var stored = await session.GetComputedStateAsync(profileId, cancellationToken).ConfigureAwait(false);
+            entry = newEvents is null ? null : Decode(stored);
+            if (entry is null)
             {
-                await AppendTriggerAsync(batch, changes, TriggerKind.EventMatched, trigger, profileId, eventId).ConfigureAwait(false);
-            }
-        }
-        else
-        {
-            foreach (var facts in newEvents!)
-            {
-                for (var i = 0; i < states.Length; i++)
+                var events = await session.GetEventsOfProfileAsync(profileId, cancellationToken).ConfigureAwait(false);
+                var computed = ComputeFromHistory(events, batch.Now, changes?.LeftQuarantine, out var matched);
+                foreach (var (eventId, trigger) in matched)
                 {
-                    if (facts.Inputs[i] is { } input)
-                    {
-                        states[i].Add(Runtime.Traits[i], input, batch.Now);
-                    }
+                    await AppendTriggerAsync(batch, changes, TriggerKind.EventMatched, trigger, profileId, eventId).ConfigureAwait(false);
+                }
+
+                entry = new ComputedEntry(computed, new TraitStateRow?[traits.Count], MembersByAudience(stored), stored.DueAt);
+                newEvents = null;
+            }
+
+            // Read from the store: its memberships may be of other definitions, so every audience is evaluated.
+            everything = true;
+        }
+
+        var states = entry.States;
+        foreach (var facts in newEvents ?? [])
+        {
+            for (var i = 0; i < states.Length; i++)
+            {
+                if (facts.Inputs[i] is { } input)
+                {
+                    states[i].Add(traits[i], input, batch.Now);
+                    entry.Rows[i] = null;
                 }
             }
         }
 
-        var rows = new TraitStateRow[states.Length];
-        var values = new Dictionary<string, JsonElement>(states.Length, StringComparer.Ordinal);
         DateTimeOffset? due = null;
         for (var i = 0; i < states.Length; i++)
         {
-            var trait = Runtime.Traits[i];
-            states[i].Expire(trait, batch.Now);
-            var valueJson = states[i].ValueJson(trait);
-            rows[i] = new TraitStateRow(trait.Name, valueJson, states[i].Write());
-            values[trait.Name] = JsonElement.Parse(valueJson);
-            due = Earliest(due, states[i].DueAt(trait));
-        }
-
-        IReadOnlyDictionary<string, JsonElement>? attributes = null;
-        if (Runtime.UsesAttributes)
-        {
-            var records = await session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
-            attributes = AttributeMerger.Merge(core.Schema, records).ToDictionary(a => a.Name, a => JsonElement.Parse(a.ValueJson), StringComparer.Ordinal);
-        }
-
-        var context = new AudienceContext(values, attributes, batch.Now);
-        var members = new List<AudienceMemberRow>();
-        foreach (var audience in Runtime.Audiences)
-        {
-            var isIn = audience.Condition.Evaluate(context);
-            var was = stored.Audiences.FirstOrDefault(a => a.Audience == audience.Name);
-            if (isIn)
+            if (traits[i].Window is not null)
             {
-                members.Add(was ?? new AudienceMemberRow(audience.Name, profileId, batch.Now));
+                if (states[i].Expire(traits[i], batch.Now))
+                {
+                    entry.Rows[i] = null;
+                }
+
+                due = Earliest(due, states[i].DueAt(traits[i]));
+            }
+        }
+
+        var context = new AudienceContext(traits, states, null, batch.Now);
+        var changed = false;
+        var audiences = Runtime.Audiences;
+        for (var a = 0; a < audiences.Count; a++)
+        {
+            var audience = audiences[a];
+            if (!everything && !audience.AlwaysEvaluated && !ReadsChanged(audience, entry.Rows))
+            {
+                continue;
             }
 
+            if (audience.AlwaysEvaluated && Runtime.UsesAttributes && context.Attributes is null)
+            {
+                var records = await session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
+                context.Attributes = AttributeMerger.Merge(core.Schema, records).ToDictionary(r => r.Name, r => JsonElement.Parse(r.ValueJson), StringComparer.Ordinal);
+            }
+
+            var isIn = audience.Condition.Evaluate(context);
+            var was = entry.Members[a];
             if (isIn != (was is not null))
             {
+                entry.Members[a] = isIn ? new AudienceMemberRow(audience.Name, profileId, batch.Now) : null;
+                changed = true;
                 await AppendTriggerAsync(batch, changes, isIn ? TriggerKind.AudienceEntered : TriggerKind.AudienceExited, audience.Name, profileId, null).ConfigureAwait(false);
             }
         }
 
         due = Earliest(due, context.DueAt);
-        await session.SaveComputedStateAsync(profileId, new ComputedStateRow(rows, members, due), cancellationToken).ConfigureAwait(false);
+        changed |= everything || due != entry.Due;
+        var rows = new TraitStateRow[states.Length];
+        for (var i = 0; i < states.Length; i++)
+        {
+            if (entry.Rows[i] is not { } row)
+            {
+                changed = true;
+                row = entry.Rows[i] = new TraitStateRow(traits[i].Name, states[i].ValueJson(traits[i]), states[i].Write());
+            }
+
+            rows[i] = row;
+        }
+
+        if (changed)
+        {
+            var members = new List<AudienceMemberRow>(entry.Members.Length);
+            foreach (var member in entry.Members)
+            {
+                if (member is not null)
+                {
+                    members.Add(member);
+                }
+            }
+
+            entry.Due = due;
+            await session.SaveComputedStateAsync(profileId, new ComputedStateRow(rows, members, due), cancellationToken).ConfigureAwait(false);
+        }
+
+        return entry;
+    }
+
+    /// <summary>Whether an input of the audience changed (its row was dropped).</summary>
+    private static bool ReadsChanged(CompiledAudience audience, TraitStateRow?[] rows)
+    {
+        foreach (var input in audience.Inputs)
+        {
+            if ((uint)input >= (uint)rows.Length || rows[input] is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The stored state decoded, or null when a trait's state is missing or was computed for another definition.</summary>
+    private ComputedEntry? Decode(ComputedStateRow stored)
+    {
+        if (ReadStates(stored) is not { } states)
+        {
+            return null;
+        }
+
+        // Rows stored in the compact encoding are written back as they are when unchanged; older ones are rewritten.
+        var rows = new TraitStateRow?[states.Length];
+        foreach (var row in stored.Traits)
+        {
+            var i = IndexOf(row.Name);
+            if (i >= 0 && row.StateJson.Length > 0 && row.StateJson[0] != '{')
+            {
+                rows[i] = row;
+            }
+        }
+
+        return new ComputedEntry(states, rows, MembersByAudience(stored), stored.DueAt);
+    }
+
+    private AudienceMemberRow?[] MembersByAudience(ComputedStateRow stored)
+    {
+        var members = new AudienceMemberRow?[Runtime.Audiences.Count];
+        foreach (var member in stored.Audiences)
+        {
+            for (var a = 0; a < members.Length; a++)
+            {
+                if (Runtime.Audiences[a].Name == member.Audience)
+                {
+                    members[a] = member;
+                }
+            }
+        }
+
+        return members;
+    }
+
+    private int IndexOf(string trait)
+    {
+        for (var i = 0; i < Runtime.Traits.Count; i++)
+        {
+            if (Runtime.Traits[i].Name == trait)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>The stored states, or null when any is missing or was computed for another definition.</summary>
@@ -259,7 +431,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         {
             var trait = Runtime.Traits[i];
             var row = stored.Traits[i].Name == trait.Name ? stored.Traits[i] : stored.Traits.FirstOrDefault(t => t.Name == trait.Name);
-            if (row is null || TraitState.Read(row.StateJson) is not { } state || state.Fingerprint != trait.Fingerprint)
+            if (row is null || TraitState.Read(row.StateJson) is not { } state || !state.IsFor(trait))
             {
                 return null;
             }
@@ -329,5 +501,20 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         public HashSet<long> LeftQuarantine { get; } = [];
 
         public int Transitions { get; set; }
+
+        /// <summary>Gets or sets the tenant's cached states, checked against the store version when first used in the unit of work.</summary>
+        public ComputedCache.TenantEntries? Cached { get; set; }
+
+        /// <summary>Gets the decoded states taken from the cache and updated in place by this unit of work's events.</summary>
+        public Dictionary<Guid, ComputedEntry> Taken { get; } = [];
+
+        /// <summary>Gets the profiles whose state took events in place (evaluated before commit even without other facts).</summary>
+        public HashSet<Guid> Applied { get; } = [];
+
+        /// <summary>Gets or sets whether a profile was erased (its computed state deleted past the cache).</summary>
+        public bool Erased { get; set; }
+
+        /// <summary>Gets the profiles updated, with their state as written: kept in the cache once the unit of work commits.</summary>
+        public List<(Guid ProfileId, ComputedEntry Entry)> Computed { get; } = [];
     }
 }

@@ -54,9 +54,17 @@ internal sealed class TraitsRuntime
     }
 
     /// <summary>Evaluates one event against every trait and trigger; the payload is parsed only when a matching definition reads it.</summary>
-    public EventFacts Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, Func<JsonDocument> open)
+    public EventFacts Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, Func<JsonDocument> open) =>
+        Evaluate(eventId, recordType, source, recordId, eventName, occurredAt, open, null, default)!;
+
+    /// <summary>
+    /// Evaluates one event; with <paramref name="target"/>, its inputs are added to that decoded state in place (the rows
+    /// of the traits it changes dropped) and the facts are returned only when the event matches a trigger.
+    /// </summary>
+    public EventFacts? Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, Func<JsonDocument> open,
+        ComputedEntry? target, DateTimeOffset now)
     {
-        var inputs = new TraitInput?[_traits.Count];
+        var inputs = target is null ? new TraitInput?[_traits.Count] : null;
         List<string>? triggers = null;
         JsonDocument? document = null;
         try
@@ -79,7 +87,16 @@ internal sealed class TraitsRuntime
                     }
                 }
 
-                inputs[i] = trait.Read(source, recordId, occurredAt, root);
+                var input = trait.Read(source, recordId, occurredAt, root);
+                if (target is null)
+                {
+                    inputs![i] = input;
+                }
+                else if (input is { } value)
+                {
+                    target.States[i].Add(trait, value, now);
+                    target.Rows[i] = null;
+                }
             }
 
             foreach (var trigger in _triggers)
@@ -100,7 +117,7 @@ internal sealed class TraitsRuntime
             document?.Dispose();
         }
 
-        return new EventFacts(eventId, inputs, triggers is null ? [] : [.. triggers]);
+        return target is not null && triggers is null ? null : new EventFacts(eventId, inputs ?? new TraitInput?[_traits.Count], triggers is null ? [] : [.. triggers]);
     }
 
     private void Compile(EventLinkSchema schema)
@@ -273,13 +290,13 @@ internal sealed class TraitsRuntime
                 return null;
             }
 
-            return Comparison(options, at) ? new CompareNode(trait, attribute: false, options.Operator, options.Value) : null;
+            return Comparison(options, at) ? new CompareNode(_traits.FindIndex(t => t.Name == trait), attribute: null, options.Operator, options.Value) : null;
         }
 
         if (options.Attribute is { } attribute)
         {
             UsesAttributes = true;
-            return Comparison(options, at) ? new CompareNode(attribute, attribute: true, options.Operator, options.Value) : null;
+            return Comparison(options, at) ? new CompareNode(-1, attribute, options.Operator, options.Value) : null;
         }
 
         if (options.Within is { } within && within <= TimeSpan.Zero)
@@ -298,11 +315,11 @@ internal sealed class TraitsRuntime
 
             var first = Internal(schema, TraitKind.LastOccurredAt, options.Did, null, at + ".Did");
             var then = Internal(schema, TraitKind.LastOccurredAt, options.NotFollowedBy, null, at + ".NotFollowedBy");
-            return first is null || then is null ? null : new NotFollowedNode(first, then, options.Within.Value);
+            return first is null || then is null ? null : new NotFollowedNode(first.Value, then.Value, options.Within.Value);
         }
 
         var count = Internal(schema, TraitKind.Count, options.Did ?? options.DidNot!, options.Within, at);
-        return count is null ? null : new DidNode(count, negate: options.DidNot is not null);
+        return count is null ? null : new DidNode(count.Value, negate: options.DidNot is not null);
     }
 
     private bool Comparison(AudienceConditionOptions options, string at)
@@ -317,7 +334,7 @@ internal sealed class TraitsRuntime
     }
 
     /// <summary>An internal trait behind an event-history condition, shared by conditions with the same definition.</summary>
-    private string? Internal(EventLinkSchema schema, TraitKind kind, EventFilterOptions filterOptions, TimeSpan? window, string at)
+    private int? Internal(EventLinkSchema schema, TraitKind kind, EventFilterOptions filterOptions, TimeSpan? window, string at)
     {
         if (CompileFilter(schema, filterOptions, at) is not { } filter)
         {
@@ -326,11 +343,13 @@ internal sealed class TraitsRuntime
 
         var candidate = new CompiledTrait("~", kind, null, filter, window);
         var name = "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(candidate.Fingerprint)))[..16];
-        if (!_traits.Any(t => t.Name == name))
+        var index = _traits.FindIndex(t => t.Name == name);
+        if (index < 0)
         {
             _traits.Add(new CompiledTrait(name, kind, null, filter, window));
+            index = _traits.Count - 1;
         }
 
-        return name;
+        return index;
     }
 }

@@ -42,7 +42,11 @@ internal static class ValueComparison
             };
         }
 
-        return comparison switch
+        return Compare(order, comparison);
+    }
+
+    private static bool Compare(int? order, ComparisonOperator comparison) =>
+        comparison switch
         {
             ComparisonOperator.Equals => order == 0,
             ComparisonOperator.NotEquals => order != 0,
@@ -52,6 +56,17 @@ internal static class ValueComparison
             ComparisonOperator.LessThanOrEqual => order <= 0,
             _ => false,
         };
+
+    /// <summary>As <see cref="Holds(JsonElement?, ComparisonOperator, string?)"/> for a JSON number (or null), without the JSON.</summary>
+    public static bool Holds(decimal? actual, ComparisonOperator comparison, string? expected)
+    {
+        if (comparison == ComparisonOperator.Exists || actual is null)
+        {
+            return comparison == ComparisonOperator.Exists ? actual is not null : comparison == ComparisonOperator.NotEquals;
+        }
+
+        int? order = TryNumber(expected, out var other) ? actual.Value.CompareTo(other) : null;
+        return Compare(order, comparison);
     }
 
     public static bool TryNumber(string? text, out decimal value) =>

@@ -60,7 +60,7 @@ public sealed class HttpWebhookDestination : IErasureDestination
     private readonly byte[]? _secret;
 
     /// <summary>Initializes a new instance of the <see cref="HttpWebhookDestination"/> class on the system clock.</summary>
-    /// <param name="client">The client (from <c>IHttpClientFactory</c> when registered through DI).</param>
+    /// <param name="client">The client: a long-lived one, or one from <c>IHttpClientFactory</c>.</param>
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentException"><see cref="HttpWebhookDestinationOptions.Url"/> is not an absolute HTTP(S) URL, or the secret is not valid.</exception>
     public HttpWebhookDestination(HttpClient client, HttpWebhookDestinationOptions options)

@@ -52,10 +52,13 @@ internal static class SqliteSessionSql
         """;
 
     public const string DeleteAttributes = "DELETE FROM attributes WHERE tenant_key = $t AND profile_id = $profile;";
-    public const string InsertAttribute = """
-        INSERT INTO attributes (tenant_key, profile_id, ordinal, name, value_json, source, record_type, record_id, observed_at)
-        VALUES ($t, $profile, $ordinal, $name, $value, $source, $type, $record, $observed);
-        """;
+    /// <summary>A profile's attributes, up to <see cref="SqliteMultiRow.MaxRows"/> a statement.</summary>
+    public static readonly SqliteMultiRow InsertAttributes = new(
+        "INSERT INTO attributes (tenant_key, profile_id, ordinal, name, value_json, source, record_type, record_id, observed_at) VALUES",
+        "($t, $profile, $ordinal{0}, $name{0}, $value{0}, $source{0}, $type{0}, $record{0}, $observed{0})",
+        ";",
+        ["$profile"],
+        ["$ordinal", "$name", "$value", "$source", "$type", "$record", "$observed"]);
 
     // A source's record id belongs to one record: an id a merged record holds is not an event's (one more probe of
     // source_records' unique index, inside the same statement).

@@ -205,19 +205,26 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
             _context.Write(delete);
         }
 
-        var insert = _context.Command(SqliteSessionSql.InsertAttribute, "$profile", "$ordinal", "$name", "$value", "$source", "$type", "$record", "$observed");
-        var p = insert.Parameters;
-        p[1].Value = profile;
-        for (var i = 0; i < attributes.Count; i++)
+        var statement = SqliteSessionSql.InsertAttributes;
+        for (var start = 0; start < attributes.Count; start += SqliteMultiRow.MaxRows)
         {
-            var attribute = attributes[i];
-            p[2].Value = i;
-            p[3].Value = attribute.Name;
-            p[4].Value = attribute.ValueJson;
-            p[5].Value = attribute.Source;
-            p[6].Value = attribute.RecordType;
-            p[7].Value = attribute.RecordId;
-            p[8].Value = ToMicros(attribute.ObservedAt);
+            var rows = Math.Min(SqliteMultiRow.MaxRows, attributes.Count - start);
+            var insert = statement.Command(_context, rows);
+            var p = insert.Parameters;
+            p[1].Value = profile;
+            for (var i = 0; i < rows; i++)
+            {
+                var attribute = attributes[start + i];
+                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+                p[at].Value = start + i;
+                p[at + 1].Value = attribute.Name;
+                p[at + 2].Value = attribute.ValueJson;
+                p[at + 3].Value = attribute.Source;
+                p[at + 4].Value = attribute.RecordType;
+                p[at + 5].Value = attribute.RecordId;
+                p[at + 6].Value = ToMicros(attribute.ObservedAt);
+            }
+
             insert.ExecuteNonQuery();
         }
 

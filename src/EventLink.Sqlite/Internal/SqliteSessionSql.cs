@@ -72,7 +72,6 @@ internal static class SqliteSessionSql
     public const string GetEventRecordType = "SELECT record_type FROM events WHERE tenant_key = $t AND source = $source AND record_id = $record;";
 
     public const string DeleteWaits = "DELETE FROM waits WHERE tenant_key = $t AND event_id = $event;";
-    public const string InsertWait = "INSERT INTO waits (tenant_key, kind, value, event_id, relation_index) VALUES ($t, $kind, $value, $event, $index);";
     public const string GetWaits = """
         SELECT w.event_id, w.relation_index, e.link_index
         FROM waits w JOIN events e ON e.id = w.event_id
@@ -80,12 +79,6 @@ internal static class SqliteSessionSql
         ORDER BY w.event_id, w.relation_index;
         """;
 
-    public const string LinkEvent = """
-        UPDATE events SET profile_id = $profile, link_index = $index, quarantine_reason = 0, quarantine_message = NULL
-        WHERE tenant_key = $t AND id = $event;
-        """;
-
-    public const string DropWaitsFrom = "DELETE FROM waits WHERE tenant_key = $t AND event_id = $event AND relation_index >= $index;";
     public const string SetQuarantine = "UPDATE events SET quarantine_reason = $reason, quarantine_message = $message WHERE tenant_key = $t AND id = $event;";
 
     /// <summary>A merge moves everything the loser holds, and the loser's merge history, to the survivor.</summary>

@@ -287,16 +287,8 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
 
         if (waits.Count > 0)
         {
-            var insert = _context.Command(SqliteSessionSql.InsertWait, "$kind", "$value", "$event", "$index");
-            var p = insert.Parameters;
-            p[3].Value = eventId;
-            foreach (var wait in waits)
-            {
-                p[1].Value = wait.Key.Kind;
-                p[2].Value = wait.Key.Value;
-                p[4].Value = wait.RelationIndex;
-                insert.ExecuteNonQuery();
-            }
+            _context.Session.ThrowIfClosed();
+            _context.Deferred.AddWaits(eventId, waits);
         }
 
         // As the in-memory store: setting waits counts as a change even when it changes nothing.
@@ -328,16 +320,8 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var link = _context.Command(SqliteSessionSql.LinkEvent, "$event", "$profile", "$index");
-        link.Parameters[1].Value = eventId;
-        link.Parameters[2].Value = ProfileBlob(profileId);
-        link.Parameters[3].Value = relationIndex;
-        _context.Write(link);
-
-        var drop = _context.Command(SqliteSessionSql.DropWaitsFrom, "$event", "$index");
-        drop.Parameters[1].Value = eventId;
-        drop.Parameters[2].Value = relationIndex;
-        drop.ExecuteNonQuery();
+        ThrowIfClosed();
+        _context.Deferred.AddLink(eventId, profileId, ProfileBlob(profileId), relationIndex);
         return ValueTask.CompletedTask;
     }
 
@@ -373,6 +357,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         ObjectDisposedException.ThrowIf(_disposed, this);
         ObjectDisposedException.ThrowIf(_committed, this);
         cancellationToken.ThrowIfCancellationRequested();
+        _context.FlushDeferred();
         var version = Version;
         if (_dirty)
         {

@@ -22,8 +22,10 @@ internal sealed class SqliteDeferredWrites(SqliteSessionContext context)
         [],
         ["$kind", "$value", "$event", "$index"]);
 
+    // "+tenant_key": with an IN list on the id, SQLite's planner would otherwise search ix_events_profile by tenant
+    // (every event of the tenant) instead of the ids by rowid; the unary plus keeps that index out of the choice.
     private static readonly SqliteMultiRow LinkEvents = new(
-        "UPDATE events SET profile_id = $profile, link_index = $index, quarantine_reason = 0, quarantine_message = NULL WHERE tenant_key = $t AND id IN (",
+        "UPDATE events SET profile_id = $profile, link_index = $index, quarantine_reason = 0, quarantine_message = NULL WHERE +tenant_key = $t AND id IN (",
         "$event{0}",
         ");",
         ["$profile", "$index"],

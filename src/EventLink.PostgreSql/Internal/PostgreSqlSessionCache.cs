@@ -62,6 +62,37 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
             return;
         }
 
+        await PrefetchBatchAsync(records, identities, events, cancellationToken).ConfigureAwait(false);
+
+        // The record claims the batch's identities lead to beyond its own records (the other side of a merge, a
+        // profile's earlier records): a second round trip loads them the same way, so walking a component reads nothing.
+        var reached = identities
+            .SelectMany(i => _claimsByIdentity.TryGetValue(i, out var claims) ? claims : [])
+            .Where(k => k.Kind == ClaimKind.Record && !_records.ContainsKey((k.Source, k.RecordId)))
+            .Distinct()
+            .ToArray();
+        if (reached.Length == 0)
+        {
+            return;
+        }
+
+        await PrefetchRecordsAsync(reached, cancellationToken).ConfigureAwait(false);
+
+        // And a third for what those claims' other identities lead to and wait for: the component's next ring.
+        var next = reached
+            .SelectMany(k => _claims.TryGetValue((k.Source, k.RecordId), out var claim) && claim is not null ? claim.Identities : [])
+            .Where(i => !_claimsByIdentity.ContainsKey(i) && !_waits.ContainsKey(i))
+            .Distinct()
+            .ToArray();
+        if (next.Length > 0)
+        {
+            await PrefetchIdentitiesAsync(next, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Loads, in one round trip, what a batch's records, identities and events need (see <see cref="PostgreSqlPrefetchSql"/>).</summary>
+    private async ValueTask PrefetchBatchAsync(ClaimKey[] records, IdentityKey[] identities, ClaimKey[] events, CancellationToken cancellationToken)
+    {
         var sql = _context.Sql.Prefetch;
         // Each statement takes distinct sources and distinct ids (or kinds and values) and may return more than the
         // pairs asked for: rows of pairs not asked for are either kept (they are what the database holds) or skipped.
@@ -86,7 +117,116 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
 
+        await ReadRecordsAsync(reader, records, cancellationToken).ConfigureAwait(false);
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await ReadIdentitiesAsync(reader, identities, cancellationToken).ConfigureAwait(false);
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var key in events)
+        {
+            _events[(key.Source, key.RecordId)] = false;
+        }
+
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _events[(reader.GetString(0), reader.GetString(1))] = true;
+            _holders[(reader.GetString(0), reader.GetString(1))] = (reader.GetBoolean(3), reader.GetString(2));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _eventIds.Enqueue(reader.GetInt64(0));
+        }
+    }
+
+    /// <summary>Loads, in one round trip, the source records, their profiles' records, those profiles and the record claims of <paramref name="records"/>.</summary>
+    private async ValueTask PrefetchRecordsAsync(ClaimKey[] records, CancellationToken cancellationToken)
+    {
+        var sql = _context.Sql.Prefetch;
+        string[] sources = [.. records.Select(k => k.Source).Distinct()];
+        string[] ids = [.. records.Select(k => k.RecordId).Distinct()];
+        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction)
+        {
+            BatchCommands =
+            {
+                BatchCommand(sql.SourceRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.ProfileRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.Profiles, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.Claims, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+            },
+        };
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await ReadRecordsAsync(reader, records, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads, in one round trip, the claims holding <paramref name="identities"/> and the events waiting for them.</summary>
+    private async ValueTask PrefetchIdentitiesAsync(IdentityKey[] identities, CancellationToken cancellationToken)
+    {
+        var sql = _context.Sql.Prefetch;
+        string[] kinds = [.. identities.Select(i => i.Kind).Distinct()];
+        string[] values = [.. identities.Select(i => i.Value).Distinct()];
+        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction)
+        {
+            BatchCommands =
+            {
+                BatchCommand(sql.ClaimsByIdentity, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
+                BatchCommand(sql.Waits, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
+            },
+        };
+        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await ReadIdentitiesAsync(reader, identities, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the claims-by-identity and waits result sets of a prefetch for <paramref name="identities"/>, the keys
+    /// asked for; the reader starts on the first of the two and is left on the second.
+    /// </summary>
+    private async ValueTask ReadIdentitiesAsync(NpgsqlDataReader reader, IdentityKey[] identities, CancellationToken cancellationToken)
+    {
         var askedIdentities = identities.ToHashSet();
+        foreach (var identity in identities)
+        {
+            _claimsByIdentity[identity] = [];
+            _waits[identity] = [];
+        }
+
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var identity = new IdentityKey(reader.GetString(0), reader.GetString(1));
+            if (!askedIdentities.Contains(identity))
+            {
+                continue;
+            }
+
+            _claimsByIdentity[identity].Add(new ClaimKey((ClaimKind)reader.GetInt16(4), reader.GetString(2), reader.GetString(3)));
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var eventId = reader.GetInt64(2);
+            var identity = new IdentityKey(reader.GetString(0), reader.GetString(1));
+            if (!askedIdentities.Contains(identity))
+            {
+                continue;
+            }
+
+            _waits[identity].Add((eventId, reader.GetInt32(3)));
+            _linkIndex[eventId] = reader.GetInt32(4);
+            WaitsOf(eventId).Add(identity);
+        }
+    }
+
+    /// <summary>
+    /// Reads the first four result sets of a prefetch (source records, the records of their profiles, those profiles,
+    /// the record claims) for <paramref name="records"/>, the keys asked for; the reader is left on the fourth.
+    /// </summary>
+    private async ValueTask ReadRecordsAsync(NpgsqlDataReader reader, ClaimKey[] records, CancellationToken cancellationToken)
+    {
         foreach (var key in records)
         {
             _records[(key.Source, key.RecordId)] = null;
@@ -149,57 +289,6 @@ internal sealed class PostgreSqlSessionCache(PostgreSqlSessionContext context)
             {
                 claim.Identities.Add(new IdentityKey(reader.GetString(4), reader.GetString(5)));
             }
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var identity in identities)
-        {
-            _claimsByIdentity[identity] = [];
-            _waits[identity] = [];
-        }
-
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var identity = new IdentityKey(reader.GetString(0), reader.GetString(1));
-            if (!askedIdentities.Contains(identity))
-            {
-                continue;
-            }
-
-            _claimsByIdentity[identity].Add(new ClaimKey((ClaimKind)reader.GetInt16(4), reader.GetString(2), reader.GetString(3)));
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var eventId = reader.GetInt64(2);
-            var identity = new IdentityKey(reader.GetString(0), reader.GetString(1));
-            if (!askedIdentities.Contains(identity))
-            {
-                continue;
-            }
-
-            _waits[identity].Add((eventId, reader.GetInt32(3)));
-            _linkIndex[eventId] = reader.GetInt32(4);
-            WaitsOf(eventId).Add(identity);
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var key in events)
-        {
-            _events[(key.Source, key.RecordId)] = false;
-        }
-
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            _events[(reader.GetString(0), reader.GetString(1))] = true;
-            _holders[(reader.GetString(0), reader.GetString(1))] = (reader.GetBoolean(3), reader.GetString(2));
-        }
-
-        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            _eventIds.Enqueue(reader.GetInt64(0));
         }
     }
 

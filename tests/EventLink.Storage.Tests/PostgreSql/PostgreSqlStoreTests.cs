@@ -186,6 +186,53 @@ public sealed class PostgreSqlStoreTests(PostgreSqlFixture fixture) : ContractTe
         (await Fixture.ScalarAsync($"SELECT count(*) FROM \"{schema}\".profiles")).Should().Be(1L);
     }
 
+    [PostgresFact]
+    public async Task A_batch_of_merges_reads_the_other_side_of_each_merge_in_its_prefetch_not_one_row_at_a_time()
+    {
+        var link = await CreateAsync();
+        var schema = PostgreSqlFixture.SchemaName($"{nameof(PostgreSqlStoreTests)}_{nameof(A_batch_of_merges_reads_the_other_side_of_each_merge_in_its_prefetch_not_one_row_at_a_time)}");
+        const int Merges = 20;
+        var earlier = new List<IngestRecord>();
+        for (var i = 0; i < Merges; i++)
+        {
+            earlier.Add(TestSchema.StripeCustomer($"cus_a{i}", $"a{i}@example.com", At));
+            earlier.Add(TestSchema.StripeCustomer($"cus_b{i}", $"b{i}@example.com", At, userId: $"u{i}"));
+        }
+
+        await link.IngestAsync(earlier);
+        var bridges = Enumerable.Range(0, Merges)
+            .Select(i => TestSchema.StripeCustomer($"cus_m{i}", $"a{i}@example.com", At.AddHours(1), userId: $"u{i}"))
+            .ToList();
+
+        var commands = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Npgsql",
+            Sample = (ref System.Diagnostics.ActivityCreationOptions<System.Diagnostics.ActivityContext> _) => System.Diagnostics.ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                var text = activity.GetTagItem("db.query.text") as string ?? activity.GetTagItem("db.statement") as string ?? string.Empty;
+                if (text.Contains($"\"{schema}\"", StringComparison.Ordinal))
+                {
+                    commands.Enqueue(text);
+                }
+            },
+        };
+        System.Diagnostics.ActivitySource.AddActivityListener(listener);
+
+        var results = await link.IngestAsync(bridges);
+
+        results.Should().OnlyContain(r => r.Outcome == IngestOutcome.Created || r.Outcome == IngestOutcome.Updated);
+        (await Fixture.ScalarAsync($"SELECT count(*) FROM \"{schema}\".profiles WHERE merged_into IS NULL")).Should().Be((long)Merges, "each bridge joined its two customers");
+        commands.Should().NotBeEmpty("the listener sees the store's commands");
+        var oneByOne = commands.Where(c =>
+            c.StartsWith("SELECT c.record_type, c.first_occurred_at", StringComparison.Ordinal) || // a claim
+            c.Contains(".profiles WHERE tenant = $1 AND id = $2", StringComparison.Ordinal) || // a profile
+            c.Contains(".source_records WHERE tenant = $1 AND source = $2 AND record_id = $3", StringComparison.Ordinal) || // a source record
+            c.Contains("WHERE i.tenant = $1 AND i.kind = $2 AND i.value = $3", StringComparison.Ordinal)); // the claims of an identity
+        oneByOne.Should().BeEmpty("the prefetch loads the claims a batch's identities lead to, and what their other identities lead to");
+    }
+
     [Fact]
     public void Options_reject_a_schema_that_is_not_a_plain_identifier()
     {

@@ -31,6 +31,23 @@ public sealed class BodyLimitTests(ITestOutputHelper output)
         // Warm up the connection, the endpoint and the pools with one refused post of each kind.
         await PostAsync(host, declareLength: true);
         await PostAsync(host, declareLength: false);
+        // The figures are the process's: a test host of an earlier class still shutting down can allocate beside this
+        // one. Three rounds, and the smallest of each figure is judged: a body buffered would show in every round.
+        var (allocated, heapGrowth, workingSetGrowth) = (long.MaxValue, long.MaxValue, long.MaxValue);
+        for (var round = 0; round < 3; round++)
+        {
+            var (a, h, w) = await MeasureAsync(host);
+            output.WriteLine($"{Posts} posts of {BodySize / (1024 * 1024)} MiB over a {Limit / 1024} KiB limit: allocated {a / 1024} KiB, managed heap {h / 1024:+#;-#;0} KiB, working set {w / 1024:+#;-#;0} KiB");
+            (allocated, heapGrowth, workingSetGrowth) = (Math.Min(allocated, a), Math.Min(heapGrowth, h), Math.Min(workingSetGrowth, w));
+        }
+
+        allocated.Should().BeLessThan(BodySize, "no body was buffered: everything allocated while 120 MiB streamed in is less than one body");
+        heapGrowth.Should().BeLessThan(BodySize / 2);
+        workingSetGrowth.Should().BeLessThan(BodySize, "the process did not grow by a body's size");
+    }
+
+    private static async Task<(long Allocated, long HeapGrowth, long WorkingSetGrowth)> MeasureAsync(CollectorHost host)
+    {
         Settle();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
@@ -48,12 +65,7 @@ public sealed class BodyLimitTests(ITestOutputHelper output)
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
         process.Refresh();
-        var workingSetGrowth = process.WorkingSet64 - workingSetBefore;
-        output.WriteLine($"{Posts} posts of {BodySize / (1024 * 1024)} MiB over a {Limit / 1024} KiB limit: allocated {allocated / 1024} KiB, managed heap {heapGrowth / 1024:+#;-#;0} KiB, working set {workingSetGrowth / 1024:+#;-#;0} KiB");
-
-        allocated.Should().BeLessThan(BodySize, "no body was buffered: everything allocated while 120 MiB streamed in is less than one body");
-        heapGrowth.Should().BeLessThan(BodySize / 2);
-        workingSetGrowth.Should().BeLessThan(BodySize, "the process did not grow by a body's size");
+        return (allocated, heapGrowth, process.WorkingSet64 - workingSetBefore);
     }
 
     [Fact]

@@ -13,13 +13,18 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
     {
         ArgumentNullException.ThrowIfNull(state);
         var had = _state.Computed.TryGetValue(profileId, out var previous);
-        if (state.Traits.Count == 0 && state.Audiences.Count == 0 && state.DueAt is null)
+        if (state.IsEmpty)
         {
             _state.Computed.Remove(profileId);
         }
         else
         {
-            _state.Computed[profileId] = state with { Traits = [.. state.Traits], Audiences = [.. state.Audiences] };
+            // The lists are copied (a caller may reuse its own); the packed state is the engine's, written once.
+            _state.Computed[profileId] = state with
+            {
+                Traits = state.Traits.Count == 0 ? [] : [.. state.Traits],
+                Audiences = state.Audiences.Count == 0 ? [] : [.. state.Audiences],
+            };
             if (state.DueAt is { } due && (!had || previous!.DueAt != due))
             {
                 _state.DueIndex.Add((due, profileId)); // An extra entry is harmless: it is stale once the due time moves.

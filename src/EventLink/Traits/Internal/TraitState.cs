@@ -92,19 +92,43 @@ internal sealed partial class TraitState
             return false;
         }
 
+        // A loop, not RemoveAll with a lambda: this runs for every windowed trait of every profile updated.
         var cutoff = now - trait.Window!.Value;
-        if (Entries.RemoveAll(e => e.At <= cutoff) > 0)
+        var kept = 0;
+        for (var i = 0; i < Entries.Count; i++)
         {
-            Aggregate(trait);
-            return true;
+            if (Entries[i].At > cutoff)
+            {
+                Entries[kept++] = Entries[i];
+            }
         }
 
-        return false;
+        if (kept == Entries.Count)
+        {
+            return false;
+        }
+
+        Entries.RemoveRange(kept, Entries.Count - kept);
+        Aggregate(trait);
+        return true;
     }
 
     /// <summary>When the oldest entry of a windowed trait leaves the window.</summary>
-    public DateTimeOffset? DueAt(CompiledTrait trait) =>
-        Entries is { Count: > 0 } ? Entries.Min(e => e.At) + trait.Window!.Value : null;
+    public DateTimeOffset? DueAt(CompiledTrait trait)
+    {
+        if (Entries is not { Count: > 0 } entries)
+        {
+            return null;
+        }
+
+        var oldest = entries[0].At;
+        for (var i = 1; i < entries.Count; i++)
+        {
+            oldest = entries[i].At < oldest ? entries[i].At : oldest;
+        }
+
+        return oldest + trait.Window!.Value;
+    }
 
     /// <summary>The trait's value as a number, for the kinds whose value is one (<see langword="null"/> when it has none).</summary>
     public decimal? NumberValue(CompiledTrait trait) => Overflow == true ? null : trait.Kind switch

@@ -41,8 +41,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             changes.Taken[profileId] = entry;
         }
 
-        var facts = Runtime.Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt,
-            () => record.Document ?? JsonDocument.Parse(record.Utf8Payload), entry, batch.Now);
+        var facts = Runtime.Evaluate(record, eventId, entry, batch.Now);
         if (entry is null)
         {
             changes.Linked.Add((profileId, facts!));
@@ -147,7 +146,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
                 await AppendTriggerAsync(batch, changes, TriggerKind.AudienceExited, membership.Audience, merged, null).ConfigureAwait(false);
             }
 
-            if (state.Traits.Count > 0 || state.Audiences.Count > 0 || state.DueAt is not null)
+            if (!state.IsEmpty)
             {
                 await session.SaveComputedStateAsync(merged, ComputedStateRow.Empty, cancellationToken).ConfigureAwait(false);
             }
@@ -235,7 +234,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     /// Brings one profile's traits and audiences up to date; <paramref name="newEvents"/> null means from its whole
     /// history. From <paramref name="cached"/> (or the stored state, decoded), only the traits the new events change are
     /// updated, only the audiences reading them (or the time, or changed attributes) are evaluated, and the state is
-    /// written only when something changed, with the rows of unchanged traits reused.
+    /// written only when something changed: the packed states, and the memberships that changed.
     /// </summary>
     /// <returns>The profile's state as now written.</returns>
     public async ValueTask<ComputedEntry> EvaluateProfileAsync(Batch batch, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, CancellationToken cancellationToken,
@@ -248,25 +247,27 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         if (entry is null)
         {
             var stored = await session.GetComputedStateAsync(profileId, cancellationToken).ConfigureAwait(false);
-            entry = newEvents is null ? null : Decode(stored);
-            if (entry is null)
+            var decoded = newEvents is null ? null : ReadStates(stored);
+            if (decoded is null)
             {
                 var events = await session.GetEventsOfProfileAsync(profileId, cancellationToken).ConfigureAwait(false);
-                var computed = ComputeFromHistory(events, batch.Now, changes?.LeftQuarantine, out var matched);
+                decoded = ComputeFromHistory(events, batch.Now, changes?.LeftQuarantine, out var matched);
                 foreach (var (eventId, trigger) in matched)
                 {
                     await AppendTriggerAsync(batch, changes, TriggerKind.EventMatched, trigger, profileId, eventId).ConfigureAwait(false);
                 }
 
-                entry = new ComputedEntry(computed, new TraitStateRow?[traits.Count], MembersByAudience(stored), stored.DueAt);
                 newEvents = null;
             }
+
+            entry = new ComputedEntry(decoded, MembersByAudience(stored), stored);
 
             // Read from the store: its memberships may be of other definitions, so every audience is evaluated.
             everything = true;
         }
 
         var states = entry.States;
+        var changed = entry.Changed;
         foreach (var facts in newEvents ?? [])
         {
             for (var i = 0; i < states.Length; i++)
@@ -274,32 +275,31 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
                 if (facts.Inputs[i] is { } input)
                 {
                     states[i].Add(traits[i], input, batch.Now);
-                    entry.Rows[i] = null;
+                    changed[i] = true;
                 }
             }
         }
 
         DateTimeOffset? due = null;
+        var anyChanged = everything;
         for (var i = 0; i < states.Length; i++)
         {
             if (traits[i].Window is not null)
             {
-                if (states[i].Expire(traits[i], batch.Now))
-                {
-                    entry.Rows[i] = null;
-                }
-
+                changed[i] |= states[i].Expire(traits[i], batch.Now);
                 due = Earliest(due, states[i].DueAt(traits[i]));
             }
+
+            anyChanged |= changed[i];
         }
 
         var context = new AudienceContext(traits, states, null, batch.Now);
-        var changed = false;
+        var membersChanged = false;
         var audiences = Runtime.Audiences;
         for (var a = 0; a < audiences.Count; a++)
         {
             var audience = audiences[a];
-            if (!everything && !audience.AlwaysEvaluated && !ReadsChanged(audience, entry.Rows))
+            if (!everything && !audience.AlwaysEvaluated && !ReadsChanged(audience, changed))
             {
                 continue;
             }
@@ -315,77 +315,53 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             if (isIn != (was is not null))
             {
                 entry.Members[a] = isIn ? new AudienceMemberRow(audience.Name, profileId, batch.Now) : null;
-                changed = true;
+                membersChanged = true;
                 await AppendTriggerAsync(batch, changes, isIn ? TriggerKind.AudienceEntered : TriggerKind.AudienceExited, audience.Name, profileId, null).ConfigureAwait(false);
             }
         }
 
         due = Earliest(due, context.DueAt);
-        changed |= everything || due != entry.Due;
-        var rows = new TraitStateRow[states.Length];
-        for (var i = 0; i < states.Length; i++)
+        if (anyChanged || membersChanged || due != entry.Due)
         {
-            if (entry.Rows[i] is not { } row)
+            var members = entry.StoredAudiences;
+            if (membersChanged || everything)
             {
-                changed = true;
-                row = entry.Rows[i] = new TraitStateRow(traits[i].Name, states[i].ValueJson(traits[i]), states[i].Write());
-            }
-
-            rows[i] = row;
-        }
-
-        if (changed)
-        {
-            var members = new List<AudienceMemberRow>(entry.Members.Length);
-            foreach (var member in entry.Members)
-            {
-                if (member is not null)
+                var list = new List<AudienceMemberRow>(entry.Members.Length);
+                foreach (var member in entry.Members)
                 {
-                    members.Add(member);
+                    if (member is not null)
+                    {
+                        list.Add(member);
+                    }
                 }
+
+                members = list;
             }
 
+            var previous = new ComputedStateRow(entry.StoredTraits, entry.StoredAudiences, entry.Due);
+            var state = new ComputedStateRow([], members, due) { State = TraitState.Pack(states, traits, Runtime.StateDigest) };
+            await session.UpdateComputedStateAsync(profileId, previous, state, cancellationToken).ConfigureAwait(false);
+            entry.StoredAudiences = members;
+            entry.StoredTraits = [];
             entry.Due = due;
-            await session.SaveComputedStateAsync(profileId, new ComputedStateRow(rows, members, due), cancellationToken).ConfigureAwait(false);
+            Array.Clear(changed);
         }
 
         return entry;
     }
 
-    /// <summary>Whether an input of the audience changed (its row was dropped).</summary>
-    private static bool ReadsChanged(CompiledAudience audience, TraitStateRow?[] rows)
+    /// <summary>Whether an input of the audience changed.</summary>
+    private static bool ReadsChanged(CompiledAudience audience, bool[] changed)
     {
         foreach (var input in audience.Inputs)
         {
-            if ((uint)input >= (uint)rows.Length || rows[input] is null)
+            if ((uint)input >= (uint)changed.Length || changed[input])
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    /// <summary>The stored state decoded, or null when a trait's state is missing or was computed for another definition.</summary>
-    private ComputedEntry? Decode(ComputedStateRow stored)
-    {
-        if (ReadStates(stored) is not { } states)
-        {
-            return null;
-        }
-
-        // Rows stored in the compact encoding are written back as they are when unchanged; older ones are rewritten.
-        var rows = new TraitStateRow?[states.Length];
-        foreach (var row in stored.Traits)
-        {
-            var i = IndexOf(row.Name);
-            if (i >= 0 && row.StateJson.Length > 0 && row.StateJson[0] != '{')
-            {
-                rows[i] = row;
-            }
-        }
-
-        return new ComputedEntry(states, rows, MembersByAudience(stored), stored.DueAt);
     }
 
     private AudienceMemberRow?[] MembersByAudience(ComputedStateRow stored)
@@ -405,22 +381,14 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         return members;
     }
 
-    private int IndexOf(string trait)
-    {
-        for (var i = 0; i < Runtime.Traits.Count; i++)
-        {
-            if (Runtime.Traits[i].Name == trait)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
     /// <summary>The stored states, or null when any is missing or was computed for another definition.</summary>
     public TraitState[]? ReadStates(ComputedStateRow stored)
     {
+        if (stored.State is { } packed)
+        {
+            return TraitState.Unpack(packed, Runtime.Traits, Runtime.StateDigest);
+        }
+
         if (stored.Traits.Count != Runtime.Traits.Count)
         {
             return null;

@@ -50,7 +50,7 @@ internal sealed partial class TraitState
                 state.Entries = new List<TraitEntry>((int)entries);
                 for (var i = 0; i < entries; i++)
                 {
-                    state.Entries.Add(reader.Entry()!);
+                    state.Entries.Add(reader.Entry() ?? throw new FormatException());
                 }
             }
 

@@ -211,7 +211,7 @@ internal sealed partial class TraitState
         LastAt = LastAt is { } last && last >= at ? last : at;
         if (json is not null)
         {
-            if (trait.Kind == TraitKind.LastValue && (LastValue is null || Later(at, source, recordId, LastValue)))
+            if (trait.Kind == TraitKind.LastValue && (LastValue is not { } previous || Later(at, source, recordId, previous)))
             {
                 LastValue = new TraitEntry { At = at, Source = source, RecordId = recordId, Json = json };
             }
@@ -234,9 +234,13 @@ internal sealed partial class TraitState
     }
 }
 
-/// <summary>An event kept by a windowed trait (or the last value of a trait).</summary>
-internal sealed class TraitEntry
+/// <summary>An event kept by a windowed trait (or the last value of a trait); a struct, so keeping one allocates nothing.</summary>
+internal struct TraitEntry
 {
+    public TraitEntry()
+    {
+    }
+
     [JsonPropertyName("a")] public DateTimeOffset At { get; set; }
 
     [JsonPropertyName("s")] public string Source { get; set; } = "";

@@ -19,6 +19,9 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
     private readonly ComputedCache _cache = new(CachedProfiles);
 
+    /// <summary>The facts of a profile no event reached (read only; shared).</summary>
+    private static readonly List<EventFacts> NoFacts = [];
+
     /// <summary>Gets the compiled traits, audiences and triggers.</summary>
     public TraitsRuntime Runtime { get; } = runtime;
 
@@ -160,8 +163,9 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         // Without a merge or an erasure in this unit of work, a profile events were linked to (or that changed) survives.
         var checkSurvival = changes.MergedAway.Count > 0 || changes.Erased;
-        var incremental = new Dictionary<Guid, List<EventFacts>>();
-        var order = new List<Guid>();
+        var expected = changes.Applied.Count + changes.Linked.Count + changes.Touched.Count + recompute.Count;
+        var incremental = new Dictionary<Guid, List<EventFacts>>(expected);
+        var order = new List<Guid>(expected);
         foreach (var (profileId, facts) in changes.Linked)
         {
             var survivor = checkSurvival ? await MergeChain.SurvivorAsync(session, profileId, survivors, cancellationToken).ConfigureAwait(false) : profileId;
@@ -179,7 +183,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             var survivor = checkSurvival || recompute.Contains(id) ? await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false) : id;
             if (!incremental.ContainsKey(survivor))
             {
-                incremental[survivor] = [];
+                incremental[survivor] = NoFacts;
                 order.Add(survivor);
             }
         }

@@ -331,7 +331,7 @@ internal static class SqliteMigrations
             state BLOB,
             due_at INTEGER,
             PRIMARY KEY (tenant_key, profile_id)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS ix_computed_due_at ON computed (tenant_key, due_at, profile_id) WHERE due_at IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_computed_due ON computed (tenant_key, due_at, profile_id) WHERE due_at IS NOT NULL;
         INSERT INTO computed (tenant_key, profile_id, state, due_at) SELECT tenant_key, profile_id, NULL, due_at FROM computed_due;
         DROP TABLE computed_due;
         """,

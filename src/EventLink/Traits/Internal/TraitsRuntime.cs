@@ -8,7 +8,7 @@ namespace EventLink.Traits.Internal;
 internal sealed record EventFacts(long EventId, TraitInput?[] Inputs, string[] Triggers);
 
 /// <summary>The traits options compiled against the schema: what the engine evaluates on every linked event.</summary>
-internal sealed class TraitsRuntime
+internal sealed partial class TraitsRuntime
 {
     private const int MaxDepth = 32;
     private readonly List<CompiledTrait> _traits = [];
@@ -52,6 +52,11 @@ internal sealed class TraitsRuntime
 
         var runtime = new TraitsRuntime(options);
         runtime.Compile(schema);
+        if (runtime._errors.Count == 0)
+        {
+            runtime.PrepareReads(schema);
+        }
+
         return runtime._errors.Count == 0 ? runtime : throw new ArgumentException(string.Join(Environment.NewLine, runtime._errors), nameof(options));
     }
 
@@ -79,6 +84,11 @@ internal sealed class TraitsRuntime
     {
         var inputs = target is null ? new TraitInput?[_traits.Count] : null;
         List<string>? triggers = null;
+        if (record is { RelationValues: { } values } && _reads.TryGetValue(record.Type, out var reads) && reads.CanRead(values, record.Type))
+        {
+            return EvaluateSelected(eventId, recordType, source, recordId, eventName, occurredAt, values, record.Utf8Payload.Span, reads, target, now);
+        }
+
         JsonDocument? document = null;
         JsonDocument Open() => document ??= record is null ? open!() : record.Document ?? JsonDocument.Parse(record.Utf8Payload);
         try

@@ -73,6 +73,12 @@ internal sealed partial class TraitState
         {
             if (input.At > now - trait.Window!.Value)
             {
+                if (Entries.Count == Entries.Capacity && Entries.Capacity < 2)
+                {
+                    // Most profiles hold an entry or two: room for four (the list's first growth) would mostly stay empty.
+                    Entries.Capacity++;
+                }
+
                 Entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
                 Aggregate(trait);
             }

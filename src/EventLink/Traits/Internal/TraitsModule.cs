@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using EventLink.IdentityGraph.Internal;
 using EventLink.Internal;
@@ -22,11 +23,23 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     /// <summary>The facts of a profile no event reached (read only; shared).</summary>
     private static readonly List<EventFacts> NoFacts = [];
 
+    /// <summary>How many units of work's collections are kept for reuse (about as many as run at once).</summary>
+    private const int PooledBatches = 4;
+
+    /// <summary>The most profiles a unit of work may have touched for its collections to be kept for reuse.</summary>
+    private const int PooledProfiles = 16_384;
+
+    /// <summary>Collections of committed units of work, cleared: a batch of events reuses them instead of growing new ones.</summary>
+    private readonly ConcurrentBag<TraitsBatch> _pool = [];
+
     /// <summary>Gets the compiled traits, audiences and triggers.</summary>
     public TraitsRuntime Runtime { get; } = runtime;
 
     /// <summary>Gets whether no trait, audience or trigger is configured.</summary>
     public bool IsEmpty => Runtime.IsEmpty;
+
+    /// <summary>What the unit of work noted so far: a pooled set of collections, cleared, on first use.</summary>
+    private TraitsBatch Changes(Batch batch) => batch.PeekState<TraitsBatch>() ?? batch.GetState(() => _pool.TryTake(out var reused) ? reused : new TraitsBatch());
 
     /// <summary>Hook: an event was linked at ingest; its record is at hand, so its contribution is read now.</summary>
     public void OnEventLinked(Batch batch, ParsedRecord record, long eventId, Guid profileId)
@@ -37,7 +50,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         }
 
         // A profile whose decoded state is at hand (kept since an earlier unit of work) is updated in place now.
-        var changes = batch.GetState<TraitsBatch>();
+        var changes = Changes(batch);
         changes.Cached ??= _cache.For(batch.Tenant, batch.Index.Version);
         if (!changes.Taken.TryGetValue(profileId, out var entry) && changes.Cached.Remove(profileId, out entry))
         {
@@ -67,7 +80,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             return;
         }
 
-        var changes = batch.GetState<TraitsBatch>();
+        var changes = Changes(batch);
         if (!fromKnown)
         {
             from = await batch.Session.GetEventProfileAsync(eventId, cancellationToken).ConfigureAwait(false);
@@ -93,7 +106,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     {
         if (!IsEmpty)
         {
-            var changes = batch.GetState<TraitsBatch>();
+            var changes = Changes(batch);
             changes.Recompute.Add(survivor);
             changes.MergedAway.Add(merged);
         }
@@ -104,7 +117,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     {
         if (!IsEmpty)
         {
-            batch.GetState<TraitsBatch>().Touched.Add(profileId);
+            Changes(batch).Touched.Add(profileId);
         }
     }
 
@@ -118,7 +131,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     {
         if (!IsEmpty)
         {
-            var changes = batch.GetState<TraitsBatch>();
+            var changes = Changes(batch);
             changes.Touched.Remove(profileId);
             changes.Recompute.Remove(profileId);
             changes.Erased = true;
@@ -137,7 +150,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         var session = batch.Session;
         var cached = changes.Cached ?? _cache.For(batch.Tenant, batch.Index.Version);
-        var survivors = new Dictionary<Guid, Guid>();
+        var survivors = changes.Survivors;
 
         // Profiles merged away leave their audiences; the survivor is recomputed from the history it now holds.
         foreach (var merged in changes.MergedAway)
@@ -155,7 +168,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             }
         }
 
-        var recompute = new HashSet<Guid>();
+        var recompute = changes.RecomputeSurvivors;
         foreach (var id in changes.Recompute)
         {
             recompute.Add(await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false));
@@ -163,9 +176,8 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         // Without a merge or an erasure in this unit of work, a profile events were linked to (or that changed) survives.
         var checkSurvival = changes.MergedAway.Count > 0 || changes.Erased;
-        var expected = changes.Applied.Count + changes.Linked.Count + changes.Touched.Count + recompute.Count;
-        var incremental = new Dictionary<Guid, List<EventFacts>>(expected);
-        var order = new List<Guid>(expected);
+        var incremental = changes.Incremental;
+        var order = changes.Order;
         foreach (var (profileId, facts) in changes.Linked)
         {
             var survivor = checkSurvival ? await MergeChain.SurvivorAsync(session, profileId, survivors, cancellationToken).ConfigureAwait(false) : profileId;
@@ -232,6 +244,11 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         }
 
         _cache.Keep(batch.Tenant, batch.Index.Version, changes.Computed);
+        if (changes.Computed.Count <= PooledProfiles && _pool.Count < PooledBatches)
+        {
+            changes.Clear();
+            _pool.Add(changes);
+        }
     }
 
     /// <summary>
@@ -488,5 +505,37 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         /// <summary>Gets the profiles updated, with their state as written: kept in the cache once the unit of work commits.</summary>
         public List<(Guid ProfileId, ComputedEntry Entry)> Computed { get; } = [];
+
+        /// <summary>Gets, before commit, the surviving profile of each profile involved (merges).</summary>
+        public Dictionary<Guid, Guid> Survivors { get; } = [];
+
+        /// <summary>Gets, before commit, the surviving profiles to recompute from history.</summary>
+        public HashSet<Guid> RecomputeSurvivors { get; } = [];
+
+        /// <summary>Gets, before commit, the facts to apply to each profile.</summary>
+        public Dictionary<Guid, List<EventFacts>> Incremental { get; } = [];
+
+        /// <summary>Gets, before commit, the profiles to update, in order.</summary>
+        public List<Guid> Order { get; } = [];
+
+        /// <summary>Empties every collection (kept with its capacity) for the next unit of work.</summary>
+        public void Clear()
+        {
+            Linked.Clear();
+            Recompute.Clear();
+            Touched.Clear();
+            MergedAway.Clear();
+            LeftQuarantine.Clear();
+            Transitions = 0;
+            Cached = null;
+            Taken.Clear();
+            Applied.Clear();
+            Erased = false;
+            Computed.Clear();
+            Survivors.Clear();
+            RecomputeSurvivors.Clear();
+            Incremental.Clear();
+            Order.Clear();
+        }
     }
 }

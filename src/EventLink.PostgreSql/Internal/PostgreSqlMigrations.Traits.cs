@@ -47,7 +47,7 @@ internal static partial class PostgreSqlMigrations
     /// time. Trait rows written before stay in trait_states, read until the profile's next update replaces them.
     /// </summary>
     private static string PackedTraitsVersion(string s) => $"""
-        ALTER TABLE {s}.computed_due ADD COLUMN state bytea;
+        ALTER TABLE {s}.computed_due ADD COLUMN IF NOT EXISTS state bytea;
         ALTER TABLE {s}.computed_due ALTER COLUMN due_at DROP NOT NULL;
         """;
 }

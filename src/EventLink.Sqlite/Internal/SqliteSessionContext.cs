@@ -16,6 +16,7 @@ namespace EventLink.Sqlite.Internal;
 internal sealed class SqliteSessionContext
 {
     private SqliteIdentityLog? _identityLog;
+    private SqliteDeferredWrites? _deferred;
 
     public SqliteSessionContext(SqliteStoreSession session, SqliteWriter writer, long tenantKey, long version, long identityLogFrom)
     {
@@ -44,6 +45,12 @@ internal sealed class SqliteSessionContext
 
     public SqliteIdentityLog IdentityLog => _identityLog ??= new SqliteIdentityLog(this);
 
+    /// <summary>The waits and links the session holds until its next statement (see <see cref="SqliteDeferredWrites"/>).</summary>
+    public SqliteDeferredWrites Deferred => _deferred ??= new SqliteDeferredWrites(this);
+
+    /// <summary>Writes the held waits and links, before a statement that does not go through <see cref="Command"/> (a commit, a tenant's erasure).</summary>
+    public void FlushDeferred() => _deferred?.Flush();
+
     /// <summary>The identity log if the session has used it; one it has not used has logged no removals, so has nothing to compact.</summary>
     public SqliteIdentityLog? IdentityLogIfUsed => _identityLog;
 
@@ -51,6 +58,7 @@ internal sealed class SqliteSessionContext
     public SqliteCommand Command(string sql, params ReadOnlySpan<string> parameters)
     {
         Session.ThrowIfClosed();
+        _deferred?.Flush();
         var command = Writer.Get(sql, tenantScoped: true, parameters);
         command.Parameters[0].Value = TenantKeyValue;
         return command;

@@ -52,10 +52,13 @@ internal static class SqliteSessionSql
         """;
 
     public const string DeleteAttributes = "DELETE FROM attributes WHERE tenant_key = $t AND profile_id = $profile;";
-    public const string InsertAttribute = """
-        INSERT INTO attributes (tenant_key, profile_id, ordinal, name, value_json, source, record_type, record_id, observed_at)
-        VALUES ($t, $profile, $ordinal, $name, $value, $source, $type, $record, $observed);
-        """;
+    /// <summary>A profile's attributes, up to <see cref="SqliteMultiRow.MaxRows"/> a statement.</summary>
+    public static readonly SqliteMultiRow InsertAttributes = new(
+        "INSERT INTO attributes (tenant_key, profile_id, ordinal, name, value_json, source, record_type, record_id, observed_at) VALUES",
+        "($t, $profile, $ordinal{0}, $name{0}, $value{0}, $source{0}, $type{0}, $record{0}, $observed{0})",
+        ";",
+        ["$profile"],
+        ["$ordinal", "$name", "$value", "$source", "$type", "$record", "$observed"]);
 
     // A source's record id belongs to one record: an id a merged record holds is not an event's (one more probe of
     // source_records' unique index, inside the same statement).
@@ -69,7 +72,6 @@ internal static class SqliteSessionSql
     public const string GetEventRecordType = "SELECT record_type FROM events WHERE tenant_key = $t AND source = $source AND record_id = $record;";
 
     public const string DeleteWaits = "DELETE FROM waits WHERE tenant_key = $t AND event_id = $event;";
-    public const string InsertWait = "INSERT INTO waits (tenant_key, kind, value, event_id, relation_index) VALUES ($t, $kind, $value, $event, $index);";
     public const string GetWaits = """
         SELECT w.event_id, w.relation_index, e.link_index
         FROM waits w JOIN events e ON e.id = w.event_id
@@ -77,12 +79,6 @@ internal static class SqliteSessionSql
         ORDER BY w.event_id, w.relation_index;
         """;
 
-    public const string LinkEvent = """
-        UPDATE events SET profile_id = $profile, link_index = $index, quarantine_reason = 0, quarantine_message = NULL
-        WHERE tenant_key = $t AND id = $event;
-        """;
-
-    public const string DropWaitsFrom = "DELETE FROM waits WHERE tenant_key = $t AND event_id = $event AND relation_index >= $index;";
     public const string SetQuarantine = "UPDATE events SET quarantine_reason = $reason, quarantine_message = $message WHERE tenant_key = $t AND id = $event;";
 
     /// <summary>A merge moves everything the loser holds, and the loser's merge history, to the survivor.</summary>

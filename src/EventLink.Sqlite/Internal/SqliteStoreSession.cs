@@ -205,19 +205,26 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
             _context.Write(delete);
         }
 
-        var insert = _context.Command(SqliteSessionSql.InsertAttribute, "$profile", "$ordinal", "$name", "$value", "$source", "$type", "$record", "$observed");
-        var p = insert.Parameters;
-        p[1].Value = profile;
-        for (var i = 0; i < attributes.Count; i++)
+        var statement = SqliteSessionSql.InsertAttributes;
+        for (var start = 0; start < attributes.Count; start += SqliteMultiRow.MaxRows)
         {
-            var attribute = attributes[i];
-            p[2].Value = i;
-            p[3].Value = attribute.Name;
-            p[4].Value = attribute.ValueJson;
-            p[5].Value = attribute.Source;
-            p[6].Value = attribute.RecordType;
-            p[7].Value = attribute.RecordId;
-            p[8].Value = ToMicros(attribute.ObservedAt);
+            var rows = Math.Min(SqliteMultiRow.MaxRows, attributes.Count - start);
+            var insert = statement.Command(_context, rows);
+            var p = insert.Parameters;
+            p[1].Value = profile;
+            for (var i = 0; i < rows; i++)
+            {
+                var attribute = attributes[start + i];
+                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+                p[at].Value = start + i;
+                p[at + 1].Value = attribute.Name;
+                p[at + 2].Value = attribute.ValueJson;
+                p[at + 3].Value = attribute.Source;
+                p[at + 4].Value = attribute.RecordType;
+                p[at + 5].Value = attribute.RecordId;
+                p[at + 6].Value = ToMicros(attribute.ObservedAt);
+            }
+
             insert.ExecuteNonQuery();
         }
 
@@ -280,16 +287,8 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
 
         if (waits.Count > 0)
         {
-            var insert = _context.Command(SqliteSessionSql.InsertWait, "$kind", "$value", "$event", "$index");
-            var p = insert.Parameters;
-            p[3].Value = eventId;
-            foreach (var wait in waits)
-            {
-                p[1].Value = wait.Key.Kind;
-                p[2].Value = wait.Key.Value;
-                p[4].Value = wait.RelationIndex;
-                insert.ExecuteNonQuery();
-            }
+            _context.Session.ThrowIfClosed();
+            _context.Deferred.AddWaits(eventId, waits);
         }
 
         // As the in-memory store: setting waits counts as a change even when it changes nothing.
@@ -321,16 +320,8 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var link = _context.Command(SqliteSessionSql.LinkEvent, "$event", "$profile", "$index");
-        link.Parameters[1].Value = eventId;
-        link.Parameters[2].Value = ProfileBlob(profileId);
-        link.Parameters[3].Value = relationIndex;
-        _context.Write(link);
-
-        var drop = _context.Command(SqliteSessionSql.DropWaitsFrom, "$event", "$index");
-        drop.Parameters[1].Value = eventId;
-        drop.Parameters[2].Value = relationIndex;
-        drop.ExecuteNonQuery();
+        ThrowIfClosed();
+        _context.Deferred.AddLink(eventId, profileId, ProfileBlob(profileId), relationIndex);
         return ValueTask.CompletedTask;
     }
 
@@ -366,6 +357,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         ObjectDisposedException.ThrowIf(_disposed, this);
         ObjectDisposedException.ThrowIf(_committed, this);
         cancellationToken.ThrowIfCancellationRequested();
+        _context.FlushDeferred();
         var version = Version;
         if (_dirty)
         {

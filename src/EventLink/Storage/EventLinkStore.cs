@@ -82,12 +82,51 @@ public abstract partial class EventLinkStore : IAsyncDisposable, IDisposable
         return null;
     }
 
-    /// <summary>Reads a profile; an id that was merged away returns the profile it was merged into.</summary>
+    /// <summary>
+    /// Reads a profile; an id that was merged away returns the profile it was merged into. The default follows
+    /// <see cref="ProfileRow.MergedInto"/> through a session's <see cref="EventLinkStoreSession.GetProfileAsync"/> (a
+    /// session it disposes without committing), then reads every profile with <see cref="ReadProfilesAsync"/>; stores
+    /// override it with a read by id.
+    /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="profileId">The profile id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The profile, or <see langword="null"/>.</returns>
-    public abstract ValueTask<StoredProfile?> GetProfileAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default);
+    public virtual async ValueTask<StoredProfile?> GetProfileAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default)
+    {
+        Guid live;
+        var session = await BeginAsync(tenant, StoreSessionMode.AppendOnly, cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            var row = await session.GetProfileAsync(profileId, cancellationToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return null;
+            }
+
+            // Merges form chains, never cycles; the bound only guards a store that broke that rule.
+            for (var hops = 0; row.MergedInto is { } next && hops < 10_000; hops++)
+            {
+                row = await session.GetProfileAsync(next, cancellationToken).ConfigureAwait(false);
+                if (row is null)
+                {
+                    return null;
+                }
+            }
+
+            live = row.Id;
+        }
+
+        await foreach (var profile in ReadProfilesAsync(tenant, cancellationToken).ConfigureAwait(false))
+        {
+            if (profile.Profile.Id == live)
+            {
+                return profile;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// Finds the live profile an id stands for: the profile itself, or the one it was (transitively) merged into.

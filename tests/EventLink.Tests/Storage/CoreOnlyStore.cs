@@ -21,9 +21,6 @@ internal sealed class CoreOnlyStore : EventLinkStore
     public override ValueTask<EventLinkStoreSession> BeginAsync(string tenant, CancellationToken cancellationToken = default) =>
         BeginCoreAsync(tenant, cancellationToken);
 
-    public override ValueTask<StoredProfile?> GetProfileAsync(string tenant, Guid profileId, CancellationToken cancellationToken = default) =>
-        _inner.GetProfileAsync(tenant, profileId, cancellationToken);
-
     public override IAsyncEnumerable<StoredProfile> ReadProfilesAsync(string tenant, CancellationToken cancellationToken = default) =>
         _inner.ReadProfilesAsync(tenant, cancellationToken);
 

@@ -22,10 +22,13 @@ internal static class SqliteGraphSql
 
     public const string FindClaimId = "SELECT id FROM claims WHERE tenant_key = $t AND source = $source AND record_id = $record AND kind = $kind;";
 
-    public const string AddClaimIdentity = """
-        INSERT INTO claim_identities (tenant_key, claim_id, kind, value) VALUES ($t, $claim, $kind, $value)
-        ON CONFLICT (tenant_key, claim_id, kind, value) DO NOTHING;
-        """;
+    /// <summary>A claim's identities, up to <see cref="SqliteMultiRow.MaxRows"/> a statement.</summary>
+    public static readonly SqliteMultiRow AddClaimIdentities = new(
+        "INSERT INTO claim_identities (tenant_key, claim_id, kind, value) VALUES",
+        "($t, $claim, $kind{0}, $value{0})",
+        "ON CONFLICT (tenant_key, claim_id, kind, value) DO NOTHING;",
+        ["$claim"],
+        ["$kind", "$value"]);
 
     /// <summary>A claim with its current profile: a record's from its source record, an event's (and its id) from the event row.</summary>
     public const string GetClaim = """

@@ -49,12 +49,19 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
             claimId = (long)(find.ExecuteScalar() ?? throw new InvalidOperationException($"The claim {key} was not stored."));
         }
 
-        var add = context.Command(SqliteGraphSql.AddClaimIdentity, "$claim", "$kind", "$value");
-        add.Parameters[1].Value = claimId;
-        foreach (var identity in identities)
+        var statement = SqliteGraphSql.AddClaimIdentities;
+        for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
         {
-            add.Parameters[2].Value = identity.Kind;
-            add.Parameters[3].Value = identity.Value;
+            var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
+            var add = statement.Command(context, rows);
+            add.Parameters[1].Value = claimId;
+            for (var i = 0; i < rows; i++)
+            {
+                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+                add.Parameters[at].Value = identities[start + i].Kind;
+                add.Parameters[at + 1].Value = identities[start + i].Value;
+            }
+
             context.Write(add);
         }
 

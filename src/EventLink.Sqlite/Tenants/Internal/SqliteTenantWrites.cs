@@ -20,6 +20,7 @@ internal sealed class SqliteTenantWrites(SqliteSessionContext context)
     {
         cancellationToken.ThrowIfCancellationRequested();
         context.Session.ThrowIfClosed();
+        context.FlushDeferred();
         var tables = new List<string>();
         using (var list = context.Writer.Connection.CreateCommand())
         {

@@ -1,0 +1,137 @@
+using EventLink.Storage;
+
+namespace EventLink.Sqlite.Internal;
+
+/// <summary>
+/// The writes of a session that come one event at a time but go in together: the waits of new events, and the links
+/// of waiting events to one profile. They are held until the session runs any other statement (every statement goes
+/// through <see cref="SqliteSessionContext.Command"/>, which flushes them first) or commits, then written as
+/// multi-row statements: a batch's quarantined events cost a statement per 16 instead of one each, and a profile's
+/// waiting events are linked by two statements instead of two each.
+/// </summary>
+/// <remarks>
+/// Only one kind is held at a time (adding the other kind flushes first), so the rows reach the table in the order
+/// the engine wrote them; no statement of the session, read or write, runs before them.
+/// </remarks>
+internal sealed class SqliteDeferredWrites(SqliteSessionContext context)
+{
+    private static readonly SqliteMultiRow InsertWaits = new(
+        "INSERT INTO waits (tenant_key, kind, value, event_id, relation_index) VALUES",
+        "($t, $kind{0}, $value{0}, $event{0}, $index{0})",
+        ";",
+        [],
+        ["$kind", "$value", "$event", "$index"]);
+
+    // "+tenant_key": with an IN list on the id, SQLite's planner would otherwise search ix_events_profile by tenant
+    // (every event of the tenant) instead of the ids by rowid; the unary plus keeps that index out of the choice.
+    private static readonly SqliteMultiRow LinkEvents = new(
+        "UPDATE events SET profile_id = $profile, link_index = $index, quarantine_reason = 0, quarantine_message = NULL WHERE +tenant_key = $t AND id IN (",
+        "$event{0}",
+        ");",
+        ["$profile", "$index"],
+        ["$event"]);
+
+    private static readonly SqliteMultiRow DropWaitsFrom = new(
+        "DELETE FROM waits WHERE tenant_key = $t AND relation_index >= $index AND event_id IN (",
+        "$event{0}",
+        ");",
+        ["$index"],
+        ["$event"]);
+
+    private readonly List<(long EventId, EventWait Wait)> _waits = [];
+    private readonly List<long> _links = [];
+    private byte[]? _linkProfile;
+    private Guid _linkProfileId;
+    private int _linkIndex;
+
+    /// <summary>Holds the waits of an event that has none stored.</summary>
+    public void AddWaits(long eventId, IReadOnlyList<EventWait> waits)
+    {
+        if (_links.Count > 0)
+        {
+            Flush();
+        }
+
+        foreach (var wait in waits)
+        {
+            _waits.Add((eventId, wait));
+        }
+    }
+
+    /// <summary>Holds the link of an event to a profile through a relation, which drops the event's waits from that relation on.</summary>
+    public void AddLink(long eventId, Guid profileId, byte[] profile, int relationIndex)
+    {
+        if (_waits.Count > 0 || (_links.Count > 0 && (_linkProfileId != profileId || _linkIndex != relationIndex)))
+        {
+            Flush();
+        }
+
+        (_linkProfileId, _linkProfile, _linkIndex) = (profileId, profile, relationIndex);
+        _links.Add(eventId);
+    }
+
+    /// <summary>Writes what is held. The lists are emptied before the statements run, so the statements' own flush finds nothing.</summary>
+    public void Flush()
+    {
+        if (_waits.Count > 0)
+        {
+            var waits = _waits.ToArray();
+            _waits.Clear();
+            FlushWaits(waits);
+        }
+
+        if (_links.Count > 0)
+        {
+            var links = _links.ToArray();
+            _links.Clear();
+            FlushLinks(links, _linkProfile!, _linkIndex);
+        }
+    }
+
+    private void FlushWaits((long EventId, EventWait Wait)[] waits)
+    {
+        for (var start = 0; start < waits.Length; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, waits.Length - start);
+            var insert = InsertWaits.Command(context, rows);
+            var p = insert.Parameters;
+            for (var i = 0; i < rows; i++)
+            {
+                var (eventId, wait) = waits[start + i];
+                var at = InsertWaits.FirstRowParameter + (i * InsertWaits.ColumnCount);
+                p[at].Value = wait.Key.Kind;
+                p[at + 1].Value = wait.Key.Value;
+                p[at + 2].Value = eventId;
+                p[at + 3].Value = wait.RelationIndex;
+            }
+
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    private void FlushLinks(long[] events, byte[] profile, int relationIndex)
+    {
+        for (var start = 0; start < events.Length; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, events.Length - start);
+            var link = LinkEvents.Command(context, rows);
+            link.Parameters[1].Value = profile;
+            link.Parameters[2].Value = relationIndex;
+            Bind(link, LinkEvents.FirstRowParameter, events, start, rows);
+            context.Write(link);
+
+            var drop = DropWaitsFrom.Command(context, rows);
+            drop.Parameters[1].Value = relationIndex;
+            Bind(drop, DropWaitsFrom.FirstRowParameter, events, start, rows);
+            drop.ExecuteNonQuery();
+        }
+    }
+
+    private static void Bind(Microsoft.Data.Sqlite.SqliteCommand command, int first, long[] events, int start, int rows)
+    {
+        for (var i = 0; i < rows; i++)
+        {
+            command.Parameters[first + i].Value = events[start + i];
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace EventLink.Sqlite.Internal;
+
+/// <summary>
+/// A multi-row <c>INSERT</c>, prepared once per row count: a profile's attributes or a claim's identities go in as
+/// one statement (one step, one reset) instead of one statement a row. The statement texts are built once here, so
+/// the writer's statement cache (keyed by reference) finds them.
+/// </summary>
+/// <remarks>
+/// Parameters: <c>$t</c>, then <paramref name="shared"/>, then for each row its <paramref name="columns"/> suffixed by
+/// the row's index (<c>$name0</c>, <c>$value0</c>, <c>$name1</c>, …). Rows beyond <see cref="MaxRows"/> go in further statements.
+/// </remarks>
+/// <param name="head">The statement up to <c>VALUES</c>, included.</param>
+/// <param name="row">One row's values, with <c>{0}</c> where a row parameter's index goes (<c>($t, $profile, $name{0})</c>).</param>
+/// <param name="tail">What follows the rows (an <c>ON CONFLICT</c> clause, the semicolon).</param>
+/// <param name="shared">The parameters every row shares, after <c>$t</c>.</param>
+/// <param name="columns">The parameters of one row, without their index.</param>
+internal sealed class SqliteMultiRow(string head, string row, string tail, string[] shared, string[] columns)
+{
+    /// <summary>The most rows one statement takes.</summary>
+    public const int MaxRows = 16;
+
+    private readonly Statement?[] _statements = new Statement?[MaxRows + 1];
+
+    /// <summary>The index of row 0's first parameter in a command's parameters (after <c>$t</c> and the shared ones).</summary>
+    public int FirstRowParameter => 1 + shared.Length;
+
+    /// <summary>How many parameters each row has.</summary>
+    public int ColumnCount => columns.Length;
+
+    /// <summary>Gets the prepared statement for <paramref name="rows"/> rows (1 to <see cref="MaxRows"/>), scoped to the session's tenant.</summary>
+    public SqliteCommand Command(SqliteSessionContext context, int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, MaxRows);
+        var statement = Volatile.Read(ref _statements[rows]);
+        if (statement is null)
+        {
+            // Stores in one process may build the same count at once: each gets equal text, the writer's cache at worst prepares it twice.
+            var sql = new StringBuilder(head);
+            var names = new List<string>(shared);
+            for (var i = 0; i < rows; i++)
+            {
+                sql.Append(i == 0 ? " " : ", ").Append(string.Format(CultureInfo.InvariantCulture, row, i));
+                foreach (var column in columns)
+                {
+                    names.Add(column + i.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+
+            statement = new Statement(sql.Append(' ').Append(tail).ToString(), [.. names]);
+            Volatile.Write(ref _statements[rows], statement);
+        }
+
+        return context.Command(statement.Sql, statement.Names);
+    }
+
+    private sealed record Statement(string Sql, string[] Names);
+}

@@ -54,6 +54,7 @@ public sealed class KafkaSourceOptions
     /// (see <see cref="KafkaTopicOptions.RecordTypeFromKey"/> to read it from the key instead).
     /// </param>
     /// <returns>The topic's options, to change further.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter (string source or SourcePreset preset), so no call can bind to two of them.")]
     public KafkaTopicOptions AddTopic(string topic, string source, string? recordType = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
@@ -68,6 +69,7 @@ public sealed class KafkaSourceOptions
     /// <param name="preset">The preset, such as <see cref="SourcePresets.Stripe"/>; the schema must include it.</param>
     /// <param name="presetOptions">The options the schema was built with; the preset's defaults when <see langword="null"/>.</param>
     /// <returns>The topic's options, to change further.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter (string source or SourcePreset preset), so no call can bind to two of them.")]
     public KafkaTopicOptions AddTopic(string topic, SourcePreset preset, PresetOptions? presetOptions = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using EventLink.PostgreSql;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,7 @@ public static class PostgreSqlEventLinkBuilderExtensions
     /// <param name="name">The connection string's name, and the section holding further options.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="builder"/>, <paramref name="configuration"/> or <paramref name="name"/> is <see langword="null"/>.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Each overload's first parameter has its own type (string, IConfiguration, NpgsqlDataSource, Action), so no call can bind to two of them.")]
     public static TBuilder UsePostgreSql<TBuilder>(this TBuilder builder, IConfiguration configuration, string name = "EventLink")
         where TBuilder : IEventLinkBuilder
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace EventLink.PostgreSql;
@@ -42,9 +43,9 @@ public sealed class PostgreSqlEventLinkStoreOptions
 
     internal List<string> GetErrors()
     {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
-        var errors = results.Select(r => $"PostgreSqlEventLinkStoreOptions: {r.ErrorMessage}").ToList();
+        // The validator is generated at compile time (no reflection), so the check holds in trimmed and AOT applications.
+        var result = new PostgreSqlEventLinkStoreOptionsValidator().Validate(null, this);
+        var errors = result.Failed ? result.Failures.ToList() : [];
         if (DataSource is null && string.IsNullOrWhiteSpace(ConnectionString))
         {
             errors.Add("PostgreSqlEventLinkStoreOptions needs a ConnectionString or a DataSource.");
@@ -62,3 +63,7 @@ public sealed class PostgreSqlEventLinkStoreOptions
         }
     }
 }
+
+/// <summary>Checks the data-annotation rules of <see cref="PostgreSqlEventLinkStoreOptions"/> with generated code.</summary>
+[OptionsValidator]
+internal sealed partial class PostgreSqlEventLinkStoreOptionsValidator : IValidateOptions<PostgreSqlEventLinkStoreOptions>;

@@ -1,5 +1,4 @@
 using EventLink.Quality.Internal;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -20,20 +19,6 @@ public static class DataQualityBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
-        return builder;
-    }
-
-    /// <summary>Binds data-quality options from configuration (the shape of <see cref="DataQualityOptions"/>; delegates are C# only).</summary>
-    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
-    /// <param name="builder">The builder.</param>
-    /// <param name="section">The section, such as <c>Configuration.GetSection("EventLink:DataQuality")</c>.</param>
-    /// <returns>The builder.</returns>
-    public static TBuilder BindDataQuality<TBuilder>(this TBuilder builder, IConfiguration section)
-        where TBuilder : IEventLinkBuilder
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(section);
-        builder.Services.Configure<DataQualityOptions>(section);
         return builder;
     }
 

@@ -1,6 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using EventLink.Storage;
 using EventLink.Storage.InMemory;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,35 +21,6 @@ public static class EventLinkBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure<EventLinkSchemaOptions>(options => configure(new SchemaBuilder(options)));
         return builder;
-    }
-
-    /// <summary>Binds the schema from configuration (the shape of <see cref="EventLinkSchemaOptions"/>).</summary>
-    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
-    /// <param name="builder">The builder.</param>
-    /// <param name="schemaSection">The section, such as <c>Configuration.GetSection("EventLink:Schema")</c>.</param>
-    /// <returns>The builder.</returns>
-    public static TBuilder BindSchema<TBuilder>(this TBuilder builder, IConfiguration schemaSection)
-        where TBuilder : IEventLinkBuilder
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(schemaSection);
-        builder.Services.Configure<EventLinkSchemaOptions>(schemaSection);
-        return builder;
-    }
-
-    /// <summary>Binds engine options from a section, the schema from its <c>Schema</c> child and the privacy options (the tombstone secret among them) from its <c>Privacy</c> child.</summary>
-    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
-    /// <param name="builder">The builder.</param>
-    /// <param name="section">The section, such as <c>Configuration.GetSection("EventLink")</c>.</param>
-    /// <returns>The builder.</returns>
-    public static TBuilder BindConfiguration<TBuilder>(this TBuilder builder, IConfiguration section)
-        where TBuilder : IEventLinkBuilder
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(section);
-        builder.Services.Configure<EventLinkOptions>(section);
-        builder.Services.Configure<EventLinkPrivacyOptions>(section.GetSection("Privacy"));
-        return builder.BindSchema(section.GetSection("Schema"));
     }
 
     /// <summary>Configures engine options.</summary>
@@ -92,7 +63,7 @@ public static class EventLinkBuilderExtensions
     /// <typeparam name="TAccessor">The accessor type.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IEventLinkBuilder UseTenantAccessor<TAccessor>(this IEventLinkBuilder builder)
+    public static IEventLinkBuilder UseTenantAccessor<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TAccessor>(this IEventLinkBuilder builder)
         where TAccessor : class, ITenantAccessor
     {
         ArgumentNullException.ThrowIfNull(builder);

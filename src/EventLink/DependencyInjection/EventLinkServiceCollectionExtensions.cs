@@ -6,7 +6,6 @@ using EventLink.Quality.Internal;
 using EventLink.Storage;
 using EventLink.Storage.InMemory;
 using EventLink.Traits.Internal;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -83,24 +82,6 @@ public static class EventLinkServiceCollectionExtensions
         });
         services.TryAddSingleton<IEventLink>(sp => new EventLinkClient(sp.GetRequiredService<EventLinkCore>(), sp.GetService<ITenantAccessor>()));
         return builder;
-    }
-
-    /// <summary>
-    /// Registers EventLink configured from a configuration section: its <c>Schema</c> child binds
-    /// <see cref="EventLinkSchemaOptions"/>, the rest binds <see cref="EventLinkOptions"/>.
-    /// </summary>
-    /// <param name="services">The services.</param>
-    /// <param name="configuration">The section, such as <c>Configuration.GetSection("EventLink")</c>.</param>
-    /// <param name="configure">Further configuration, such as the store.</param>
-    /// <returns>The builder.</returns>
-    public static IEventLinkBuilder AddEventLink(this IServiceCollection services, IConfiguration configuration, Action<IEventLinkBuilder>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddEventLink(builder =>
-        {
-            builder.BindConfiguration(configuration);
-            configure?.Invoke(builder);
-        });
     }
 
     /// <summary>Marks a service collection EventLink is registered in.</summary>

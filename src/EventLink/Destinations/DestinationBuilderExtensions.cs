@@ -22,7 +22,12 @@ public static class DestinationBuilderExtensions
         return builder;
     }
 
-    /// <summary>Adds an <see cref="HttpWebhookDestination"/> whose <see cref="HttpClient"/> comes from <c>IHttpClientFactory</c> (client name <c>EventLink.{name}</c>).</summary>
+    /// <summary>
+    /// Adds an <see cref="HttpWebhookDestination"/>. Its <see cref="HttpClient"/> is the keyed service
+    /// <c>EventLink.{name}</c> when one is registered (with <c>IHttpClientFactory</c>:
+    /// <c>services.AddHttpClient("EventLink.crm").AddAsKeyed()</c>), else one client shared by every webhook whose
+    /// connections are renewed every two minutes, so DNS changes are seen.
+    /// </summary>
     /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
     /// <param name="builder">The builder.</param>
     /// <param name="name">The destination's name.</param>
@@ -34,14 +39,16 @@ public static class DestinationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var clientName = "EventLink." + name;
-        builder.Services.AddHttpClient(clientName);
         return builder.AddDestination(name, sp =>
         {
             var options = new HttpWebhookDestinationOptions();
             configure(options);
-            return new HttpWebhookDestination(sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName), options, sp.GetService<TimeProvider>() ?? TimeProvider.System);
+            return new HttpWebhookDestination(sp.GetKeyedService<HttpClient>(clientName) ?? SharedWebhookClient.Value, options, sp.GetService<TimeProvider>() ?? TimeProvider.System);
         });
     }
+
+    // The guidance for HttpClient without IHttpClientFactory: one long-lived client whose pooled connections expire.
+    private static readonly Lazy<HttpClient> SharedWebhookClient = new(() => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }));
 
     /// <summary>Adds a <see cref="JsonLinesFileDestination"/>.</summary>
     /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
@@ -107,18 +114,6 @@ public static class DestinationBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
-        return builder;
-    }
-
-    /// <summary>Runs the syncs in the background (<see cref="EventLinkSyncService"/>, an <c>IHostedService</c>).</summary>
-    /// <typeparam name="TBuilder">The builder type.</typeparam>
-    /// <param name="builder">The builder.</param>
-    /// <returns>The builder.</returns>
-    public static TBuilder AddSyncService<TBuilder>(this TBuilder builder)
-        where TBuilder : IEventLinkBuilder
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, EventLinkSyncService>());
         return builder;
     }
 }

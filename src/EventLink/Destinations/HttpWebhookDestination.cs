@@ -60,7 +60,7 @@ public sealed class HttpWebhookDestination : IErasureDestination
     private readonly byte[]? _secret;
 
     /// <summary>Initializes a new instance of the <see cref="HttpWebhookDestination"/> class on the system clock.</summary>
-    /// <param name="client">The client (from <c>IHttpClientFactory</c> when registered through DI).</param>
+    /// <param name="client">The client: a long-lived one, or one from <c>IHttpClientFactory</c>.</param>
     /// <param name="options">The options.</param>
     /// <exception cref="ArgumentException"><see cref="HttpWebhookDestinationOptions.Url"/> is not an absolute HTTP(S) URL, or the secret is not valid.</exception>
     public HttpWebhookDestination(HttpClient client, HttpWebhookDestinationOptions options)
@@ -69,7 +69,7 @@ public sealed class HttpWebhookDestination : IErasureDestination
     }
 
     /// <summary>Initializes a new instance of the <see cref="HttpWebhookDestination"/> class.</summary>
-    /// <param name="client">The client (from <c>IHttpClientFactory</c> when registered through DI).</param>
+    /// <param name="client">The client (through DI: the keyed <see cref="HttpClient"/> <c>EventLink.{name}</c>, else a shared one).</param>
     /// <param name="options">The options.</param>
     /// <param name="timeProvider">The clock of the signed timestamps.</param>
     /// <exception cref="ArgumentException"><see cref="HttpWebhookDestinationOptions.Url"/> is not an absolute HTTP(S) URL, or the secret is not valid.</exception>

@@ -31,7 +31,7 @@ public sealed class IngestRecord
     /// <param name="recordType">The record type, such as <c>charge</c>.</param>
     /// <param name="payload">The payload.</param>
     public IngestRecord(string source, string recordType, JsonElement payload)
-        : this(source, recordType, payload.ValueKind == JsonValueKind.Undefined ? ReadOnlyMemory<byte>.Empty : JsonSerializer.SerializeToUtf8Bytes(payload))
+        : this(source, recordType, payload.ValueKind == JsonValueKind.Undefined ? ReadOnlyMemory<byte>.Empty : JsonSerializer.SerializeToUtf8Bytes(payload, EventLink.Internal.EventLinkJsonContext.Default.JsonElement))
     {
     }
 

@@ -198,7 +198,7 @@ internal sealed class PostHogPreset : PresetDefinition
         {
             if (id is not null && id != distinctId)
             {
-                ids.Add(id);
+                ids.Add((JsonNode?)JsonValue.Create(id));
             }
         }
 

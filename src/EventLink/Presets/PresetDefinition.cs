@@ -180,7 +180,7 @@ internal sealed class PresetReader(PresetOptions options, PresetDelivery deliver
         _records.Add(new IngestRecord(options.GetSource(recordType), options.GetRecordTypeName(recordType), payload));
 
     public void Add(string recordType, JsonObject payload) =>
-        _records.Add(new IngestRecord(options.GetSource(recordType), options.GetRecordTypeName(recordType), JsonSerializer.SerializeToUtf8Bytes(payload)));
+        _records.Add(new IngestRecord(options.GetSource(recordType), options.GetRecordTypeName(recordType), JsonSerializer.SerializeToUtf8Bytes(payload, EventLink.Internal.EventLinkJsonContext.Default.JsonObject)));
 
     public void Ignore(string why) => _ignored.Add(why);
 

@@ -107,6 +107,7 @@ public sealed class SourcePreset
     /// <param name="options">The options the schema was built with; the defaults when <see langword="null"/>.</param>
     /// <returns>The records, or why there are none.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="delivery"/> is <see langword="null"/>.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in required parameters (body type, delivery), so no call can bind to two of them.")]
     public PresetReadResult Read(ReadOnlyMemory<byte> body, PresetDelivery delivery, PresetOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(delivery);
@@ -158,7 +159,7 @@ public sealed class SourcePreset
         }
 
         return FormBody.LooksLikeForm(body.Span) && FormBody.TryRead(body.Span, out var form)
-            ? Route(JsonSerializer.SerializeToElement(form), delivery, options)
+            ? Route(JsonSerializer.SerializeToElement(form, EventLink.Internal.EventLinkJsonContext.Default.JsonObject), delivery, options)
             : null;
     }
 
@@ -175,6 +176,7 @@ public sealed class SourcePreset
     /// <param name="options">The options the schema was built with; the defaults when <see langword="null"/>.</param>
     /// <returns>The records, or why there are none.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="delivery"/> is <see langword="null"/>.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in required parameters (body type, delivery), so no call can bind to two of them.")]
     public PresetReadResult Read(string body, PresetDelivery delivery, PresetOptions? options = null) =>
         Read(System.Text.Encoding.UTF8.GetBytes(body ?? string.Empty), delivery, options);
 

@@ -40,8 +40,9 @@ public sealed class EventLinkSchema
     /// <summary>Copies schema options deeply (custom normalisers, which are code, are shared).</summary>
     internal static EventLinkSchemaOptions Clone(EventLinkSchemaOptions options)
     {
-        var clone = System.Text.Json.JsonSerializer.Deserialize<EventLinkSchemaOptions>(
-            System.Text.Json.JsonSerializer.Serialize(options, CloneOptions), CloneOptions)!;
+        var clone = System.Text.Json.JsonSerializer.Deserialize(
+            System.Text.Json.JsonSerializer.Serialize(options, Internal.EventLinkJsonContext.Default.EventLinkSchemaOptions),
+            Internal.EventLinkJsonContext.Default.EventLinkSchemaOptions)!;
         foreach (var (name, kind) in options.IdentityKinds)
         {
             if (kind?.Normalizer is { } normalizer && clone.IdentityKinds.TryGetValue(name, out var copy))
@@ -52,11 +53,6 @@ public sealed class EventLinkSchema
 
         return clone;
     }
-
-    private static readonly System.Text.Json.JsonSerializerOptions CloneOptions = new()
-    {
-        PreferredObjectCreationHandling = System.Text.Json.Serialization.JsonObjectCreationHandling.Populate,
-    };
 
     /// <summary>Gets the most merges that may form one profile.</summary>
     public int MaxMergesPerProfile { get; private init; } = 100;

@@ -78,6 +78,7 @@ public sealed class SchemaBuilder
     /// <param name="priority">Its priority (1 is highest); the built-in or default one when <see langword="null"/>.</param>
     /// <param name="maxPerProfile">The most identities of the kind one profile may hold (0: no limit); the default when <see langword="null"/>.</param>
     /// <returns>This builder.</returns>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The overloads differ in a required parameter (IdentityNormalization? or IIdentityNormalizer), so no call can bind to two of them.")]
     public SchemaBuilder IdentityKind(string name, IIdentityNormalizer normalizer, int? priority = null, int? maxPerProfile = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

@@ -1,5 +1,4 @@
 using EventLink.Traits.Internal;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -20,32 +19,6 @@ public static class TraitsBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
-        return builder;
-    }
-
-    /// <summary>Binds computed traits, audiences and event triggers from configuration (the shape of <see cref="TraitsOptions"/>).</summary>
-    /// <typeparam name="TBuilder">The builder type (kept so chains end in <see cref="EventLinkBuilder.Build"/>).</typeparam>
-    /// <param name="builder">The builder.</param>
-    /// <param name="section">The section, such as <c>Configuration.GetSection("EventLink:Traits")</c>.</param>
-    /// <returns>The builder.</returns>
-    public static TBuilder BindTraits<TBuilder>(this TBuilder builder, IConfiguration section)
-        where TBuilder : IEventLinkBuilder
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(section);
-        builder.Services.Configure<TraitsOptions>(section);
-        return builder;
-    }
-
-    /// <summary>Registers <see cref="EventLinkTraitsRefreshService"/>, a hosted service that evaluates due profiles every <see cref="TraitsOptions.RefreshInterval"/>.</summary>
-    /// <typeparam name="TBuilder">The builder type.</typeparam>
-    /// <param name="builder">The builder.</param>
-    /// <returns>The builder.</returns>
-    public static TBuilder AddTraitsRefreshService<TBuilder>(this TBuilder builder)
-        where TBuilder : IEventLinkBuilder
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddHostedService<EventLinkTraitsRefreshService>();
         return builder;
     }
 

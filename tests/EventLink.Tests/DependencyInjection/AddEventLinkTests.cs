@@ -32,7 +32,8 @@ public sealed class AddEventLinkTests
                 }
               },
               "MergeRules": { "plan": { "Rule": "SourcePriority", "Sources": [ "stripe", "hubspot" ] } },
-              "BlockedValues": [ "info@acme.com" ]
+              "BlockedValues": [ "info@acme.com" ],
+              "IdentityKinds": { "domain": { "Normalization": "LowerCase", "Priority": 7, "MaxPerProfile": 2 } }
             }
           }
         }
@@ -52,6 +53,9 @@ public sealed class AddEventLinkTests
         link.Schema.RecordTypes.Keys.Should().BeEquivalentTo("customer", "charge");
         link.Schema.GetMergeRule("plan").Sources.Should().Equal("stripe", "hubspot");
         link.Schema.RecordTypes["charge"].OnUnmatched.Should().Be(UnmatchedPolicy.CreateProfile);
+        link.Schema.IdentityKinds["domain"].Normalization.Should().Be(IdentityNormalization.LowerCase);
+        link.Schema.IdentityKinds["domain"].Priority.Should().Be(7);
+        link.Schema.IdentityKinds["domain"].MaxPerProfile.Should().Be(2);
         provider.GetRequiredService<IOptions<EventLinkOptions>>().Value.MaxPayloadBytes.Should().Be(2048);
         provider.GetRequiredService<EventLinkStore>().Should().BeOfType<InMemoryEventLinkStore>("the in-memory store is the default");
 
@@ -59,6 +63,19 @@ public sealed class AddEventLinkTests
         created.Outcome.Should().Be(IngestOutcome.Created);
         var blocked = await link.IngestAsync(new IngestRecord("stripe", "charge", """{"id":"ch_2","created":1767225600,"customer_email":"INFO@acme.com"}"""));
         blocked.Reason.Should().Be(IngestReason.NoUsableIdentifier);
+    }
+
+    [Fact]
+    public void A_custom_normaliser_cannot_come_from_configuration()
+    {
+        // The binder (generated at compile time in EventLink.Hosting) cannot create an IIdentityNormalizer: a
+        // configuration that describes one fails when the options are read instead of being silently dropped.
+        var services = new ServiceCollection();
+        services.AddEventLink(Configuration("""{ "EventLink": { "Schema": { "IdentityKinds": { "domain": { "Normalizer": { "Type": "MyNormalizer" } } } } } }""").GetSection("EventLink"));
+        using var provider = services.BuildServiceProvider();
+
+        var read = () => provider.GetRequiredService<IOptions<EventLinkSchemaOptions>>().Value;
+        read.Should().Throw<InvalidOperationException>().WithMessage("*IIdentityNormalizer*");
     }
 
     [Fact]

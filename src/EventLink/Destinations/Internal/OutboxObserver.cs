@@ -81,7 +81,9 @@ internal sealed class OutboxObserver(EventLinkCore core) : IBatchObserver
             core.Sync.Privacy.ReadConsent(record.RecordType, record.PayloadJson, consent);
         }
 
-        return JsonSerializer.Serialize(new Dictionary<string, object> { ["consent"] = consent.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary() });
+        return JsonSerializer.Serialize(
+            new Dictionary<string, Dictionary<string, bool>> { ["consent"] = consent.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary() },
+            EventLinkJsonContext.Default.DictionaryStringDictionaryStringBoolean);
     }
 
     /// <summary>The consent a profile's merged records state now (for items that captured none, such as triggers).</summary>

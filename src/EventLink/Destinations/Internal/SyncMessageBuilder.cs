@@ -288,9 +288,10 @@ internal sealed class SyncMessageBuilder(EventLinkCore core, string tenant, stri
         var array = new JsonArray();
         foreach (var identity in identities.OrderBy(i => i.Key))
         {
-            array.Add(sync.HashIdentities
+            JsonNode item = sync.HashIdentities
                 ? new JsonObject { ["kind"] = identity.Key.Kind, ["sha256"] = IdentityHashing.Sha256(identity.Key.Value) }
-                : new JsonObject { ["kind"] = identity.Key.Kind, ["value"] = identity.Key.Value });
+                : new JsonObject { ["kind"] = identity.Key.Kind, ["value"] = identity.Key.Value };
+            array.Add(item);
         }
 
         return array;

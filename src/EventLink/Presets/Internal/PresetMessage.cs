@@ -54,7 +54,7 @@ internal static class PresetMessage
         }
 
         var text = value.GetValue<string>();
-        using var element = JsonDocument.Parse(JsonSerializer.Serialize(text));
+        using var element = JsonDocument.Parse(JsonSerializer.Serialize(text, EventLink.Internal.EventLinkJsonContext.Default.String));
         if (TimestampReader.TryRead(element.RootElement, TimestampFormat.Auto, out _, out _))
         {
             return;

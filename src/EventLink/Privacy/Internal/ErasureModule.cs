@@ -73,8 +73,14 @@ internal sealed class ErasureModule(EventLinkCore core)
         if (core.Sync.RecordsChanges)
         {
             // The notice names the person only by hashed identities: nothing in clear outlives the erasure.
-            var hashed = identities.Select(k => new Dictionary<string, string> { ["kind"] = k.Kind, ["sha256"] = IdentityHashing.Sha256(k.Value) }).ToList();
-            notice = new ChangeRow(0, ChangeKind.Erased, root ?? Guid.Empty, null, JsonSerializer.Serialize(new { identities = hashed }), batch.Now);
+            var hashed = new System.Text.Json.Nodes.JsonArray();
+            foreach (var k in identities)
+            {
+                hashed.Add((System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject { ["kind"] = k.Kind, ["sha256"] = IdentityHashing.Sha256(k.Value) });
+            }
+
+            var data = new System.Text.Json.Nodes.JsonObject { ["identities"] = hashed };
+            notice = new ChangeRow(0, ChangeKind.Erased, root ?? Guid.Empty, null, JsonSerializer.Serialize(data, EventLinkJsonContext.Default.JsonObject), batch.Now);
         }
 
         if (root is { } erased)

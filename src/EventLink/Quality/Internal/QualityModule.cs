@@ -49,7 +49,7 @@ internal sealed class QualityModule(EventLinkCore core, DataQualityRuntime runti
         var filteredBy = pipeline.Apply(source, payload);
         if (filteredBy is null)
         {
-            return new IngestRecord(record.Source, record.RecordType, JsonSerializer.SerializeToUtf8Bytes(payload));
+            return new IngestRecord(record.Source, record.RecordType, JsonSerializer.SerializeToUtf8Bytes(payload, EventLinkJsonContext.Default.JsonObject));
         }
 
         var recordId = TransformationPipeline.ReadScalar(payload, type.RecordId)?.Trim();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EventLink.Internal;
 
 namespace EventLink.Traits.Internal;
 
@@ -14,8 +15,6 @@ internal readonly record struct TraitInput(DateTimeOffset At, string Source, str
 /// </summary>
 internal sealed partial class TraitState
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
-
     [JsonPropertyName("f")] public string Fingerprint { get; set; } = "";
 
     [JsonPropertyName("c")] public long Count { get; set; }
@@ -55,7 +54,7 @@ internal sealed partial class TraitState
 
         try
         {
-            return JsonSerializer.Deserialize<TraitState>(json, JsonOptions);
+            return JsonSerializer.Deserialize(json, TraitStateJsonContext.Default.TraitState);
         }
         catch (JsonException)
         {
@@ -172,7 +171,7 @@ internal sealed partial class TraitState
 
     private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset? value) => value is { } time ? JsonSerializer.Serialize(time.ToUniversalTime()) : "null";
+    private static string Time(DateTimeOffset? value) => value is { } time ? JsonSerializer.Serialize(time.ToUniversalTime(), EventLink.Internal.EventLinkJsonContext.Default.DateTimeOffset) : "null";
 
     private void Aggregate(CompiledTrait trait)
     {

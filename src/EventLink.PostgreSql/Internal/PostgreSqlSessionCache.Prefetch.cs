@@ -105,43 +105,41 @@ internal sealed partial class PostgreSqlSessionCache
     }
 
     /// <summary>Loads, in one round trip, the source records, their profiles' records, those profiles and the record claims of <paramref name="records"/>.</summary>
-    private async ValueTask PrefetchRecordsAsync(ClaimKey[] records, CancellationToken cancellationToken)
+    private ValueTask PrefetchRecordsAsync(ClaimKey[] records, CancellationToken cancellationToken)
     {
         var sql = _context.Sql.Prefetch;
-        string[] sources = [.. records.Select(k => k.Source).Distinct()];
-        string[] ids = [.. records.Select(k => k.RecordId).Distinct()];
-        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction)
-        {
-            BatchCommands =
-            {
-                BatchCommand(sql.SourceRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
-                BatchCommand(sql.ProfileRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
-                BatchCommand(sql.Profiles, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
-                BatchCommand(sql.Claims, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
-            },
-        };
-        await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await ReadRecordsAsync(reader, records, cancellationToken).ConfigureAwait(false);
+        return LoadAsync(
+            [sql.SourceRecords, sql.ProfileRecords, sql.Profiles, sql.Claims],
+            [.. records.Select(k => k.Source).Distinct()],
+            [.. records.Select(k => k.RecordId).Distinct()],
+            reader => ReadRecordsAsync(reader, records, cancellationToken),
+            cancellationToken);
     }
 
     /// <summary>Loads, in one round trip, the claims holding <paramref name="identities"/> and the events waiting for them.</summary>
-    private async ValueTask PrefetchIdentitiesAsync(IdentityKey[] identities, CancellationToken cancellationToken)
+    private ValueTask PrefetchIdentitiesAsync(IdentityKey[] identities, CancellationToken cancellationToken)
     {
         var sql = _context.Sql.Prefetch;
-        string[] kinds = [.. identities.Select(i => i.Kind).Distinct()];
-        string[] values = [.. identities.Select(i => i.Value).Distinct()];
-        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction)
+        return LoadAsync(
+            [sql.ClaimsByIdentity, sql.Waits],
+            [.. identities.Select(i => i.Kind).Distinct()],
+            [.. identities.Select(i => i.Value).Distinct()],
+            reader => ReadIdentitiesAsync(reader, identities, cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>Runs prefetch statements that each take the tenant and two text arrays, as one batch, and reads their results.</summary>
+    private async ValueTask LoadAsync(string[] statements, string[] first, string[] second, Func<NpgsqlDataReader, ValueTask> read, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction);
+        foreach (var statement in statements)
         {
-            BatchCommands =
-            {
-                BatchCommand(sql.ClaimsByIdentity, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
-                BatchCommand(sql.Waits, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
-            },
-        };
+            batch.BatchCommands.Add(BatchCommand(statement, Text(_context.Tenant), TextArray(first), TextArray(second)));
+        }
+
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await ReadIdentitiesAsync(reader, identities, cancellationToken).ConfigureAwait(false);
+        await read(reader).ConfigureAwait(false);
     }
 
     /// <summary>

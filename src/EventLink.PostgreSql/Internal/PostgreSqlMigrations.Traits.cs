@@ -40,4 +40,14 @@ internal static partial class PostgreSqlMigrations
             PRIMARY KEY (tenant, seq));
         CREATE INDEX triggers_profile ON {s}.triggers (tenant, profile_id);
         """;
+
+    /// <summary>
+    /// 9: computed state packed per profile: the due-time row also holds every trait state of the profile (opaque to
+    /// the store), so an update writes one row instead of a row per trait; a profile may have a packed state and no due
+    /// time. Trait rows written before stay in trait_states, read until the profile's next update replaces them.
+    /// </summary>
+    private static string PackedTraitsVersion(string s) => $"""
+        ALTER TABLE {s}.computed_due ADD COLUMN IF NOT EXISTS state bytea;
+        ALTER TABLE {s}.computed_due ALTER COLUMN due_at DROP NOT NULL;
+        """;
 }

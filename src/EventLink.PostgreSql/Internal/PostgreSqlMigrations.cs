@@ -9,7 +9,7 @@ namespace EventLink.PostgreSql.Internal;
 internal static partial class PostgreSqlMigrations
 {
     /// <summary>The migrations in order; the schema's version is the number applied.</summary>
-    private static readonly Func<string, string>[] Steps = [Version1, Version2, DestinationsVersion, QualityVersion, TraitsVersion, PostgreSqlRowSecurity.Enable, IdentityChangesVersion, PayloadIndexVersion];
+    private static readonly Func<string, string>[] Steps = [Version1, Version2, DestinationsVersion, QualityVersion, TraitsVersion, PostgreSqlRowSecurity.Enable, IdentityChangesVersion, PayloadIndexVersion, PackedTraitsVersion];
 
     public static int LatestVersion => Steps.Length;
 

@@ -320,6 +320,21 @@ internal static class SqliteMigrations
             PRIMARY KEY (tenant_key, kind, value)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS ix_identity_removals_version ON identity_removals (tenant_key, version);
         """,
+
+        // 7: computed state packed per profile: one row holds every trait state (opaque to the store) and the due
+        // time, written once per update instead of a row per trait. The due times move over; trait rows written
+        // before stay in trait_states, read until the profile's next update replaces them.
+        """
+        CREATE TABLE IF NOT EXISTS computed (
+            tenant_key INTEGER NOT NULL,
+            profile_id BLOB NOT NULL,
+            state BLOB,
+            due_at INTEGER,
+            PRIMARY KEY (tenant_key, profile_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_computed_due ON computed (tenant_key, due_at, profile_id) WHERE due_at IS NOT NULL;
+        INSERT INTO computed (tenant_key, profile_id, state, due_at) SELECT tenant_key, profile_id, NULL, due_at FROM computed_due;
+        DROP TABLE computed_due;
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library knows.</summary>

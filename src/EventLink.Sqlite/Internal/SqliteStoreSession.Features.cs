@@ -120,6 +120,9 @@ internal sealed partial class SqliteStoreSession
     public override ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default) =>
         Traits.SaveComputedStateAsync(profileId, state, cancellationToken);
 
+    public override ValueTask UpdateComputedStateAsync(Guid profileId, ComputedStateRow previous, ComputedStateRow state, CancellationToken cancellationToken = default) =>
+        Traits.UpdateComputedStateAsync(profileId, previous, state, cancellationToken);
+
     public override ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default) =>
         Traits.AppendTriggerAsync(trigger, cancellationToken);
 

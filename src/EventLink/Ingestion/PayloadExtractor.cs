@@ -134,7 +134,11 @@ internal sealed class PayloadExtractor
     /// <summary>Gets the number of selectors (the length of the span <see cref="Extract(ReadOnlySpan{byte}, Span{SelectedValue}, out JsonValueKind)"/> fills).</summary>
     public int TargetCount { get; }
 
-    public static PayloadExtractor Create(RecordType type)
+    /// <summary>Creates the extractor of a record type's selectors, plus <paramref name="extra"/> paths after its relations (what computed traits read).</summary>
+    /// <param name="type">The record type.</param>
+    /// <param name="extra">More paths, or <see langword="null"/>.</param>
+    /// <returns>The extractor.</returns>
+    public static PayloadExtractor Create(RecordType type, IReadOnlyList<FieldPath>? extra = null)
     {
         var root = new Node(null, -1);
         Add(root, type.RecordId, RecordIdTarget);
@@ -149,8 +153,14 @@ internal sealed class PayloadExtractor
             Add(root, type.Relations[i].Field, FirstRelationTarget + i);
         }
 
+        var count = FirstRelationTarget + type.Relations.Count;
+        foreach (var path in extra ?? [])
+        {
+            Add(root, path, count++);
+        }
+
         root.Freeze();
-        return new PayloadExtractor(root, FirstRelationTarget + type.Relations.Count);
+        return new PayloadExtractor(root, count);
     }
 
     /// <summary>Validates the payload and reads the selectors.</summary>

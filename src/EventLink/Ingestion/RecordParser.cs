@@ -25,7 +25,10 @@ internal sealed class ParsedRecord : IDisposable
     /// <summary>Gets the parsed payload of a merged record (append-only records are read in one pass instead; see <see cref="RelationValues"/>).</summary>
     public JsonDocument? Document { get; init; }
 
-    /// <summary>Gets what an append-only record's relation selectors found, in relation order.</summary>
+    /// <summary>
+    /// Gets what an append-only record's relation selectors found, in relation order, followed by what the paths
+    /// computed traits read found when the batch's extractor read them too (see <see cref="ParseScratch"/>).
+    /// </summary>
     public SelectedValue[]? RelationValues { get; init; }
 
     public required ReadOnlyMemory<byte> Utf8Payload { get; init; }
@@ -79,9 +82,17 @@ internal sealed class ParsedRecord : IDisposable
 
 /// <summary>What one ingest batch reuses while it parses its records, one after another.</summary>
 /// <param name="shapes">The batch's shape signatures, when schema drift is tracked.</param>
-internal sealed class ParseScratch(ShapeSignatures? shapes)
+/// <param name="extractors">
+/// The extractor of a record type that also reads the paths computed traits read (in the same pass), or
+/// <see langword="null"/> when no trait reads its payload; <see langword="null"/> when no trait is configured.
+/// </param>
+internal sealed class ParseScratch(ShapeSignatures? shapes, Func<RecordType, PayloadExtractor?>? extractors = null)
 {
     private SelectedValue[] _values = [];
+
+    /// <summary>Gets the extractor for an append-only record type: the type's own, or one that also reads what traits read.</summary>
+    /// <param name="type">The record type.</param>
+    public PayloadExtractor ExtractorFor(RecordType type) => extractors?.Invoke(type) ?? type.Extractor;
 
     /// <summary>Gets the batch's shape signatures, or <see langword="null"/> when schema drift is not tracked.</summary>
     public ShapeSignatures? Shapes { get; } = shapes;
@@ -166,7 +177,7 @@ internal static class RecordParser
     {
         parsed = null!;
         rejection = default;
-        var extractor = type.Extractor;
+        var extractor = scratch?.ExtractorFor(type) ?? type.Extractor;
         var selected = scratch?.Values(extractor.TargetCount) ?? new SelectedValue[extractor.TargetCount];
         JsonValueKind rootKind;
         var shapes = scratch?.Shapes;
@@ -224,7 +235,7 @@ internal static class RecordParser
             RecordId = recordId,
             OccurredAt = occurredAt,
             EventName = eventName,
-            RelationValues = selected.AsSpan(PayloadExtractor.FirstRelationTarget, type.Relations.Count).ToArray(),
+            RelationValues = selected.AsSpan(PayloadExtractor.FirstRelationTarget, extractor.TargetCount - PayloadExtractor.FirstRelationTarget).ToArray(),
             Utf8Payload = record.Utf8Payload,
             ShapeSignature = shapes?.End(type, ref shape),
         };

@@ -4,7 +4,7 @@ namespace EventLink.Internal;
 
 /// <summary>
 /// One unit of writes: the session, the tenant's index and the batch's clock, plus what each feature keeps for the
-/// unit of work (see <see cref="GetState{T}"/>): the state dies with the batch, so a retried or failed unit of work
+/// unit of work (see <see cref="GetState{T}()"/>): the state dies with the batch, so a retried or failed unit of work
 /// never sees another's.
 /// </summary>
 internal sealed class Batch(string tenant, EventLinkStoreSession session, IdentityIndex index, DateTimeOffset now)
@@ -46,7 +46,14 @@ internal sealed class Batch(string tenant, EventLinkStoreSession session, Identi
     /// <typeparam name="T">The feature's state type.</typeparam>
     /// <returns>The state.</returns>
     public T GetState<T>()
-        where T : class, new()
+        where T : class, new() => PeekState<T>() ?? GetState(static () => new T());
+
+    /// <summary>Gets the state a feature keeps for this unit of work, made by <paramref name="create"/> on first use (a feature that reuses its states).</summary>
+    /// <typeparam name="T">The feature's state type.</typeparam>
+    /// <param name="create">Makes the state.</param>
+    /// <returns>The state.</returns>
+    public T GetState<T>(Func<T> create)
+        where T : class
     {
         var slot = StateSlot<T>.Index;
         if (_states is null || slot >= _states.Length)
@@ -54,7 +61,7 @@ internal sealed class Batch(string tenant, EventLinkStoreSession session, Identi
             Array.Resize(ref _states, Volatile.Read(ref s_stateTypes));
         }
 
-        return (T)(_states[slot] ??= new T());
+        return (T)(_states[slot] ??= create());
     }
 
     /// <summary>Gets the state a feature created for this unit of work, if any.</summary>

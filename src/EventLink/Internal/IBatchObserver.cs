@@ -3,7 +3,7 @@ namespace EventLink.Internal;
 /// <summary>
 /// What a unit of work did, told to the features that keep state derived from it (the change log, computed traits).
 /// The ingestion pipeline and the identity graph report through these hooks as they write; an observer keeps what it
-/// noted on the <see cref="Batch"/> (<see cref="Batch.GetState{T}"/>) and writes it in the same session, so it
+/// noted on the <see cref="Batch"/> (<see cref="Batch.GetState{T}()"/>) and writes it in the same session, so it
 /// commits or rolls back with the data it describes.
 /// </summary>
 /// <remarks>Only the features configured are observers: a hook with nobody listening costs an empty loop.</remarks>

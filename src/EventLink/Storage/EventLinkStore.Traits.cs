@@ -52,6 +52,21 @@ public abstract partial class EventLinkStoreSession
     public virtual ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default) =>
         throw StoreCapabilityGuard.NotSupported(this, StoreCapabilities.Traits);
 
+    /// <summary>
+    /// Replaces everything computed about a profile, as <see cref="SaveComputedStateAsync"/> does, knowing what the
+    /// caller read (or last wrote) for it: a store may write only what differs, such as the memberships that changed and
+    /// no longer the trait rows of <paramref name="previous"/> once the state is packed (<see cref="ComputedStateRow.State"/>).
+    /// </summary>
+    /// <param name="profileId">The profile.</param>
+    /// <param name="previous">What is stored for the profile now, as the caller read or last wrote it in a committed unit of work.</param>
+    /// <param name="state">The new state.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="NotSupportedException">The store does not support <see cref="StoreCapabilities.Traits"/>.</exception>
+    /// <remarks>The default replaces everything with <see cref="SaveComputedStateAsync"/>.</remarks>
+    public virtual ValueTask UpdateComputedStateAsync(Guid profileId, ComputedStateRow previous, ComputedStateRow state, CancellationToken cancellationToken = default) =>
+        SaveComputedStateAsync(profileId, state, cancellationToken);
+
     /// <summary>Appends an entry to the tenant's trigger log; the store assigns its sequence (growing, never reused).</summary>
     /// <param name="trigger">The entry (its <see cref="TriggerRow.Sequence"/> is ignored).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -20,6 +20,13 @@ public sealed record ComputedStateRow(IReadOnlyList<TraitStateRow> Traits, IRead
 {
     /// <summary>Gets the state of a profile nothing was computed for.</summary>
     public static ComputedStateRow Empty { get; } = new([], [], null);
+
+    /// <summary>Gets the state of every trait of the profile packed in one value, opaque to stores: what the engine writes (with <see cref="Traits"/> empty).</summary>
+    /// <value>The packed state, or <see langword="null"/> when the trait states are rows of <see cref="Traits"/> (as they were stored before they were packed).</value>
+    public byte[]? State { get; init; }
+
+    /// <summary>Gets whether nothing is computed: no trait state, membership or due time.</summary>
+    public bool IsEmpty => Traits.Count == 0 && Audiences.Count == 0 && DueAt is null && State is null;
 }
 
 /// <summary>An entry of the trigger log.</summary>

@@ -35,6 +35,56 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
     }
 
     [Fact]
+    public async Task Due_times_stored_before_computed_states_were_packed_move_to_the_packed_rows()
+    {
+        const string Name = "packed-migration";
+        var profile = Guid.CreateVersion7();
+        var due = new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var store = await Fixture.CreateStoreAsync(Name))
+        {
+            await using var session = await store.BeginAsync("default");
+            await session.CommitAsync();
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        {
+            // The file as version 6 left it: a due time in computed_due, and trait states one row each.
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                DROP TABLE computed;
+                CREATE TABLE computed_due (tenant_key INTEGER NOT NULL, profile_id BLOB NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY (tenant_key, profile_id)) WITHOUT ROWID;
+                CREATE INDEX ix_computed_due_at ON computed_due (tenant_key, due_at, profile_id);
+                INSERT INTO computed_due SELECT tenant_key, $profile, $due FROM tenants WHERE name = 'default';
+                INSERT INTO trait_states SELECT tenant_key, $profile, 0, 'visits', '3', '{"f":"x","c":3}' FROM tenants WHERE name = 'default';
+                UPDATE meta SET value = 6 WHERE key = 'schema_version';
+                """;
+            command.Parameters.AddWithValue("$profile", profile.ToByteArray(bigEndian: true));
+            command.Parameters.AddWithValue("$due", (due - DateTimeOffset.UnixEpoch).Ticks / 10);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var store = new SqliteEventLinkStore(Fixture.OptionsOf(Name)))
+        {
+            await store.InitializeAsync();
+            var state = await store.ReadComputedStateAsync("default", profile);
+            state.DueAt.Should().Be(due);
+            state.State.Should().BeNull();
+            state.Traits.Select(t => t.Name).Should().Equal("visits");
+            await using var session = await store.BeginAsync("default");
+            (await session.GetDueProfilesAsync(due, 10)).Should().Equal(profile);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name IN ('computed_due', 'ix_computed_due_at') OR (type = 'index' AND tbl_name = 'computed' AND name = 'ix_computed_due');";
+            (await command.ExecuteScalarAsync()).Should().Be(1L, "the old table and its index are gone and the due index of the packed rows exists");
+        }
+    }
+
+    [Fact]
     public async Task Initializing_again_and_from_several_instances_at_once_is_idempotent()
     {
         const string Name = "idempotent";

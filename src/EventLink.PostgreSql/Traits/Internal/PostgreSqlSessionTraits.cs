@@ -44,16 +44,20 @@ internal sealed class PostgreSqlSessionTraits(PostgreSqlSessionContext context)
         }
 
         DateTimeOffset? due = null;
+        byte[]? state = null;
         await using (var command = Command(connection, transaction, sql.ReadDue, Text(tenant), Uuid(profileId)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                due = Time(reader, 0);
+                due = reader.IsDBNull(0) ? null : Time(reader, 0);
+                state = reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1);
             }
         }
 
-        return traits.Count == 0 && audiences.Count == 0 && due is null ? ComputedStateRow.Empty : new ComputedStateRow(traits, audiences, due);
+        // Packed states replace the rows of the traits (a profile has rows only until its first update is packed).
+        var row = new ComputedStateRow(state is null ? traits : [], audiences, due) { State = state };
+        return row.IsEmpty ? ComputedStateRow.Empty : row;
     }
 
     public async ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
@@ -84,9 +88,15 @@ internal sealed class PostgreSqlSessionTraits(PostgreSqlSessionContext context)
                 new NpgsqlParameter<DateTime[]> { TypedValue = [.. state.Audiences.Select(a => a.EnteredAt.UtcDateTime)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz }).ConfigureAwait(false);
         }
 
-        if (state.DueAt is { } due)
+        if (state.DueAt is not null || state.State is not null)
         {
-            await _context.ExecuteAsync(sql.InsertDue, cancellationToken, Text(_context.Tenant), Uuid(profileId), Timestamp(due)).ConfigureAwait(false);
+            await _context.ExecuteAsync(
+                sql.InsertDue,
+                cancellationToken,
+                Text(_context.Tenant),
+                Uuid(profileId),
+                NullableTimestamp(state.DueAt),
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)state.State ?? DBNull.Value }).ConfigureAwait(false);
         }
     }
 

@@ -13,7 +13,7 @@ internal sealed class PostgreSqlTraitsSql
         var s = PostgreSqlSql.Quote(schema);
         ReadStates = $"SELECT name, value, state FROM {s}.trait_states WHERE tenant = $1 AND profile_id = $2 ORDER BY ordinal";
         ReadMemberships = $"SELECT audience, entered_at FROM {s}.audience_members WHERE tenant = $1 AND profile_id = $2 ORDER BY audience";
-        ReadDue = $"SELECT due_at FROM {s}.computed_due WHERE tenant = $1 AND profile_id = $2";
+        ReadDue = $"SELECT due_at, state FROM {s}.computed_due WHERE tenant = $1 AND profile_id = $2";
         DeleteStates = $"DELETE FROM {s}.trait_states WHERE tenant = $1 AND profile_id = ANY($2)";
         DeleteMemberships = $"DELETE FROM {s}.audience_members WHERE tenant = $1 AND profile_id = ANY($2)";
         DeleteDue = $"DELETE FROM {s}.computed_due WHERE tenant = $1 AND profile_id = ANY($2)";
@@ -26,7 +26,7 @@ internal sealed class PostgreSqlTraitsSql
             INSERT INTO {s}.audience_members (tenant, audience, profile_id, entered_at)
             SELECT $1, m.audience, $2, m.entered FROM unnest($3::text[], $4::timestamptz[]) AS m(audience, entered)
             """;
-        InsertDue = $"INSERT INTO {s}.computed_due (tenant, profile_id, due_at) VALUES ($1, $2, $3)";
+        InsertDue = $"INSERT INTO {s}.computed_due (tenant, profile_id, due_at, state) VALUES ($1, $2, $3, $4)";
         AppendTrigger = $"INSERT INTO {s}.triggers (tenant, kind, name, profile_id, event_id, at) VALUES ($1, $2, $3, $4, $5, $6)";
         DueProfiles = $"SELECT profile_id FROM {s}.computed_due WHERE tenant = $1 AND due_at <= $2 ORDER BY due_at, profile_id LIMIT $3";
         EventProfile = $"SELECT profile_id FROM {s}.events WHERE tenant = $1 AND id = $2";

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using EventLink.Sqlite.Internal;
 using EventLink.Storage;
+using Microsoft.Data.Sqlite;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
 namespace EventLink.Sqlite.Traits.Internal;
@@ -17,36 +18,15 @@ internal sealed class SqliteTraitQueries(SqliteEventLinkStore store)
         }
 
         var blob = ToBlob(profileId);
-        var traits = new List<TraitStateRow>();
-        using (var command = scope.Command("SELECT name, value, state FROM trait_states WHERE tenant_key = $t AND profile_id = $profile ORDER BY ordinal;"))
+        using var states = scope.Command("SELECT name, value, state FROM trait_states WHERE tenant_key = $t AND profile_id = $profile ORDER BY ordinal;");
+        using var memberships = scope.Command("SELECT audience, entered_at FROM audience_members WHERE tenant_key = $t AND profile_id = $profile ORDER BY audience;");
+        using var computed = scope.Command("SELECT state, due_at FROM computed WHERE tenant_key = $t AND profile_id = $profile;");
+        foreach (var command in (ReadOnlySpan<SqliteCommand>)[states, memberships, computed])
         {
             command.Parameters.AddWithValue("$profile", blob);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                traits.Add(new TraitStateRow(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
         }
 
-        var audiences = new List<AudienceMemberRow>();
-        using (var command = scope.Command("SELECT audience, entered_at FROM audience_members WHERE tenant_key = $t AND profile_id = $profile ORDER BY audience;"))
-        {
-            command.Parameters.AddWithValue("$profile", blob);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                audiences.Add(new AudienceMemberRow(reader.GetString(0), profileId, ToTime(reader, 1)));
-            }
-        }
-
-        DateTimeOffset? due;
-        using (var command = scope.Command("SELECT due_at FROM computed_due WHERE tenant_key = $t AND profile_id = $profile;"))
-        {
-            command.Parameters.AddWithValue("$profile", blob);
-            due = command.ExecuteScalar() is long micros ? FromMicros(micros) : null;
-        }
-
-        return traits.Count == 0 && audiences.Count == 0 && due is null ? ComputedStateRow.Empty : new ComputedStateRow(traits, audiences, due);
+        return SqliteTraitWrites.ReadComputed(states, memberships, computed, profileId);
     }
 
     public async IAsyncEnumerable<AudienceMemberRow> ReadAudienceMembersAsync(string tenant, string audience, [EnumeratorCancellation] CancellationToken cancellationToken = default)

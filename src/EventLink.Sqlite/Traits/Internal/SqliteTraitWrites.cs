@@ -1,5 +1,6 @@
 using EventLink.Sqlite.Internal;
 using EventLink.Storage;
+using Microsoft.Data.Sqlite;
 using static EventLink.Sqlite.Internal.SqliteValues;
 
 namespace EventLink.Sqlite.Traits.Internal;
@@ -11,10 +12,15 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var blob = ToBlob(profileId);
+        return ValueTask.FromResult(ReadComputed(
+            Bound(TraitsSql.ReadStates, blob), Bound(TraitsSql.ReadMemberships, blob), Bound(TraitsSql.ReadComputed, blob), profileId));
+    }
+
+    /// <summary>Reads a profile's computed state from the three statements, each bound to it (shared with the store's reads).</summary>
+    internal static ComputedStateRow ReadComputed(SqliteCommand states, SqliteCommand memberships, SqliteCommand computed, Guid profileId)
+    {
         var traits = new List<TraitStateRow>();
-        var command = context.Command(TraitsSql.ReadStates, "$profile");
-        command.Parameters[1].Value = blob;
-        using (var reader = command.ExecuteReader())
+        using (var reader = states.ExecuteReader())
         {
             while (reader.Read())
             {
@@ -23,9 +29,7 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
         }
 
         var audiences = new List<AudienceMemberRow>();
-        command = context.Command(TraitsSql.ReadMemberships, "$profile");
-        command.Parameters[1].Value = blob;
-        using (var reader = command.ExecuteReader())
+        using (var reader = memberships.ExecuteReader())
         {
             while (reader.Read())
             {
@@ -33,10 +37,20 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
             }
         }
 
-        command = context.Command(TraitsSql.ReadDue, "$profile");
-        command.Parameters[1].Value = blob;
-        DateTimeOffset? due = command.ExecuteScalar() is long micros ? FromMicros(micros) : null;
-        return ValueTask.FromResult(traits.Count == 0 && audiences.Count == 0 && due is null ? ComputedStateRow.Empty : new ComputedStateRow(traits, audiences, due));
+        byte[]? state = null;
+        DateTimeOffset? due = null;
+        using (var reader = computed.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                state = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
+                due = reader.IsDBNull(1) ? null : ToTime(reader, 1);
+            }
+        }
+
+        // Packed states replace the rows of the traits (a profile has rows only until its first update is packed).
+        var row = new ComputedStateRow(state is null ? traits : [], audiences, due) { State = state };
+        return row.IsEmpty ? ComputedStateRow.Empty : row;
     }
 
     public ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
@@ -46,26 +60,103 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
         var blob = ToBlob(profileId);
         context.Delete(TraitsSql.DeleteStates, blob);
         context.Delete(TraitsSql.DeleteMemberships, blob);
-        context.Delete(TraitsSql.DeleteDue, blob);
+        InsertStates(blob, state.Traits);
+        InsertMemberships(blob, state.Audiences);
+        WriteComputed(blob, state);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes what differs from <paramref name="previous"/>: the packed state and due time (one row), and only the memberships that changed.</summary>
+    public ValueTask UpdateComputedStateAsync(Guid profileId, ComputedStateRow previous, ComputedStateRow state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(state);
         if (state.Traits.Count > 0)
         {
+            return SaveComputedStateAsync(profileId, state, cancellationToken);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var blob = ToBlob(profileId);
+        if (previous.Traits.Count > 0)
+        {
+            context.Delete(TraitsSql.DeleteStates, blob);
+        }
+
+        if (!ReferenceEquals(previous.Audiences, state.Audiences))
+        {
+            foreach (var was in previous.Audiences)
+            {
+                if (!Contains(state.Audiences, was, sameEntry: false))
+                {
+                    var delete = context.Command(TraitsSql.DeleteMembership, "$audience", "$profile");
+                    delete.Parameters[1].Value = was.Audience;
+                    delete.Parameters[2].Value = blob;
+                    context.Write(delete);
+                }
+            }
+
+            var upsert = context.Command(TraitsSql.UpsertMembership, "$audience", "$profile", "$entered");
+            foreach (var member in state.Audiences)
+            {
+                if (!Contains(previous.Audiences, member, sameEntry: true))
+                {
+                    upsert.Parameters[1].Value = member.Audience;
+                    upsert.Parameters[2].Value = blob;
+                    upsert.Parameters[3].Value = ToMicros(member.EnteredAt);
+                    context.Write(upsert);
+                }
+            }
+        }
+
+        WriteComputed(blob, state);
+        return ValueTask.CompletedTask;
+    }
+
+    private static bool Contains(IReadOnlyList<AudienceMemberRow> members, AudienceMemberRow member, bool sameEntry)
+    {
+        foreach (var candidate in members)
+        {
+            if (candidate.Audience == member.Audience)
+            {
+                return !sameEntry || candidate.EnteredAt == member.EnteredAt;
+            }
+        }
+
+        return false;
+    }
+
+    private SqliteCommand Bound(string sql, byte[] blob)
+    {
+        var command = context.Command(sql, "$profile");
+        command.Parameters[1].Value = blob;
+        return command;
+    }
+
+    private void InsertStates(byte[] blob, IReadOnlyList<TraitStateRow> traits)
+    {
+        if (traits.Count > 0)
+        {
             var insert = context.Command(TraitsSql.InsertState, "$profile", "$ordinal", "$name", "$value", "$state");
-            for (var i = 0; i < state.Traits.Count; i++)
+            for (var i = 0; i < traits.Count; i++)
             {
                 var p = insert.Parameters;
                 p[1].Value = blob;
                 p[2].Value = i;
-                p[3].Value = state.Traits[i].Name;
-                p[4].Value = state.Traits[i].ValueJson;
-                p[5].Value = state.Traits[i].StateJson;
+                p[3].Value = traits[i].Name;
+                p[4].Value = traits[i].ValueJson;
+                p[5].Value = traits[i].StateJson;
                 context.Write(insert);
             }
         }
+    }
 
-        if (state.Audiences.Count > 0)
+    private void InsertMemberships(byte[] blob, IReadOnlyList<AudienceMemberRow> audiences)
+    {
+        if (audiences.Count > 0)
         {
             var insert = context.Command(TraitsSql.InsertMembership, "$audience", "$profile", "$entered");
-            foreach (var member in state.Audiences)
+            foreach (var member in audiences)
             {
                 var p = insert.Parameters;
                 p[1].Value = member.Audience;
@@ -74,16 +165,26 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
                 context.Write(insert);
             }
         }
+    }
 
-        if (state.DueAt is { } due)
+    /// <summary>The profile's one row of packed state and due time: upserted, or deleted when it has neither.</summary>
+    private void WriteComputed(byte[] blob, ComputedStateRow state)
+    {
+        if (state.State is null && state.DueAt is null)
         {
-            var insert = context.Command(TraitsSql.InsertDue, "$profile", "$due");
-            insert.Parameters[1].Value = blob;
-            insert.Parameters[2].Value = ToMicros(due);
-            context.Write(insert);
+            if (context.Delete(TraitsSql.DeleteComputed, blob) > 0)
+            {
+                context.MarkDirty();
+            }
+
+            return;
         }
 
-        return ValueTask.CompletedTask;
+        var upsert = context.Command(TraitsSql.UpsertComputed, "$profile", "$state", "$due");
+        upsert.Parameters[1].Value = blob;
+        upsert.Parameters[2].Value = state.State is { } packed ? packed : DBNull.Value;
+        upsert.Parameters[3].Value = state.DueAt is { } due ? ToMicros(due) : DBNull.Value;
+        context.Write(upsert);
     }
 
     public ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
@@ -128,7 +229,7 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
         {
             context.Delete(TraitsSql.DeleteStates, id);
             context.Delete(TraitsSql.DeleteMemberships, id);
-            context.Delete(TraitsSql.DeleteDue, id);
+            context.Delete(TraitsSql.DeleteComputed, id);
             triggers += context.Delete(TraitsSql.DeleteTriggers, id);
         }
 
@@ -147,16 +248,24 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
     {
         public const string ReadStates = "SELECT name, value, state FROM trait_states WHERE tenant_key = $t AND profile_id = $profile ORDER BY ordinal;";
         public const string ReadMemberships = "SELECT audience, entered_at FROM audience_members WHERE tenant_key = $t AND profile_id = $profile ORDER BY audience;";
-        public const string ReadDue = "SELECT due_at FROM computed_due WHERE tenant_key = $t AND profile_id = $profile;";
+        public const string ReadComputed = "SELECT state, due_at FROM computed WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteStates = "DELETE FROM trait_states WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteMemberships = "DELETE FROM audience_members WHERE tenant_key = $t AND profile_id = $profile;";
-        public const string DeleteDue = "DELETE FROM computed_due WHERE tenant_key = $t AND profile_id = $profile;";
+        public const string DeleteMembership = "DELETE FROM audience_members WHERE tenant_key = $t AND audience = $audience AND profile_id = $profile;";
+        public const string DeleteComputed = "DELETE FROM computed WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteTriggers = "DELETE FROM triggers WHERE tenant_key = $t AND profile_id = $profile;";
         public const string InsertState = "INSERT INTO trait_states (tenant_key, profile_id, ordinal, name, value, state) VALUES ($t, $profile, $ordinal, $name, $value, $state);";
         public const string InsertMembership = "INSERT INTO audience_members (tenant_key, audience, profile_id, entered_at) VALUES ($t, $audience, $profile, $entered);";
-        public const string InsertDue = "INSERT INTO computed_due (tenant_key, profile_id, due_at) VALUES ($t, $profile, $due);";
+        public const string UpsertMembership = """
+            INSERT INTO audience_members (tenant_key, audience, profile_id, entered_at) VALUES ($t, $audience, $profile, $entered)
+            ON CONFLICT (tenant_key, audience, profile_id) DO UPDATE SET entered_at = excluded.entered_at;
+            """;
+        public const string UpsertComputed = """
+            INSERT INTO computed (tenant_key, profile_id, state, due_at) VALUES ($t, $profile, $state, $due)
+            ON CONFLICT (tenant_key, profile_id) DO UPDATE SET state = excluded.state, due_at = excluded.due_at;
+            """;
         public const string AppendTrigger = "INSERT INTO triggers (tenant_key, kind, name, profile_id, event_id, at) VALUES ($t, $kind, $name, $profile, $event, $at);";
-        public const string ReadDueProfiles = "SELECT profile_id FROM computed_due WHERE tenant_key = $t AND due_at <= $now ORDER BY due_at, profile_id LIMIT $limit;";
+        public const string ReadDueProfiles = "SELECT profile_id FROM computed WHERE tenant_key = $t AND due_at <= $now ORDER BY due_at, profile_id LIMIT $limit;";
         public const string EventProfile = "SELECT profile_id FROM events WHERE tenant_key = $t AND id = $event;";
     }
 }

@@ -51,7 +51,7 @@ internal sealed class IngestionPipeline(EventLinkCore core)
             // record flushes them first, so the outcome is exactly that of ingesting one record after another.
             var pending = new List<(int Position, ParsedRecord Record, Resolution Resolution)>(records.Count);
             var quality = new QualityBatch(records.Count);
-            var scratch = new ParseScratch(core.Quality.DriftOptions.Enabled ? new ShapeSignatures() : null);
+            var scratch = new ParseScratch(core.Quality.DriftOptions.Enabled ? new ShapeSignatures() : null, core.Traits.IsEmpty ? null : core.Traits.Runtime.ExtractorFor);
 
             // What applies to every record is looked up once per batch: a record pays only for the hooks configured.
             var transforms = core.Quality.Runtime.HasTransformations;

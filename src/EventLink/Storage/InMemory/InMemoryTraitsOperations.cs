@@ -5,6 +5,7 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
 {
     private readonly InMemorySessionContext _context = context;
     private readonly InMemoryTenant _state = context.State;
+    private bool _appendsUndone;
 
     public ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_state.Computed.TryGetValue(profileId, out var state) ? state : ComputedStateRow.Empty);
@@ -13,13 +14,18 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
     {
         ArgumentNullException.ThrowIfNull(state);
         var had = _state.Computed.TryGetValue(profileId, out var previous);
-        if (state.Traits.Count == 0 && state.Audiences.Count == 0 && state.DueAt is null)
+        if (state.IsEmpty)
         {
             _state.Computed.Remove(profileId);
         }
         else
         {
-            _state.Computed[profileId] = state with { Traits = [.. state.Traits], Audiences = [.. state.Audiences] };
+            // The lists are copied (a caller may reuse its own); the packed state is the engine's, written once.
+            _state.Computed[profileId] = state with
+            {
+                Traits = state.Traits.Count == 0 ? [] : [.. state.Traits],
+                Audiences = state.Audiences.Count == 0 ? [] : [.. state.Audiences],
+            };
             if (state.DueAt is { } due && (!had || previous!.DueAt != due))
             {
                 _state.DueIndex.Add((due, profileId)); // An extra entry is harmless: it is stale once the due time moves.
@@ -43,13 +49,20 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
     public ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trigger);
-        var sequence = _state.NextTriggerSequence++;
-        _state.Triggers.Add(trigger with { Sequence = sequence });
-        _context.Push(() =>
+        if (!_appendsUndone)
         {
-            _state.Triggers.RemoveAt(_state.Triggers.Count - 1);
-            _state.NextTriggerSequence = sequence;
-        });
+            // One undo for every append of the session (run after the undos of later changes): back to the log as it was.
+            _appendsUndone = true;
+            var count = _state.Triggers.Count;
+            var next = _state.NextTriggerSequence;
+            _context.Push(() =>
+            {
+                _state.Triggers.RemoveRange(count, _state.Triggers.Count - count);
+                _state.NextTriggerSequence = next;
+            });
+        }
+
+        _state.Triggers.Add(trigger with { Sequence = _state.NextTriggerSequence++ });
         return ValueTask.CompletedTask;
     }
 

@@ -25,6 +25,12 @@ internal sealed class CompiledFilter
 
     public bool NeedsPayload => _where.Length > 0;
 
+    /// <summary>Gets the property conditions, in order.</summary>
+    public ReadOnlySpan<(FieldPath Path, ComparisonOperator Operator, string? Value)> Where => _where;
+
+    /// <summary>Whether an event of <paramref name="recordType"/> may match (its source and name aside).</summary>
+    public bool MatchesType(string recordType) => RecordType is null || RecordType == recordType;
+
     public string Text { get; }
 
     /// <summary>Whether the event's type, source and name match (no payload needed).</summary>
@@ -130,7 +136,13 @@ internal sealed class CompiledTrait(string name, TraitKind kind, FieldPath? prop
         return new TraitInput(occurredAt, source, recordId, number, json);
     }
 
-    public bool NeedsPayload => Filter.NeedsPayload || (Property is not null && Kind is not (TraitKind.Count or TraitKind.FirstOccurredAt or TraitKind.LastOccurredAt));
+    public bool NeedsPayload => Filter.NeedsPayload || ReadsProperty;
+
+    /// <summary>Gets whether the trait reads a value from the payload (its kind reads one and it names a property).</summary>
+    public bool ReadsProperty => Property is not null && Kind is not (TraitKind.Count or TraitKind.FirstOccurredAt or TraitKind.LastOccurredAt);
+
+    /// <summary>Gets whether the value read is kept as JSON text (else as a number).</summary>
+    public bool ReadsJson => Kind is TraitKind.LastValue or TraitKind.DistinctCount;
 
     private static string Describe(TraitKind kind, FieldPath? property, CompiledFilter filter, TimeSpan? window)
     {

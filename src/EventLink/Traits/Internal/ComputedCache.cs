@@ -4,19 +4,26 @@ using EventLink.Storage;
 namespace EventLink.Traits.Internal;
 
 /// <summary>
-/// What is computed about one profile, decoded: the trait states, the rows as stored (reused for traits an update did
-/// not change), the audience memberships by audience index and the stored due time.
+/// What is computed about one profile, decoded: the trait states, which of them changed since they were stored, the
+/// audience memberships by audience index, and what is stored (the memberships, any trait rows of the unpacked form,
+/// the due time), so that an update writes only what differs.
 /// </summary>
-internal sealed class ComputedEntry(TraitState[] states, TraitStateRow?[] rows, AudienceMemberRow?[] members, DateTimeOffset? due)
+internal sealed class ComputedEntry(TraitState[] states, AudienceMemberRow?[] members, ComputedStateRow stored)
 {
     public TraitState[] States { get; } = states;
 
-    /// <summary>Gets the stored row of each trait; null where the state changed since (or was never stored).</summary>
-    public TraitStateRow?[] Rows { get; } = rows;
+    /// <summary>Gets, per trait, whether its state changed since it was stored (the audiences reading it are evaluated, the state written).</summary>
+    public bool[] Changed { get; } = new bool[states.Length];
 
     public AudienceMemberRow?[] Members { get; } = members;
 
-    public DateTimeOffset? Due { get; set; } = due;
+    /// <summary>Gets or sets the memberships as stored.</summary>
+    public IReadOnlyList<AudienceMemberRow> StoredAudiences { get; set; } = stored.Audiences;
+
+    /// <summary>Gets or sets the trait rows stored before states were packed (deleted by the next write), or none.</summary>
+    public IReadOnlyList<TraitStateRow> StoredTraits { get; set; } = stored.State is null ? stored.Traits : [];
+
+    public DateTimeOffset? Due { get; set; } = stored.DueAt;
 }
 
 /// <summary>

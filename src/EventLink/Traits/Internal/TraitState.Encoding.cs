@@ -1,54 +1,15 @@
 using System.Globalization;
-using System.Text;
 
 namespace EventLink.Traits.Internal;
 
 /// <summary>
-/// The compact encoding of a state, what is stored: a version digit, then each field as text ending in <c>;</c>
-/// (empty for none), strings as <c>length:text</c>. A digest of the definition stands for the fingerprint. Written with
-/// one reused buffer, so an update allocates only the resulting string; read without the JSON serializer.
+/// The compact text encoding of one trait's state, what was stored per trait before states were packed per profile
+/// (<see cref="Pack"/>): a version digit, then each field as text ending in <c>;</c> (empty for none), strings as
+/// <c>length:text</c>. Still read, so that rows stored by earlier versions are used rather than recomputed.
 /// </summary>
 internal sealed partial class TraitState
 {
     private const char Version = '2';
-
-    [ThreadStatic]
-    private static StringBuilder? t_buffer;
-
-    /// <summary>Writes the state in the compact encoding.</summary>
-    public string Write()
-    {
-        var buffer = t_buffer ??= new StringBuilder(256);
-        buffer.Clear().Append(Version);
-        WriteString(buffer, Fingerprint);
-        WriteNumber(buffer, Count);
-        WriteNumber(buffer, Sum);
-        buffer.Append(Overflow == true ? '1' : '0').Append(';');
-        WriteNumber(buffer, Min);
-        WriteNumber(buffer, Max);
-        WriteTime(buffer, FirstAt);
-        WriteTime(buffer, LastAt);
-        WriteEntry(buffer, LastValue);
-        WriteNumber(buffer, Distinct?.Count ?? -1);
-        foreach (var value in Distinct ?? [])
-        {
-            WriteString(buffer, value);
-        }
-
-        WriteNumber(buffer, Entries?.Count ?? -1);
-        foreach (var entry in Entries ?? [])
-        {
-            WriteEntry(buffer, entry);
-        }
-
-        var text = buffer.ToString();
-        if (buffer.Capacity > 64 * 1024)
-        {
-            t_buffer = null; // A state with a large window: do not keep its buffer for every thread.
-        }
-
-        return text;
-    }
 
     private static TraitState? Decode(string text)
     {
@@ -89,7 +50,7 @@ internal sealed partial class TraitState
                 state.Entries = new List<TraitEntry>((int)entries);
                 for (var i = 0; i < entries; i++)
                 {
-                    state.Entries.Add(reader.Entry()!);
+                    state.Entries.Add(reader.Entry() ?? throw new FormatException());
                 }
             }
 
@@ -99,54 +60,6 @@ internal sealed partial class TraitState
         {
             return null;
         }
-    }
-
-    private static void WriteNumber(StringBuilder buffer, long value) => buffer.Append(CultureInfo.InvariantCulture, $"{value};");
-
-    private static void WriteNumber(StringBuilder buffer, decimal? value)
-    {
-        if (value is { } number)
-        {
-            buffer.Append(CultureInfo.InvariantCulture, $"{number}");
-        }
-
-        buffer.Append(';');
-    }
-
-    private static void WriteTime(StringBuilder buffer, DateTimeOffset? value)
-    {
-        if (value is { } time)
-        {
-            buffer.Append(CultureInfo.InvariantCulture, $"{time.UtcTicks}");
-        }
-
-        buffer.Append(';');
-    }
-
-    private static void WriteString(StringBuilder buffer, string? value)
-    {
-        if (value is null)
-        {
-            buffer.Append("-:");
-            return;
-        }
-
-        buffer.Append(CultureInfo.InvariantCulture, $"{value.Length}:").Append(value);
-    }
-
-    private static void WriteEntry(StringBuilder buffer, TraitEntry? entry)
-    {
-        if (entry is null)
-        {
-            buffer.Append(';');
-            return;
-        }
-
-        WriteTime(buffer, entry.At);
-        WriteNumber(buffer, entry.Number);
-        WriteString(buffer, entry.Source);
-        WriteString(buffer, entry.RecordId);
-        WriteString(buffer, entry.Json);
     }
 
     /// <summary>Reads the compact encoding; any mismatch is a <see cref="FormatException"/> (the state is then recomputed).</summary>

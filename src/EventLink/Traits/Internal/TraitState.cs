@@ -72,6 +72,12 @@ internal sealed partial class TraitState
         {
             if (input.At > now - trait.Window!.Value)
             {
+                if (Entries.Count == Entries.Capacity && Entries.Capacity < 2)
+                {
+                    // Most profiles hold an entry or two: room for four (the list's first growth) would mostly stay empty.
+                    Entries.Capacity++;
+                }
+
                 Entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
                 Aggregate(trait);
             }
@@ -91,19 +97,43 @@ internal sealed partial class TraitState
             return false;
         }
 
+        // A loop, not RemoveAll with a lambda: this runs for every windowed trait of every profile updated.
         var cutoff = now - trait.Window!.Value;
-        if (Entries.RemoveAll(e => e.At <= cutoff) > 0)
+        var kept = 0;
+        for (var i = 0; i < Entries.Count; i++)
         {
-            Aggregate(trait);
-            return true;
+            if (Entries[i].At > cutoff)
+            {
+                Entries[kept++] = Entries[i];
+            }
         }
 
-        return false;
+        if (kept == Entries.Count)
+        {
+            return false;
+        }
+
+        Entries.RemoveRange(kept, Entries.Count - kept);
+        Aggregate(trait);
+        return true;
     }
 
     /// <summary>When the oldest entry of a windowed trait leaves the window.</summary>
-    public DateTimeOffset? DueAt(CompiledTrait trait) =>
-        Entries is { Count: > 0 } ? Entries.Min(e => e.At) + trait.Window!.Value : null;
+    public DateTimeOffset? DueAt(CompiledTrait trait)
+    {
+        if (Entries is not { Count: > 0 } entries)
+        {
+            return null;
+        }
+
+        var oldest = entries[0].At;
+        for (var i = 1; i < entries.Count; i++)
+        {
+            oldest = entries[i].At < oldest ? entries[i].At : oldest;
+        }
+
+        return oldest + trait.Window!.Value;
+    }
 
     /// <summary>The trait's value as a number, for the kinds whose value is one (<see langword="null"/> when it has none).</summary>
     public decimal? NumberValue(CompiledTrait trait) => Overflow == true ? null : trait.Kind switch
@@ -186,7 +216,7 @@ internal sealed partial class TraitState
         LastAt = LastAt is { } last && last >= at ? last : at;
         if (json is not null)
         {
-            if (trait.Kind == TraitKind.LastValue && (LastValue is null || Later(at, source, recordId, LastValue)))
+            if (trait.Kind == TraitKind.LastValue && (LastValue is not { } previous || Later(at, source, recordId, previous)))
             {
                 LastValue = new TraitEntry { At = at, Source = source, RecordId = recordId, Json = json };
             }
@@ -209,9 +239,13 @@ internal sealed partial class TraitState
     }
 }
 
-/// <summary>An event kept by a windowed trait (or the last value of a trait).</summary>
-internal sealed class TraitEntry
+/// <summary>An event kept by a windowed trait (or the last value of a trait); a struct, so keeping one allocates nothing.</summary>
+internal struct TraitEntry
 {
+    public TraitEntry()
+    {
+    }
+
     [JsonPropertyName("a")] public DateTimeOffset At { get; set; }
 
     [JsonPropertyName("s")] public string Source { get; set; } = "";

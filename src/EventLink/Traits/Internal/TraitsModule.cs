@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using EventLink.IdentityGraph.Internal;
 using EventLink.Internal;
@@ -19,11 +20,26 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
     private readonly ComputedCache _cache = new(CachedProfiles);
 
+    /// <summary>The facts of a profile no event reached (read only; shared).</summary>
+    private static readonly List<EventFacts> NoFacts = [];
+
+    /// <summary>How many units of work's collections are kept for reuse (about as many as run at once).</summary>
+    private const int PooledBatches = 4;
+
+    /// <summary>The most profiles a unit of work may have touched for its collections to be kept for reuse.</summary>
+    private const int PooledProfiles = 16_384;
+
+    /// <summary>Collections of committed units of work, cleared: a batch of events reuses them instead of growing new ones.</summary>
+    private readonly ConcurrentBag<TraitsBatch> _pool = [];
+
     /// <summary>Gets the compiled traits, audiences and triggers.</summary>
     public TraitsRuntime Runtime { get; } = runtime;
 
     /// <summary>Gets whether no trait, audience or trigger is configured.</summary>
     public bool IsEmpty => Runtime.IsEmpty;
+
+    /// <summary>What the unit of work noted so far: a pooled set of collections, cleared, on first use.</summary>
+    private TraitsBatch Changes(Batch batch) => batch.PeekState<TraitsBatch>() ?? batch.GetState(() => _pool.TryTake(out var reused) ? reused : new TraitsBatch());
 
     /// <summary>Hook: an event was linked at ingest; its record is at hand, so its contribution is read now.</summary>
     public void OnEventLinked(Batch batch, ParsedRecord record, long eventId, Guid profileId)
@@ -34,15 +50,14 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         }
 
         // A profile whose decoded state is at hand (kept since an earlier unit of work) is updated in place now.
-        var changes = batch.GetState<TraitsBatch>();
+        var changes = Changes(batch);
         changes.Cached ??= _cache.For(batch.Tenant, batch.Index.Version);
         if (!changes.Taken.TryGetValue(profileId, out var entry) && changes.Cached.Remove(profileId, out entry))
         {
             changes.Taken[profileId] = entry;
         }
 
-        var facts = Runtime.Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt,
-            () => record.Document ?? JsonDocument.Parse(record.Utf8Payload), entry, batch.Now);
+        var facts = Runtime.Evaluate(record, eventId, entry, batch.Now);
         if (entry is null)
         {
             changes.Linked.Add((profileId, facts!));
@@ -65,7 +80,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             return;
         }
 
-        var changes = batch.GetState<TraitsBatch>();
+        var changes = Changes(batch);
         if (!fromKnown)
         {
             from = await batch.Session.GetEventProfileAsync(eventId, cancellationToken).ConfigureAwait(false);
@@ -91,7 +106,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     {
         if (!IsEmpty)
         {
-            var changes = batch.GetState<TraitsBatch>();
+            var changes = Changes(batch);
             changes.Recompute.Add(survivor);
             changes.MergedAway.Add(merged);
         }
@@ -102,7 +117,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     {
         if (!IsEmpty)
         {
-            batch.GetState<TraitsBatch>().Touched.Add(profileId);
+            Changes(batch).Touched.Add(profileId);
         }
     }
 
@@ -116,7 +131,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     {
         if (!IsEmpty)
         {
-            var changes = batch.GetState<TraitsBatch>();
+            var changes = Changes(batch);
             changes.Touched.Remove(profileId);
             changes.Recompute.Remove(profileId);
             changes.Erased = true;
@@ -135,7 +150,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         var session = batch.Session;
         var cached = changes.Cached ?? _cache.For(batch.Tenant, batch.Index.Version);
-        var survivors = new Dictionary<Guid, Guid>();
+        var survivors = changes.Survivors;
 
         // Profiles merged away leave their audiences; the survivor is recomputed from the history it now holds.
         foreach (var merged in changes.MergedAway)
@@ -147,13 +162,13 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
                 await AppendTriggerAsync(batch, changes, TriggerKind.AudienceExited, membership.Audience, merged, null).ConfigureAwait(false);
             }
 
-            if (state.Traits.Count > 0 || state.Audiences.Count > 0 || state.DueAt is not null)
+            if (!state.IsEmpty)
             {
                 await session.SaveComputedStateAsync(merged, ComputedStateRow.Empty, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        var recompute = new HashSet<Guid>();
+        var recompute = changes.RecomputeSurvivors;
         foreach (var id in changes.Recompute)
         {
             recompute.Add(await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false));
@@ -161,8 +176,8 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         // Without a merge or an erasure in this unit of work, a profile events were linked to (or that changed) survives.
         var checkSurvival = changes.MergedAway.Count > 0 || changes.Erased;
-        var incremental = new Dictionary<Guid, List<EventFacts>>();
-        var order = new List<Guid>();
+        var incremental = changes.Incremental;
+        var order = changes.Order;
         foreach (var (profileId, facts) in changes.Linked)
         {
             var survivor = checkSurvival ? await MergeChain.SurvivorAsync(session, profileId, survivors, cancellationToken).ConfigureAwait(false) : profileId;
@@ -180,7 +195,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             var survivor = checkSurvival || recompute.Contains(id) ? await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false) : id;
             if (!incremental.ContainsKey(survivor))
             {
-                incremental[survivor] = [];
+                incremental[survivor] = NoFacts;
                 order.Add(survivor);
             }
         }
@@ -229,13 +244,18 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         }
 
         _cache.Keep(batch.Tenant, batch.Index.Version, changes.Computed);
+        if (changes.Computed.Count <= PooledProfiles && _pool.Count < PooledBatches)
+        {
+            changes.Clear();
+            _pool.Add(changes);
+        }
     }
 
     /// <summary>
     /// Brings one profile's traits and audiences up to date; <paramref name="newEvents"/> null means from its whole
     /// history. From <paramref name="cached"/> (or the stored state, decoded), only the traits the new events change are
     /// updated, only the audiences reading them (or the time, or changed attributes) are evaluated, and the state is
-    /// written only when something changed, with the rows of unchanged traits reused.
+    /// written only when something changed: the packed states, and the memberships that changed.
     /// </summary>
     /// <returns>The profile's state as now written.</returns>
     public async ValueTask<ComputedEntry> EvaluateProfileAsync(Batch batch, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, CancellationToken cancellationToken,
@@ -248,25 +268,27 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         if (entry is null)
         {
             var stored = await session.GetComputedStateAsync(profileId, cancellationToken).ConfigureAwait(false);
-            entry = newEvents is null ? null : Decode(stored);
-            if (entry is null)
+            var decoded = newEvents is null ? null : ReadStates(stored);
+            if (decoded is null)
             {
                 var events = await session.GetEventsOfProfileAsync(profileId, cancellationToken).ConfigureAwait(false);
-                var computed = ComputeFromHistory(events, batch.Now, changes?.LeftQuarantine, out var matched);
+                decoded = ComputeFromHistory(events, batch.Now, changes?.LeftQuarantine, out var matched);
                 foreach (var (eventId, trigger) in matched)
                 {
                     await AppendTriggerAsync(batch, changes, TriggerKind.EventMatched, trigger, profileId, eventId).ConfigureAwait(false);
                 }
 
-                entry = new ComputedEntry(computed, new TraitStateRow?[traits.Count], MembersByAudience(stored), stored.DueAt);
                 newEvents = null;
             }
+
+            entry = new ComputedEntry(decoded, MembersByAudience(stored), stored);
 
             // Read from the store: its memberships may be of other definitions, so every audience is evaluated.
             everything = true;
         }
 
         var states = entry.States;
+        var changed = entry.Changed;
         foreach (var facts in newEvents ?? [])
         {
             for (var i = 0; i < states.Length; i++)
@@ -274,32 +296,31 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
                 if (facts.Inputs[i] is { } input)
                 {
                     states[i].Add(traits[i], input, batch.Now);
-                    entry.Rows[i] = null;
+                    changed[i] = true;
                 }
             }
         }
 
         DateTimeOffset? due = null;
+        var anyChanged = everything;
         for (var i = 0; i < states.Length; i++)
         {
             if (traits[i].Window is not null)
             {
-                if (states[i].Expire(traits[i], batch.Now))
-                {
-                    entry.Rows[i] = null;
-                }
-
+                changed[i] |= states[i].Expire(traits[i], batch.Now);
                 due = Earliest(due, states[i].DueAt(traits[i]));
             }
+
+            anyChanged |= changed[i];
         }
 
         var context = new AudienceContext(traits, states, null, batch.Now);
-        var changed = false;
+        var membersChanged = false;
         var audiences = Runtime.Audiences;
         for (var a = 0; a < audiences.Count; a++)
         {
             var audience = audiences[a];
-            if (!everything && !audience.AlwaysEvaluated && !ReadsChanged(audience, entry.Rows))
+            if (!everything && !audience.AlwaysEvaluated && !ReadsChanged(audience, changed))
             {
                 continue;
             }
@@ -315,77 +336,53 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             if (isIn != (was is not null))
             {
                 entry.Members[a] = isIn ? new AudienceMemberRow(audience.Name, profileId, batch.Now) : null;
-                changed = true;
+                membersChanged = true;
                 await AppendTriggerAsync(batch, changes, isIn ? TriggerKind.AudienceEntered : TriggerKind.AudienceExited, audience.Name, profileId, null).ConfigureAwait(false);
             }
         }
 
         due = Earliest(due, context.DueAt);
-        changed |= everything || due != entry.Due;
-        var rows = new TraitStateRow[states.Length];
-        for (var i = 0; i < states.Length; i++)
+        if (anyChanged || membersChanged || due != entry.Due)
         {
-            if (entry.Rows[i] is not { } row)
+            var members = entry.StoredAudiences;
+            if (membersChanged || everything)
             {
-                changed = true;
-                row = entry.Rows[i] = new TraitStateRow(traits[i].Name, states[i].ValueJson(traits[i]), states[i].Write());
-            }
-
-            rows[i] = row;
-        }
-
-        if (changed)
-        {
-            var members = new List<AudienceMemberRow>(entry.Members.Length);
-            foreach (var member in entry.Members)
-            {
-                if (member is not null)
+                var list = new List<AudienceMemberRow>(entry.Members.Length);
+                foreach (var member in entry.Members)
                 {
-                    members.Add(member);
+                    if (member is not null)
+                    {
+                        list.Add(member);
+                    }
                 }
+
+                members = list;
             }
 
+            var previous = new ComputedStateRow(entry.StoredTraits, entry.StoredAudiences, entry.Due);
+            var state = new ComputedStateRow([], members, due) { State = TraitState.Pack(states, traits, Runtime.StateDigest) };
+            await session.UpdateComputedStateAsync(profileId, previous, state, cancellationToken).ConfigureAwait(false);
+            entry.StoredAudiences = members;
+            entry.StoredTraits = [];
             entry.Due = due;
-            await session.SaveComputedStateAsync(profileId, new ComputedStateRow(rows, members, due), cancellationToken).ConfigureAwait(false);
+            Array.Clear(changed);
         }
 
         return entry;
     }
 
-    /// <summary>Whether an input of the audience changed (its row was dropped).</summary>
-    private static bool ReadsChanged(CompiledAudience audience, TraitStateRow?[] rows)
+    /// <summary>Whether an input of the audience changed.</summary>
+    private static bool ReadsChanged(CompiledAudience audience, bool[] changed)
     {
         foreach (var input in audience.Inputs)
         {
-            if ((uint)input >= (uint)rows.Length || rows[input] is null)
+            if ((uint)input >= (uint)changed.Length || changed[input])
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    /// <summary>The stored state decoded, or null when a trait's state is missing or was computed for another definition.</summary>
-    private ComputedEntry? Decode(ComputedStateRow stored)
-    {
-        if (ReadStates(stored) is not { } states)
-        {
-            return null;
-        }
-
-        // Rows stored in the compact encoding are written back as they are when unchanged; older ones are rewritten.
-        var rows = new TraitStateRow?[states.Length];
-        foreach (var row in stored.Traits)
-        {
-            var i = IndexOf(row.Name);
-            if (i >= 0 && row.StateJson.Length > 0 && row.StateJson[0] != '{')
-            {
-                rows[i] = row;
-            }
-        }
-
-        return new ComputedEntry(states, rows, MembersByAudience(stored), stored.DueAt);
     }
 
     private AudienceMemberRow?[] MembersByAudience(ComputedStateRow stored)
@@ -405,22 +402,14 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         return members;
     }
 
-    private int IndexOf(string trait)
-    {
-        for (var i = 0; i < Runtime.Traits.Count; i++)
-        {
-            if (Runtime.Traits[i].Name == trait)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
     /// <summary>The stored states, or null when any is missing or was computed for another definition.</summary>
     public TraitState[]? ReadStates(ComputedStateRow stored)
     {
+        if (stored.State is { } packed)
+        {
+            return TraitState.Unpack(packed, Runtime.Traits, Runtime.StateDigest);
+        }
+
         if (stored.Traits.Count != Runtime.Traits.Count)
         {
             return null;
@@ -516,5 +505,37 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         /// <summary>Gets the profiles updated, with their state as written: kept in the cache once the unit of work commits.</summary>
         public List<(Guid ProfileId, ComputedEntry Entry)> Computed { get; } = [];
+
+        /// <summary>Gets, before commit, the surviving profile of each profile involved (merges).</summary>
+        public Dictionary<Guid, Guid> Survivors { get; } = [];
+
+        /// <summary>Gets, before commit, the surviving profiles to recompute from history.</summary>
+        public HashSet<Guid> RecomputeSurvivors { get; } = [];
+
+        /// <summary>Gets, before commit, the facts to apply to each profile.</summary>
+        public Dictionary<Guid, List<EventFacts>> Incremental { get; } = [];
+
+        /// <summary>Gets, before commit, the profiles to update, in order.</summary>
+        public List<Guid> Order { get; } = [];
+
+        /// <summary>Empties every collection (kept with its capacity) for the next unit of work.</summary>
+        public void Clear()
+        {
+            Linked.Clear();
+            Recompute.Clear();
+            Touched.Clear();
+            MergedAway.Clear();
+            LeftQuarantine.Clear();
+            Transitions = 0;
+            Cached = null;
+            Taken.Clear();
+            Applied.Clear();
+            Erased = false;
+            Computed.Clear();
+            Survivors.Clear();
+            RecomputeSurvivors.Clear();
+            Incremental.Clear();
+            Order.Clear();
+        }
     }
 }

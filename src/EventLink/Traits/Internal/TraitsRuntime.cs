@@ -8,7 +8,7 @@ namespace EventLink.Traits.Internal;
 internal sealed record EventFacts(long EventId, TraitInput?[] Inputs, string[] Triggers);
 
 /// <summary>The traits options compiled against the schema: what the engine evaluates on every linked event.</summary>
-internal sealed class TraitsRuntime
+internal sealed partial class TraitsRuntime
 {
     private const int MaxDepth = 32;
     private readonly List<CompiledTrait> _traits = [];
@@ -33,6 +33,15 @@ internal sealed class TraitsRuntime
 
     public bool UsesAttributes { get; private set; }
 
+    /// <summary>Gets a digest of every trait's name and definition, in order: states packed for other definitions are not read (<see cref="TraitState.Unpack"/>).</summary>
+    public ulong StateDigest => field != 0 ? field : field = Digest(_traits);
+
+    private static ulong Digest(List<CompiledTrait> traits)
+    {
+        var text = string.Join('\n', traits.Select(t => t.Name + '\u0001' + t.Fingerprint));
+        return Math.Max(1, System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(text))));
+    }
+
     /// <exception cref="ArgumentException">The options are invalid for the schema.</exception>
     public static TraitsRuntime Create(EventLinkSchema schema, TraitsOptions? options)
     {
@@ -43,6 +52,11 @@ internal sealed class TraitsRuntime
 
         var runtime = new TraitsRuntime(options);
         runtime.Compile(schema);
+        if (runtime._errors.Count == 0)
+        {
+            runtime.PrepareReads(schema);
+        }
+
         return runtime._errors.Count == 0 ? runtime : throw new ArgumentException(string.Join(Environment.NewLine, runtime._errors), nameof(options));
     }
 
@@ -55,18 +69,28 @@ internal sealed class TraitsRuntime
 
     /// <summary>Evaluates one event against every trait and trigger; the payload is parsed only when a matching definition reads it.</summary>
     public EventFacts Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, Func<JsonDocument> open) =>
-        Evaluate(eventId, recordType, source, recordId, eventName, occurredAt, open, null, default)!;
+        Evaluate(eventId, recordType, source, recordId, eventName, occurredAt, null, open, null, default)!;
 
     /// <summary>
-    /// Evaluates one event; with <paramref name="target"/>, its inputs are added to that decoded state in place (the rows
-    /// of the traits it changes dropped) and the facts are returned only when the event matches a trigger.
+    /// Evaluates an event as it is linked at ingest; with <paramref name="target"/>, its inputs are added to that decoded
+    /// state in place (the traits it changes marked) and the facts are returned only when the event matches a trigger.
     /// </summary>
-    public EventFacts? Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, Func<JsonDocument> open,
-        ComputedEntry? target, DateTimeOffset now)
+    public EventFacts? Evaluate(ParsedRecord record, long eventId, ComputedEntry? target, DateTimeOffset now) =>
+        Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt, record, null, target, now);
+
+    /// <summary>The payload is the record's (its document, or its bytes parsed here) or else what <paramref name="open"/> parses.</summary>
+    private EventFacts? Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, ParsedRecord? record,
+        Func<JsonDocument>? open, ComputedEntry? target, DateTimeOffset now)
     {
         var inputs = target is null ? new TraitInput?[_traits.Count] : null;
         List<string>? triggers = null;
+        if (record is { RelationValues: { } values } && _reads.TryGetValue(record.Type, out var reads) && reads.CanRead(values, record.Type))
+        {
+            return EvaluateSelected(eventId, recordType, source, recordId, eventName, occurredAt, values, record.Utf8Payload.Span, reads, target, now);
+        }
+
         JsonDocument? document = null;
+        JsonDocument Open() => document ??= record is null ? open!() : record.Document ?? JsonDocument.Parse(record.Utf8Payload);
         try
         {
             for (var i = 0; i < _traits.Count; i++)
@@ -80,7 +104,7 @@ internal sealed class TraitsRuntime
                 JsonElement? root = null;
                 if (trait.NeedsPayload)
                 {
-                    root = (document ??= open()).RootElement;
+                    root = Open().RootElement;
                     if (!trait.Filter.MatchesPayload(root.Value))
                     {
                         continue;
@@ -95,14 +119,14 @@ internal sealed class TraitsRuntime
                 else if (input is { } value)
                 {
                     target.States[i].Add(trait, value, now);
-                    target.Rows[i] = null;
+                    target.Changed[i] = true;
                 }
             }
 
             foreach (var trigger in _triggers)
             {
                 if (trigger.Filter.MatchesHeader(recordType, source, eventName)
-                    && (!trigger.Filter.NeedsPayload || trigger.Filter.MatchesPayload((document ??= open()).RootElement)))
+                    && (!trigger.Filter.NeedsPayload || trigger.Filter.MatchesPayload(Open().RootElement)))
                 {
                     (triggers ??= []).Add(trigger.Name);
                 }
@@ -114,7 +138,11 @@ internal sealed class TraitsRuntime
         }
         finally
         {
-            document?.Dispose();
+            // The record's own document is the record's to dispose.
+            if (document is not null && document != record?.Document)
+            {
+                document.Dispose();
+            }
         }
 
         return target is not null && triggers is null ? null : new EventFacts(eventId, inputs ?? new TraitInput?[_traits.Count], triggers is null ? [] : [.. triggers]);

@@ -6,7 +6,7 @@ using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 namespace EventLink.PostgreSql.Internal;
 
 /// <summary>
-/// The batch's working set: what <see cref="PrefetchAsync"/> loaded in one round trip, kept current by the session's
+/// The batch's working set: what <see cref="PrefetchAsync"/> loaded in up to three round trips, kept current by the session's
 /// own writes, so the engine's reads of merged records, claims, profiles and waits are answered from memory. The
 /// tenant's advisory lock is held for the whole session, so nothing else changes these rows meanwhile. An entry is
 /// only ever what the database would return now; a write the cache cannot follow (a merge, an erasure) drops it all,

@@ -18,8 +18,8 @@ internal sealed partial class PostgreSqlSessionCache
         ArgumentNullException.ThrowIfNull(reads);
         await _context.FlushAsync(cancellationToken).ConfigureAwait(false);
         var records = reads.Records.Where(k => k.Kind == ClaimKind.Record && !_records.ContainsKey((k.Source, k.RecordId))).Distinct().ToArray();
-        var identities = reads.Identities.Where(i => !_claimsByIdentity.ContainsKey(i) && !_waits.ContainsKey(i)).Distinct().ToArray();
-        var events = reads.Events.Where(k => !_events.ContainsKey((k.Source, k.RecordId))).Distinct().ToArray();
+        var identities = reads.Identities.Where(i => !_claimsByIdentity.ContainsKey(i) && !Events.KnowsWaits(i)).Distinct().ToArray();
+        var events = reads.Events.Where(k => !Events.KnowsKey(k.Source, k.RecordId)).Distinct().ToArray();
         if (records.Length == 0 && identities.Length == 0 && events.Length == 0)
         {
             return;
@@ -44,7 +44,7 @@ internal sealed partial class PostgreSqlSessionCache
         // And a third for what those claims' other identities lead to and wait for: the component's next ring.
         var next = reached
             .SelectMany(k => _claims.TryGetValue((k.Source, k.RecordId), out var claim) && claim is not null ? claim.Identities : [])
-            .Where(i => !_claimsByIdentity.ContainsKey(i) && !_waits.ContainsKey(i))
+            .Where(i => !_claimsByIdentity.ContainsKey(i) && !Events.KnowsWaits(i))
             .Distinct()
             .ToArray();
         if (next.Length > 0)
@@ -74,7 +74,7 @@ internal sealed partial class PostgreSqlSessionCache
                 BatchCommand(sql.ClaimsByIdentity, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
                 BatchCommand(sql.Waits, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
                 BatchCommand(sql.Events, Text(_context.Tenant), TextArray([.. events.Select(k => k.Source).Distinct()]), TextArray([.. events.Select(k => k.RecordId).Distinct()])),
-                BatchCommand(sql.ReserveEventIds, Int(Math.Max(0, events.Length - _eventIds.Count))),
+                BatchCommand(sql.ReserveEventIds, Int(Math.Max(0, events.Length - Events.ReservedIds))),
             },
         };
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -88,19 +88,18 @@ internal sealed partial class PostgreSqlSessionCache
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         foreach (var key in events)
         {
-            _events[(key.Source, key.RecordId)] = false;
+            Events.LoadKey(key.Source, key.RecordId, null);
         }
 
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            _events[(reader.GetString(0), reader.GetString(1))] = true;
-            _holders[(reader.GetString(0), reader.GetString(1))] = (reader.GetBoolean(3), reader.GetString(2));
+            Events.LoadKey(reader.GetString(0), reader.GetString(1), (reader.GetBoolean(3), reader.GetString(2)));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            _eventIds.Enqueue(reader.GetInt64(0));
+            Events.ReserveId(reader.GetInt64(0));
         }
     }
 
@@ -152,7 +151,7 @@ internal sealed partial class PostgreSqlSessionCache
         foreach (var identity in identities)
         {
             _claimsByIdentity[identity] = [];
-            _waits[identity] = [];
+            Events.LoadWaitsOf(identity);
         }
 
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -176,9 +175,7 @@ internal sealed partial class PostgreSqlSessionCache
                 continue;
             }
 
-            _waits[identity].Add((eventId, reader.GetInt32(3)));
-            _linkIndex[eventId] = reader.GetInt32(4);
-            WaitsOf(eventId).Add(identity);
+            Events.LoadWait(identity, eventId, reader.GetInt32(3), reader.GetInt32(4));
         }
     }
 

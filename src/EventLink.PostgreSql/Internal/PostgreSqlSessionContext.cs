@@ -164,16 +164,16 @@ internal sealed class PostgreSqlSessionContext
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         Buffers.Seal();
-        if (_pending.Count == 0 && !Cache.HasPendingEvents)
+        if (_pending.Count == 0 && !Cache.Events.HasPendingEvents)
         {
             return;
         }
 
         await using var batch = new NpgsqlBatch(Connection, _transaction);
-        if (Cache.HasPendingEvents)
+        if (Cache.Events.HasPendingEvents)
         {
             // First: every deferred statement about an event comes after the event's insert.
-            batch.BatchCommands.Add(Cache.InsertPendingEventsCommand());
+            batch.BatchCommands.Add(Cache.Events.InsertPendingEventsCommand());
         }
 
         foreach (var (command, _) in _pending)
@@ -197,7 +197,7 @@ internal sealed class PostgreSqlSessionContext
         {
             // A failed flush fails the session (the transaction is aborted): nothing is sent twice.
             _pending.Clear();
-            Cache.ClearPendingEvents();
+            Cache.Events.ClearPendingEvents();
             Buffers.Clear();
         }
     }

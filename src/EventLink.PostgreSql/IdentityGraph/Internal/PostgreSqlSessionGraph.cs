@@ -101,7 +101,7 @@ internal sealed class PostgreSqlSessionGraph(PostgreSqlSessionContext context)
     public ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        _context.Cache.SetLinkIndex(eventId, -1);
+        _context.Cache.Events.SetLinkIndex(eventId, -1);
         return _context.Defer(BatchCommand(Graph.UnlinkEvent, Text(_context.Tenant), Long(eventId), Reason(reason), Text(message)), counted: false, cancellationToken, seal: false);
     }
 

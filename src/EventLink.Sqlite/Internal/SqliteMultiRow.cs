@@ -23,7 +23,8 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
     /// <summary>The most rows one statement takes.</summary>
     public const int MaxRows = 16;
 
-    private readonly Statement?[] _statements = new Statement?[MaxRows + 1];
+    private readonly Text?[] _statements = new Text?[MaxRows + 1];
+    private readonly Text?[] _positional = new Text?[MaxRows + 1];
 
     /// <summary>The index of row 0's first parameter in a command's parameters (after <c>$t</c> and the shared ones).</summary>
     public int FirstRowParameter => 1 + shared.Length;
@@ -31,17 +32,38 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
     /// <summary>How many parameters each row has.</summary>
     public int ColumnCount => columns.Length;
 
-    /// <summary>Gets the prepared statement for <paramref name="rows"/> rows (1 to <see cref="MaxRows"/>), scoped to the session's tenant.</summary>
+    /// <summary>Gets the prepared command for <paramref name="rows"/> rows (1 to <see cref="MaxRows"/>), scoped to the session's tenant.</summary>
     public SqliteCommand Command(SqliteSessionContext context, int rows)
+    {
+        var statement = StatementFor(_statements, rows, tenant: false);
+        return context.Command(statement.Sql, statement.Names);
+    }
+
+    /// <summary>
+    /// Gets the statement for <paramref name="rows"/> rows bound by position (see <see cref="SqliteRawStatement"/>):
+    /// parameter 0 is <c>$t</c> (set to the session's tenant), then the shared ones, then each row's.
+    /// </summary>
+    public SqliteRawStatement Statement(SqliteSessionContext context, int rows)
+    {
+        var statement = StatementFor(_positional, rows, tenant: true);
+        return context.Statement(statement.Sql, statement.Names);
+    }
+
+    private Text StatementFor(Text?[] cache, int rows, bool tenant)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, MaxRows);
-        var statement = Volatile.Read(ref _statements[rows]);
+        var statement = Volatile.Read(ref cache[rows]);
         if (statement is null)
         {
             // Stores in one process may build the same count at once: each gets equal text, the writer's cache at worst prepares it twice.
             var sql = new StringBuilder(head);
             var names = new List<string>(shared);
+            if (tenant)
+            {
+                names.Insert(0, "$t");
+            }
+
             for (var i = 0; i < rows; i++)
             {
                 sql.Append(i == 0 ? " " : ", ").Append(string.Format(CultureInfo.InvariantCulture, row, i));
@@ -51,12 +73,12 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
                 }
             }
 
-            statement = new Statement(sql.Append(' ').Append(tail).ToString(), [.. names]);
-            Volatile.Write(ref _statements[rows], statement);
+            statement = new Text(sql.Append(' ').Append(tail).ToString(), [.. names]);
+            Volatile.Write(ref cache[rows], statement);
         }
 
-        return context.Command(statement.Sql, statement.Names);
+        return statement;
     }
 
-    private sealed record Statement(string Sql, string[] Names);
+    private sealed record Text(string Sql, string[] Names);
 }

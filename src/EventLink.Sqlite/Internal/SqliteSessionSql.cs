@@ -52,6 +52,17 @@ internal static class SqliteSessionSql
         """;
 
     public const string DeleteAttributes = "DELETE FROM attributes WHERE tenant_key = $t AND profile_id = $profile;";
+    /// <summary>The waits of several identities (<c>k.column1</c> is the identity's index in the call), each one search of <c>ix_waits_identity</c>.</summary>
+    public static readonly SqliteMultiRow GetWaitsOfIdentities = new(
+        "SELECT k.column1, w.event_id, w.relation_index, e.link_index FROM (VALUES",
+        "({0}, $kind{0}, $value{0})",
+        """
+        ) AS k CROSS JOIN waits w ON w.tenant_key = $t AND w.kind = k.column2 AND w.value = k.column3
+        JOIN events e ON e.id = w.event_id;
+        """,
+        [],
+        ["$kind", "$value"]);
+
     /// <summary>A profile's attributes, up to <see cref="SqliteMultiRow.MaxRows"/> a statement.</summary>
     public static readonly SqliteMultiRow InsertAttributes = new(
         "INSERT INTO attributes (tenant_key, profile_id, ordinal, name, value_json, source, record_type, record_id, observed_at) VALUES",

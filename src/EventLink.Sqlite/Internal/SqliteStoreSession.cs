@@ -209,23 +209,22 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         for (var start = 0; start < attributes.Count; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, attributes.Count - start);
-            var insert = statement.Command(_context, rows);
-            var p = insert.Parameters;
-            p[1].Value = profile;
+            var insert = statement.Statement(_context, rows);
+            insert.Set(1, profile);
             for (var i = 0; i < rows; i++)
             {
                 var attribute = attributes[start + i];
                 var at = statement.FirstRowParameter + (i * statement.ColumnCount);
-                p[at].Value = start + i;
-                p[at + 1].Value = attribute.Name;
-                p[at + 2].Value = attribute.ValueJson;
-                p[at + 3].Value = attribute.Source;
-                p[at + 4].Value = attribute.RecordType;
-                p[at + 5].Value = attribute.RecordId;
-                p[at + 6].Value = ToMicros(attribute.ObservedAt);
+                insert.Set(at, start + i);
+                insert.Set(at + 1, attribute.Name);
+                insert.Set(at + 2, attribute.ValueJson);
+                insert.Set(at + 3, attribute.Source);
+                insert.Set(at + 4, attribute.RecordType);
+                insert.Set(at + 5, attribute.RecordId);
+                insert.Set(at + 6, ToMicros(attribute.ObservedAt));
             }
 
-            insert.ExecuteNonQuery();
+            insert.Execute();
         }
 
         _dirty = true;
@@ -315,6 +314,41 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         }
         while (reader.Read());
         return ValueTask.FromResult<IReadOnlyList<PendingLink>>(links);
+    }
+
+    public override ValueTask<IReadOnlyList<IReadOnlyList<PendingLink>>> GetWaitsByIdentitiesAsync(IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        cancellationToken.ThrowIfCancellationRequested();
+        var waits = new List<PendingLink>?[keys.Count];
+        var statement = SqliteSessionSql.GetWaitsOfIdentities;
+        for (var start = 0; start < keys.Count; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, keys.Count - start);
+            var command = statement.Statement(_context, rows);
+            for (var i = 0; i < rows; i++)
+            {
+                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+                command.Set(at, keys[start + i].Kind);
+                command.Set(at + 1, keys[start + i].Value);
+            }
+
+            using var reader = command.Query();
+            while (reader.Read())
+            {
+                (waits[start + reader.GetInt32(0)] ??= []).Add(new PendingLink(reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));
+            }
+        }
+
+        // Each identity's waits in the order of one identity's read: by event, then relation.
+        var result = new IReadOnlyList<PendingLink>[keys.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            waits[i]?.Sort(static (a, b) => a.EventId != b.EventId ? a.EventId.CompareTo(b.EventId) : a.RelationIndex.CompareTo(b.RelationIndex));
+            result[i] = waits[i] ?? (IReadOnlyList<PendingLink>)[];
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<IReadOnlyList<PendingLink>>>(result);
     }
 
     public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)

@@ -54,6 +54,32 @@ internal static class SqliteGraphSql
         FROM identities WHERE tenant_key = $t AND kind = $kind AND value = $value;
         """;
 
+    /// <summary>
+    /// The claims of several identities (<c>k.column1</c> is the identity's index in the call). The identities come
+    /// first (<c>CROSS JOIN</c> keeps that order), so each is one search of <c>ix_claim_identities_identity</c>.
+    /// </summary>
+    public static readonly SqliteMultiRow GetClaimsByIdentities = new(
+        "SELECT k.column1, c.source, c.record_id, c.kind FROM (VALUES",
+        "({0}, $kind{0}, $value{0})",
+        """
+        ) AS k CROSS JOIN claim_identities i ON i.tenant_key = $t AND i.kind = k.column2 AND i.value = k.column3
+        JOIN claims c ON c.id = i.claim_id;
+        """,
+        [],
+        ["$kind", "$value"]);
+
+    /// <summary>Several identity rows, set as <see cref="SetIdentity"/> sets one.</summary>
+    public static readonly SqliteMultiRow SetIdentities = new(
+        "INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at, changed_version) VALUES",
+        "($t, $kind{0}, $value{0}, $profile{0}, $source{0}, $type{0}, $record{0}, $seen{0}, $changed)",
+        """
+        ON CONFLICT (tenant_key, kind, value) DO UPDATE SET
+            profile_id = excluded.profile_id, source = excluded.source, record_type = excluded.record_type,
+            record_id = excluded.record_id, first_seen_at = excluded.first_seen_at, changed_version = excluded.changed_version;
+        """,
+        ["$changed"],
+        ["$kind", "$value", "$profile", "$source", "$type", "$record", "$seen"]);
+
     public const string SetIdentity = """
         INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at, changed_version)
         VALUES ($t, $kind, $value, $profile, $source, $type, $record, $seen, $changed)

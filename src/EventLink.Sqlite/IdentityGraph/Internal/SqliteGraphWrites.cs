@@ -53,13 +53,13 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
-            var add = statement.Command(context, rows);
-            add.Parameters[1].Value = claimId;
+            var add = statement.Statement(context, rows);
+            add.Set(1, claimId);
             for (var i = 0; i < rows; i++)
             {
                 var at = statement.FirstRowParameter + (i * statement.ColumnCount);
-                add.Parameters[at].Value = identities[start + i].Kind;
-                add.Parameters[at + 1].Value = identities[start + i].Value;
+                add.Set(at, identities[start + i].Kind);
+                add.Set(at + 1, identities[start + i].Value);
             }
 
             context.Write(add);
@@ -86,6 +86,79 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         command.Parameters[1].Value = identity.Kind;
         command.Parameters[2].Value = identity.Value;
         return ValueTask.FromResult<IReadOnlyList<ClaimKey>>(SqliteGraphSql.ReadClaimKeys(command));
+    }
+
+    public ValueTask<IReadOnlyList<IReadOnlyList<ClaimKey>>> GetClaimsByIdentitiesAsync(IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        cancellationToken.ThrowIfCancellationRequested();
+        var claims = new List<ClaimKey>[identities.Count];
+        for (var i = 0; i < claims.Length; i++)
+        {
+            claims[i] = [];
+        }
+
+        var statement = SqliteGraphSql.GetClaimsByIdentities;
+        for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
+            var command = statement.Statement(context, rows);
+            for (var i = 0; i < rows; i++)
+            {
+                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+                command.Set(at, identities[start + i].Kind);
+                command.Set(at + 1, identities[start + i].Value);
+            }
+
+            using var reader = command.Query();
+            while (reader.Read())
+            {
+                claims[start + reader.GetInt32(0)].Add(new ClaimKey((ClaimKind)reader.GetInt32(3), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        foreach (var list in claims)
+        {
+            list.Sort();
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<IReadOnlyList<ClaimKey>>>(claims);
+    }
+
+    public ValueTask SetIdentitiesAsync(IReadOnlyList<IdentityRow> identities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        cancellationToken.ThrowIfCancellationRequested();
+        var statement = SqliteGraphSql.SetIdentities;
+        for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
+            var command = statement.Statement(context, rows);
+            command.Set(1, context.ChangedVersion);
+            for (var i = 0; i < rows; i++)
+            {
+                var identity = identities[start + i];
+                ArgumentNullException.ThrowIfNull(identity, nameof(identities));
+                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+                command.Set(at, identity.Key.Kind);
+                command.Set(at + 1, identity.Key.Value);
+                command.Set(at + 2, context.Session.ProfileBlob(identity.ProfileId));
+                command.Set(at + 3, identity.Source);
+                command.Set(at + 4, identity.RecordType);
+                command.Set(at + 5, identity.RecordId);
+                command.Set(at + 6, ToMicros(identity.FirstSeenAt));
+            }
+
+            command.Execute();
+        }
+
+        // As one by one: setting an identity counts as a change even when it moves it nowhere.
+        if (identities.Count > 0)
+        {
+            context.MarkDirty();
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     public ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)

@@ -121,8 +121,10 @@ internal sealed class GraphRecomputer(EventLinkCore core)
         // record that brought it, first seen) is its group's earliest-occurring claim that carries it (then the
         // canonical key), whatever the order of arrival: one that stays where it is is written again when that origin
         // may have changed — the seed carries it first, or the partition left identities out or split a profile.
+        // The rows are written together once every identity is placed (no read comes between).
         var originsMayMove = partition.Conflicts.Count > 0 || splitFrom.Count > 0;
         var newlyHeld = new List<(IdentityKey Key, Guid Profile)>();
+        var identityRows = new List<IdentityRow>();
         foreach (var (group, ordered) in groups)
         {
             var profileId = assigned[group];
@@ -134,13 +136,13 @@ internal sealed class GraphRecomputer(EventLinkCore core)
                 {
                     if (origin.Key == seed || originsMayMove)
                     {
-                        await session.SetIdentityAsync(Provenance(identity, profileId, origin), cancellationToken).ConfigureAwait(false);
+                        identityRows.Add(Provenance(identity, profileId, origin));
                     }
 
                     continue;
                 }
 
-                await session.SetIdentityAsync(Provenance(identity, profileId, origin), cancellationToken).ConfigureAwait(false);
+                identityRows.Add(Provenance(identity, profileId, origin));
                 batch.Index.Set(identity, profileId);
                 change.IdentitiesChanged = true;
                 if (had)
@@ -152,6 +154,11 @@ internal sealed class GraphRecomputer(EventLinkCore core)
                     newlyHeld.Add((identity, profileId));
                 }
             }
+        }
+
+        if (identityRows.Count > 0)
+        {
+            await session.SetIdentitiesAsync(identityRows, cancellationToken).ConfigureAwait(false);
         }
 
         var held = partition.Groups.SelectMany(g => g.Identities).ToHashSet();
@@ -273,16 +280,21 @@ internal sealed class GraphRecomputer(EventLinkCore core)
 
             claims[key] = state;
             seen?.Add(key);
-            foreach (var identity in state.Identities)
+
+            // The claim's identities not walked yet, read together.
+            var fresh = state.Identities.Where(keys.Add).ToList();
+            if (fresh.Count == 0)
             {
-                if (keys.Add(identity))
+                continue;
+            }
+
+            foreach (var others in await session.GetClaimsByIdentitiesAsync(fresh, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var other in others)
                 {
-                    foreach (var other in await session.GetClaimsByIdentityAsync(identity, cancellationToken).ConfigureAwait(false))
+                    if (!claims.ContainsKey(other))
                     {
-                        if (!claims.ContainsKey(other))
-                        {
-                            queue.Enqueue(other);
-                        }
+                        queue.Enqueue(other);
                     }
                 }
             }
@@ -332,10 +344,17 @@ internal sealed class GraphRecomputer(EventLinkCore core)
     /// </summary>
     private async ValueTask LinkWaitingAsync(Batch batch, List<(IdentityKey Key, Guid Profile)> newlyHeld, CancellationToken cancellationToken)
     {
-        Dictionary<long, (PendingLink Wait, Guid Profile)>? best = null;
-        foreach (var (key, profileId) in newlyHeld)
+        if (newlyHeld.Count == 0)
         {
-            foreach (var wait in await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false))
+            return;
+        }
+
+        Dictionary<long, (PendingLink Wait, Guid Profile)>? best = null;
+        var waits = await batch.Session.GetWaitsByIdentitiesAsync(newlyHeld.ConvertAll(h => h.Key), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < newlyHeld.Count; i++)
+        {
+            var profileId = newlyHeld[i].Profile;
+            foreach (var wait in waits[i])
             {
                 best ??= [];
                 if (!best.TryGetValue(wait.EventId, out var found) || wait.RelationIndex < found.Wait.RelationIndex)

@@ -43,9 +43,14 @@ internal sealed class SqliteRawStatement : IDisposable
 
     public void Set(int parameter, long value) => Check(raw.sqlite3_bind_int64(_statement, _positions[parameter], value));
 
-    public void Set(int parameter, string value) => Check(raw.sqlite3_bind_text(_statement, _positions[parameter], value));
+    public void Set(int parameter, string? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(_statement, _positions[parameter]) : raw.sqlite3_bind_text(_statement, _positions[parameter], value));
 
-    public void Set(int parameter, byte[] value) => Check(raw.sqlite3_bind_blob(_statement, _positions[parameter], value));
+    public void Set(int parameter, byte[]? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(_statement, _positions[parameter]) : raw.sqlite3_bind_blob(_statement, _positions[parameter], value));
+
+    /// <summary>Gets the row id of the connection's latest successful insert (into any table).</summary>
+    public long LastInsertedRowId => raw.sqlite3_last_insert_rowid(_db);
 
     /// <summary>Runs the statement to its end; returns the rows it changed.</summary>
     public int Execute()

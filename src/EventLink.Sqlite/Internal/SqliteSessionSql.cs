@@ -31,6 +31,8 @@ internal static class SqliteSessionSql
     public const string GetProfile = "SELECT id, entity, created_at, merged_into FROM profiles WHERE tenant_key = $t AND id = $id;";
     public const string CreateProfile = "INSERT INTO profiles (tenant_key, id, entity, created_at, merged_into) VALUES ($t, $id, $entity, $created, $merged);";
 
+    public static readonly string[] CreateProfileParameters = ["$t", "$id", "$entity", "$created", "$merged"];
+
     public const string AddIdentity = """
         INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at, changed_version)
         VALUES ($t, $kind, $value, $profile, $source, $type, $record, $seen, $changed);
@@ -51,7 +53,11 @@ internal static class SqliteSessionSql
             quarantine_reason = excluded.quarantine_reason, quarantine_message = excluded.quarantine_message;
         """;
 
+    public static readonly string[] UpsertSourceRecordParameters =
+        ["$t", "$source", "$record", "$type", "$profile", "$occurred", "$ingested", "$hash", "$payload", "$reason", "$message"];
+
     public const string DeleteAttributes = "DELETE FROM attributes WHERE tenant_key = $t AND profile_id = $profile;";
+
     /// <summary>The waits of several identities (<c>k.column1</c> is the identity's index in the call), each one search of <c>ix_waits_identity</c>.</summary>
     public static readonly SqliteMultiRow GetWaitsOfIdentities = new(
         "SELECT k.column1, w.event_id, w.relation_index, e.link_index FROM (VALUES",

@@ -119,12 +119,11 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(profile);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.CreateProfile, "$id", "$entity", "$created", "$merged");
-        var p = command.Parameters;
-        p[1].Value = ToBlob(profile.Id);
-        p[2].Value = profile.Entity;
-        p[3].Value = ToMicros(profile.CreatedAt);
-        p[4].Value = ToBlob(profile.MergedInto);
+        var command = _context.Statement(SqliteSessionSql.CreateProfile, SqliteSessionSql.CreateProfileParameters);
+        command.Set(1, ProfileBlob(profile.Id));
+        command.Set(2, profile.Entity);
+        command.Set(3, ToMicros(profile.CreatedAt));
+        command.Set(4, profile.MergedInto is { } mergedInto ? ToBlob(mergedInto) : null);
         _context.Write(command);
         (_freshProfiles ??= []).Add(profile.Id);
         return ValueTask.CompletedTask;
@@ -160,18 +159,17 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(record);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.UpsertSourceRecord, "$source", "$record", "$type", "$profile", "$occurred", "$ingested", "$hash", "$payload", "$reason", "$message");
-        var p = command.Parameters;
-        p[1].Value = record.Source;
-        p[2].Value = record.RecordId;
-        p[3].Value = record.RecordType;
-        p[4].Value = ToBlob(record.ProfileId);
-        p[5].Value = ToMicros(record.OccurredAt);
-        p[6].Value = ToMicros(record.IngestedAt);
-        p[7].Value = record.ContentHash;
-        p[8].Value = record.PayloadJson;
-        p[9].Value = (int)record.QuarantineReason;
-        p[10].Value = ToDb(record.QuarantineMessage);
+        var command = _context.Statement(SqliteSessionSql.UpsertSourceRecord, SqliteSessionSql.UpsertSourceRecordParameters);
+        command.Set(1, record.Source);
+        command.Set(2, record.RecordId);
+        command.Set(3, record.RecordType);
+        command.Set(4, record.ProfileId is { } profile ? ProfileBlob(profile) : null);
+        command.Set(5, ToMicros(record.OccurredAt));
+        command.Set(6, ToMicros(record.IngestedAt));
+        command.Set(7, record.ContentHash);
+        command.Set(8, record.PayloadJson);
+        command.Set(9, (int)record.QuarantineReason);
+        command.Set(10, record.QuarantineMessage);
         _context.Write(command);
         return ValueTask.CompletedTask;
     }

@@ -16,9 +16,10 @@ internal static class SqliteGraphSql
         INSERT INTO claims (tenant_key, source, record_id, kind, record_type, first_occurred_at)
         VALUES ($t, $source, $record, $kind, $type, $occurred)
         ON CONFLICT (tenant_key, source, record_id, kind) DO UPDATE SET first_occurred_at = excluded.first_occurred_at
-        WHERE excluded.first_occurred_at < claims.first_occurred_at
-        RETURNING id;
+        WHERE excluded.first_occurred_at < claims.first_occurred_at;
         """;
+
+    public static readonly string[] UpsertClaimParameters = ["$t", "$source", "$record", "$kind", "$type", "$occurred"];
 
     public const string FindClaimId = "SELECT id FROM claims WHERE tenant_key = $t AND source = $source AND record_id = $record AND kind = $kind;";
 

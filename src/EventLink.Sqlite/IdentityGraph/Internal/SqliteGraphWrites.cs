@@ -15,17 +15,17 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         ArgumentNullException.ThrowIfNull(recordType);
         ArgumentNullException.ThrowIfNull(identities);
         cancellationToken.ThrowIfCancellationRequested();
-        var upsert = context.Command(SqliteGraphSql.UpsertClaim, "$source", "$record", "$kind", "$type", "$occurred");
-        var p = upsert.Parameters;
-        p[1].Value = key.Source;
-        p[2].Value = key.RecordId;
-        p[3].Value = (int)key.Kind;
-        p[4].Value = recordType;
-        p[5].Value = ToMicros(occurredAt);
+        var upsert = context.Statement(SqliteGraphSql.UpsertClaim, SqliteGraphSql.UpsertClaimParameters);
+        upsert.Set(1, key.Source);
+        upsert.Set(2, key.RecordId);
+        upsert.Set(3, (int)key.Kind);
+        upsert.Set(4, recordType);
+        upsert.Set(5, ToMicros(occurredAt));
 
-        // The upsert returns the claim's id when it inserts or changes the row; only an unchanged claim is looked up.
-        var returned = upsert.ExecuteScalar();
-        if (returned is long)
+        // A new claim's id is the connection's last inserted row id, which only an insert moves (a RETURNING clause
+        // would cost the statement as much again); a claim updated or left as it was is looked up.
+        var lastInserted = upsert.LastInsertedRowId;
+        if (upsert.Execute() > 0)
         {
             context.MarkDirty();
         }
@@ -36,9 +36,9 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         }
 
         long claimId;
-        if (returned is long id)
+        if (upsert.LastInsertedRowId is var inserted && inserted != lastInserted)
         {
-            claimId = id;
+            claimId = inserted;
         }
         else
         {

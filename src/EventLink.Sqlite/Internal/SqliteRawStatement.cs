@@ -105,6 +105,15 @@ internal sealed class SqliteRawStatement : IDisposable
 
         public string GetString(int column) => raw.sqlite3_column_text(owner._statement, column).utf8_to_string();
 
+        public bool IsNull(int column) => raw.sqlite3_column_type(owner._statement, column) == raw.SQLITE_NULL;
+
+        public string? GetNullableString(int column) => IsNull(column) ? null : GetString(column);
+
+        /// <summary>Reads a profile id (a big-endian 16-byte blob), or <see langword="null"/>.</summary>
+        public Guid? GetNullableGuid(int column) => IsNull(column) ? null : new Guid(raw.sqlite3_column_blob(owner._statement, column), bigEndian: true);
+
+        public DateTimeOffset GetTime(int column) => SqliteValues.FromMicros(GetInt64(column));
+
         public void Dispose() => raw.sqlite3_reset(owner._statement);
     }
 }

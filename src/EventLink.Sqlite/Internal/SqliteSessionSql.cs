@@ -88,6 +88,9 @@ internal static class SqliteSessionSql
 
     public const string GetEventRecordType = "SELECT record_type FROM events WHERE tenant_key = $t AND source = $source AND record_id = $record;";
 
+    /// <summary>The parameters of the statements that find a record by source and record id.</summary>
+    public static readonly string[] RecordKeyParameters = ["$t", "$source", "$record"];
+
     public const string DeleteWaits = "DELETE FROM waits WHERE tenant_key = $t AND event_id = $event;";
     public const string GetWaits = """
         SELECT w.event_id, w.relation_index, e.link_index

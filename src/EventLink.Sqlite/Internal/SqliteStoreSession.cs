@@ -148,10 +148,10 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.GetSourceRecord, "$source", "$record");
-        command.Parameters[1].Value = source;
-        command.Parameters[2].Value = recordId;
-        using var reader = command.ExecuteReader();
+        var command = _context.Statement(SqliteSessionSql.GetSourceRecord, SqliteSessionSql.RecordKeyParameters);
+        command.Set(1, source);
+        command.Set(2, recordId);
+        using var reader = command.Query();
         return ValueTask.FromResult(reader.Read() ? SqliteReads.ReadSourceRecord(reader) : null);
     }
 
@@ -240,13 +240,14 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(keys);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.GetEventRecordType, "$source", "$record");
+        var command = _context.Statement(SqliteSessionSql.GetEventRecordType, SqliteSessionSql.RecordKeyParameters);
         var types = new string?[keys.Count];
         for (var i = 0; i < keys.Count; i++)
         {
-            command.Parameters[1].Value = keys[i].Source;
-            command.Parameters[2].Value = keys[i].RecordId;
-            types[i] = command.ExecuteScalar() as string;
+            command.Set(1, keys[i].Source);
+            command.Set(2, keys[i].RecordId);
+            using var reader = command.Query();
+            types[i] = reader.Read() ? reader.GetString(0) : null;
         }
 
         return ValueTask.FromResult<IReadOnlyList<string?>>(types);

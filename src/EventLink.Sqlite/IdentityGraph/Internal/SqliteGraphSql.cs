@@ -44,6 +44,10 @@ internal static class SqliteGraphSql
 
     public const string GetClaimIdentities = "SELECT kind, value FROM claim_identities WHERE tenant_key = $t AND claim_id = $claim;";
 
+    public static readonly string[] GetClaimParameters = ["$t", "$source", "$record", "$kind"];
+
+    public static readonly string[] GetClaimIdentitiesParameters = ["$t", "$claim"];
+
     public const string GetClaimsByIdentity = """
         SELECT c.source, c.record_id, c.kind
         FROM claim_identities i JOIN claims c ON c.id = i.claim_id
@@ -160,6 +164,47 @@ internal static class SqliteGraphSql
 
         identities.Parameters["$claim"].Value = id;
         return new ClaimState(key, recordType, firstOccurredAt, ReadIdentityKeys(identities), profileId, eventId);
+    }
+
+    /// <summary>As <see cref="ReadClaim(SqliteCommand, SqliteCommand, ClaimKey)"/>, from the write connection's statements bound by position.</summary>
+    public static ClaimState? ReadClaim(SqliteSessionContext context, ClaimKey key)
+    {
+        var claim = context.Statement(GetClaim, GetClaimParameters);
+        claim.Set(1, key.Source);
+        claim.Set(2, key.RecordId);
+        claim.Set(3, (int)key.Kind);
+        long id;
+        string recordType;
+        DateTimeOffset firstOccurredAt;
+        Guid? profileId;
+        long? eventId;
+        using (var reader = claim.Query())
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            id = reader.GetInt64(0);
+            recordType = reader.GetString(1);
+            firstOccurredAt = reader.GetTime(2);
+            profileId = reader.GetNullableGuid(3);
+            eventId = reader.IsNull(4) ? null : reader.GetInt64(4);
+        }
+
+        var identities = context.Statement(GetClaimIdentities, GetClaimIdentitiesParameters);
+        identities.Set(1, id);
+        var keys = new List<IdentityKey>();
+        using (var reader = identities.Query())
+        {
+            while (reader.Read())
+            {
+                keys.Add(new IdentityKey(reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        keys.Sort();
+        return new ClaimState(key, recordType, firstOccurredAt, keys, profileId, eventId);
     }
 
     /// <summary>Reads (kind, value) rows, ordered like <see cref="IdentityKey.CompareTo"/>.</summary>

@@ -71,12 +71,7 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
     public ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var claim = context.Command(SqliteGraphSql.GetClaim, "$source", "$record", "$kind");
-        claim.Parameters[1].Value = key.Source;
-        claim.Parameters[2].Value = key.RecordId;
-        claim.Parameters[3].Value = (int)key.Kind;
-        var identities = context.Command(SqliteGraphSql.GetClaimIdentities, "$claim");
-        return ValueTask.FromResult(SqliteGraphSql.ReadClaim(claim, identities, key));
+        return ValueTask.FromResult(SqliteGraphSql.ReadClaim(context, key));
     }
 
     public ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default)

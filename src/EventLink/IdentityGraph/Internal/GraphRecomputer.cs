@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EventLink.Internal;
 using EventLink.Storage;
 
@@ -27,8 +28,9 @@ internal sealed class GraphRecomputer(EventLinkCore core)
     /// A new version of the seed's source record (a record claim's), not written yet: the recomputation writes it with
     /// the profile the claim ends on, instead of the caller writing it and the recomputation reading and rewriting it.
     /// </param>
+    /// <param name="seedPayload">The seed version's payload, parsed (saves parsing it again for the attributes of a profile made for it alone).</param>
     public async ValueTask<GraphChange> RecomputeAsync(
-        Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken, ClaimState? seedState = null, bool seedIsNew = false, SourceRecordRow? seedVersion = null)
+        Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken, ClaimState? seedState = null, bool seedIsNew = false, SourceRecordRow? seedVersion = null, JsonElement? seedPayload = null)
     {
         var session = batch.Session;
 
@@ -244,7 +246,8 @@ internal sealed class GraphRecomputer(EventLinkCore core)
                 // A profile made for the seed alone holds just the version written above: no need to read it back.
                 if (isSeed && group.Claims.Count == 1 && change.Created.Contains(profileId) && seedVersion?.ProfileId == profileId)
                 {
-                    await session.ReplaceAttributesAsync(profileId, AttributeMerger.Merge(core.Schema, [seedVersion]), cancellationToken).ConfigureAwait(false);
+                    var attributes = seedPayload is { } payload ? AttributeMerger.Merge(core.Schema, seedVersion, payload) : AttributeMerger.Merge(core.Schema, [seedVersion]);
+                    await session.ReplaceAttributesAsync(profileId, attributes, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

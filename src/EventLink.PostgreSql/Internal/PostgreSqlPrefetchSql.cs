@@ -60,6 +60,16 @@ internal sealed class PostgreSqlPrefetchSql
             """;
     }
 
+    /// <summary>
+    /// Plans the prefetch's statements for their arguments (a custom plan) until <see cref="GenericPlans"/>: a generic
+    /// plan treats the key arrays as unknown, so it filters a tenant's rows with a linear search of every array and
+    /// sizes its scans by statistics a growing tenant has outrun; a custom plan hashes the arrays and sees their sizes.
+    /// </summary>
+    public const string CustomPlans = "SET LOCAL plan_cache_mode = force_custom_plan";
+
+    /// <summary>Returns to the session's plan cache mode after the prefetch.</summary>
+    public const string GenericPlans = "RESET plan_cache_mode";
+
     public string SourceRecords { get; }
 
     public string ProfileRecords { get; }

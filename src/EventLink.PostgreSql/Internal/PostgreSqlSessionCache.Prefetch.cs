@@ -67,6 +67,7 @@ internal sealed partial class PostgreSqlSessionCache
         {
             BatchCommands =
             {
+                new NpgsqlBatchCommand(PostgreSqlPrefetchSql.CustomPlans),
                 BatchCommand(sql.SourceRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.ProfileRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.Profiles, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
@@ -75,6 +76,7 @@ internal sealed partial class PostgreSqlSessionCache
                 BatchCommand(sql.Waits, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
                 BatchCommand(sql.Events, Text(_context.Tenant), TextArray([.. events.Select(k => k.Source).Distinct()]), TextArray([.. events.Select(k => k.RecordId).Distinct()])),
                 BatchCommand(sql.ReserveEventIds, Int(Math.Max(0, events.Length - Events.ReservedIds))),
+                new NpgsqlBatchCommand(PostgreSqlPrefetchSql.GenericPlans),
             },
         };
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -131,10 +133,13 @@ internal sealed partial class PostgreSqlSessionCache
     private async ValueTask LoadAsync(string[] statements, string[] first, string[] second, Func<NpgsqlDataReader, ValueTask> read, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgreSqlPrefetchSql.CustomPlans));
         foreach (var statement in statements)
         {
             batch.BatchCommands.Add(BatchCommand(statement, Text(_context.Tenant), TextArray(first), TextArray(second)));
         }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgreSqlPrefetchSql.GenericPlans));
 
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

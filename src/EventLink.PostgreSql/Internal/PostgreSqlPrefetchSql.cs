@@ -11,7 +11,7 @@ internal sealed partial class PostgreSqlSql
 
 /// <summary>
 /// The prefetch SQL. <c>$1</c> is the tenant; <c>$2</c>/<c>$3</c> are the distinct sources and distinct record ids of the
-/// batch's merged records (<see cref="SourceRecords"/>, <see cref="ProfileRecords"/>, <see cref="Profiles"/>, <see cref="Claims"/>) or the distinct
+/// batch's merged records (<see cref="SourceRecords"/>, <see cref="ProfileRecords"/>, <see cref="Profiles"/>, <see cref="IdentitiesOfProfiles"/>, <see cref="Claims"/>) or the distinct
 /// kinds and values of its identities (<see cref="ClaimsByIdentity"/>, <see cref="Waits"/>), or of its events (<see cref="Events"/>).
 /// </summary>
 internal sealed class PostgreSqlPrefetchSql
@@ -31,6 +31,7 @@ internal sealed class PostgreSqlPrefetchSql
         // Every record of the profiles those records belong to: the merge of attributes reads them all.
         ProfileRecords = $"SELECT {PostgreSqlSql.SourceRecordColumns} FROM {s}.source_records WHERE tenant = $1 AND profile_id = ANY({profilesOfKeys})";
         Profiles = $"SELECT id, entity, created_at, merged_into FROM {s}.profiles WHERE tenant = $1 AND id = ANY({profilesOfKeys})";
+        IdentitiesOfProfiles = $"SELECT {PostgreSqlSql.IdentityColumns} FROM {s}.identities WHERE tenant = $1 AND profile_id = ANY({profilesOfKeys})";
         Claims = $"""
             SELECT c.source, c.record_id, c.record_type, c.first_occurred_at, i.kind, i.value
             FROM {s}.claims c LEFT JOIN {s}.claim_identities i ON i.tenant = c.tenant AND i.claim_id = c.id
@@ -75,6 +76,8 @@ internal sealed class PostgreSqlPrefetchSql
     public string ProfileRecords { get; }
 
     public string Profiles { get; }
+
+    public string IdentitiesOfProfiles { get; }
 
     public string Claims { get; }
 

@@ -71,6 +71,7 @@ internal sealed partial class PostgreSqlSessionCache
                 BatchCommand(sql.SourceRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.ProfileRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.Profiles, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.IdentitiesOfProfiles, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.Claims, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.ClaimsByIdentity, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
                 BatchCommand(sql.Waits, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
@@ -110,7 +111,7 @@ internal sealed partial class PostgreSqlSessionCache
     {
         var sql = _context.Sql.Prefetch;
         return LoadAsync(
-            [sql.SourceRecords, sql.ProfileRecords, sql.Profiles, sql.Claims],
+            [sql.SourceRecords, sql.ProfileRecords, sql.Profiles, sql.IdentitiesOfProfiles, sql.Claims],
             [.. records.Select(k => k.Source).Distinct()],
             [.. records.Select(k => k.RecordId).Distinct()],
             reader => ReadRecordsAsync(reader, records, cancellationToken),
@@ -185,8 +186,8 @@ internal sealed partial class PostgreSqlSessionCache
     }
 
     /// <summary>
-    /// Reads the first four result sets of a prefetch (source records, the records of their profiles, those profiles,
-    /// the record claims) for <paramref name="records"/>, the keys asked for; the reader is left on the fourth.
+    /// Reads the first five result sets of a prefetch (source records, the records of their profiles, those profiles,
+    /// their identities, the record claims) for <paramref name="records"/>, the keys asked for; the reader is left on the fifth.
     /// </summary>
     private async ValueTask ReadRecordsAsync(NpgsqlDataReader reader, ClaimKey[] records, CancellationToken cancellationToken)
     {
@@ -228,10 +229,27 @@ internal sealed partial class PostgreSqlSessionCache
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var identitiesLoaded = new HashSet<Guid>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var profile = ReadProfile(reader);
             _profiles.TryAdd(profile.Id, profile);
+            if (_identities.TryAdd(profile.Id, []))
+            {
+                // A profile tracked already is current; one loaded now gets its complete list from the next result.
+                identitiesLoaded.Add(profile.Id);
+            }
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var identity = ReadIdentity(reader);
+            if (identitiesLoaded.Contains(identity.ProfileId))
+            {
+                _identities[identity.ProfileId][identity.Key] = identity;
+                _identityHolders[identity.Key] = identity.ProfileId;
+            }
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

@@ -71,12 +71,14 @@ internal sealed class PostgreSqlSessionGraph(PostgreSqlSessionContext context)
         ArgumentNullException.ThrowIfNull(identity);
 
         // As the in-memory store: setting an identity counts as a change even when it moves it nowhere.
+        _context.Cache.CacheIdentity(identity);
         _context.Buffers.AddIdentity(identity);
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
+        _context.Cache.ForgetIdentity(key);
         await using var command = await _context.PrepareAsync(Graph.RemoveIdentity, cancellationToken, Text(_context.Tenant), Text(key.Kind), Text(key.Value), Long(_context.ChangedVersion)).ConfigureAwait(false);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
         {

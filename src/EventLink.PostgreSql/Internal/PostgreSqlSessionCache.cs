@@ -24,6 +24,10 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
 
     private readonly Dictionary<Guid, ProfileRow> _profiles = [];
 
+    // Every identity of these profiles (complete lists), and which tracked profile holds each identity listed there.
+    private readonly Dictionary<Guid, Dictionary<IdentityKey, IdentityRow>> _identities = [];
+    private readonly Dictionary<IdentityKey, Guid> _identityHolders = [];
+
     // Record claims: their stored part (type, first occurred-at, identities); the profile is the source record's.
     private readonly Dictionary<(string Source, string RecordId), CachedClaim?> _claims = [];
 
@@ -38,6 +42,42 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
         // A new profile's records are all written by this session from here on: its list is complete.
         _profiles[profile.Id] = profile;
         _profileRecords[profile.Id] = [];
+        _identities[profile.Id] = [];
+    }
+
+    /// <summary>Every identity of a profile, sorted by key, when the working set holds its complete list.</summary>
+    public bool TryGetIdentities(Guid profileId, out IReadOnlyList<IdentityRow> identities)
+    {
+        identities = [];
+        if (!_identities.TryGetValue(profileId, out var cached))
+        {
+            return false;
+        }
+
+        var rows = cached.Values.ToList();
+        rows.Sort((a, b) => a.Key.CompareTo(b.Key));
+        identities = rows;
+        return true;
+    }
+
+    /// <summary>Keeps the working set current with an identity the session writes (an upsert: the row replaces any other).</summary>
+    public void CacheIdentity(IdentityRow identity)
+    {
+        ForgetIdentity(identity.Key);
+        if (_identities.TryGetValue(identity.ProfileId, out var list))
+        {
+            list[identity.Key] = identity with { FirstSeenAt = TimestampReader.Normalize(identity.FirstSeenAt) };
+            _identityHolders[identity.Key] = identity.ProfileId;
+        }
+    }
+
+    /// <summary>Keeps the working set current with an identity the session removes (or writes).</summary>
+    public void ForgetIdentity(IdentityKey key)
+    {
+        if (_identityHolders.Remove(key, out var holder))
+        {
+            _identities[holder].Remove(key);
+        }
     }
 
     /// <summary>A merged source record from the working set (<see langword="null"/> when known not to exist).</summary>
@@ -85,6 +125,7 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
             }
         }
 
+        MoveIdentities(mergedId, survivorId);
         var mergedKnown = _profileRecords.Remove(mergedId, out var moved);
         if (_profileRecords.TryGetValue(survivorId, out var survivorRecords))
         {
@@ -103,12 +144,47 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
         }
     }
 
+    /// <summary>Moves a merged profile's identities to its survivor, as the merge's statement does.</summary>
+    private void MoveIdentities(Guid mergedId, Guid survivorId)
+    {
+        var mergedKnown = _identities.Remove(mergedId, out var moving);
+        foreach (var key in moving?.Keys ?? Enumerable.Empty<IdentityKey>())
+        {
+            _identityHolders.Remove(key);
+        }
+
+        if (!_identities.TryGetValue(survivorId, out var survivor))
+        {
+            return;
+        }
+
+        if (!mergedKnown)
+        {
+            // The merged profile's identities are not all known: neither are the survivor's now.
+            _identities.Remove(survivorId);
+            foreach (var key in survivor.Keys)
+            {
+                _identityHolders.Remove(key);
+            }
+
+            return;
+        }
+
+        foreach (var (key, row) in moving!)
+        {
+            survivor[key] = row with { ProfileId = survivorId };
+            _identityHolders[key] = survivorId;
+        }
+    }
+
     /// <summary>Forgets the working set (an erasure deletes rows of every kind): the next reads go to the database.</summary>
     public void ClearCaches()
     {
         _records.Clear();
         _profileRecords.Clear();
         _profiles.Clear();
+        _identities.Clear();
+        _identityHolders.Clear();
         _claims.Clear();
         _claimsByIdentity.Clear();
         Events.Clear();

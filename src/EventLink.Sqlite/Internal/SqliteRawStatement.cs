@@ -71,6 +71,33 @@ internal sealed class SqliteRawStatement : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a write that may break a constraint: returns <see langword="false"/> when it did (SQLite undid the
+    /// statement; the transaction goes on), <see langword="true"/> when it ran to its end.
+    /// </summary>
+    public bool TryExecute()
+    {
+        try
+        {
+            int result;
+            while ((result = raw.sqlite3_step(_statement)) == raw.SQLITE_ROW)
+            {
+            }
+
+            if ((result & 0xFF) == raw.SQLITE_CONSTRAINT)
+            {
+                return false;
+            }
+
+            Check(result == raw.SQLITE_DONE ? raw.SQLITE_OK : result);
+            return true;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
     /// <summary>Runs the statement for its rows; dispose the reader (which resets the statement) when done.</summary>
     public Reader Query() => new(this);
 

@@ -73,6 +73,17 @@ internal static class SqliteGraphSql
         [],
         ["$kind", "$value"]);
 
+    /// <summary>
+    /// Several identity rows no row holds yet (the common case: a new profile's): a plain insert, which SQLite runs in
+    /// about half the time of the upsert below; it fails on the first key that exists, undoing the statement.
+    /// </summary>
+    public static readonly SqliteMultiRow InsertIdentities = new(
+        "INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at, changed_version) VALUES",
+        "($t, $kind{0}, $value{0}, $profile{0}, $source{0}, $type{0}, $record{0}, $seen{0}, $changed)",
+        ";",
+        ["$changed"],
+        ["$kind", "$value", "$profile", "$source", "$type", "$record", "$seen"]);
+
     /// <summary>Several identity rows, set as <see cref="SetIdentity"/> sets one.</summary>
     public static readonly SqliteMultiRow SetIdentities = new(
         "INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at, changed_version) VALUES",

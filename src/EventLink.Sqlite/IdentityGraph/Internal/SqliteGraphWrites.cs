@@ -124,27 +124,14 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
     {
         ArgumentNullException.ThrowIfNull(identities);
         cancellationToken.ThrowIfCancellationRequested();
-        var statement = SqliteGraphSql.SetIdentities;
         for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
         {
+            // Rows that exist (a merge's, a provenance that moved) make the insert fail, undone; the upsert then sets them.
             var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
-            var command = statement.Statement(context, rows);
-            command.Set(1, context.ChangedVersion);
-            for (var i = 0; i < rows; i++)
+            if (!BindIdentities(SqliteGraphSql.InsertIdentities, identities, start, rows).TryExecute())
             {
-                var identity = identities[start + i];
-                ArgumentNullException.ThrowIfNull(identity, nameof(identities));
-                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
-                command.Set(at, identity.Key.Kind);
-                command.Set(at + 1, identity.Key.Value);
-                command.Set(at + 2, context.Session.ProfileBlob(identity.ProfileId));
-                command.Set(at + 3, identity.Source);
-                command.Set(at + 4, identity.RecordType);
-                command.Set(at + 5, identity.RecordId);
-                command.Set(at + 6, ToMicros(identity.FirstSeenAt));
+                BindIdentities(SqliteGraphSql.SetIdentities, identities, start, rows).Execute();
             }
-
-            command.Execute();
         }
 
         // As one by one: setting an identity counts as a change even when it moves it nowhere.
@@ -154,6 +141,27 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private SqliteRawStatement BindIdentities(SqliteMultiRow statement, IReadOnlyList<IdentityRow> identities, int start, int rows)
+    {
+        var command = statement.Statement(context, rows);
+        command.Set(1, context.ChangedVersion);
+        for (var i = 0; i < rows; i++)
+        {
+            var identity = identities[start + i];
+            ArgumentNullException.ThrowIfNull(identity, nameof(identities));
+            var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+            command.Set(at, identity.Key.Kind);
+            command.Set(at + 1, identity.Key.Value);
+            command.Set(at + 2, context.Session.ProfileBlob(identity.ProfileId));
+            command.Set(at + 3, identity.Source);
+            command.Set(at + 4, identity.RecordType);
+            command.Set(at + 5, identity.RecordId);
+            command.Set(at + 6, ToMicros(identity.FirstSeenAt));
+        }
+
+        return command;
     }
 
     public ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)

@@ -5,15 +5,27 @@ namespace EventLink.Traits.Internal;
 /// <summary>
 /// What an audience condition reads: the profile's decoded trait states (internal ones included), its attributes and
 /// the time. Numeric traits are compared as numbers straight from their state; others through their JSON value.
+/// One context serves the profiles of a unit of work one after the other (<see cref="Reset"/>).
 /// </summary>
-internal sealed class AudienceContext(IReadOnlyList<CompiledTrait> traits, TraitState[] states, IReadOnlyDictionary<string, JsonElement>? attributes, DateTimeOffset now)
+internal sealed class AudienceContext(IReadOnlyList<CompiledTrait> traits)
 {
-    public IReadOnlyDictionary<string, JsonElement>? Attributes { get; set; } = attributes;
+    private TraitState[] _states = [];
 
-    public DateTimeOffset Now { get; } = now;
+    public IReadOnlyDictionary<string, JsonElement>? Attributes { get; set; }
+
+    public DateTimeOffset Now { get; private set; }
 
     /// <summary>Gets or sets the earliest time a condition would change by time alone.</summary>
     public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>Sets the profile evaluated next (null once done with one, so that the context keeps none alive).</summary>
+    public void Reset(TraitState[]? states, DateTimeOffset now)
+    {
+        _states = states ?? [];
+        Now = now;
+        Attributes = null;
+        DueAt = null;
+    }
 
     public void Due(DateTimeOffset at)
     {
@@ -28,15 +40,15 @@ internal sealed class AudienceContext(IReadOnlyList<CompiledTrait> traits, Trait
         var compiled = traits[trait];
         if (compiled.IsNumeric)
         {
-            return ValueComparison.Holds(states[trait].NumberValue(compiled), comparison, expected);
+            return ValueComparison.Holds(_states[trait].NumberValue(compiled), comparison, expected);
         }
 
-        return ValueComparison.Holds(JsonElement.Parse(states[trait].ValueJson(compiled)), comparison, expected);
+        return ValueComparison.Holds(JsonElement.Parse(_states[trait].ValueJson(compiled)), comparison, expected);
     }
 
-    public decimal Number(int trait) => states[trait].NumberValue(traits[trait]) ?? 0;
+    public decimal Number(int trait) => _states[trait].NumberValue(traits[trait]) ?? 0;
 
-    public DateTimeOffset? LastAt(int trait) => states[trait].LastAt;
+    public DateTimeOffset? LastAt(int trait) => _states[trait].LastAt;
 }
 
 /// <summary>A compiled audience condition.</summary>

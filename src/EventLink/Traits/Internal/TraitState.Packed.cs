@@ -93,22 +93,22 @@ internal sealed partial class TraitState
         writer.Byte((byte)fields);
         writer.Varint((ulong)Count);
         writer.Decimal(Sum);
-        if (fields.HasFlag(Fields.Min))
+        if ((fields & Fields.Min) != 0)
         {
             writer.Decimal(Min!.Value);
         }
 
-        if (fields.HasFlag(Fields.Max))
+        if ((fields & Fields.Max) != 0)
         {
             writer.Decimal(Max!.Value);
         }
 
-        if (fields.HasFlag(Fields.FirstAt))
+        if ((fields & Fields.FirstAt) != 0)
         {
             writer.Fixed((ulong)FirstAt!.Value.UtcTicks);
         }
 
-        if (fields.HasFlag(Fields.LastAt))
+        if ((fields & Fields.LastAt) != 0)
         {
             writer.Fixed((ulong)LastAt!.Value.UtcTicks);
         }
@@ -147,14 +147,14 @@ internal sealed partial class TraitState
             Fingerprint = trait.Key,
             Count = checked((long)reader.Varint()),
             Sum = reader.Decimal(),
-            Overflow = fields.HasFlag(Fields.Overflow) ? true : null,
+            Overflow = (fields & Fields.Overflow) != 0 ? true : null,
         };
-        state.Min = fields.HasFlag(Fields.Min) ? reader.Decimal() : null;
-        state.Max = fields.HasFlag(Fields.Max) ? reader.Decimal() : null;
-        state.FirstAt = fields.HasFlag(Fields.FirstAt) ? reader.Time() : null;
-        state.LastAt = fields.HasFlag(Fields.LastAt) ? reader.Time() : null;
-        state.LastValue = fields.HasFlag(Fields.LastValue) ? reader.Entry() : null;
-        if (fields.HasFlag(Fields.Distinct))
+        state.Min = (fields & Fields.Min) != 0 ? reader.Decimal() : null;
+        state.Max = (fields & Fields.Max) != 0 ? reader.Decimal() : null;
+        state.FirstAt = (fields & Fields.FirstAt) != 0 ? reader.Time() : null;
+        state.LastAt = (fields & Fields.LastAt) != 0 ? reader.Time() : null;
+        state.LastValue = (fields & Fields.LastValue) != 0 ? reader.Entry() : null;
+        if ((fields & Fields.Distinct) != 0)
         {
             var count = reader.Count();
             state.Distinct = new HashSet<string>(count, StringComparer.Ordinal);
@@ -164,7 +164,7 @@ internal sealed partial class TraitState
             }
         }
 
-        if (fields.HasFlag(Fields.Entries))
+        if ((fields & Fields.Entries) != 0)
         {
             var count = reader.Count();
             state.Entries = new List<TraitEntry>(count);

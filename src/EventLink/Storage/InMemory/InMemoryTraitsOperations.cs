@@ -6,7 +6,7 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
     private readonly InMemorySessionContext _context = context;
     private readonly InMemoryTenant _state = context.State;
     private bool _appendsUndone;
-    private Dictionary<Guid, ComputedStateRow?>? _computedBefore;
+    private List<(Guid ProfileId, ComputedStateRow? Row)>? _computedBefore;
     private int _computedBeforeAt = -1;
 
     public ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
@@ -37,24 +37,26 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
             }
         }
 
-        ComputedBefore().TryAdd(profileId, had ? previous : null);
+        ComputedBefore().Add((profileId, had ? previous : null));
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// The computed rows as they were before the session's run of saves that is under way, restored by one undo (not a
-    /// closure per profile saved). A change of anything else in between starts a new run, with its own undo, so the
-    /// undos still play back in the reverse order of the changes.
+    /// The computed rows as they were before each save of the run of saves under way, restored by one undo (not a
+    /// closure per profile saved) from the last to the first, so that a profile saved twice gets its first value back.
+    /// A change of anything else in between starts a new run, with its own undo, so the undos still play back in the
+    /// reverse order of the changes.
     /// </summary>
-    private Dictionary<Guid, ComputedStateRow?> ComputedBefore()
+    private List<(Guid ProfileId, ComputedStateRow? Row)> ComputedBefore()
     {
         if (_computedBefore is null || _context.UndoCount != _computedBeforeAt)
         {
             var before = _computedBefore = [];
             _context.Push(() =>
             {
-                foreach (var (id, row) in before)
+                for (var i = before.Count - 1; i >= 0; i--)
                 {
+                    var (id, row) = before[i];
                     if (row is null)
                     {
                         _state.Computed.Remove(id);

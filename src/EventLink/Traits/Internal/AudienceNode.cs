@@ -35,12 +35,13 @@ internal sealed class AudienceContext(IReadOnlyList<CompiledTrait> traits)
         }
     }
 
-    public bool Holds(int trait, ComparisonOperator comparison, string? expected)
+    /// <summary>Whether the trait compares as stated; <paramref name="expectedNumber"/> is <paramref name="expected"/> parsed once, for numeric traits.</summary>
+    public bool Holds(int trait, ComparisonOperator comparison, string? expected, decimal? expectedNumber)
     {
         var compiled = traits[trait];
         if (compiled.IsNumeric)
         {
-            return ValueComparison.Holds(_states[trait].NumberValue(compiled), comparison, expected);
+            return ValueComparison.Holds(_states[trait].NumberValue(compiled), comparison, expectedNumber);
         }
 
         return ValueComparison.Holds(JsonElement.Parse(_states[trait].ValueJson(compiled)), comparison, expected);
@@ -124,6 +125,8 @@ internal sealed class NotNode(AudienceNode child) : AudienceNode
 /// <summary>A comparison of a trait (by its index) or a merged attribute (by its name).</summary>
 internal sealed class CompareNode(int trait, string? attribute, ComparisonOperator comparison, string? value) : AudienceNode
 {
+    private readonly decimal? _number = ValueComparison.TryNumber(value, out var number) ? number : null;
+
     public override bool ReadsTimeOrAttributes => attribute is not null;
 
     public override void CollectInputs(HashSet<int> inputs)
@@ -138,7 +141,7 @@ internal sealed class CompareNode(int trait, string? attribute, ComparisonOperat
     {
         if (attribute is null)
         {
-            return context.Holds(trait, comparison, value);
+            return context.Holds(trait, comparison, value, _number);
         }
 
         JsonElement? actual = context.Attributes is { } attributes && attributes.TryGetValue(attribute, out var element) ? element : null;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -31,14 +30,12 @@ internal sealed partial class TraitState
     }
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_packBuffer;
+    private static byte[]? t_packBuffer;
 
     /// <summary>Packs the states of one profile, in trait order, after the definitions' <paramref name="digest"/>; allocates only the result.</summary>
     public static byte[] Pack(TraitState[] states, IReadOnlyList<CompiledTrait> traits, ulong digest)
     {
-        var buffer = t_packBuffer ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        var writer = new PackedWriter(buffer);
+        var writer = new PackedWriter(t_packBuffer ??= new byte[512]);
         writer.Byte(PackedVersion);
         writer.Fixed(digest);
         writer.Varint((ulong)states.Length);
@@ -47,12 +44,8 @@ internal sealed partial class TraitState
             states[i].PackTo(ref writer, traits[i].Kind);
         }
 
-        var packed = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 64 * 1024)
-        {
-            t_packBuffer = null; // A state with a large window: do not keep its buffer for every thread.
-        }
-
+        var packed = writer.Written.ToArray();
+        t_packBuffer = writer.Buffer.Length > 64 * 1024 ? null : writer.Buffer; // A state with a large window: do not keep its buffer for every thread.
         return packed;
     }
 
@@ -177,23 +170,34 @@ internal sealed partial class TraitState
         return state;
     }
 
-    private readonly ref struct PackedWriter(ArrayBufferWriter<byte> buffer)
+    /// <summary>Writes into a byte array, grown (doubled) when a field would not fit: one bounds check a field, no writer interface.</summary>
+    private ref struct PackedWriter(byte[] buffer)
     {
+        private int _at;
+
+        public byte[] Buffer { get; private set; } = buffer;
+
+        public readonly ReadOnlySpan<byte> Written => Buffer.AsSpan(0, _at);
+
         public void Byte(byte value)
         {
-            buffer.GetSpan(1)[0] = value;
-            buffer.Advance(1);
+            if (_at == Buffer.Length)
+            {
+                Room(1);
+            }
+
+            Buffer[_at++] = value;
         }
 
         public void Fixed(ulong value)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(buffer.GetSpan(8), value);
-            buffer.Advance(8);
+            BinaryPrimitives.WriteUInt64LittleEndian(Room(8), value);
+            _at += 8;
         }
 
         public void Varint(ulong value)
         {
-            var span = buffer.GetSpan(10);
+            var span = Room(10);
             var i = 0;
             while (value >= 0x80)
             {
@@ -202,7 +206,7 @@ internal sealed partial class TraitState
             }
 
             span[i++] = (byte)value;
-            buffer.Advance(i);
+            _at += i;
         }
 
         /// <summary>A decimal as one byte of sign and scale, then its 96-bit mantissa as two varints (low 64 bits, high 32).</summary>
@@ -227,7 +231,19 @@ internal sealed partial class TraitState
 
             var length = Encoding.UTF8.GetByteCount(value);
             Varint((ulong)length + 1);
-            buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(length)));
+            _at += Encoding.UTF8.GetBytes(value, Room(length));
+        }
+
+        private Span<byte> Room(int size)
+        {
+            if (Buffer.Length - _at < size)
+            {
+                var grown = new byte[Math.Max(Buffer.Length * 2, _at + size)];
+                Buffer.AsSpan(0, _at).CopyTo(grown);
+                Buffer = grown;
+            }
+
+            return Buffer.AsSpan(_at);
         }
 
         /// <summary>An entry: its time, a byte saying what follows (a number, the source and record id, JSON), then those.</summary>

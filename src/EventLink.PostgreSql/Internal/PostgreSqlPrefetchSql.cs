@@ -11,7 +11,7 @@ internal sealed partial class PostgreSqlSql
 
 /// <summary>
 /// The prefetch SQL. <c>$1</c> is the tenant; <c>$2</c>/<c>$3</c> are the distinct sources and distinct record ids of the
-/// batch's merged records (<see cref="SourceRecords"/>, <see cref="ProfileRecords"/>, <see cref="Profiles"/>, <see cref="Claims"/>) or the distinct
+/// batch's merged records (<see cref="SourceRecords"/>, <see cref="ProfileRecords"/>, <see cref="Profiles"/>, <see cref="IdentitiesOfProfiles"/>, <see cref="Claims"/>) or the distinct
 /// kinds and values of its identities (<see cref="ClaimsByIdentity"/>, <see cref="Waits"/>), or of its events (<see cref="Events"/>).
 /// </summary>
 internal sealed class PostgreSqlPrefetchSql
@@ -31,6 +31,7 @@ internal sealed class PostgreSqlPrefetchSql
         // Every record of the profiles those records belong to: the merge of attributes reads them all.
         ProfileRecords = $"SELECT {PostgreSqlSql.SourceRecordColumns} FROM {s}.source_records WHERE tenant = $1 AND profile_id = ANY({profilesOfKeys})";
         Profiles = $"SELECT id, entity, created_at, merged_into FROM {s}.profiles WHERE tenant = $1 AND id = ANY({profilesOfKeys})";
+        IdentitiesOfProfiles = $"SELECT {PostgreSqlSql.IdentityColumns} FROM {s}.identities WHERE tenant = $1 AND profile_id = ANY({profilesOfKeys})";
         Claims = $"""
             SELECT c.source, c.record_id, c.record_type, c.first_occurred_at, i.kind, i.value
             FROM {s}.claims c LEFT JOIN {s}.claim_identities i ON i.tenant = c.tenant AND i.claim_id = c.id
@@ -51,7 +52,11 @@ internal sealed class PostgreSqlPrefetchSql
 
         // Ids for the events the batch may insert, taken from the column's own sequence (so ids keep growing in insert
         // order, and rows inserted without an id, by another path, never collide). $1 is the number of ids here.
-        ReserveEventIds = $"SELECT nextval(pg_get_serial_sequence('{s}.events', 'id')) FROM generate_series(1, $1)";
+        // The sequence is looked up once (a materialised CTE), not for every id: per id, the lookup cost more than nextval.
+        ReserveEventIds = $"""
+            WITH q AS MATERIALIZED (SELECT pg_get_serial_sequence('{s}.events', 'id')::regclass AS seq)
+            SELECT nextval(q.seq) FROM q CROSS JOIN generate_series(1, $1)
+            """;
         InsertEvents = $"""
             INSERT INTO {s}.events (tenant, id, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload_text)
             OVERRIDING SYSTEM VALUE
@@ -60,11 +65,23 @@ internal sealed class PostgreSqlPrefetchSql
             """;
     }
 
+    /// <summary>
+    /// Plans the prefetch's statements for their arguments (a custom plan) until <see cref="GenericPlans"/>: a generic
+    /// plan treats the key arrays as unknown, so it filters a tenant's rows with a linear search of every array and
+    /// sizes its scans by statistics a growing tenant has outrun; a custom plan hashes the arrays and sees their sizes.
+    /// </summary>
+    public const string CustomPlans = "SET LOCAL plan_cache_mode = force_custom_plan";
+
+    /// <summary>Returns to the session's plan cache mode after the prefetch.</summary>
+    public const string GenericPlans = "RESET plan_cache_mode";
+
     public string SourceRecords { get; }
 
     public string ProfileRecords { get; }
 
     public string Profiles { get; }
+
+    public string IdentitiesOfProfiles { get; }
 
     public string Claims { get; }
 

@@ -18,8 +18,8 @@ internal sealed partial class PostgreSqlSessionCache
         ArgumentNullException.ThrowIfNull(reads);
         await _context.FlushAsync(cancellationToken).ConfigureAwait(false);
         var records = reads.Records.Where(k => k.Kind == ClaimKind.Record && !_records.ContainsKey((k.Source, k.RecordId))).Distinct().ToArray();
-        var identities = reads.Identities.Where(i => !_claimsByIdentity.ContainsKey(i) && !_waits.ContainsKey(i)).Distinct().ToArray();
-        var events = reads.Events.Where(k => !_events.ContainsKey((k.Source, k.RecordId))).Distinct().ToArray();
+        var identities = reads.Identities.Where(i => !_claimsByIdentity.ContainsKey(i) && !Events.KnowsWaits(i)).Distinct().ToArray();
+        var events = reads.Events.Where(k => !Events.KnowsKey(k.Source, k.RecordId)).Distinct().ToArray();
         if (records.Length == 0 && identities.Length == 0 && events.Length == 0)
         {
             return;
@@ -44,7 +44,7 @@ internal sealed partial class PostgreSqlSessionCache
         // And a third for what those claims' other identities lead to and wait for: the component's next ring.
         var next = reached
             .SelectMany(k => _claims.TryGetValue((k.Source, k.RecordId), out var claim) && claim is not null ? claim.Identities : [])
-            .Where(i => !_claimsByIdentity.ContainsKey(i) && !_waits.ContainsKey(i))
+            .Where(i => !_claimsByIdentity.ContainsKey(i) && !Events.KnowsWaits(i))
             .Distinct()
             .ToArray();
         if (next.Length > 0)
@@ -67,14 +67,17 @@ internal sealed partial class PostgreSqlSessionCache
         {
             BatchCommands =
             {
+                new NpgsqlBatchCommand(PostgreSqlPrefetchSql.CustomPlans),
                 BatchCommand(sql.SourceRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.ProfileRecords, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.Profiles, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
+                BatchCommand(sql.IdentitiesOfProfiles, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.Claims, Text(_context.Tenant), TextArray(sources), TextArray(ids)),
                 BatchCommand(sql.ClaimsByIdentity, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
                 BatchCommand(sql.Waits, Text(_context.Tenant), TextArray(kinds), TextArray(values)),
                 BatchCommand(sql.Events, Text(_context.Tenant), TextArray([.. events.Select(k => k.Source).Distinct()]), TextArray([.. events.Select(k => k.RecordId).Distinct()])),
-                BatchCommand(sql.ReserveEventIds, Int(Math.Max(0, events.Length - _eventIds.Count))),
+                BatchCommand(sql.ReserveEventIds, Int(Math.Max(0, events.Length - Events.ReservedIds))),
+                new NpgsqlBatchCommand(PostgreSqlPrefetchSql.GenericPlans),
             },
         };
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
@@ -88,19 +91,18 @@ internal sealed partial class PostgreSqlSessionCache
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         foreach (var key in events)
         {
-            _events[(key.Source, key.RecordId)] = false;
+            Events.LoadKey(key.Source, key.RecordId, null);
         }
 
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            _events[(reader.GetString(0), reader.GetString(1))] = true;
-            _holders[(reader.GetString(0), reader.GetString(1))] = (reader.GetBoolean(3), reader.GetString(2));
+            Events.LoadKey(reader.GetString(0), reader.GetString(1), (reader.GetBoolean(3), reader.GetString(2)));
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            _eventIds.Enqueue(reader.GetInt64(0));
+            Events.ReserveId(reader.GetInt64(0));
         }
     }
 
@@ -109,7 +111,7 @@ internal sealed partial class PostgreSqlSessionCache
     {
         var sql = _context.Sql.Prefetch;
         return LoadAsync(
-            [sql.SourceRecords, sql.ProfileRecords, sql.Profiles, sql.Claims],
+            [sql.SourceRecords, sql.ProfileRecords, sql.Profiles, sql.IdentitiesOfProfiles, sql.Claims],
             [.. records.Select(k => k.Source).Distinct()],
             [.. records.Select(k => k.RecordId).Distinct()],
             reader => ReadRecordsAsync(reader, records, cancellationToken),
@@ -132,10 +134,13 @@ internal sealed partial class PostgreSqlSessionCache
     private async ValueTask LoadAsync(string[] statements, string[] first, string[] second, Func<NpgsqlDataReader, ValueTask> read, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(_context.Connection, _context.Transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgreSqlPrefetchSql.CustomPlans));
         foreach (var statement in statements)
         {
             batch.BatchCommands.Add(BatchCommand(statement, Text(_context.Tenant), TextArray(first), TextArray(second)));
         }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PostgreSqlPrefetchSql.GenericPlans));
 
         await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -152,7 +157,7 @@ internal sealed partial class PostgreSqlSessionCache
         foreach (var identity in identities)
         {
             _claimsByIdentity[identity] = [];
-            _waits[identity] = [];
+            Events.LoadWaitsOf(identity);
         }
 
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -176,15 +181,13 @@ internal sealed partial class PostgreSqlSessionCache
                 continue;
             }
 
-            _waits[identity].Add((eventId, reader.GetInt32(3)));
-            _linkIndex[eventId] = reader.GetInt32(4);
-            WaitsOf(eventId).Add(identity);
+            Events.LoadWait(identity, eventId, reader.GetInt32(3), reader.GetInt32(4));
         }
     }
 
     /// <summary>
-    /// Reads the first four result sets of a prefetch (source records, the records of their profiles, those profiles,
-    /// the record claims) for <paramref name="records"/>, the keys asked for; the reader is left on the fourth.
+    /// Reads the first five result sets of a prefetch (source records, the records of their profiles, those profiles,
+    /// their identities, the record claims) for <paramref name="records"/>, the keys asked for; the reader is left on the fifth.
     /// </summary>
     private async ValueTask ReadRecordsAsync(NpgsqlDataReader reader, ClaimKey[] records, CancellationToken cancellationToken)
     {
@@ -226,10 +229,27 @@ internal sealed partial class PostgreSqlSessionCache
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var identitiesLoaded = new HashSet<Guid>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var profile = ReadProfile(reader);
             _profiles.TryAdd(profile.Id, profile);
+            if (_identities.TryAdd(profile.Id, []))
+            {
+                // A profile tracked already is current; one loaded now gets its complete list from the next result.
+                identitiesLoaded.Add(profile.Id);
+            }
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var identity = ReadIdentity(reader);
+            if (identitiesLoaded.Contains(identity.ProfileId))
+            {
+                _identities[identity.ProfileId][identity.Key] = identity;
+                _identityHolders[identity.Key] = identity.ProfileId;
+            }
         }
 
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,4 @@
 using EventLink.Storage;
-using Npgsql;
-using static EventLink.PostgreSql.IdentityGraph.Internal.PostgreSqlGraphSql;
-using static EventLink.PostgreSql.Internal.PostgreSqlRows;
 
 namespace EventLink.PostgreSql.Internal;
 
@@ -16,6 +13,9 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
 {
     private readonly PostgreSqlSessionContext _context = context;
 
+    /// <summary>Gets the event side of the working set: held keys, reserved ids, pending inserts, waits.</summary>
+    public PostgreSqlEventWorkingSet Events { get; } = new(context);
+
     // Merged source records by (source, record id); a null value means "known not to exist".
     private readonly Dictionary<(string Source, string RecordId), SourceRecordRow?> _records = [];
 
@@ -24,37 +24,14 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
 
     private readonly Dictionary<Guid, ProfileRow> _profiles = [];
 
+    // Every identity of these profiles (complete lists), and which tracked profile holds each identity listed there.
+    private readonly Dictionary<Guid, Dictionary<IdentityKey, IdentityRow>> _identities = [];
+    private readonly Dictionary<IdentityKey, Guid> _identityHolders = [];
+
     // Record claims: their stored part (type, first occurred-at, identities); the profile is the source record's.
     private readonly Dictionary<(string Source, string RecordId), CachedClaim?> _claims = [];
 
     private readonly Dictionary<IdentityKey, SortedSet<ClaimKey>> _claimsByIdentity = [];
-
-    // Every event waiting for these identities (complete lists), with the current link index of each such event.
-    private readonly Dictionary<IdentityKey, List<(long EventId, int RelationIndex)>> _waits = [];
-    private readonly Dictionary<long, int> _linkIndex = [];
-    private readonly Dictionary<long, HashSet<IdentityKey>> _waitsOfEvent = [];
-
-    // Keys (source, record id): whether an event or a merged record holds one (or this session inserted it).
-    private readonly Dictionary<(string Source, string RecordId), bool> _events = [];
-
-    // Who holds a held key, when known: an event (and its type) or a merged record; the record-id rule asks it for every duplicate.
-    private readonly Dictionary<(string Source, string RecordId), (bool IsEvent, string RecordType)> _holders = [];
-
-    // Event ids taken from the events' sequence for this session's inserts, used in order.
-    private readonly Queue<long> _eventIds = new();
-
-    // Events this session inserted whose waits it has not set yet: they have none to replace. Not a cache of the
-    // database, so an erasure does not drop it (it deletes events, never adds waits).
-    private readonly HashSet<long> _withoutWaits = [];
-
-    // Event rows inserted by this session and not sent yet; they go first at the next flush.
-    private readonly List<EventRow> _pendingEvents = [];
-
-    /// <summary>Gets whether the session inserted events that are not sent yet.</summary>
-    public bool HasPendingEvents => _pendingEvents.Count > 0;
-
-    /// <summary>Forgets the pending events (they were sent, or the flush failed and so did the session).</summary>
-    public void ClearPendingEvents() => _pendingEvents.Clear();
 
     /// <summary>A profile from the working set.</summary>
     public bool TryGetProfile(Guid profileId, out ProfileRow? profile) => _profiles.TryGetValue(profileId, out profile);
@@ -65,6 +42,42 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
         // A new profile's records are all written by this session from here on: its list is complete.
         _profiles[profile.Id] = profile;
         _profileRecords[profile.Id] = [];
+        _identities[profile.Id] = [];
+    }
+
+    /// <summary>Every identity of a profile, sorted by key, when the working set holds its complete list.</summary>
+    public bool TryGetIdentities(Guid profileId, out IReadOnlyList<IdentityRow> identities)
+    {
+        identities = [];
+        if (!_identities.TryGetValue(profileId, out var cached))
+        {
+            return false;
+        }
+
+        var rows = cached.Values.ToList();
+        rows.Sort((a, b) => a.Key.CompareTo(b.Key));
+        identities = rows;
+        return true;
+    }
+
+    /// <summary>Keeps the working set current with an identity the session writes (an upsert: the row replaces any other).</summary>
+    public void CacheIdentity(IdentityRow identity)
+    {
+        ForgetIdentity(identity.Key);
+        if (_identities.TryGetValue(identity.ProfileId, out var list))
+        {
+            list[identity.Key] = identity with { FirstSeenAt = TimestampReader.Normalize(identity.FirstSeenAt) };
+            _identityHolders[identity.Key] = identity.ProfileId;
+        }
+    }
+
+    /// <summary>Keeps the working set current with an identity the session removes (or writes).</summary>
+    public void ForgetIdentity(IdentityKey key)
+    {
+        if (_identityHolders.Remove(key, out var holder))
+        {
+            _identities[holder].Remove(key);
+        }
     }
 
     /// <summary>A merged source record from the working set (<see langword="null"/> when known not to exist).</summary>
@@ -96,167 +109,6 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
         return true;
     }
 
-    /// <summary>Records that an event is stored now (inserted or a duplicate); a key the working set did not know stays unknown.</summary>
-    /// <param name="source">The key's source.</param>
-    /// <param name="recordId">The key's record id.</param>
-    /// <param name="holder">What holds the key now, when the caller knows: an event (and its type) or a merged record.</param>
-    public void MarkEventStored(string source, string recordId, (bool IsEvent, string RecordType)? holder = null)
-    {
-        if (_events.ContainsKey((source, recordId)))
-        {
-            _events[(source, recordId)] = true;
-            if (holder is { } known)
-            {
-                _holders[(source, recordId)] = known;
-            }
-        }
-    }
-
-    /// <summary>Keeps a known event's link index current.</summary>
-    public void SetLinkIndex(long eventId, int linkIndex)
-    {
-        if (_linkIndex.ContainsKey(eventId))
-        {
-            _linkIndex[eventId] = linkIndex;
-        }
-    }
-
-    /// <summary>
-    /// Inserts events from the working set when every key is known: a duplicate is answered from memory, a new event
-    /// gets an id reserved from the sequence and is sent with the next flush.
-    /// </summary>
-    public bool TryInsertKnownEvents(IReadOnlyList<EventRow> rows, out long?[] ids)
-    {
-        ids = [];
-        if (_events.Count == 0)
-        {
-            return false;
-        }
-
-        var fresh = 0;
-        foreach (var row in rows)
-        {
-            ArgumentNullException.ThrowIfNull(row, nameof(rows));
-            if (!_events.TryGetValue((row.Source, row.RecordId), out var stored))
-            {
-                return false;
-            }
-
-            fresh += stored ? 0 : 1;
-        }
-
-        if (fresh > _eventIds.Count)
-        {
-            return false;
-        }
-
-        ids = new long?[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            if (_events[(row.Source, row.RecordId)])
-            {
-                continue;
-            }
-
-            var id = _eventIds.Dequeue();
-            MarkEventStored(row.Source, row.RecordId, (true, row.RecordType));
-            _linkIndex[id] = row.LinkIndex;
-            _withoutWaits.Add(id);
-            _pendingEvents.Add(row with { Id = id });
-            ids[i] = id;
-            _context.Dirty = true;
-        }
-
-        return true;
-    }
-
-    /// <summary>The statement inserting the session's pending events (with their reserved ids) at once.</summary>
-    public NpgsqlBatchCommand InsertPendingEventsCommand()
-    {
-        var rows = _pendingEvents;
-        return BatchCommand(
-            _context.Sql.Prefetch.InsertEvents,
-            Text(_context.Tenant),
-            LongArray([.. rows.Select(r => r.Id)]),
-            TextArray([.. rows.Select(r => r.Source)]),
-            TextArray([.. rows.Select(r => r.RecordId)]),
-            TextArray([.. rows.Select(r => r.RecordType)]),
-            TextArray([.. rows.Select(r => r.EventName)]),
-            TimestampArray([.. rows.Select(r => r.OccurredAt.UtcDateTime)]),
-            TimestampArray([.. rows.Select(r => r.IngestedAt.UtcDateTime)]),
-            NullableUuidArray([.. rows.Select(r => r.ProfileId)]),
-            IntArray([.. rows.Select(r => r.LinkIndex)]),
-            SmallintArray([.. rows.Select(r => (short)r.QuarantineReason)]),
-            NullableTextArray([.. rows.Select(r => r.QuarantineMessage)]),
-            TextArray([.. rows.Select(r => r.PayloadJson)]));
-    }
-
-    /// <summary>The waiting events of an identity from the working set, as the database would list them.</summary>
-    public bool TryGetCachedWaits(IdentityKey key, out IReadOnlyList<PendingLink> waits)
-    {
-        waits = [];
-        if (!_waits.TryGetValue(key, out var list))
-        {
-            return false;
-        }
-
-        waits = [.. list.Order().Select(w => new PendingLink(w.EventId, w.RelationIndex, _linkIndex[w.EventId]))];
-        return true;
-    }
-
-    /// <summary>Keeps the working set current with an event's new waits (which replace its old ones).</summary>
-    public void CacheWaits(long eventId, IReadOnlyList<EventWait> waits)
-    {
-        DropCachedWaits(eventId, 0);
-        foreach (var wait in waits)
-        {
-            if (!_waits.TryGetValue(wait.Key, out var list))
-            {
-                continue;
-            }
-
-            if (_linkIndex.ContainsKey(eventId))
-            {
-                list.Add((eventId, wait.RelationIndex));
-                WaitsOf(eventId).Add(wait.Key);
-            }
-            else
-            {
-                // The event's link index is not known here: this identity is read from the database again.
-                _waits.Remove(wait.Key);
-            }
-        }
-    }
-
-    /// <summary>Drops an event's cached waits with a relation index at or above <paramref name="from"/>.</summary>
-    public void DropCachedWaits(long eventId, int from)
-    {
-        if (!_waitsOfEvent.TryGetValue(eventId, out var identities))
-        {
-            return;
-        }
-
-        foreach (var identity in identities)
-        {
-            if (_waits.TryGetValue(identity, out var list))
-            {
-                list.RemoveAll(w => w.EventId == eventId && w.RelationIndex >= from);
-            }
-        }
-    }
-
-    /// <summary>The cached identities an event waits for (a superset: entries are dropped from the lists, not from here).</summary>
-    private HashSet<IdentityKey> WaitsOf(long eventId)
-    {
-        if (!_waitsOfEvent.TryGetValue(eventId, out var identities))
-        {
-            _waitsOfEvent[eventId] = identities = [];
-        }
-
-        return identities;
-    }
-
     /// <summary>Keeps the working set current with a merge: the merged profile's records now belong to the survivor.</summary>
     public void CacheMerge(Guid mergedId, Guid survivorId)
     {
@@ -273,6 +125,7 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
             }
         }
 
+        MoveIdentities(mergedId, survivorId);
         var mergedKnown = _profileRecords.Remove(mergedId, out var moved);
         if (_profileRecords.TryGetValue(survivorId, out var survivorRecords))
         {
@@ -291,54 +144,57 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
         }
     }
 
-    /// <summary>Forgets the working set (an erasure deletes rows of every kind): the next reads go to the database.</summary>
-    /// <summary>Whether the event's waits are set for the first time by this session's insert of it (so none exist to delete).</summary>
-    /// <param name="eventId">The event.</param>
-    /// <returns><see langword="true"/> the first time for an event this session inserted; <see langword="false"/> after that, and for any other event.</returns>
-    public bool SettingFirstWaits(long eventId) => _withoutWaits.Remove(eventId);
+    /// <summary>Moves a merged profile's identities to its survivor, as the merge's statement does.</summary>
+    private void MoveIdentities(Guid mergedId, Guid survivorId)
+    {
+        var mergedKnown = _identities.Remove(mergedId, out var moving);
+        foreach (var key in moving?.Keys ?? Enumerable.Empty<IdentityKey>())
+        {
+            _identityHolders.Remove(key);
+        }
 
+        if (!_identities.TryGetValue(survivorId, out var survivor))
+        {
+            return;
+        }
+
+        if (!mergedKnown)
+        {
+            // The merged profile's identities are not all known: neither are the survivor's now.
+            _identities.Remove(survivorId);
+            foreach (var key in survivor.Keys)
+            {
+                _identityHolders.Remove(key);
+            }
+
+            return;
+        }
+
+        foreach (var (key, row) in moving!)
+        {
+            survivor[key] = row with { ProfileId = survivorId };
+            _identityHolders[key] = survivorId;
+        }
+    }
+
+    /// <summary>Forgets the working set (an erasure deletes rows of every kind): the next reads go to the database.</summary>
     public void ClearCaches()
     {
         _records.Clear();
         _profileRecords.Clear();
         _profiles.Clear();
+        _identities.Clear();
+        _identityHolders.Clear();
         _claims.Clear();
         _claimsByIdentity.Clear();
-        _waits.Clear();
-        _linkIndex.Clear();
-        _waitsOfEvent.Clear();
-        _events.Clear();
+        Events.Clear();
     }
 
     /// <summary>Keeps the working set current with a source record the session writes.</summary>
-    /// <summary>Gets whether the working set knows that no event and no merged record holds a source record id.</summary>
-    public bool IsKeyFree(string source, string recordId) => _events.TryGetValue((source, recordId), out var held) && !held;
-
-    /// <summary>
-    /// The record type of the event holding a key (<see langword="null"/> when the key is free or a merged record holds
-    /// it), when the working set knows; <see langword="false"/> when it does not.
-    /// </summary>
-    public bool TryGetEventHolder(string source, string recordId, out string? recordType)
-    {
-        recordType = null;
-        if (IsKeyFree(source, recordId))
-        {
-            return true;
-        }
-
-        if (_holders.TryGetValue((source, recordId), out var holder))
-        {
-            recordType = holder.IsEvent ? holder.RecordType : null;
-            return true;
-        }
-
-        return false;
-    }
-
     public void CacheSourceRecord(SourceRecordRow record)
     {
         var key = (record.Source, record.RecordId);
-        MarkEventStored(record.Source, record.RecordId, (false, record.RecordType)); // The key is held now: no event may take it.
+        Events.MarkEventStored(record.Source, record.RecordId, (false, record.RecordType)); // The key is held now: no event may take it.
 
         var stored = record with
         {
@@ -351,7 +207,6 @@ internal sealed partial class PostgreSqlSessionCache(PostgreSqlSessionContext co
             {
                 fromList.Remove(key);
             }
-
         }
 
         // Unknown before, it belonged to no tracked profile (their records are all known); either way it is known now.

@@ -164,41 +164,92 @@ internal sealed class PostgreSqlSessionContext
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         Buffers.Seal();
-        if (_pending.Count == 0 && !Cache.HasPendingEvents)
+        if (_pending.Count == 0 && !Cache.Events.HasPendingEvents)
         {
             return;
         }
 
         await using var batch = new NpgsqlBatch(Connection, _transaction);
-        if (Cache.HasPendingEvents)
+        AddDeferredTo(batch);
+        try
         {
-            // First: every deferred statement about an event comes after the event's insert.
-            batch.BatchCommands.Add(Cache.InsertPendingEventsCommand());
+            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            CountDeferredChanges();
+        }
+        finally
+        {
+            ClearDeferred();
+        }
+    }
+
+    /// <summary>
+    /// Runs a read in the same round trip as the deferred writes, which go first, in order (they return no rows, so the
+    /// reader starts on the read's), and returns what <paramref name="read"/> makes of its rows.
+    /// </summary>
+    public async ValueTask<T> ReadAfterDeferredAsync<T>(string sql, NpgsqlParameter[] parameters, Func<NpgsqlDataReader, CancellationToken, ValueTask<T>> read, CancellationToken cancellationToken)
+    {
+        Buffers.Seal();
+        var deferred = _pending.Count > 0 || Cache.Events.HasPendingEvents;
+        await using var batch = new NpgsqlBatch(Connection, _transaction);
+        if (deferred)
+        {
+            AddDeferredTo(batch);
+        }
+
+        batch.BatchCommands.Add(BatchCommand(sql, parameters));
+        try
+        {
+            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
+            T result;
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result = await read(reader, cancellationToken).ConfigureAwait(false);
+            }
+
+            CountDeferredChanges();
+            return result;
+        }
+        finally
+        {
+            if (deferred)
+            {
+                ClearDeferred();
+            }
+        }
+    }
+
+    /// <summary>Adds the deferred writes to a batch: the pending events' insert first (every deferred statement about an event comes after it), then the statements in order.</summary>
+    private void AddDeferredTo(NpgsqlBatch batch)
+    {
+        if (Cache.Events.HasPendingEvents)
+        {
+            batch.BatchCommands.Add(Cache.Events.InsertPendingEventsCommand());
         }
 
         foreach (var (command, _) in _pending)
         {
             batch.BatchCommands.Add(command);
         }
+    }
 
-        try
+    /// <summary>Marks the session changed when a counted deferred write changed a row.</summary>
+    private void CountDeferredChanges()
+    {
+        foreach (var (command, counted) in _pending)
         {
-            await batch.PrepareAsync(cancellationToken).ConfigureAwait(false);
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var (command, counted) in _pending)
+            if (counted && command.RecordsAffected > 0)
             {
-                if (counted && command.RecordsAffected > 0)
-                {
-                    Dirty = true;
-                }
+                Dirty = true;
             }
         }
-        finally
-        {
-            // A failed flush fails the session (the transaction is aborted): nothing is sent twice.
-            _pending.Clear();
-            Cache.ClearPendingEvents();
-            Buffers.Clear();
-        }
+    }
+
+    /// <summary>Forgets the deferred writes once sent (a failed send fails the session, whose transaction is aborted: nothing is sent twice).</summary>
+    private void ClearDeferred()
+    {
+        _pending.Clear();
+        Cache.Events.ClearPendingEvents();
+        Buffers.Clear();
     }
 }

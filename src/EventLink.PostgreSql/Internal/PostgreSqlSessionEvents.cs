@@ -18,7 +18,7 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
     public async ValueTask<IReadOnlyList<long?>> TryInsertEventsAsync(IReadOnlyList<EventRow> rows, Func<IReadOnlyList<EventRow>, CancellationToken, ValueTask<IReadOnlyList<long?>>> insertEach, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (_context.Cache.TryInsertKnownEvents(rows, out var known))
+        if (_context.Cache.Events.TryInsertKnownEvents(rows, out var known))
         {
             return known;
         }
@@ -27,7 +27,7 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
         foreach (var row in rows)
         {
             // Stored now (inserted or a duplicate); a key the working set did not know stays unknown.
-            _context.Cache.MarkEventStored(row.Source, row.RecordId);
+            _context.Cache.Events.MarkEventStored(row.Source, row.RecordId);
         }
 
         return ids;
@@ -127,7 +127,7 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
         var known = true;
         for (var i = 0; i < keys.Count && known; i++)
         {
-            known = _context.Cache.TryGetEventHolder(keys[i].Source, keys[i].RecordId, out types[i]);
+            known = _context.Cache.Events.TryGetEventHolder(keys[i].Source, keys[i].RecordId, out types[i]);
         }
 
         if (known)
@@ -179,7 +179,7 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
             NullableText(row.QuarantineMessage),
             Text(row.PayloadJson)).ConfigureAwait(false);
         var id = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        _context.Cache.MarkEventStored(row.Source, row.RecordId);
+        _context.Cache.Events.MarkEventStored(row.Source, row.RecordId);
 
         if (id is long value)
         {
@@ -194,14 +194,14 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
     {
         ArgumentNullException.ThrowIfNull(waits);
         cancellationToken.ThrowIfCancellationRequested();
-        _context.Cache.CacheWaits(eventId, waits);
-        _context.Buffers.Links.SetWaits(eventId, waits, mayBeStored: !_context.Cache.SettingFirstWaits(eventId));
+        _context.Cache.Events.CacheWaits(eventId, waits);
+        _context.Buffers.Links.SetWaits(eventId, waits, mayBeStored: !_context.Cache.Events.SettingFirstWaits(eventId));
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
-        if (_context.Cache.TryGetCachedWaits(key, out var cached))
+        if (_context.Cache.Events.TryGetCachedWaits(key, out var cached))
         {
             return cached;
         }
@@ -220,8 +220,8 @@ internal sealed class PostgreSqlSessionEvents(PostgreSqlSessionContext context, 
     public ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        _context.Cache.SetLinkIndex(eventId, relationIndex);
-        _context.Cache.DropCachedWaits(eventId, relationIndex);
+        _context.Cache.Events.SetLinkIndex(eventId, relationIndex);
+        _context.Cache.Events.DropCachedWaits(eventId, relationIndex);
         _context.Buffers.Links.Link(eventId, profileId, relationIndex);
         return ValueTask.CompletedTask;
     }

@@ -49,12 +49,18 @@ internal sealed class PostgreSqlSessionProfiles(PostgreSqlSessionContext context
     public ValueTask AddIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identity);
+        _context.Cache.CacheIdentity(identity);
         _context.Buffers.AddIdentity(identity);
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask<IReadOnlyList<IdentityRow>> GetIdentitiesAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
+        if (_context.Cache.TryGetIdentities(profileId, out var cached))
+        {
+            return cached;
+        }
+
         var rows = new List<IdentityRow>();
         await using var command = await _context.PrepareAsync(_context.Sql.GetIdentities, cancellationToken, Text(_context.Tenant), Uuid(profileId)).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,10 @@ internal sealed class PostgreSqlWriteBuffers(PostgreSqlSessionContext context)
     private readonly HashSet<(ClaimKey Claim, IdentityKey Identity)> _claimIdentityWrites = [];
     private readonly Dictionary<IdentityKey, IdentityRow> _identityWrites = [];
     private readonly Dictionary<Guid, IReadOnlyList<AttributeRow>> _attributeWrites = [];
+
+    // Profiles this session created whose attribute rows it has not written yet: none are stored, so replacing them
+    // deletes nothing. Kept for the session (a flush does not clear it; a failed one fails the session).
+    private readonly HashSet<Guid> _withoutAttributes = [];
     private readonly HashSet<ClaimKey> _conflictDeletes = [];
     private readonly List<ConflictRow> _conflictInserts = [];
     private readonly HashSet<MembershipRow> _membershipWrites = [];
@@ -33,6 +37,7 @@ internal sealed class PostgreSqlWriteBuffers(PostgreSqlSessionContext context)
     public void AddProfile(ProfileRow profile)
     {
         _newProfiles.Add(profile);
+        _withoutAttributes.Add(profile.Id);
         _buffered = true;
         _context.Dirty = true;
     }
@@ -183,7 +188,13 @@ internal sealed class PostgreSqlWriteBuffers(PostgreSqlSessionContext context)
 
         if (_attributeWrites.Count > 0)
         {
-            _context.AddDeferred(BatchCommand(sql.DeleteAttributes, Text(_context.Tenant), UuidArray([.. _attributeWrites.Keys])), counted: false);
+            // A profile created by this session has no rows to delete the first time its attributes are written.
+            var stored = _attributeWrites.Keys.Where(id => !_withoutAttributes.Remove(id)).ToArray();
+            if (stored.Length > 0)
+            {
+                _context.AddDeferred(BatchCommand(sql.DeleteAttributes, Text(_context.Tenant), UuidArray(stored)), counted: false);
+            }
+
             var rows = _attributeWrites.SelectMany(p => p.Value.Select((a, i) => (Profile: p.Key, Ordinal: i, Attribute: a))).ToList();
             if (rows.Count > 0)
             {

@@ -229,8 +229,10 @@ public sealed class PostgreSqlStoreTests(PostgreSqlFixture fixture) : ContractTe
             c.StartsWith("SELECT c.record_type, c.first_occurred_at", StringComparison.Ordinal) || // a claim
             c.Contains(".profiles WHERE tenant = $1 AND id = $2", StringComparison.Ordinal) || // a profile
             c.Contains(".source_records WHERE tenant = $1 AND source = $2 AND record_id = $3", StringComparison.Ordinal) || // a source record
-            c.Contains("WHERE i.tenant = $1 AND i.kind = $2 AND i.value = $3", StringComparison.Ordinal)); // the claims of an identity
-        oneByOne.Should().BeEmpty("the prefetch loads the claims a batch's identities lead to, and what their other identities lead to");
+            c.Contains("WHERE i.tenant = $1 AND i.kind = $2 AND i.value = $3", StringComparison.Ordinal) || // the claims of an identity
+            c.Contains(".identities WHERE tenant = $1 AND profile_id = $2", StringComparison.Ordinal)); // a merged-away profile's identities
+        oneByOne.Should().BeEmpty("the prefetch loads the claims a batch's identities lead to, what their other identities lead to, and the identities of the profiles those claims belong to");
+        (await Fixture.ScalarAsync($"SELECT count(DISTINCT profile_id) FROM \"{schema}\".identities")).Should().Be((long)Merges, "every identity of a merged-away profile moved to its survivor");
     }
 
     [Fact]

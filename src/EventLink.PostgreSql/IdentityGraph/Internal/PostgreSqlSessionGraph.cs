@@ -71,12 +71,14 @@ internal sealed class PostgreSqlSessionGraph(PostgreSqlSessionContext context)
         ArgumentNullException.ThrowIfNull(identity);
 
         // As the in-memory store: setting an identity counts as a change even when it moves it nowhere.
+        _context.Cache.CacheIdentity(identity);
         _context.Buffers.AddIdentity(identity);
         return ValueTask.CompletedTask;
     }
 
     public async ValueTask RemoveIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
+        _context.Cache.ForgetIdentity(key);
         await using var command = await _context.PrepareAsync(Graph.RemoveIdentity, cancellationToken, Text(_context.Tenant), Text(key.Kind), Text(key.Value), Long(_context.ChangedVersion)).ConfigureAwait(false);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
         {
@@ -85,23 +87,27 @@ internal sealed class PostgreSqlSessionGraph(PostgreSqlSessionContext context)
         }
     }
 
-    public async ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default)
-    {
-        var rows = new List<EventRow>();
-        await using var command = await _context.PrepareAsync(Graph.GetEventsOfProfile, cancellationToken, Text(_context.Tenant), Uuid(profileId)).ConfigureAwait(false);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(ReadEvent(reader));
-        }
+    public ValueTask<IReadOnlyList<EventRow>> GetEventsOfProfileAsync(Guid profileId, CancellationToken cancellationToken = default) =>
+        // Read after a merge, whose statements are deferred: they go in the same round trip.
+        _context.ReadAfterDeferredAsync<IReadOnlyList<EventRow>>(
+            Graph.GetEventsOfProfile,
+            [Text(_context.Tenant), Uuid(profileId)],
+            async (reader, cancellationToken) =>
+            {
+                var rows = new List<EventRow>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(ReadEvent(reader));
+                }
 
-        return rows;
-    }
+                return rows;
+            },
+            cancellationToken);
 
     public ValueTask UnlinkEventAsync(long eventId, IngestReason reason, string message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        _context.Cache.SetLinkIndex(eventId, -1);
+        _context.Cache.Events.SetLinkIndex(eventId, -1);
         return _context.Defer(BatchCommand(Graph.UnlinkEvent, Text(_context.Tenant), Long(eventId), Reason(reason), Text(message)), counted: false, cancellationToken, seal: false);
     }
 

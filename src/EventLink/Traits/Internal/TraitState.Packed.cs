@@ -6,14 +6,18 @@ namespace EventLink.Traits.Internal;
 /// <summary>
 /// The packed encoding of every trait state of one profile, what is stored (one value per profile): a version byte,
 /// a digest of the trait definitions (a changed definition makes the whole state unreadable, so the profile is
-/// recomputed), then each state in trait order: a byte of flags saying which fields are present, the count, the sum,
-/// and only the fields the trait's kind reads (the others are kept in memory as events are added, but no value is
-/// computed from them: a first-seen trait needs no maximum, a windowed count no record ids). Numbers are decimals as
-/// scale, sign and a variable-length mantissa; times are UTC ticks.
+/// recomputed), then each state in trait order: a byte of flags saying which fields are present, then only the fields
+/// the trait's kind reads (the others are kept in memory as events are added, but no value is computed from them: a
+/// first-seen trait needs no count or sum, a minimum no sum). A windowed trait keeps only its entries, its aggregates
+/// computed again from them when read. Numbers are decimals as scale, sign and a variable-length mantissa; times are
+/// UTC ticks. Version 3, which packed every state's count and sum and a windowed trait's aggregates, is still read.
 /// </summary>
 internal sealed partial class TraitState
 {
-    private const byte PackedVersion = 3;
+    private const byte PackedVersion = 4;
+
+    /// <summary>The version that packed every state's count and sum (read, not written).</summary>
+    private const byte PackedVersionWithTotals = 3;
 
     [Flags]
     private enum Fields : byte
@@ -55,7 +59,8 @@ internal sealed partial class TraitState
         var reader = new PackedReader(packed);
         try
         {
-            if (reader.Byte() != PackedVersion || reader.Fixed() != digest || reader.Varint() != (ulong)traits.Count)
+            var version = reader.Byte();
+            if (version is not (PackedVersion or PackedVersionWithTotals) || reader.Fixed() != digest || reader.Varint() != (ulong)traits.Count)
             {
                 return null;
             }
@@ -63,7 +68,7 @@ internal sealed partial class TraitState
             var states = new TraitState[traits.Count];
             for (var i = 0; i < states.Length; i++)
             {
-                states[i] = UnpackFrom(ref reader, traits[i]);
+                states[i] = UnpackFrom(ref reader, traits[i], withTotals: version == PackedVersionWithTotals);
             }
 
             return reader.AtEnd ? states : null;
@@ -76,16 +81,37 @@ internal sealed partial class TraitState
 
     private void PackTo(ref PackedWriter writer, TraitKind kind)
     {
+        if (Entries is { } entries)
+        {
+            // A windowed trait: its entries are its state (the aggregates are computed from them when unpacked).
+            writer.Byte((byte)Fields.Entries);
+            writer.Varint((ulong)entries.Count);
+            foreach (var entry in entries)
+            {
+                writer.Entry(entry, kind == TraitKind.LastValue);
+            }
+
+            return;
+        }
+
         var fields = (Overflow == true ? Fields.Overflow : 0)
             | (Min is null || kind != TraitKind.Min ? 0 : Fields.Min)
             | (Max is null || kind != TraitKind.Max ? 0 : Fields.Max)
             | (FirstAt is null || kind != TraitKind.FirstOccurredAt ? 0 : Fields.FirstAt)
             | (LastAt is null || kind != TraitKind.LastOccurredAt ? 0 : Fields.LastAt)
             | (LastValue is null ? 0 : Fields.LastValue)
-            | (Distinct is null ? 0 : Fields.Distinct) | (Entries is null ? 0 : Fields.Entries);
+            | (Distinct is null ? 0 : Fields.Distinct);
         writer.Byte((byte)fields);
-        writer.Varint((ulong)Count);
-        writer.Decimal(Sum);
+        if (ReadsCount(kind))
+        {
+            writer.Varint((ulong)Count);
+        }
+
+        if (ReadsSum(kind))
+        {
+            writer.Decimal(Sum);
+        }
+
         if ((fields & Fields.Min) != 0)
         {
             writer.Decimal(Min!.Value);
@@ -122,24 +148,23 @@ internal sealed partial class TraitState
             }
         }
 
-        if (Entries is { } entries)
-        {
-            writer.Varint((ulong)entries.Count);
-            foreach (var entry in entries)
-            {
-                writer.Entry(entry, ordered);
-            }
-        }
     }
 
-    private static TraitState UnpackFrom(ref PackedReader reader, CompiledTrait trait)
+    /// <summary>Whether an all-time trait's value reads the count (the count of events, or the divisor of an average).</summary>
+    private static bool ReadsCount(TraitKind kind) => kind is TraitKind.Count or TraitKind.Average;
+
+    /// <summary>Whether the trait's value reads the sum (and so may overflow).</summary>
+    private static bool ReadsSum(TraitKind kind) => kind is TraitKind.Sum or TraitKind.Average;
+
+    private static TraitState UnpackFrom(ref PackedReader reader, CompiledTrait trait, bool withTotals)
     {
         var fields = (Fields)reader.Byte();
+        var windowed = !withTotals && (fields & Fields.Entries) != 0;
         var state = new TraitState
         {
             Fingerprint = trait.Key,
-            Count = checked((long)reader.Varint()),
-            Sum = reader.Decimal(),
+            Count = withTotals || (!windowed && ReadsCount(trait.Kind)) ? checked((long)reader.Varint()) : 0,
+            Sum = withTotals || (!windowed && ReadsSum(trait.Kind)) ? reader.Decimal() : 0,
             Overflow = (fields & Fields.Overflow) != 0 ? true : null,
         };
         state.Min = (fields & Fields.Min) != 0 ? reader.Decimal() : null;
@@ -164,6 +189,16 @@ internal sealed partial class TraitState
             for (var i = 0; i < count; i++)
             {
                 state.Entries.Add(reader.Entry());
+            }
+
+            if (windowed)
+            {
+                if (trait.Window is null)
+                {
+                    throw new FormatException();
+                }
+
+                state.Aggregate(trait);
             }
         }
 

@@ -199,13 +199,17 @@ internal sealed partial class TraitState
         Count++;
         if (number is { } n)
         {
-            try
+            // Only a sum or an average reads the sum (a minimum is not made null by a sum no one reads overflowing).
+            if (ReadsSum(trait.Kind))
             {
-                Sum = checked(Sum + n);
-            }
-            catch (OverflowException)
-            {
-                Overflow = true;
+                try
+                {
+                    Sum = checked(Sum + n);
+                }
+                catch (OverflowException)
+                {
+                    Overflow = true;
+                }
             }
 
             Min = Min is { } min && min <= n ? min : n;

@@ -18,8 +18,7 @@ namespace EventLink.Sqlite.Internal;
 /// <param name="tail">What follows the rows (an <c>ON CONFLICT</c> clause, the semicolon).</param>
 /// <param name="shared">The parameters every row shares, after <c>$t</c>.</param>
 /// <param name="columns">The parameters of one row, without their index.</param>
-/// <param name="separator">What goes between two rows (<c>", "</c>; <c>" OR "</c> for a disjunction of row conditions).</param>
-internal sealed class SqliteMultiRow(string head, string row, string tail, string[] shared, string[] columns, string separator = ", ")
+internal sealed class SqliteMultiRow(string head, string row, string tail, string[] shared, string[] columns)
 {
     /// <summary>The most rows one statement takes.</summary>
     public const int MaxRows = 16;
@@ -45,7 +44,7 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
             var names = new List<string>(shared);
             for (var i = 0; i < rows; i++)
             {
-                sql.Append(i == 0 ? " " : separator).Append(string.Format(CultureInfo.InvariantCulture, row, i));
+                sql.Append(i == 0 ? " " : ", ").Append(string.Format(CultureInfo.InvariantCulture, row, i));
                 foreach (var column in columns)
                 {
                     names.Add(column + i.ToString(CultureInfo.InvariantCulture));

@@ -58,5 +58,33 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
         return context.Command(statement.Sql, statement.Names);
     }
 
+    /// <summary>
+    /// Runs <paramref name="rows"/> in statements of up to <see cref="MaxRows"/> rows, each row's parameters bound by
+    /// <paramref name="bind"/> (from the parameter index it is given), the shared ones by <paramref name="bindShared"/>
+    /// from the first row of each statement (so rows that share them go in one call).
+    /// </summary>
+    /// <returns>How many rows the statements changed.</returns>
+    public int Run<TRow>(SqliteSessionContext context, ReadOnlySpan<TRow> rows, RowBinder<TRow> bind, RowBinder<TRow>? bindShared = null)
+    {
+        var changed = 0;
+        for (var start = 0; start < rows.Length; start += MaxRows)
+        {
+            var count = Math.Min(MaxRows, rows.Length - start);
+            var command = Command(context, count);
+            bindShared?.Invoke(command.Parameters, 1, rows[start]);
+            for (var i = 0; i < count; i++)
+            {
+                bind(command.Parameters, FirstRowParameter + (i * columns.Length), rows[start + i]);
+            }
+
+            changed += command.ExecuteNonQuery();
+        }
+
+        return changed;
+    }
+
+    /// <summary>Binds one row's parameters, the first at index <paramref name="at"/>.</summary>
+    public delegate void RowBinder<TRow>(SqliteParameterCollection parameters, int at, TRow row);
+
     private sealed record Statement(string Sql, string[] Names);
 }

@@ -65,6 +65,8 @@ public sealed class MySegmentPresetTests(MyStoreFixture fixture) : SegmentPreset
 
 public sealed class MyTraitsTests(MyStoreFixture fixture) : TraitsContractTests<MyStoreFixture>(fixture);
 
+public sealed class MyAudienceTests(MyStoreFixture fixture) : AudienceContractTests<MyStoreFixture>(fixture);
+
 public sealed class MyDestinationsTests(MyStoreFixture fixture) : DestinationsContractTests<MyStoreFixture>(fixture);
 
 public sealed class MyErasureTests(MyStoreFixture fixture) : ErasureContractTests<MyStoreFixture>(fixture);

@@ -5,9 +5,10 @@ using Microsoft.Data.Sqlite;
 namespace EventLink.Sqlite.Internal;
 
 /// <summary>
-/// A multi-row <c>INSERT</c>, prepared once per row count: a profile's attributes or a claim's identities go in as
-/// one statement (one step, one reset) instead of one statement a row. The statement texts are built once here, so
-/// the writer's statement cache (keyed by reference) finds them.
+/// A multi-row statement, prepared once per row count: a profile's attributes or a claim's identities go in as one
+/// <c>INSERT</c> (one step, one reset) instead of one statement a row, and the keys of a read as one <c>VALUES</c> list
+/// it joins. The statement texts are built once here, so the writer's statement caches (keyed by reference) find them;
+/// <see cref="Statement"/> gives the statement bound by position, <see cref="Command"/> by name.
 /// </summary>
 /// <remarks>
 /// Parameters: <c>$t</c>, then <paramref name="shared"/>, then for each row its <paramref name="columns"/> suffixed by
@@ -79,6 +80,34 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
 
         return statement;
     }
+
+    /// <summary>
+    /// Runs <paramref name="rows"/> in statements of up to <see cref="MaxRows"/> rows, each row's parameters bound by
+    /// <paramref name="bind"/> (from the parameter index it is given), the shared ones by <paramref name="bindShared"/>
+    /// from the first row of each statement (so rows that share them go in one call).
+    /// </summary>
+    /// <returns>How many rows the statements changed.</returns>
+    public int Run<TRow>(SqliteSessionContext context, ReadOnlySpan<TRow> rows, RowBinder<TRow> bind, RowBinder<TRow>? bindShared = null)
+    {
+        var changed = 0;
+        for (var start = 0; start < rows.Length; start += MaxRows)
+        {
+            var count = Math.Min(MaxRows, rows.Length - start);
+            var command = Command(context, count);
+            bindShared?.Invoke(command.Parameters, 1, rows[start]);
+            for (var i = 0; i < count; i++)
+            {
+                bind(command.Parameters, FirstRowParameter + (i * columns.Length), rows[start + i]);
+            }
+
+            changed += command.ExecuteNonQuery();
+        }
+
+        return changed;
+    }
+
+    /// <summary>Binds one row's parameters, the first at index <paramref name="at"/>.</summary>
+    public delegate void RowBinder<TRow>(SqliteParameterCollection parameters, int at, TRow row);
 
     private sealed record Text(string Sql, string[] Names);
 }

@@ -1,4 +1,5 @@
 using EventLink.Sqlite.Identity.Internal;
+using EventLink.Sqlite.Traits.Internal;
 using EventLink.Storage;
 using Microsoft.Data.Sqlite;
 using static EventLink.Sqlite.Internal.SqliteValues;
@@ -17,6 +18,7 @@ internal sealed class SqliteSessionContext
 {
     private SqliteIdentityLog? _identityLog;
     private SqliteDeferredWrites? _deferred;
+    private SqliteHeldTraitWrites? _heldTraits;
 
     public SqliteSessionContext(SqliteStoreSession session, SqliteWriter writer, long tenantKey, long version, long identityLogFrom)
     {
@@ -52,8 +54,15 @@ internal sealed class SqliteSessionContext
     /// <summary>The waits and links the session holds until its next statement (see <see cref="SqliteDeferredWrites"/>).</summary>
     public SqliteDeferredWrites Deferred => _deferred ??= new SqliteDeferredWrites(this);
 
-    /// <summary>Writes the held waits and links, before a statement that does not go through <see cref="Command"/> (a commit, a tenant's erasure).</summary>
-    public void FlushDeferred() => _deferred?.Flush();
+    /// <summary>The computed-state writes the session holds until its next statement (see <see cref="SqliteHeldTraitWrites"/>).</summary>
+    public SqliteHeldTraitWrites HeldTraits => _heldTraits ??= new SqliteHeldTraitWrites(this);
+
+    /// <summary>Writes the held waits, links and computed state, before a statement that does not go through <see cref="Command"/> (a commit, a tenant's erasure).</summary>
+    public void FlushDeferred()
+    {
+        _deferred?.Flush();
+        _heldTraits?.Flush();
+    }
 
     /// <summary>The identity log if the session has used it; one it has not used has logged no removals, so has nothing to compact.</summary>
     public SqliteIdentityLog? IdentityLogIfUsed => _identityLog;
@@ -63,6 +72,7 @@ internal sealed class SqliteSessionContext
     {
         Session.ThrowIfClosed();
         _deferred?.Flush();
+        _heldTraits?.Flush();
         var command = Writer.Get(sql, tenantScoped: true, parameters);
         command.Parameters[0].Value = TenantKeyValue;
         return command;
@@ -73,6 +83,7 @@ internal sealed class SqliteSessionContext
     {
         Session.ThrowIfClosed();
         _deferred?.Flush();
+        _heldTraits?.Flush();
         var statement = Writer.GetStatement(sql, parameters);
         statement.Set(0, TenantKey);
         return statement;

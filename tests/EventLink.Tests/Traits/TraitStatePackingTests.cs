@@ -100,4 +100,33 @@ public sealed class TraitStatePackingTests
         TraitState.Unpack([.. packed, 0], runtime.Traits, runtime.StateDigest).Should().BeNull();
         TraitState.Unpack([], runtime.Traits, runtime.StateDigest).Should().BeNull();
     }
+
+    [Fact]
+    public void A_state_packed_by_version_3_with_every_count_and_sum_is_still_read()
+    {
+        var schema = new SchemaBuilder()
+            .Merged("customer", t => t.RecordId("id").OccurredAt("created").Identity("email", IdentityKinds.Email))
+            .AppendOnly("charge", t => t.RecordId("id").OccurredAt("created").EventName("type").RelatesTo("email", "customer"))
+            .Build();
+        var options = new TraitsOptions();
+        var charge = new EventFilterOptions { RecordType = "charge" };
+        options.Traits.Add(new ComputedTraitOptions { Name = "charges", Kind = TraitKind.Count, Filter = charge });
+        options.Traits.Add(new ComputedTraitOptions { Name = "spend", Kind = TraitKind.Sum, Property = "amount", Filter = charge });
+        var runtime = TraitsRuntime.Create(schema, options);
+
+        // Version 3: version, digest, trait count; then per state its flags, its count and its sum (scale 1, mantissa 125).
+        var v3 = new List<byte> { 3 };
+        var digest = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(digest, runtime.StateDigest);
+        v3.AddRange(digest);
+        v3.AddRange([2, 0, 2, 1, 125, 0, 0, 2, 1, 125, 0]);
+        var states = TraitState.Unpack([.. v3], runtime.Traits, runtime.StateDigest);
+
+        states.Should().NotBeNull();
+        Values(runtime, states!).Should().Equal("2", "12.5");
+        var repacked = TraitState.Pack(states!, runtime.Traits, runtime.StateDigest);
+        repacked[0].Should().Be(4, "states are written in the current version");
+        repacked.Length.Should().BeLessThan(v3.Count, "a count packs no sum, a sum no count");
+        Values(runtime, TraitState.Unpack(repacked, runtime.Traits, runtime.StateDigest)!).Should().Equal("2", "12.5");
+    }
 }

@@ -18,9 +18,9 @@ internal sealed class SqliteTraitQueries(SqliteEventLinkStore store)
         }
 
         var blob = ToBlob(profileId);
-        using var states = scope.Command("SELECT name, value, state FROM trait_states WHERE tenant_key = $t AND profile_id = $profile ORDER BY ordinal;");
-        using var memberships = scope.Command("SELECT audience, entered_at FROM audience_members WHERE tenant_key = $t AND profile_id = $profile ORDER BY audience;");
-        using var computed = scope.Command("SELECT state, due_at FROM computed WHERE tenant_key = $t AND profile_id = $profile;");
+        using var states = scope.Command(SqliteTraitWrites.TraitsSql.ReadStates);
+        using var memberships = scope.Command(SqliteTraitWrites.TraitsSql.ReadMemberships);
+        using var computed = scope.Command(SqliteTraitWrites.TraitsSql.ReadComputed);
         foreach (var command in (ReadOnlySpan<SqliteCommand>)[states, memberships, computed])
         {
             command.Parameters.AddWithValue("$profile", blob);

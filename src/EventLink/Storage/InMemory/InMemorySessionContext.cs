@@ -18,6 +18,9 @@ internal sealed class InMemorySessionContext(InMemoryTenant state)
     /// <summary>Gets whether the session changed something: its commit then adds one to the tenant's version.</summary>
     public bool IsDirty => _undo.Count > 0;
 
+    /// <summary>Gets how many undos are recorded: one that a later change adds to is valid only while this has not moved.</summary>
+    public int UndoCount => _undo.Count;
+
     /// <summary>Records how to undo a change just made, should the session end uncommitted.</summary>
     /// <param name="undo">The inverse of the change.</param>
     public void Push(Action undo) => _undo.Push(undo);

@@ -6,6 +6,8 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
     private readonly InMemorySessionContext _context = context;
     private readonly InMemoryTenant _state = context.State;
     private bool _appendsUndone;
+    private List<(Guid ProfileId, ComputedStateRow? Row)>? _computedBefore;
+    private int _computedBeforeAt = -1;
 
     public ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_state.Computed.TryGetValue(profileId, out var state) ? state : ComputedStateRow.Empty);
@@ -20,30 +22,55 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
         }
         else
         {
-            // The lists are copied (a caller may reuse its own); the packed state is the engine's, written once.
-            _state.Computed[profileId] = state with
-            {
-                Traits = state.Traits.Count == 0 ? [] : [.. state.Traits],
-                Audiences = state.Audiences.Count == 0 ? [] : [.. state.Audiences],
-            };
+            // Lists are copied (a caller may reuse its own), but not arrays: the engine passes its memberships as an
+            // array it never changes, kept as the next update's previous state. The packed state is the engine's, written once.
+            _state.Computed[profileId] = state.Traits is TraitStateRow[] && state.Audiences is AudienceMemberRow[]
+                ? state
+                : state with
+                {
+                    Traits = state.Traits.Count == 0 ? [] : [.. state.Traits],
+                    Audiences = state.Audiences.Count == 0 ? [] : [.. state.Audiences],
+                };
             if (state.DueAt is { } due && (!had || previous!.DueAt != due))
             {
                 _state.DueIndex.Add((due, profileId)); // An extra entry is harmless: it is stale once the due time moves.
             }
         }
 
-        _context.Push(() =>
-        {
-            if (had)
-            {
-                _state.Computed[profileId] = previous!;
-            }
-            else
-            {
-                _state.Computed.Remove(profileId);
-            }
-        });
+        ComputedBefore().Add((profileId, had ? previous : null));
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// The computed rows as they were before each save of the run of saves under way, restored by one undo (not a
+    /// closure per profile saved) from the last to the first, so that a profile saved twice gets its first value back.
+    /// A change of anything else in between starts a new run, with its own undo, so the undos still play back in the
+    /// reverse order of the changes.
+    /// </summary>
+    private List<(Guid ProfileId, ComputedStateRow? Row)> ComputedBefore()
+    {
+        if (_computedBefore is null || _context.UndoCount != _computedBeforeAt)
+        {
+            var before = _computedBefore = [];
+            _context.Push(() =>
+            {
+                for (var i = before.Count - 1; i >= 0; i--)
+                {
+                    var (id, row) = before[i];
+                    if (row is null)
+                    {
+                        _state.Computed.Remove(id);
+                    }
+                    else
+                    {
+                        _state.Computed[id] = row;
+                    }
+                }
+            });
+            _computedBeforeAt = _context.UndoCount;
+        }
+
+        return _computedBefore;
     }
 
     public ValueTask AppendTriggerAsync(TriggerRow trigger, CancellationToken cancellationToken = default)

@@ -5,15 +5,27 @@ namespace EventLink.Traits.Internal;
 /// <summary>
 /// What an audience condition reads: the profile's decoded trait states (internal ones included), its attributes and
 /// the time. Numeric traits are compared as numbers straight from their state; others through their JSON value.
+/// One context serves the profiles of a unit of work one after the other (<see cref="Reset"/>).
 /// </summary>
-internal sealed class AudienceContext(IReadOnlyList<CompiledTrait> traits, TraitState[] states, IReadOnlyDictionary<string, JsonElement>? attributes, DateTimeOffset now)
+internal sealed class AudienceContext(IReadOnlyList<CompiledTrait> traits)
 {
-    public IReadOnlyDictionary<string, JsonElement>? Attributes { get; set; } = attributes;
+    private TraitState[] _states = [];
 
-    public DateTimeOffset Now { get; } = now;
+    public IReadOnlyDictionary<string, JsonElement>? Attributes { get; set; }
+
+    public DateTimeOffset Now { get; private set; }
 
     /// <summary>Gets or sets the earliest time a condition would change by time alone.</summary>
     public DateTimeOffset? DueAt { get; set; }
+
+    /// <summary>Sets the profile evaluated next (null once done with one, so that the context keeps none alive).</summary>
+    public void Reset(TraitState[]? states, DateTimeOffset now)
+    {
+        _states = states ?? [];
+        Now = now;
+        Attributes = null;
+        DueAt = null;
+    }
 
     public void Due(DateTimeOffset at)
     {
@@ -23,20 +35,21 @@ internal sealed class AudienceContext(IReadOnlyList<CompiledTrait> traits, Trait
         }
     }
 
-    public bool Holds(int trait, ComparisonOperator comparison, string? expected)
+    /// <summary>Whether the trait compares as stated; <paramref name="expectedNumber"/> is <paramref name="expected"/> parsed once, for numeric traits.</summary>
+    public bool Holds(int trait, ComparisonOperator comparison, string? expected, decimal? expectedNumber)
     {
         var compiled = traits[trait];
         if (compiled.IsNumeric)
         {
-            return ValueComparison.Holds(states[trait].NumberValue(compiled), comparison, expected);
+            return ValueComparison.Holds(_states[trait].NumberValue(compiled), comparison, expectedNumber);
         }
 
-        return ValueComparison.Holds(JsonElement.Parse(states[trait].ValueJson(compiled)), comparison, expected);
+        return ValueComparison.Holds(JsonElement.Parse(_states[trait].ValueJson(compiled)), comparison, expected);
     }
 
-    public decimal Number(int trait) => states[trait].NumberValue(traits[trait]) ?? 0;
+    public decimal Number(int trait) => _states[trait].NumberValue(traits[trait]) ?? 0;
 
-    public DateTimeOffset? LastAt(int trait) => states[trait].LastAt;
+    public DateTimeOffset? LastAt(int trait) => _states[trait].LastAt;
 }
 
 /// <summary>A compiled audience condition.</summary>
@@ -112,6 +125,8 @@ internal sealed class NotNode(AudienceNode child) : AudienceNode
 /// <summary>A comparison of a trait (by its index) or a merged attribute (by its name).</summary>
 internal sealed class CompareNode(int trait, string? attribute, ComparisonOperator comparison, string? value) : AudienceNode
 {
+    private readonly decimal? _number = ValueComparison.TryNumber(value, out var number) ? number : null;
+
     public override bool ReadsTimeOrAttributes => attribute is not null;
 
     public override void CollectInputs(HashSet<int> inputs)
@@ -126,7 +141,7 @@ internal sealed class CompareNode(int trait, string? attribute, ComparisonOperat
     {
         if (attribute is null)
         {
-            return context.Holds(trait, comparison, value);
+            return context.Holds(trait, comparison, value, _number);
         }
 
         JsonElement? actual = context.Attributes is { } attributes && attributes.TryGetValue(attribute, out var element) ? element : null;

@@ -17,13 +17,11 @@ internal sealed class ComputedEntry(TraitState[] states, AudienceMemberRow?[] me
 
     public AudienceMemberRow?[] Members { get; } = members;
 
-    /// <summary>Gets or sets the memberships as stored.</summary>
-    public IReadOnlyList<AudienceMemberRow> StoredAudiences { get; set; } = stored.Audiences;
-
-    /// <summary>Gets or sets the trait rows stored before states were packed (deleted by the next write), or none.</summary>
-    public IReadOnlyList<TraitStateRow> StoredTraits { get; set; } = stored.State is null ? stored.Traits : [];
-
-    public DateTimeOffset? Due { get; set; } = stored.DueAt;
+    /// <summary>
+    /// Gets or sets what is stored for the profile, as read or last written (the trait rows of the unpacked form only
+    /// while no packed state replaced them): the next write's <c>previous</c>, so that a store writes only what differs.
+    /// </summary>
+    public ComputedStateRow Stored { get; set; } = stored.State is not null && stored.Traits.Count > 0 ? stored with { Traits = [] } : stored;
 }
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -7,14 +6,18 @@ namespace EventLink.Traits.Internal;
 /// <summary>
 /// The packed encoding of every trait state of one profile, what is stored (one value per profile): a version byte,
 /// a digest of the trait definitions (a changed definition makes the whole state unreadable, so the profile is
-/// recomputed), then each state in trait order: a byte of flags saying which fields are present, the count, the sum,
-/// and only the fields the trait's kind reads (the others are kept in memory as events are added, but no value is
-/// computed from them: a first-seen trait needs no maximum, a windowed count no record ids). Numbers are decimals as
-/// scale, sign and a variable-length mantissa; times are UTC ticks.
+/// recomputed), then each state in trait order: a byte of flags saying which fields are present, then only the fields
+/// the trait's kind reads (the others are kept in memory as events are added, but no value is computed from them: a
+/// first-seen trait needs no count or sum, a minimum no sum). A windowed trait keeps only its entries, its aggregates
+/// computed again from them when read. Numbers are decimals as scale, sign and a variable-length mantissa; times are
+/// UTC ticks. Version 3, which packed every state's count and sum and a windowed trait's aggregates, is still read.
 /// </summary>
 internal sealed partial class TraitState
 {
-    private const byte PackedVersion = 3;
+    private const byte PackedVersion = 4;
+
+    /// <summary>The version that packed every state's count and sum (read, not written).</summary>
+    private const byte PackedVersionWithTotals = 3;
 
     [Flags]
     private enum Fields : byte
@@ -31,14 +34,12 @@ internal sealed partial class TraitState
     }
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_packBuffer;
+    private static byte[]? t_packBuffer;
 
     /// <summary>Packs the states of one profile, in trait order, after the definitions' <paramref name="digest"/>; allocates only the result.</summary>
     public static byte[] Pack(TraitState[] states, IReadOnlyList<CompiledTrait> traits, ulong digest)
     {
-        var buffer = t_packBuffer ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        var writer = new PackedWriter(buffer);
+        var writer = new PackedWriter(t_packBuffer ??= new byte[512]);
         writer.Byte(PackedVersion);
         writer.Fixed(digest);
         writer.Varint((ulong)states.Length);
@@ -47,12 +48,8 @@ internal sealed partial class TraitState
             states[i].PackTo(ref writer, traits[i].Kind);
         }
 
-        var packed = buffer.WrittenSpan.ToArray();
-        if (buffer.Capacity > 64 * 1024)
-        {
-            t_packBuffer = null; // A state with a large window: do not keep its buffer for every thread.
-        }
-
+        var packed = writer.Written.ToArray();
+        t_packBuffer = writer.Buffer.Length > 64 * 1024 ? null : writer.Buffer; // A state with a large window: do not keep its buffer for every thread.
         return packed;
     }
 
@@ -62,7 +59,8 @@ internal sealed partial class TraitState
         var reader = new PackedReader(packed);
         try
         {
-            if (reader.Byte() != PackedVersion || reader.Fixed() != digest || reader.Varint() != (ulong)traits.Count)
+            var version = reader.Byte();
+            if (version is not (PackedVersion or PackedVersionWithTotals) || reader.Fixed() != digest || reader.Varint() != (ulong)traits.Count)
             {
                 return null;
             }
@@ -70,7 +68,7 @@ internal sealed partial class TraitState
             var states = new TraitState[traits.Count];
             for (var i = 0; i < states.Length; i++)
             {
-                states[i] = UnpackFrom(ref reader, traits[i]);
+                states[i] = UnpackFrom(ref reader, traits[i], withTotals: version == PackedVersionWithTotals);
             }
 
             return reader.AtEnd ? states : null;
@@ -83,32 +81,53 @@ internal sealed partial class TraitState
 
     private void PackTo(ref PackedWriter writer, TraitKind kind)
     {
+        if (Entries is { } entries)
+        {
+            // A windowed trait: its entries are its state (the aggregates are computed from them when unpacked).
+            writer.Byte((byte)Fields.Entries);
+            writer.Varint((ulong)entries.Count);
+            foreach (var entry in entries)
+            {
+                writer.Entry(entry, kind == TraitKind.LastValue);
+            }
+
+            return;
+        }
+
         var fields = (Overflow == true ? Fields.Overflow : 0)
             | (Min is null || kind != TraitKind.Min ? 0 : Fields.Min)
             | (Max is null || kind != TraitKind.Max ? 0 : Fields.Max)
             | (FirstAt is null || kind != TraitKind.FirstOccurredAt ? 0 : Fields.FirstAt)
             | (LastAt is null || kind != TraitKind.LastOccurredAt ? 0 : Fields.LastAt)
             | (LastValue is null ? 0 : Fields.LastValue)
-            | (Distinct is null ? 0 : Fields.Distinct) | (Entries is null ? 0 : Fields.Entries);
+            | (Distinct is null ? 0 : Fields.Distinct);
         writer.Byte((byte)fields);
-        writer.Varint((ulong)Count);
-        writer.Decimal(Sum);
-        if (fields.HasFlag(Fields.Min))
+        if (ReadsCount(kind))
+        {
+            writer.Varint((ulong)Count);
+        }
+
+        if (ReadsSum(kind))
+        {
+            writer.Decimal(Sum);
+        }
+
+        if ((fields & Fields.Min) != 0)
         {
             writer.Decimal(Min!.Value);
         }
 
-        if (fields.HasFlag(Fields.Max))
+        if ((fields & Fields.Max) != 0)
         {
             writer.Decimal(Max!.Value);
         }
 
-        if (fields.HasFlag(Fields.FirstAt))
+        if ((fields & Fields.FirstAt) != 0)
         {
             writer.Fixed((ulong)FirstAt!.Value.UtcTicks);
         }
 
-        if (fields.HasFlag(Fields.LastAt))
+        if ((fields & Fields.LastAt) != 0)
         {
             writer.Fixed((ulong)LastAt!.Value.UtcTicks);
         }
@@ -129,32 +148,31 @@ internal sealed partial class TraitState
             }
         }
 
-        if (Entries is { } entries)
-        {
-            writer.Varint((ulong)entries.Count);
-            foreach (var entry in entries)
-            {
-                writer.Entry(entry, ordered);
-            }
-        }
     }
 
-    private static TraitState UnpackFrom(ref PackedReader reader, CompiledTrait trait)
+    /// <summary>Whether an all-time trait's value reads the count (the count of events, or the divisor of an average).</summary>
+    private static bool ReadsCount(TraitKind kind) => kind is TraitKind.Count or TraitKind.Average;
+
+    /// <summary>Whether the trait's value reads the sum (and so may overflow).</summary>
+    private static bool ReadsSum(TraitKind kind) => kind is TraitKind.Sum or TraitKind.Average;
+
+    private static TraitState UnpackFrom(ref PackedReader reader, CompiledTrait trait, bool withTotals)
     {
         var fields = (Fields)reader.Byte();
+        var windowed = !withTotals && (fields & Fields.Entries) != 0;
         var state = new TraitState
         {
             Fingerprint = trait.Key,
-            Count = checked((long)reader.Varint()),
-            Sum = reader.Decimal(),
-            Overflow = fields.HasFlag(Fields.Overflow) ? true : null,
+            Count = withTotals || (!windowed && ReadsCount(trait.Kind)) ? checked((long)reader.Varint()) : 0,
+            Sum = withTotals || (!windowed && ReadsSum(trait.Kind)) ? reader.Decimal() : 0,
+            Overflow = (fields & Fields.Overflow) != 0 ? true : null,
         };
-        state.Min = fields.HasFlag(Fields.Min) ? reader.Decimal() : null;
-        state.Max = fields.HasFlag(Fields.Max) ? reader.Decimal() : null;
-        state.FirstAt = fields.HasFlag(Fields.FirstAt) ? reader.Time() : null;
-        state.LastAt = fields.HasFlag(Fields.LastAt) ? reader.Time() : null;
-        state.LastValue = fields.HasFlag(Fields.LastValue) ? reader.Entry() : null;
-        if (fields.HasFlag(Fields.Distinct))
+        state.Min = (fields & Fields.Min) != 0 ? reader.Decimal() : null;
+        state.Max = (fields & Fields.Max) != 0 ? reader.Decimal() : null;
+        state.FirstAt = (fields & Fields.FirstAt) != 0 ? reader.Time() : null;
+        state.LastAt = (fields & Fields.LastAt) != 0 ? reader.Time() : null;
+        state.LastValue = (fields & Fields.LastValue) != 0 ? reader.Entry() : null;
+        if ((fields & Fields.Distinct) != 0)
         {
             var count = reader.Count();
             state.Distinct = new HashSet<string>(count, StringComparer.Ordinal);
@@ -164,7 +182,7 @@ internal sealed partial class TraitState
             }
         }
 
-        if (fields.HasFlag(Fields.Entries))
+        if ((fields & Fields.Entries) != 0)
         {
             var count = reader.Count();
             state.Entries = new List<TraitEntry>(count);
@@ -172,28 +190,49 @@ internal sealed partial class TraitState
             {
                 state.Entries.Add(reader.Entry());
             }
+
+            if (windowed)
+            {
+                if (trait.Window is null)
+                {
+                    throw new FormatException();
+                }
+
+                state.Aggregate(trait);
+            }
         }
 
         return state;
     }
 
-    private readonly ref struct PackedWriter(ArrayBufferWriter<byte> buffer)
+    /// <summary>Writes into a byte array, grown (doubled) when a field would not fit: one bounds check a field, no writer interface.</summary>
+    private ref struct PackedWriter(byte[] buffer)
     {
+        private int _at;
+
+        public byte[] Buffer { get; private set; } = buffer;
+
+        public readonly ReadOnlySpan<byte> Written => Buffer.AsSpan(0, _at);
+
         public void Byte(byte value)
         {
-            buffer.GetSpan(1)[0] = value;
-            buffer.Advance(1);
+            if (_at == Buffer.Length)
+            {
+                Room(1);
+            }
+
+            Buffer[_at++] = value;
         }
 
         public void Fixed(ulong value)
         {
-            BinaryPrimitives.WriteUInt64LittleEndian(buffer.GetSpan(8), value);
-            buffer.Advance(8);
+            BinaryPrimitives.WriteUInt64LittleEndian(Room(8), value);
+            _at += 8;
         }
 
         public void Varint(ulong value)
         {
-            var span = buffer.GetSpan(10);
+            var span = Room(10);
             var i = 0;
             while (value >= 0x80)
             {
@@ -202,7 +241,7 @@ internal sealed partial class TraitState
             }
 
             span[i++] = (byte)value;
-            buffer.Advance(i);
+            _at += i;
         }
 
         /// <summary>A decimal as one byte of sign and scale, then its 96-bit mantissa as two varints (low 64 bits, high 32).</summary>
@@ -227,7 +266,19 @@ internal sealed partial class TraitState
 
             var length = Encoding.UTF8.GetByteCount(value);
             Varint((ulong)length + 1);
-            buffer.Advance(Encoding.UTF8.GetBytes(value, buffer.GetSpan(length)));
+            _at += Encoding.UTF8.GetBytes(value, Room(length));
+        }
+
+        private Span<byte> Room(int size)
+        {
+            if (Buffer.Length - _at < size)
+            {
+                var grown = new byte[Math.Max(Buffer.Length * 2, _at + size)];
+                Buffer.AsSpan(0, _at).CopyTo(grown);
+                Buffer = grown;
+            }
+
+            return Buffer.AsSpan(_at);
         }
 
         /// <summary>An entry: its time, a byte saying what follows (a number, the source and record id, JSON), then those.</summary>

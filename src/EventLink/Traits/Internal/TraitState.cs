@@ -194,34 +194,45 @@ internal sealed partial class TraitState
         }
     }
 
+    /// <summary>Adds an event to the fields the trait's kind reads (the count always: averages and windowed distinct counts read it).</summary>
     private void Accumulate(CompiledTrait trait, DateTimeOffset at, string source, string recordId, decimal? number, string? json)
     {
         Count++;
-        if (number is { } n)
+        switch (trait.Kind)
         {
-            try
-            {
-                Sum = checked(Sum + n);
-            }
-            catch (OverflowException)
-            {
-                Overflow = true;
-            }
+            case TraitKind.Sum or TraitKind.Average when number is { } n:
+                try
+                {
+                    Sum = checked(Sum + n);
+                }
+                catch (OverflowException)
+                {
+                    Overflow = true;
+                }
 
-            Min = Min is { } min && min <= n ? min : n;
-            Max = Max is { } max && max >= n ? max : n;
-        }
+                break;
+            case TraitKind.Min when number is { } n:
+                Min = Min is { } min && min <= n ? min : n;
+                break;
+            case TraitKind.Max when number is { } n:
+                Max = Max is { } max && max >= n ? max : n;
+                break;
+            case TraitKind.FirstOccurredAt:
+                FirstAt = FirstAt is { } first && first <= at ? first : at;
+                break;
+            case TraitKind.LastOccurredAt:
+                LastAt = LastAt is { } last && last >= at ? last : at;
+                break;
+            case TraitKind.LastValue when json is not null:
+                if (LastValue is not { } previous || Later(at, source, recordId, previous))
+                {
+                    LastValue = new TraitEntry { At = at, Source = source, RecordId = recordId, Json = json };
+                }
 
-        FirstAt = FirstAt is { } first && first <= at ? first : at;
-        LastAt = LastAt is { } last && last >= at ? last : at;
-        if (json is not null)
-        {
-            if (trait.Kind == TraitKind.LastValue && (LastValue is not { } previous || Later(at, source, recordId, previous)))
-            {
-                LastValue = new TraitEntry { At = at, Source = source, RecordId = recordId, Json = json };
-            }
-
-            Distinct?.Add(json);
+                break;
+            case TraitKind.DistinctCount when json is not null:
+                Distinct?.Add(json);
+                break;
         }
     }
 

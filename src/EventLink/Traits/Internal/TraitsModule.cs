@@ -314,7 +314,8 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             anyChanged |= changed[i];
         }
 
-        var context = new AudienceContext(traits, states, null, batch.Now);
+        var context = changes is null ? new AudienceContext(traits) : changes.Context ??= new AudienceContext(traits);
+        context.Reset(states, batch.Now);
         var membersChanged = false;
         var audiences = Runtime.Audiences;
         for (var a = 0; a < audiences.Count; a++)
@@ -342,33 +343,50 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         }
 
         due = Earliest(due, context.DueAt);
-        if (anyChanged || membersChanged || due != entry.Due)
+        context.Reset(null, default);
+        var written = entry.Stored;
+        if (anyChanged || membersChanged || due != written.DueAt)
         {
-            var members = entry.StoredAudiences;
+            var members = written.Audiences;
             if (membersChanged || everything)
             {
-                var list = new List<AudienceMemberRow>(entry.Members.Length);
-                foreach (var member in entry.Members)
-                {
-                    if (member is not null)
-                    {
-                        list.Add(member);
-                    }
-                }
-
-                members = list;
+                members = Members(entry.Members);
             }
 
-            var previous = new ComputedStateRow(entry.StoredTraits, entry.StoredAudiences, entry.Due);
             var state = new ComputedStateRow([], members, due) { State = TraitState.Pack(states, traits, Runtime.StateDigest) };
-            await session.UpdateComputedStateAsync(profileId, previous, state, cancellationToken).ConfigureAwait(false);
-            entry.StoredAudiences = members;
-            entry.StoredTraits = [];
-            entry.Due = due;
+            await session.UpdateComputedStateAsync(profileId, written, state, cancellationToken).ConfigureAwait(false);
+            entry.Stored = state;
             Array.Clear(changed);
         }
 
         return entry;
+    }
+
+    /// <summary>The memberships held, in audience order (none: the shared empty list).</summary>
+    private static IReadOnlyList<AudienceMemberRow> Members(AudienceMemberRow?[] byAudience)
+    {
+        var count = 0;
+        foreach (var member in byAudience)
+        {
+            count += member is null ? 0 : 1;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var members = new AudienceMemberRow[count];
+        count = 0;
+        foreach (var member in byAudience)
+        {
+            if (member is not null)
+            {
+                members[count++] = member;
+            }
+        }
+
+        return members;
     }
 
     /// <summary>Whether an input of the audience changed.</summary>
@@ -502,6 +520,9 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         /// <summary>Gets or sets whether a profile was erased (its computed state deleted past the cache).</summary>
         public bool Erased { get; set; }
+
+        /// <summary>Gets or sets the audience context the unit of work's profiles are evaluated with, one after the other.</summary>
+        public AudienceContext? Context { get; set; }
 
         /// <summary>Gets the profiles updated, with their state as written: kept in the cache once the unit of work commits.</summary>
         public List<(Guid ProfileId, ComputedEntry Entry)> Computed { get; } = [];

@@ -71,6 +71,11 @@ internal sealed partial class TraitsRuntime
     {
         var inputs = target is null ? new TraitInput?[_traits.Count] : null;
         List<string>? triggers = null;
+
+        // Traits reading the same property (a sum, a minimum, an average of one amount) parse its number once.
+        Span<decimal> numbers = stackalloc decimal[values.Length];
+        Span<byte> parsed = stackalloc byte[values.Length]; // 0: not yet, 1: a number, 2: not a number.
+        parsed.Clear();
         for (var i = 0; i < _traits.Count; i++)
         {
             var trait = _traits[i];
@@ -93,9 +98,21 @@ internal sealed partial class TraitsRuntime
                 {
                     json = ValueComparison.RawText(value, payload);
                 }
-                else if ((number = ValueComparison.ReadNumber(value, payload)) is null)
+                else
                 {
-                    continue;
+                    if (parsed[slot] == 0)
+                    {
+                        var read = ValueComparison.ReadNumber(value, payload);
+                        parsed[slot] = read is null ? (byte)2 : (byte)1;
+                        numbers[slot] = read.GetValueOrDefault();
+                    }
+
+                    if (parsed[slot] == 2)
+                    {
+                        continue;
+                    }
+
+                    number = numbers[slot];
                 }
             }
 

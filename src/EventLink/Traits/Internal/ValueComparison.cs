@@ -144,7 +144,18 @@ internal static class ValueComparison
             return comparison == ComparisonOperator.Exists ? actual is not null : comparison == ComparisonOperator.NotEquals;
         }
 
-        int? order = TryNumber(expected, out var other) ? actual.Value.CompareTo(other) : null;
+        return Holds(actual, comparison, TryNumber(expected, out var other) ? other : null);
+    }
+
+    /// <summary>As <see cref="Holds(decimal?, ComparisonOperator, string?)"/>, with the expected value parsed beforehand (null: not a number).</summary>
+    public static bool Holds(decimal? actual, ComparisonOperator comparison, decimal? expected)
+    {
+        if (comparison == ComparisonOperator.Exists || actual is null)
+        {
+            return comparison == ComparisonOperator.Exists ? actual is not null : comparison == ComparisonOperator.NotEquals;
+        }
+
+        int? order = expected is { } other ? actual.Value.CompareTo(other) : null;
         return Compare(order, comparison);
     }
 

@@ -2,8 +2,9 @@ using FluentAssertions;
 
 namespace EventLink.Storage.Compliance;
 
-/// <summary>Audiences and triggers.</summary>
-public abstract partial class TraitsContractTests<TFixture>
+/// <summary>Audiences and triggers: the same entries, exits and trigger-log entries from every store.</summary>
+/// <remarks>The traits they read are <see cref="TraitsContractTests{TFixture}"/>'s; their delivery by syncs is in <c>AudienceContractTests.Delivery.cs</c>.</remarks>
+public abstract partial class AudienceContractTests<TFixture>(TFixture fixture) : TraitsTestBase<TFixture>(fixture)
     where TFixture : StoreFixture
 {
     [StoreFact]

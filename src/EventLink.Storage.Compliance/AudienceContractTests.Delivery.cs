@@ -4,7 +4,7 @@ using FluentAssertions;
 namespace EventLink.Storage.Compliance;
 
 /// <summary>Triggers delivered to destinations by a sync, and traits shown on the profile.</summary>
-public abstract partial class TraitsContractTests<TFixture>
+public abstract partial class AudienceContractTests<TFixture>
     where TFixture : StoreFixture
 {
     private static void Valuable(TraitsOptions traits)

@@ -93,19 +93,18 @@ internal sealed class SqliteDeferredWrites(SqliteSessionContext context)
         for (var start = 0; start < waits.Length; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, waits.Length - start);
-            var insert = InsertWaits.Command(context, rows);
-            var p = insert.Parameters;
+            var insert = InsertWaits.Statement(context, rows);
             for (var i = 0; i < rows; i++)
             {
                 var (eventId, wait) = waits[start + i];
                 var at = InsertWaits.FirstRowParameter + (i * InsertWaits.ColumnCount);
-                p[at].Value = wait.Key.Kind;
-                p[at + 1].Value = wait.Key.Value;
-                p[at + 2].Value = eventId;
-                p[at + 3].Value = wait.RelationIndex;
+                insert.Set(at, wait.Key.Kind);
+                insert.Set(at + 1, wait.Key.Value);
+                insert.Set(at + 2, eventId);
+                insert.Set(at + 3, wait.RelationIndex);
             }
 
-            insert.ExecuteNonQuery();
+            insert.Execute();
         }
     }
 
@@ -114,24 +113,24 @@ internal sealed class SqliteDeferredWrites(SqliteSessionContext context)
         for (var start = 0; start < events.Length; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, events.Length - start);
-            var link = LinkEvents.Command(context, rows);
-            link.Parameters[1].Value = profile;
-            link.Parameters[2].Value = relationIndex;
+            var link = LinkEvents.Statement(context, rows);
+            link.Set(1, profile);
+            link.Set(2, relationIndex);
             Bind(link, LinkEvents.FirstRowParameter, events, start, rows);
             context.Write(link);
 
-            var drop = DropWaitsFrom.Command(context, rows);
-            drop.Parameters[1].Value = relationIndex;
+            var drop = DropWaitsFrom.Statement(context, rows);
+            drop.Set(1, relationIndex);
             Bind(drop, DropWaitsFrom.FirstRowParameter, events, start, rows);
-            drop.ExecuteNonQuery();
+            drop.Execute();
         }
     }
 
-    private static void Bind(Microsoft.Data.Sqlite.SqliteCommand command, int first, long[] events, int start, int rows)
+    private static void Bind(SqliteRawStatement statement, int first, long[] events, int start, int rows)
     {
         for (var i = 0; i < rows; i++)
         {
-            command.Parameters[first + i].Value = events[start + i];
+            statement.Set(first + i, events[start + i]);
         }
     }
 }

@@ -5,9 +5,10 @@ using Microsoft.Data.Sqlite;
 namespace EventLink.Sqlite.Internal;
 
 /// <summary>
-/// A multi-row <c>INSERT</c>, prepared once per row count: a profile's attributes or a claim's identities go in as
-/// one statement (one step, one reset) instead of one statement a row. The statement texts are built once here, so
-/// the writer's statement cache (keyed by reference) finds them.
+/// A multi-row statement, prepared once per row count: a profile's attributes or a claim's identities go in as one
+/// <c>INSERT</c> (one step, one reset) instead of one statement a row, and the keys of a read as one <c>VALUES</c> list
+/// it joins. The statement texts are built once here, so the writer's statement caches (keyed by reference) find them;
+/// <see cref="Statement"/> gives the statement bound by position, <see cref="Command"/> by name.
 /// </summary>
 /// <remarks>
 /// Parameters: <c>$t</c>, then <paramref name="shared"/>, then for each row its <paramref name="columns"/> suffixed by
@@ -23,7 +24,8 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
     /// <summary>The most rows one statement takes.</summary>
     public const int MaxRows = 16;
 
-    private readonly Statement?[] _statements = new Statement?[MaxRows + 1];
+    private readonly Text?[] _statements = new Text?[MaxRows + 1];
+    private readonly Text?[] _positional = new Text?[MaxRows + 1];
 
     /// <summary>The index of row 0's first parameter in a command's parameters (after <c>$t</c> and the shared ones).</summary>
     public int FirstRowParameter => 1 + shared.Length;
@@ -31,17 +33,38 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
     /// <summary>How many parameters each row has.</summary>
     public int ColumnCount => columns.Length;
 
-    /// <summary>Gets the prepared statement for <paramref name="rows"/> rows (1 to <see cref="MaxRows"/>), scoped to the session's tenant.</summary>
+    /// <summary>Gets the prepared command for <paramref name="rows"/> rows (1 to <see cref="MaxRows"/>), scoped to the session's tenant.</summary>
     public SqliteCommand Command(SqliteSessionContext context, int rows)
+    {
+        var statement = StatementFor(_statements, rows, tenant: false);
+        return context.Command(statement.Sql, statement.Names);
+    }
+
+    /// <summary>
+    /// Gets the statement for <paramref name="rows"/> rows bound by position (see <see cref="SqliteRawStatement"/>):
+    /// parameter 0 is <c>$t</c> (set to the session's tenant), then the shared ones, then each row's.
+    /// </summary>
+    public SqliteRawStatement Statement(SqliteSessionContext context, int rows)
+    {
+        var statement = StatementFor(_positional, rows, tenant: true);
+        return context.Statement(statement.Sql, statement.Names);
+    }
+
+    private Text StatementFor(Text?[] cache, int rows, bool tenant)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rows, MaxRows);
-        var statement = Volatile.Read(ref _statements[rows]);
+        var statement = Volatile.Read(ref cache[rows]);
         if (statement is null)
         {
             // Stores in one process may build the same count at once: each gets equal text, the writer's cache at worst prepares it twice.
             var sql = new StringBuilder(head);
             var names = new List<string>(shared);
+            if (tenant)
+            {
+                names.Insert(0, "$t");
+            }
+
             for (var i = 0; i < rows; i++)
             {
                 sql.Append(i == 0 ? " " : ", ").Append(string.Format(CultureInfo.InvariantCulture, row, i));
@@ -51,11 +74,11 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
                 }
             }
 
-            statement = new Statement(sql.Append(' ').Append(tail).ToString(), [.. names]);
-            Volatile.Write(ref _statements[rows], statement);
+            statement = new Text(sql.Append(' ').Append(tail).ToString(), [.. names]);
+            Volatile.Write(ref cache[rows], statement);
         }
 
-        return context.Command(statement.Sql, statement.Names);
+        return statement;
     }
 
     /// <summary>
@@ -86,5 +109,5 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
     /// <summary>Binds one row's parameters, the first at index <paramref name="at"/>.</summary>
     public delegate void RowBinder<TRow>(SqliteParameterCollection parameters, int at, TRow row);
 
-    private sealed record Statement(string Sql, string[] Names);
+    private sealed record Text(string Sql, string[] Names);
 }

@@ -137,6 +137,19 @@ internal static class SqliteReads
         (IngestReason)reader.GetInt32(8),
         ToNullableString(reader, 9));
 
+    /// <summary>A row of <see cref="SqliteSessionSql.GetSourceRecord"/>'s columns, read from a statement bound by position.</summary>
+    public static SourceRecordRow ReadSourceRecord(SqliteRawStatement.Reader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetNullableGuid(3),
+        reader.GetTime(4),
+        reader.GetTime(5),
+        reader.GetString(6),
+        reader.GetString(7),
+        (IngestReason)reader.GetInt32(8),
+        reader.GetNullableString(9));
+
     public static RejectionRow ReadRejection(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),

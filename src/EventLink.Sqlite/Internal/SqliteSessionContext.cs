@@ -26,7 +26,8 @@ internal sealed class SqliteSessionContext
         Writer = writer;
         TenantKey = tenantKey;
         TenantKeyValue = tenantKey;
-        ChangedVersionValue = version + 1;
+        ChangedVersion = version + 1;
+        ChangedVersionValue = ChangedVersion;
         IdentityLogFrom = identityLogFrom;
     }
 
@@ -38,6 +39,9 @@ internal sealed class SqliteSessionContext
 
     /// <summary>The tenant key, boxed once for every statement of the session.</summary>
     public object TenantKeyValue { get; }
+
+    /// <summary>The version the session's commit produces (<see cref="EventLinkStoreSession.Version"/> + 1).</summary>
+    public long ChangedVersion { get; }
 
     /// <summary>The version the session's commit produces (<see cref="EventLinkStoreSession.Version"/> + 1), boxed once.</summary>
     public object ChangedVersionValue { get; }
@@ -72,6 +76,26 @@ internal sealed class SqliteSessionContext
         var command = Writer.Get(sql, tenantScoped: true, parameters);
         command.Parameters[0].Value = TenantKeyValue;
         return command;
+    }
+
+    /// <summary>Gets a statement bound by position whose parameter 0 is <c>$t</c>, set to this session's tenant (see <see cref="SqliteRawStatement"/>).</summary>
+    public SqliteRawStatement Statement(string sql, string[] parameters)
+    {
+        Session.ThrowIfClosed();
+        _deferred?.Flush();
+        _heldTraits?.Flush();
+        var statement = Writer.GetStatement(sql, parameters);
+        statement.Set(0, TenantKey);
+        return statement;
+    }
+
+    /// <summary>Runs a statement bound by position; the session counts as changed when it changed a row.</summary>
+    public void Write(SqliteRawStatement statement)
+    {
+        if (statement.Execute() > 0)
+        {
+            Session.MarkDirty();
+        }
     }
 
     /// <summary>Runs a statement; the session counts as changed when it changed a row.</summary>

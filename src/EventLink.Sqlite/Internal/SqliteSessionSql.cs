@@ -31,6 +31,8 @@ internal static class SqliteSessionSql
     public const string GetProfile = "SELECT id, entity, created_at, merged_into FROM profiles WHERE tenant_key = $t AND id = $id;";
     public const string CreateProfile = "INSERT INTO profiles (tenant_key, id, entity, created_at, merged_into) VALUES ($t, $id, $entity, $created, $merged);";
 
+    public static readonly string[] CreateProfileParameters = ["$t", "$id", "$entity", "$created", "$merged"];
+
     public const string AddIdentity = """
         INSERT INTO identities (tenant_key, kind, value, profile_id, source, record_type, record_id, first_seen_at, changed_version)
         VALUES ($t, $kind, $value, $profile, $source, $type, $record, $seen, $changed);
@@ -51,7 +53,22 @@ internal static class SqliteSessionSql
             quarantine_reason = excluded.quarantine_reason, quarantine_message = excluded.quarantine_message;
         """;
 
+    public static readonly string[] UpsertSourceRecordParameters =
+        ["$t", "$source", "$record", "$type", "$profile", "$occurred", "$ingested", "$hash", "$payload", "$reason", "$message"];
+
     public const string DeleteAttributes = "DELETE FROM attributes WHERE tenant_key = $t AND profile_id = $profile;";
+
+    /// <summary>The waits of several identities (<c>k.column1</c> is the identity's index in the call), each one search of <c>ix_waits_identity</c>.</summary>
+    public static readonly SqliteMultiRow GetWaitsOfIdentities = new(
+        "SELECT k.column1, w.event_id, w.relation_index, e.link_index FROM (VALUES",
+        "({0}, $kind{0}, $value{0})",
+        """
+        ) AS k CROSS JOIN waits w ON w.tenant_key = $t AND w.kind = k.column2 AND w.value = k.column3
+        JOIN events e ON e.id = w.event_id;
+        """,
+        [],
+        ["$kind", "$value"]);
+
     /// <summary>A profile's attributes, up to <see cref="SqliteMultiRow.MaxRows"/> a statement.</summary>
     public static readonly SqliteMultiRow InsertAttributes = new(
         "INSERT INTO attributes (tenant_key, profile_id, ordinal, name, value_json, source, record_type, record_id, observed_at) VALUES",
@@ -70,6 +87,9 @@ internal static class SqliteSessionSql
         """;
 
     public const string GetEventRecordType = "SELECT record_type FROM events WHERE tenant_key = $t AND source = $source AND record_id = $record;";
+
+    /// <summary>The parameters of the statements that find a record by source and record id.</summary>
+    public static readonly string[] RecordKeyParameters = ["$t", "$source", "$record"];
 
     public const string DeleteWaits = "DELETE FROM waits WHERE tenant_key = $t AND event_id = $event;";
     public const string GetWaits = """

@@ -44,6 +44,12 @@ internal sealed partial class SqliteStoreSession
     public override ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default) =>
         Graph.GetClaimsByIdentityAsync(identity, cancellationToken);
 
+    public override ValueTask<IReadOnlyList<IReadOnlyList<ClaimKey>>> GetClaimsByIdentitiesAsync(IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default) =>
+        Graph.GetClaimsByIdentitiesAsync(identities, cancellationToken);
+
+    public override ValueTask SetIdentitiesAsync(IReadOnlyList<IdentityRow> identities, CancellationToken cancellationToken = default) =>
+        Graph.SetIdentitiesAsync(identities, cancellationToken);
+
     public override ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default) =>
         Graph.GetIdentityAsync(key, cancellationToken);
 

@@ -119,12 +119,11 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(profile);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.CreateProfile, "$id", "$entity", "$created", "$merged");
-        var p = command.Parameters;
-        p[1].Value = ToBlob(profile.Id);
-        p[2].Value = profile.Entity;
-        p[3].Value = ToMicros(profile.CreatedAt);
-        p[4].Value = ToBlob(profile.MergedInto);
+        var command = _context.Statement(SqliteSessionSql.CreateProfile, SqliteSessionSql.CreateProfileParameters);
+        command.Set(1, ProfileBlob(profile.Id));
+        command.Set(2, profile.Entity);
+        command.Set(3, ToMicros(profile.CreatedAt));
+        command.Set(4, profile.MergedInto is { } mergedInto ? ToBlob(mergedInto) : null);
         _context.Write(command);
         (_freshProfiles ??= []).Add(profile.Id);
         return ValueTask.CompletedTask;
@@ -149,10 +148,10 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask<SourceRecordRow?> GetSourceRecordAsync(string source, string recordId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.GetSourceRecord, "$source", "$record");
-        command.Parameters[1].Value = source;
-        command.Parameters[2].Value = recordId;
-        using var reader = command.ExecuteReader();
+        var command = _context.Statement(SqliteSessionSql.GetSourceRecord, SqliteSessionSql.RecordKeyParameters);
+        command.Set(1, source);
+        command.Set(2, recordId);
+        using var reader = command.Query();
         return ValueTask.FromResult(reader.Read() ? SqliteReads.ReadSourceRecord(reader) : null);
     }
 
@@ -160,18 +159,17 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(record);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.UpsertSourceRecord, "$source", "$record", "$type", "$profile", "$occurred", "$ingested", "$hash", "$payload", "$reason", "$message");
-        var p = command.Parameters;
-        p[1].Value = record.Source;
-        p[2].Value = record.RecordId;
-        p[3].Value = record.RecordType;
-        p[4].Value = ToBlob(record.ProfileId);
-        p[5].Value = ToMicros(record.OccurredAt);
-        p[6].Value = ToMicros(record.IngestedAt);
-        p[7].Value = record.ContentHash;
-        p[8].Value = record.PayloadJson;
-        p[9].Value = (int)record.QuarantineReason;
-        p[10].Value = ToDb(record.QuarantineMessage);
+        var command = _context.Statement(SqliteSessionSql.UpsertSourceRecord, SqliteSessionSql.UpsertSourceRecordParameters);
+        command.Set(1, record.Source);
+        command.Set(2, record.RecordId);
+        command.Set(3, record.RecordType);
+        command.Set(4, record.ProfileId is { } profile ? ProfileBlob(profile) : null);
+        command.Set(5, ToMicros(record.OccurredAt));
+        command.Set(6, ToMicros(record.IngestedAt));
+        command.Set(7, record.ContentHash);
+        command.Set(8, record.PayloadJson);
+        command.Set(9, (int)record.QuarantineReason);
+        command.Set(10, record.QuarantineMessage);
         _context.Write(command);
         return ValueTask.CompletedTask;
     }
@@ -209,23 +207,22 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         for (var start = 0; start < attributes.Count; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, attributes.Count - start);
-            var insert = statement.Command(_context, rows);
-            var p = insert.Parameters;
-            p[1].Value = profile;
+            var insert = statement.Statement(_context, rows);
+            insert.Set(1, profile);
             for (var i = 0; i < rows; i++)
             {
                 var attribute = attributes[start + i];
                 var at = statement.FirstRowParameter + (i * statement.ColumnCount);
-                p[at].Value = start + i;
-                p[at + 1].Value = attribute.Name;
-                p[at + 2].Value = attribute.ValueJson;
-                p[at + 3].Value = attribute.Source;
-                p[at + 4].Value = attribute.RecordType;
-                p[at + 5].Value = attribute.RecordId;
-                p[at + 6].Value = ToMicros(attribute.ObservedAt);
+                insert.Set(at, start + i);
+                insert.Set(at + 1, attribute.Name);
+                insert.Set(at + 2, attribute.ValueJson);
+                insert.Set(at + 3, attribute.Source);
+                insert.Set(at + 4, attribute.RecordType);
+                insert.Set(at + 5, attribute.RecordId);
+                insert.Set(at + 6, ToMicros(attribute.ObservedAt));
             }
 
-            insert.ExecuteNonQuery();
+            insert.Execute();
         }
 
         _dirty = true;
@@ -243,13 +240,14 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     {
         ArgumentNullException.ThrowIfNull(keys);
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.GetEventRecordType, "$source", "$record");
+        var command = _context.Statement(SqliteSessionSql.GetEventRecordType, SqliteSessionSql.RecordKeyParameters);
         var types = new string?[keys.Count];
         for (var i = 0; i < keys.Count; i++)
         {
-            command.Parameters[1].Value = keys[i].Source;
-            command.Parameters[2].Value = keys[i].RecordId;
-            types[i] = command.ExecuteScalar() as string;
+            command.Set(1, keys[i].Source);
+            command.Set(2, keys[i].RecordId);
+            using var reader = command.Query();
+            types[i] = reader.Read() ? reader.GetString(0) : null;
         }
 
         return ValueTask.FromResult<IReadOnlyList<string?>>(types);
@@ -315,6 +313,41 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         }
         while (reader.Read());
         return ValueTask.FromResult<IReadOnlyList<PendingLink>>(links);
+    }
+
+    public override ValueTask<IReadOnlyList<IReadOnlyList<PendingLink>>> GetWaitsByIdentitiesAsync(IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        cancellationToken.ThrowIfCancellationRequested();
+        var waits = new List<PendingLink>?[keys.Count];
+        var statement = SqliteSessionSql.GetWaitsOfIdentities;
+        for (var start = 0; start < keys.Count; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, keys.Count - start);
+            var command = statement.Statement(_context, rows);
+            for (var i = 0; i < rows; i++)
+            {
+                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+                command.Set(at, keys[start + i].Kind);
+                command.Set(at + 1, keys[start + i].Value);
+            }
+
+            using var reader = command.Query();
+            while (reader.Read())
+            {
+                (waits[start + reader.GetInt32(0)] ??= []).Add(new PendingLink(reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));
+            }
+        }
+
+        // Each identity's waits in the order of one identity's read: by event, then relation.
+        var result = new IReadOnlyList<PendingLink>[keys.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            waits[i]?.Sort(static (a, b) => a.EventId != b.EventId ? a.EventId.CompareTo(b.EventId) : a.RelationIndex.CompareTo(b.RelationIndex));
+            result[i] = waits[i] ?? (IReadOnlyList<PendingLink>)[];
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<IReadOnlyList<PendingLink>>>(result);
     }
 
     public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)

@@ -11,6 +11,7 @@ internal sealed class SqliteWriter : IDisposable
 {
     // Keyed by reference: the statements are string constants, and hashing their text on every call would cost more than the lookup.
     private readonly Dictionary<string, SqliteCommand> _commands = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, SqliteRawStatement> _statements = new(ReferenceEqualityComparer.Instance);
 
     public SqliteWriter(SqliteConnection connection) => Connection = connection;
 
@@ -44,6 +45,18 @@ internal sealed class SqliteWriter : IDisposable
         return command;
     }
 
+    /// <summary>Gets the statement for <paramref name="sql"/> bound by position, its parameters numbered in the order of <paramref name="parameters"/>.</summary>
+    public SqliteRawStatement GetStatement(string sql, ReadOnlySpan<string> parameters)
+    {
+        if (!_statements.TryGetValue(sql, out var statement))
+        {
+            statement = new SqliteRawStatement(Connection.Handle!, sql, parameters);
+            _statements.Add(sql, statement);
+        }
+
+        return statement;
+    }
+
     /// <summary>Runs a statement without parameters (transaction control).</summary>
     public void Execute(string sql) => Get(sql, tenantScoped: false).ExecuteNonQuery();
 
@@ -55,6 +68,12 @@ internal sealed class SqliteWriter : IDisposable
         }
 
         _commands.Clear();
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
         Connection.Dispose();
     }
 }

@@ -53,6 +53,28 @@ internal static class AttributeMerger
     }
 
     /// <summary>
+    /// The attributes of a profile that holds one merged record, as <see cref="Merge(EventLinkSchema, IEnumerable{SourceRecordRow})"/>
+    /// gives them, from the record's payload already parsed (<paramref name="root"/>) rather than parsed again.
+    /// </summary>
+    public static List<AttributeRow> Merge(EventLinkSchema schema, SourceRecordRow record, JsonElement root)
+    {
+        if (!schema.TryGetRecordType(record.RecordType, out var type) || type.Kind != RecordKind.Merged)
+        {
+            return [];
+        }
+
+        // One record: each name has one candidate, which wins.
+        var values = Extract(type, root);
+        var result = new List<AttributeRow>(values.Count);
+        foreach (var (name, valueJson) in values.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            result.Add(new AttributeRow(name, valueJson, record.Source, record.RecordType, record.RecordId, record.OccurredAt));
+        }
+
+        return result;
+    }
+
+    /// <summary>
     /// The longest field name taken as an attribute when a record type takes all its fields: a name is a key of the
     /// attributes table, and an index entry has a size limit (about 2.7 kB on PostgreSQL), which a sender must not reach.
     /// </summary>

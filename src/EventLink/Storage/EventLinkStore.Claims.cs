@@ -33,11 +33,46 @@ public abstract partial class EventLinkStoreSession
     /// <returns>The claims.</returns>
     public abstract ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads every claim asserting each of several identities, as <see cref="GetClaimsByIdentityAsync(IdentityKey, CancellationToken)"/>
+    /// does for one: a store that pays per statement reads them all at once. The default reads them one by one.
+    /// </summary>
+    /// <param name="identities">The identities.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>For each identity, at its index, its claims ordered by key.</returns>
+    public virtual async ValueTask<IReadOnlyList<IReadOnlyList<ClaimKey>>> GetClaimsByIdentitiesAsync(IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        var claims = new IReadOnlyList<ClaimKey>[identities.Count];
+        for (var i = 0; i < claims.Length; i++)
+        {
+            claims[i] = await GetClaimsByIdentityAsync(identities[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return claims;
+    }
+
     /// <summary>Inserts an identity row, or moves an existing one to another profile (replacing its provenance).</summary>
     /// <param name="identity">The row.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task.</returns>
     public abstract ValueTask SetIdentityAsync(IdentityRow identity, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets several identity rows, each as <see cref="SetIdentityAsync"/> does (their keys are distinct): a store that
+    /// pays per statement writes them at once. The default sets them one by one.
+    /// </summary>
+    /// <param name="identities">The rows.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    public virtual async ValueTask SetIdentitiesAsync(IReadOnlyList<IdentityRow> identities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        foreach (var identity in identities)
+        {
+            await SetIdentityAsync(identity, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Deletes an identity row (no profile holds the identity any more); does nothing when there is none.</summary>
     /// <param name="key">The identity.</param>

@@ -448,6 +448,25 @@ public abstract partial class EventLinkStoreSession : IAsyncDisposable
     /// <returns>The waiting events, ordered by event id.</returns>
     public abstract ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the events waiting for each of several identities, as <see cref="GetWaitsAsync(IdentityKey, CancellationToken)"/>
+    /// does for one: a store that pays per statement reads them all at once. The default reads them one by one.
+    /// </summary>
+    /// <param name="keys">The identities.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>For each identity, at its index, its waiting events ordered by event id.</returns>
+    public virtual async ValueTask<IReadOnlyList<IReadOnlyList<PendingLink>>> GetWaitsByIdentitiesAsync(IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var waits = new IReadOnlyList<PendingLink>[keys.Count];
+        for (var i = 0; i < waits.Length; i++)
+        {
+            waits[i] = await GetWaitsAsync(keys[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return waits;
+    }
+
     /// <summary>Links an event to a profile through a relation, clears its quarantine, and drops its waits with an index at or above <paramref name="relationIndex"/>.</summary>
     /// <param name="eventId">The event.</param>
     /// <param name="profileId">The profile.</param>

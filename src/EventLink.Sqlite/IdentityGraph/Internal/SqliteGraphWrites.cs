@@ -15,17 +15,17 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         ArgumentNullException.ThrowIfNull(recordType);
         ArgumentNullException.ThrowIfNull(identities);
         cancellationToken.ThrowIfCancellationRequested();
-        var upsert = context.Command(SqliteGraphSql.UpsertClaim, "$source", "$record", "$kind", "$type", "$occurred");
-        var p = upsert.Parameters;
-        p[1].Value = key.Source;
-        p[2].Value = key.RecordId;
-        p[3].Value = (int)key.Kind;
-        p[4].Value = recordType;
-        p[5].Value = ToMicros(occurredAt);
+        var upsert = context.Statement(SqliteGraphSql.UpsertClaim, SqliteGraphSql.UpsertClaimParameters);
+        upsert.Set(1, key.Source);
+        upsert.Set(2, key.RecordId);
+        upsert.Set(3, (int)key.Kind);
+        upsert.Set(4, recordType);
+        upsert.Set(5, ToMicros(occurredAt));
 
-        // The upsert returns the claim's id when it inserts or changes the row; only an unchanged claim is looked up.
-        var returned = upsert.ExecuteScalar();
-        if (returned is long)
+        // A new claim's id is the connection's last inserted row id, which only an insert moves (a RETURNING clause
+        // would cost the statement as much again); a claim updated or left as it was is looked up.
+        var lastInserted = upsert.LastInsertedRowId;
+        if (upsert.Execute() > 0)
         {
             context.MarkDirty();
         }
@@ -36,9 +36,9 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         }
 
         long claimId;
-        if (returned is long id)
+        if (upsert.LastInsertedRowId is var inserted && inserted != lastInserted)
         {
-            claimId = id;
+            claimId = inserted;
         }
         else
         {
@@ -53,13 +53,13 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
-            var add = statement.Command(context, rows);
-            add.Parameters[1].Value = claimId;
+            var add = statement.Statement(context, rows);
+            add.Set(1, claimId);
             for (var i = 0; i < rows; i++)
             {
                 var at = statement.FirstRowParameter + (i * statement.ColumnCount);
-                add.Parameters[at].Value = identities[start + i].Kind;
-                add.Parameters[at + 1].Value = identities[start + i].Value;
+                add.Set(at, identities[start + i].Kind);
+                add.Set(at + 1, identities[start + i].Value);
             }
 
             context.Write(add);
@@ -71,12 +71,7 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
     public ValueTask<ClaimState?> GetClaimAsync(ClaimKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var claim = context.Command(SqliteGraphSql.GetClaim, "$source", "$record", "$kind");
-        claim.Parameters[1].Value = key.Source;
-        claim.Parameters[2].Value = key.RecordId;
-        claim.Parameters[3].Value = (int)key.Kind;
-        var identities = context.Command(SqliteGraphSql.GetClaimIdentities, "$claim");
-        return ValueTask.FromResult(SqliteGraphSql.ReadClaim(claim, identities, key));
+        return ValueTask.FromResult(SqliteGraphSql.ReadClaim(context, key));
     }
 
     public ValueTask<IReadOnlyList<ClaimKey>> GetClaimsByIdentityAsync(IdentityKey identity, CancellationToken cancellationToken = default)
@@ -86,6 +81,87 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         command.Parameters[1].Value = identity.Kind;
         command.Parameters[2].Value = identity.Value;
         return ValueTask.FromResult<IReadOnlyList<ClaimKey>>(SqliteGraphSql.ReadClaimKeys(command));
+    }
+
+    public ValueTask<IReadOnlyList<IReadOnlyList<ClaimKey>>> GetClaimsByIdentitiesAsync(IReadOnlyList<IdentityKey> identities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        cancellationToken.ThrowIfCancellationRequested();
+        var claims = new List<ClaimKey>[identities.Count];
+        for (var i = 0; i < claims.Length; i++)
+        {
+            claims[i] = [];
+        }
+
+        var statement = SqliteGraphSql.GetClaimsByIdentities;
+        for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
+            var command = statement.Statement(context, rows);
+            for (var i = 0; i < rows; i++)
+            {
+                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+                command.Set(at, identities[start + i].Kind);
+                command.Set(at + 1, identities[start + i].Value);
+            }
+
+            using var reader = command.Query();
+            while (reader.Read())
+            {
+                claims[start + reader.GetInt32(0)].Add(new ClaimKey((ClaimKind)reader.GetInt32(3), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        foreach (var list in claims)
+        {
+            list.Sort();
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<IReadOnlyList<ClaimKey>>>(claims);
+    }
+
+    public ValueTask SetIdentitiesAsync(IReadOnlyList<IdentityRow> identities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        cancellationToken.ThrowIfCancellationRequested();
+        for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
+        {
+            // Rows that exist (a merge's, a provenance that moved) make the insert fail, undone; the upsert then sets them.
+            var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
+            if (!BindIdentities(SqliteGraphSql.InsertIdentities, identities, start, rows).TryExecute())
+            {
+                BindIdentities(SqliteGraphSql.SetIdentities, identities, start, rows).Execute();
+            }
+        }
+
+        // As one by one: setting an identity counts as a change even when it moves it nowhere.
+        if (identities.Count > 0)
+        {
+            context.MarkDirty();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private SqliteRawStatement BindIdentities(SqliteMultiRow statement, IReadOnlyList<IdentityRow> identities, int start, int rows)
+    {
+        var command = statement.Statement(context, rows);
+        command.Set(1, context.ChangedVersion);
+        for (var i = 0; i < rows; i++)
+        {
+            var identity = identities[start + i];
+            ArgumentNullException.ThrowIfNull(identity, nameof(identities));
+            var at = statement.FirstRowParameter + (i * statement.ColumnCount);
+            command.Set(at, identity.Key.Kind);
+            command.Set(at + 1, identity.Key.Value);
+            command.Set(at + 2, context.Session.ProfileBlob(identity.ProfileId));
+            command.Set(at + 3, identity.Source);
+            command.Set(at + 4, identity.RecordType);
+            command.Set(at + 5, identity.RecordId);
+            command.Set(at + 6, ToMicros(identity.FirstSeenAt));
+        }
+
+        return command;
     }
 
     public ValueTask<IdentityRow?> GetIdentityAsync(IdentityKey key, CancellationToken cancellationToken = default)

@@ -85,7 +85,7 @@ internal sealed class ClaimWriter(EventLinkCore core)
             [.. (before?.Identities ?? []).Union(keys).Order()],
             existing?.ProfileId,
             null);
-        var change = await core.Graph.RecomputeAsync(batch, claim, refreshSeed: newer, cancellationToken, after, seedIsNew: before is null, seedVersion: version).ConfigureAwait(false);
+        var change = await core.Graph.RecomputeAsync(batch, claim, refreshSeed: newer, cancellationToken, after, seedIsNew: before is null, seedVersion: version, seedPayload: version is null ? null : record.Root).ConfigureAwait(false);
         var profileId = change.SeedProfile;
         var outcome = before is null && change.Created.Contains(profileId) ? IngestOutcome.Created
             : !newer && !change.ChangedAnything ? IngestOutcome.Stale

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using EventLink.Internal;
 using EventLink.Storage;
 
@@ -27,8 +28,9 @@ internal sealed class GraphRecomputer(EventLinkCore core)
     /// A new version of the seed's source record (a record claim's), not written yet: the recomputation writes it with
     /// the profile the claim ends on, instead of the caller writing it and the recomputation reading and rewriting it.
     /// </param>
+    /// <param name="seedPayload">The seed version's payload, parsed (saves parsing it again for the attributes of a profile made for it alone).</param>
     public async ValueTask<GraphChange> RecomputeAsync(
-        Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken, ClaimState? seedState = null, bool seedIsNew = false, SourceRecordRow? seedVersion = null)
+        Batch batch, ClaimKey seed, bool refreshSeed, CancellationToken cancellationToken, ClaimState? seedState = null, bool seedIsNew = false, SourceRecordRow? seedVersion = null, JsonElement? seedPayload = null)
     {
         var session = batch.Session;
 
@@ -121,8 +123,10 @@ internal sealed class GraphRecomputer(EventLinkCore core)
         // record that brought it, first seen) is its group's earliest-occurring claim that carries it (then the
         // canonical key), whatever the order of arrival: one that stays where it is is written again when that origin
         // may have changed — the seed carries it first, or the partition left identities out or split a profile.
+        // The rows are written together once every identity is placed (no read comes between).
         var originsMayMove = partition.Conflicts.Count > 0 || splitFrom.Count > 0;
         var newlyHeld = new List<(IdentityKey Key, Guid Profile)>();
+        var identityRows = new List<IdentityRow>();
         foreach (var (group, ordered) in groups)
         {
             var profileId = assigned[group];
@@ -134,13 +138,13 @@ internal sealed class GraphRecomputer(EventLinkCore core)
                 {
                     if (origin.Key == seed || originsMayMove)
                     {
-                        await session.SetIdentityAsync(Provenance(identity, profileId, origin), cancellationToken).ConfigureAwait(false);
+                        identityRows.Add(Provenance(identity, profileId, origin));
                     }
 
                     continue;
                 }
 
-                await session.SetIdentityAsync(Provenance(identity, profileId, origin), cancellationToken).ConfigureAwait(false);
+                identityRows.Add(Provenance(identity, profileId, origin));
                 batch.Index.Set(identity, profileId);
                 change.IdentitiesChanged = true;
                 if (had)
@@ -152,6 +156,11 @@ internal sealed class GraphRecomputer(EventLinkCore core)
                     newlyHeld.Add((identity, profileId));
                 }
             }
+        }
+
+        if (identityRows.Count > 0)
+        {
+            await session.SetIdentitiesAsync(identityRows, cancellationToken).ConfigureAwait(false);
         }
 
         var held = partition.Groups.SelectMany(g => g.Identities).ToHashSet();
@@ -237,7 +246,8 @@ internal sealed class GraphRecomputer(EventLinkCore core)
                 // A profile made for the seed alone holds just the version written above: no need to read it back.
                 if (isSeed && group.Claims.Count == 1 && change.Created.Contains(profileId) && seedVersion?.ProfileId == profileId)
                 {
-                    await session.ReplaceAttributesAsync(profileId, AttributeMerger.Merge(core.Schema, [seedVersion]), cancellationToken).ConfigureAwait(false);
+                    var attributes = seedPayload is { } payload ? AttributeMerger.Merge(core.Schema, seedVersion, payload) : AttributeMerger.Merge(core.Schema, [seedVersion]);
+                    await session.ReplaceAttributesAsync(profileId, attributes, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -273,16 +283,21 @@ internal sealed class GraphRecomputer(EventLinkCore core)
 
             claims[key] = state;
             seen?.Add(key);
-            foreach (var identity in state.Identities)
+
+            // The claim's identities not walked yet, read together.
+            var fresh = state.Identities.Where(keys.Add).ToList();
+            if (fresh.Count == 0)
             {
-                if (keys.Add(identity))
+                continue;
+            }
+
+            foreach (var others in await session.GetClaimsByIdentitiesAsync(fresh, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var other in others)
                 {
-                    foreach (var other in await session.GetClaimsByIdentityAsync(identity, cancellationToken).ConfigureAwait(false))
+                    if (!claims.ContainsKey(other))
                     {
-                        if (!claims.ContainsKey(other))
-                        {
-                            queue.Enqueue(other);
-                        }
+                        queue.Enqueue(other);
                     }
                 }
             }
@@ -332,10 +347,17 @@ internal sealed class GraphRecomputer(EventLinkCore core)
     /// </summary>
     private async ValueTask LinkWaitingAsync(Batch batch, List<(IdentityKey Key, Guid Profile)> newlyHeld, CancellationToken cancellationToken)
     {
-        Dictionary<long, (PendingLink Wait, Guid Profile)>? best = null;
-        foreach (var (key, profileId) in newlyHeld)
+        if (newlyHeld.Count == 0)
         {
-            foreach (var wait in await batch.Session.GetWaitsAsync(key, cancellationToken).ConfigureAwait(false))
+            return;
+        }
+
+        Dictionary<long, (PendingLink Wait, Guid Profile)>? best = null;
+        var waits = await batch.Session.GetWaitsByIdentitiesAsync(newlyHeld.ConvertAll(h => h.Key), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < newlyHeld.Count; i++)
+        {
+            var profileId = newlyHeld[i].Profile;
+            foreach (var wait in waits[i])
             {
                 best ??= [];
                 if (!best.TryGetValue(wait.EventId, out var found) || wait.RelationIndex < found.Wait.RelationIndex)

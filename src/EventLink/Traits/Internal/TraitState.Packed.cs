@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-
 namespace EventLink.Traits.Internal;
 
 /// <summary>
@@ -39,7 +36,7 @@ internal sealed partial class TraitState
     /// <summary>Packs the states of one profile, in trait order, after the definitions' <paramref name="digest"/>; allocates only the result.</summary>
     public static byte[] Pack(TraitState[] states, IReadOnlyList<CompiledTrait> traits, ulong digest)
     {
-        var writer = new PackedWriter(t_packBuffer ??= new byte[512]);
+        var writer = new PackedTraitWriter(t_packBuffer ??= new byte[512]);
         writer.Byte(PackedVersion);
         writer.Fixed(digest);
         writer.Varint((ulong)states.Length);
@@ -56,7 +53,7 @@ internal sealed partial class TraitState
     /// <summary>Unpacks the states of one profile for <paramref name="traits"/>, or null when they were packed for other definitions (or are unreadable).</summary>
     public static TraitState[]? Unpack(ReadOnlySpan<byte> packed, IReadOnlyList<CompiledTrait> traits, ulong digest)
     {
-        var reader = new PackedReader(packed);
+        var reader = new PackedTraitReader(packed);
         try
         {
             var version = reader.Byte();
@@ -79,7 +76,7 @@ internal sealed partial class TraitState
         }
     }
 
-    private void PackTo(ref PackedWriter writer, TraitKind kind)
+    private void PackTo(ref PackedTraitWriter writer, TraitKind kind)
     {
         if (Entries is { } entries)
         {
@@ -156,7 +153,7 @@ internal sealed partial class TraitState
     /// <summary>Whether the trait's value reads the sum (and so may overflow).</summary>
     private static bool ReadsSum(TraitKind kind) => kind is TraitKind.Sum or TraitKind.Average;
 
-    private static TraitState UnpackFrom(ref PackedReader reader, CompiledTrait trait, bool withTotals)
+    private static TraitState UnpackFrom(ref PackedTraitReader reader, CompiledTrait trait, bool withTotals)
     {
         var fields = (Fields)reader.Byte();
         var windowed = !withTotals && (fields & Fields.Entries) != 0;
@@ -203,207 +200,5 @@ internal sealed partial class TraitState
         }
 
         return state;
-    }
-
-    /// <summary>Writes into a byte array, grown (doubled) when a field would not fit: one bounds check a field, no writer interface.</summary>
-    private ref struct PackedWriter(byte[] buffer)
-    {
-        private int _at;
-
-        public byte[] Buffer { get; private set; } = buffer;
-
-        public readonly ReadOnlySpan<byte> Written => Buffer.AsSpan(0, _at);
-
-        public void Byte(byte value)
-        {
-            if (_at == Buffer.Length)
-            {
-                Room(1);
-            }
-
-            Buffer[_at++] = value;
-        }
-
-        public void Fixed(ulong value)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(Room(8), value);
-            _at += 8;
-        }
-
-        public void Varint(ulong value)
-        {
-            var span = Room(10);
-            var i = 0;
-            while (value >= 0x80)
-            {
-                span[i++] = (byte)(value | 0x80);
-                value >>= 7;
-            }
-
-            span[i++] = (byte)value;
-            _at += i;
-        }
-
-        /// <summary>A decimal as one byte of sign and scale, then its 96-bit mantissa as two varints (low 64 bits, high 32).</summary>
-        public void Decimal(decimal value)
-        {
-            Span<int> bits = stackalloc int[4];
-            decimal.GetBits(value, bits);
-            var flags = bits[3];
-            Byte((byte)(((flags >> 16) & 0x1F) | (flags < 0 ? 0x80 : 0)));
-            Varint((uint)bits[0] | ((ulong)(uint)bits[1] << 32));
-            Varint((uint)bits[2]);
-        }
-
-        /// <summary>A string as its UTF-8 length plus one (zero for null), then the bytes.</summary>
-        public void String(string? value)
-        {
-            if (value is null)
-            {
-                Varint(0);
-                return;
-            }
-
-            var length = Encoding.UTF8.GetByteCount(value);
-            Varint((ulong)length + 1);
-            _at += Encoding.UTF8.GetBytes(value, Room(length));
-        }
-
-        private Span<byte> Room(int size)
-        {
-            if (Buffer.Length - _at < size)
-            {
-                var grown = new byte[Math.Max(Buffer.Length * 2, _at + size)];
-                Buffer.AsSpan(0, _at).CopyTo(grown);
-                Buffer = grown;
-            }
-
-            return Buffer.AsSpan(_at);
-        }
-
-        /// <summary>An entry: its time, a byte saying what follows (a number, the source and record id, JSON), then those.</summary>
-        public void Entry(TraitEntry entry, bool ordered)
-        {
-            Fixed((ulong)entry.At.UtcTicks);
-            Byte((byte)((entry.Number is null ? 0 : 1) | (ordered ? 2 : 0) | (entry.Json is null ? 0 : 4)));
-            if (entry.Number is { } number)
-            {
-                Decimal(number);
-            }
-
-            if (ordered)
-            {
-                String(entry.Source);
-                String(entry.RecordId);
-            }
-
-            if (entry.Json is not null)
-            {
-                String(entry.Json);
-            }
-        }
-    }
-
-    /// <summary>Reads the packed encoding; any mismatch is a <see cref="FormatException"/> (the profile is then recomputed).</summary>
-    private ref struct PackedReader(ReadOnlySpan<byte> packed)
-    {
-        private readonly ReadOnlySpan<byte> _packed = packed;
-        private int _at;
-
-        public readonly bool AtEnd => _at == _packed.Length;
-
-        public byte Byte() => _at < _packed.Length ? _packed[_at++] : throw new FormatException();
-
-        public ulong Fixed()
-        {
-            if (_packed.Length - _at < 8)
-            {
-                throw new FormatException();
-            }
-
-            var value = BinaryPrimitives.ReadUInt64LittleEndian(_packed[_at..]);
-            _at += 8;
-            return value;
-        }
-
-        public ulong Varint()
-        {
-            ulong value = 0;
-            for (var shift = 0; shift < 64; shift += 7)
-            {
-                var b = Byte();
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return value;
-                }
-            }
-
-            throw new FormatException();
-        }
-
-        public int Count()
-        {
-            var count = Varint();
-            return count <= (ulong)(_packed.Length - _at) ? (int)count : throw new FormatException();
-        }
-
-        public decimal Decimal()
-        {
-            var head = Byte();
-            var low = Varint();
-            var high = Varint();
-            var scale = (byte)(head & 0x1F);
-            if (scale > 28 || high > uint.MaxValue)
-            {
-                throw new FormatException();
-            }
-
-            return new decimal((int)(uint)low, (int)(uint)(low >> 32), (int)(uint)high, (head & 0x80) != 0, scale);
-        }
-
-        public DateTimeOffset Time()
-        {
-            var ticks = (long)Fixed();
-            return ticks is >= 0 and <= 3155378975999999999 ? new DateTimeOffset(ticks, TimeSpan.Zero) : throw new FormatException();
-        }
-
-        public string? String()
-        {
-            var length = Varint();
-            if (length == 0)
-            {
-                return null;
-            }
-
-            if (length - 1 > (ulong)(_packed.Length - _at))
-            {
-                throw new FormatException();
-            }
-
-            var text = Encoding.UTF8.GetString(_packed.Slice(_at, (int)(length - 1)));
-            _at += (int)(length - 1);
-            return text;
-        }
-
-        public TraitEntry Entry()
-        {
-            var at = Time();
-            var present = Byte();
-            if (present > 7)
-            {
-                throw new FormatException();
-            }
-
-            var entry = new TraitEntry { At = at, Number = (present & 1) != 0 ? Decimal() : null };
-            if ((present & 2) != 0)
-            {
-                entry.Source = String() ?? throw new FormatException();
-                entry.RecordId = String() ?? throw new FormatException();
-            }
-
-            entry.Json = (present & 4) != 0 ? String() ?? throw new FormatException() : null;
-            return entry;
-        }
     }
 }

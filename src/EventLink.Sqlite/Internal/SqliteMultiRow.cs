@@ -8,7 +8,7 @@ namespace EventLink.Sqlite.Internal;
 /// A multi-row statement, prepared once per row count: a profile's attributes or a claim's identities go in as one
 /// <c>INSERT</c> (one step, one reset) instead of one statement a row, and the keys of a read as one <c>VALUES</c> list
 /// it joins. The statement texts are built once here, so the writer's statement caches (keyed by reference) find them;
-/// <see cref="Statement"/> gives the statement bound by position, <see cref="Command"/> by name.
+/// <see cref="Statement(SqliteSessionContext, int)"/> gives the statement bound by position, <see cref="Command"/> by name.
 /// </summary>
 /// <remarks>
 /// Parameters: <c>$t</c>, then <paramref name="shared"/>, then for each row its <paramref name="columns"/> suffixed by
@@ -48,6 +48,23 @@ internal sealed class SqliteMultiRow(string head, string row, string tail, strin
     {
         var statement = StatementFor(_positional, rows, tenant: true);
         return context.Statement(statement.Sql, statement.Names);
+    }
+
+    /// <summary>
+    /// Gets the statement for <paramref name="rows"/> of <paramref name="keys"/> from <paramref name="start"/>, bound by
+    /// position: each row's first two parameters are its key's kind and value (the shared ones are the caller's).
+    /// </summary>
+    public SqliteRawStatement Statement(SqliteSessionContext context, IReadOnlyList<IdentityKey> keys, int start, int rows)
+    {
+        var statement = Statement(context, rows);
+        for (var i = 0; i < rows; i++)
+        {
+            var at = FirstRowParameter + (i * columns.Length);
+            statement.Set(at, keys[start + i].Kind);
+            statement.Set(at + 1, keys[start + i].Value);
+        }
+
+        return statement;
     }
 
     private Text StatementFor(Text?[] cache, int rows, bool tenant)

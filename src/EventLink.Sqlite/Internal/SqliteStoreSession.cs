@@ -324,15 +324,7 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         for (var start = 0; start < keys.Count; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, keys.Count - start);
-            var command = statement.Statement(_context, rows);
-            for (var i = 0; i < rows; i++)
-            {
-                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
-                command.Set(at, keys[start + i].Kind);
-                command.Set(at + 1, keys[start + i].Value);
-            }
-
-            using var reader = command.Query();
+            using var reader = statement.Statement(_context, keys, start, rows).Query();
             while (reader.Read())
             {
                 (waits[start + reader.GetInt32(0)] ??= []).Add(new PendingLink(reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));

@@ -53,14 +53,8 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
-            var add = statement.Statement(context, rows);
+            var add = statement.Statement(context, identities, start, rows);
             add.Set(1, claimId);
-            for (var i = 0; i < rows; i++)
-            {
-                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
-                add.Set(at, identities[start + i].Kind);
-                add.Set(at + 1, identities[start + i].Value);
-            }
 
             context.Write(add);
         }
@@ -97,15 +91,7 @@ internal sealed class SqliteGraphWrites(SqliteSessionContext context)
         for (var start = 0; start < identities.Count; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, identities.Count - start);
-            var command = statement.Statement(context, rows);
-            for (var i = 0; i < rows; i++)
-            {
-                var at = statement.FirstRowParameter + (i * statement.ColumnCount);
-                command.Set(at, identities[start + i].Kind);
-                command.Set(at + 1, identities[start + i].Value);
-            }
-
-            using var reader = command.Query();
+            using var reader = statement.Statement(context, identities, start, rows).Query();
             while (reader.Read())
             {
                 claims[start + reader.GetInt32(0)].Add(new ClaimKey((ClaimKind)reader.GetInt32(3), reader.GetString(1), reader.GetString(2)));

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using EventLink.Sqlite.Quarantine.Internal;
 using EventLink.Storage;
 using Microsoft.Data.Sqlite;
 using static EventLink.Sqlite.Internal.SqliteValues;
@@ -297,49 +298,14 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
     public override ValueTask<IReadOnlyList<PendingLink>> GetWaitsAsync(IdentityKey key, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var command = _context.Command(SqliteSessionSql.GetWaits, "$kind", "$value");
-        command.Parameters[1].Value = key.Kind;
-        command.Parameters[2].Value = key.Value;
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
-        {
-            return ValueTask.FromResult<IReadOnlyList<PendingLink>>([]);
-        }
-
-        var links = new List<PendingLink>();
-        do
-        {
-            links.Add(new PendingLink(reader.GetInt64(0), reader.GetInt32(1), reader.GetInt32(2)));
-        }
-        while (reader.Read());
-        return ValueTask.FromResult<IReadOnlyList<PendingLink>>(links);
+        return ValueTask.FromResult(SqliteWaitReads.Of(_context, key));
     }
 
     public override ValueTask<IReadOnlyList<IReadOnlyList<PendingLink>>> GetWaitsByIdentitiesAsync(IReadOnlyList<IdentityKey> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         cancellationToken.ThrowIfCancellationRequested();
-        var waits = new List<PendingLink>?[keys.Count];
-        var statement = SqliteSessionSql.GetWaitsOfIdentities;
-        for (var start = 0; start < keys.Count; start += SqliteMultiRow.MaxRows)
-        {
-            var rows = Math.Min(SqliteMultiRow.MaxRows, keys.Count - start);
-            using var reader = statement.Statement(_context, keys, start, rows).Query();
-            while (reader.Read())
-            {
-                (waits[start + reader.GetInt32(0)] ??= []).Add(new PendingLink(reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));
-            }
-        }
-
-        // Each identity's waits in the order of one identity's read: by event, then relation.
-        var result = new IReadOnlyList<PendingLink>[keys.Count];
-        for (var i = 0; i < result.Length; i++)
-        {
-            waits[i]?.Sort(static (a, b) => a.EventId != b.EventId ? a.EventId.CompareTo(b.EventId) : a.RelationIndex.CompareTo(b.RelationIndex));
-            result[i] = waits[i] ?? (IReadOnlyList<PendingLink>)[];
-        }
-
-        return ValueTask.FromResult<IReadOnlyList<IReadOnlyList<PendingLink>>>(result);
+        return ValueTask.FromResult(SqliteWaitReads.Of(_context, keys));
     }
 
     public override ValueTask LinkEventAsync(long eventId, Guid profileId, int relationIndex, CancellationToken cancellationToken = default)

@@ -25,6 +25,9 @@ internal sealed class CompiledFilter
 
     public bool NeedsPayload => _where.Length > 0;
 
+    /// <summary>Gets whether any source and event name match (only the record type and the payload are read).</summary>
+    public bool MatchesAnySourceAndName => Source is null && EventName is null;
+
     /// <summary>Gets the property conditions, in order.</summary>
     public ReadOnlySpan<(FieldPath Path, ComparisonOperator Operator, string? Value)> Where => _where;
 

@@ -79,7 +79,19 @@ internal sealed partial class TraitState
                 }
 
                 Entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
-                Aggregate(trait);
+                if (trait.Kind == TraitKind.DistinctCount && Distinct is null)
+                {
+                    Aggregate(trait); // Its distinct set is built from the entries once.
+                }
+                else
+                {
+                    // The aggregates fold the entries in any order: one more entry is one more step (no pass over all).
+                    Accumulate(trait, input.At, input.Source, input.RecordId, input.Number, input.Json);
+                    if (trait.Kind == TraitKind.DistinctCount)
+                    {
+                        Count = Distinct!.Count;
+                    }
+                }
             }
 
             return;

@@ -57,18 +57,11 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             changes.Taken[profileId] = entry;
         }
 
+        // A profile whose state took the event in place is among the taken ones (evaluated before commit even without other facts).
         var facts = Runtime.Evaluate(record, eventId, entry, batch.Now);
-        if (entry is null)
+        if (facts is not null)
         {
-            changes.Linked.Add((profileId, facts!));
-        }
-        else
-        {
-            changes.Applied.Add(profileId);
-            if (facts is not null)
-            {
-                changes.Linked.Add((profileId, facts)); // Its triggers; its inputs are applied already.
-            }
+            changes.Linked.Add((profileId, facts)); // With a state at hand, only its triggers: its inputs are applied already.
         }
     }
 
@@ -190,7 +183,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             list.Add(facts);
         }
 
-        foreach (var id in changes.Applied.Concat(changes.Touched).Concat(recompute))
+        foreach (var id in changes.Taken.Keys.Concat(changes.Touched).Concat(recompute))
         {
             var survivor = checkSurvival || recompute.Contains(id) ? await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false) : id;
             if (!incremental.ContainsKey(survivor))
@@ -289,7 +282,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         var states = entry.States;
         var changed = entry.Changed;
-        foreach (var facts in newEvents ?? [])
+        foreach (var facts in newEvents ?? NoFacts)
         {
             for (var i = 0; i < states.Length; i++)
             {
@@ -512,11 +505,8 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         /// <summary>Gets or sets the tenant's cached states, checked against the store version when first used in the unit of work.</summary>
         public ComputedCache.TenantEntries? Cached { get; set; }
 
-        /// <summary>Gets the decoded states taken from the cache and updated in place by this unit of work's events.</summary>
+        /// <summary>Gets the decoded states taken from the cache and updated in place by this unit of work's events (each evaluated before commit, even without other facts).</summary>
         public Dictionary<Guid, ComputedEntry> Taken { get; } = [];
-
-        /// <summary>Gets the profiles whose state took events in place (evaluated before commit even without other facts).</summary>
-        public HashSet<Guid> Applied { get; } = [];
 
         /// <summary>Gets or sets whether a profile was erased (its computed state deleted past the cache).</summary>
         public bool Erased { get; set; }
@@ -550,7 +540,6 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             Transitions = 0;
             Cached = null;
             Taken.Clear();
-            Applied.Clear();
             Erased = false;
             Computed.Clear();
             Survivors.Clear();

@@ -49,20 +49,59 @@ internal sealed partial class TraitsRuntime
 
             var property = new int[_traits.Count];
             var where = new int[_traits.Count][];
+            var applies = new List<int>();
             for (var i = 0; i < _traits.Count; i++)
             {
                 var trait = _traits[i];
-                var applies = trait.Filter.MatchesType(type.Name);
-                where[i] = applies ? Where(trait.Filter) : [];
-                property[i] = applies && trait.ReadsProperty ? Slot(trait.Property!) : -1;
+                if (!trait.Filter.MatchesType(type.Name))
+                {
+                    where[i] = [];
+                    property[i] = -1;
+                    continue;
+                }
+
+                applies.Add(i);
+                where[i] = Where(trait.Filter);
+                property[i] = trait.ReadsProperty ? Slot(trait.Property!) : -1;
             }
 
             var triggerWhere = _triggers.Select(t => t.Filter.MatchesType(type.Name) ? Where(t.Filter) : []).ToArray();
             if (paths.Count > 0)
             {
-                _reads[type] = new TypeReads(PayloadExtractor.Create(type, paths), type.Relations.Count + paths.Count, property, where, triggerWhere);
+                var (conditions, ids) = Conditions([.. _traits.Select((t, i) => (t.Filter, where[i])), .. _triggers.Select((t, k) => (t.Filter, triggerWhere[k]))]);
+                _reads[type] = new TypeReads(PayloadExtractor.Create(type, paths), type.Relations.Count + paths.Count, property, [.. applies], conditions,
+                    ids[.._traits.Count], ids[_traits.Count..]);
             }
         }
+    }
+
+    /// <summary>
+    /// The distinct property conditions of a record type's filters (a status read by a sum and by a windowed sum is
+    /// compared once an event), and for each filter the indexes of its conditions among them.
+    /// </summary>
+    private static ((int Slot, ComparisonOperator Operator, string? Value)[] Conditions, int[][] Ids) Conditions((CompiledFilter Filter, int[] Slots)[] filters)
+    {
+        var distinct = new List<(int Slot, ComparisonOperator Operator, string? Value)>();
+        var ids = new int[filters.Length][];
+        for (var f = 0; f < filters.Length; f++)
+        {
+            var (filter, slots) = filters[f];
+            ids[f] = new int[slots.Length];
+            for (var k = 0; k < slots.Length; k++)
+            {
+                var condition = (slots[k], filter.Where[k].Operator, filter.Where[k].Value);
+                var at = distinct.IndexOf(condition);
+                if (at < 0)
+                {
+                    distinct.Add(condition);
+                    at = distinct.Count - 1;
+                }
+
+                ids[f][k] = at;
+            }
+        }
+
+        return ([.. distinct], ids);
     }
 
     /// <summary>As the document path of <c>Evaluate</c>, from the values the extractor selected.</summary>
@@ -72,14 +111,17 @@ internal sealed partial class TraitsRuntime
         var inputs = target is null ? new TraitInput?[_traits.Count] : null;
         List<string>? triggers = null;
 
-        // Traits reading the same property (a sum, a minimum, an average of one amount) parse its number once.
+        // Traits reading the same property (a sum, a minimum, an average of one amount) parse its number once, and
+        // filters sharing a condition (a status) compare it once: 0 not yet, 1 a number / holds, 2 not a number / fails.
         Span<decimal> numbers = stackalloc decimal[values.Length];
-        Span<byte> parsed = stackalloc byte[values.Length]; // 0: not yet, 1: a number, 2: not a number.
+        Span<byte> parsed = stackalloc byte[values.Length];
+        Span<byte> held = stackalloc byte[reads.Conditions.Length];
         parsed.Clear();
-        for (var i = 0; i < _traits.Count; i++)
+        held.Clear();
+        foreach (var i in reads.Applies)
         {
             var trait = _traits[i];
-            if (!trait.Filter.MatchesHeader(recordType, source, eventName) || !Matches(trait.Filter, reads.Where[i], values, payload))
+            if ((!trait.Filter.MatchesAnySourceAndName && !trait.Filter.MatchesHeader(recordType, source, eventName)) || !Matches(reads, reads.TraitConditions[i], values, payload, held))
             {
                 continue;
             }
@@ -96,7 +138,9 @@ internal sealed partial class TraitsRuntime
 
                 if (trait.ReadsJson)
                 {
-                    json = ValueComparison.RawText(value, payload);
+                    // The value kept last time, when the same text (a country), is kept again rather than decoded anew.
+                    var kept = target?.States[i].LastValue?.Json;
+                    json = kept is not null && ValueComparison.IsRawText(value, payload, kept) ? kept : ValueComparison.RawText(value, payload);
                 }
                 else
                 {
@@ -131,7 +175,7 @@ internal sealed partial class TraitsRuntime
         for (var t = 0; t < _triggers.Count; t++)
         {
             var filter = _triggers[t].Filter;
-            if (filter.MatchesHeader(recordType, source, eventName) && Matches(filter, reads.TriggerWhere[t], values, payload))
+            if (filter.MatchesHeader(recordType, source, eventName) && Matches(reads, reads.TriggerConditions[t], values, payload, held))
             {
                 (triggers ??= []).Add(_triggers[t].Name);
             }
@@ -140,12 +184,18 @@ internal sealed partial class TraitsRuntime
         return target is not null && triggers is null ? null : new EventFacts(eventId, inputs ?? new TraitInput?[_traits.Count], triggers is null ? [] : [.. triggers]);
     }
 
-    private static bool Matches(CompiledFilter filter, int[] slots, SelectedValue[] values, ReadOnlySpan<byte> payload)
+    /// <summary>Whether every condition of a filter holds, each distinct condition compared once an event (<paramref name="held"/>).</summary>
+    private static bool Matches(TypeReads reads, int[] conditions, SelectedValue[] values, ReadOnlySpan<byte> payload, Span<byte> held)
     {
-        var where = filter.Where;
-        for (var k = 0; k < where.Length; k++)
+        foreach (var id in conditions)
         {
-            if (!ValueComparison.Holds(values[slots[k]], payload, where[k].Operator, where[k].Value))
+            if (held[id] == 0)
+            {
+                var (slot, comparison, expected) = reads.Conditions[id];
+                held[id] = ValueComparison.Holds(values[slot], payload, comparison, expected) ? (byte)1 : (byte)2;
+            }
+
+            if (held[id] == 2)
             {
                 return false;
             }
@@ -155,17 +205,27 @@ internal sealed partial class TraitsRuntime
     }
 
     /// <summary>Where the values traits read from one record type are, after its relations.</summary>
-    private sealed class TypeReads(PayloadExtractor extractor, int length, int[] property, int[][] where, int[][] triggerWhere)
+    private sealed class TypeReads(PayloadExtractor extractor, int length, int[] property, int[] applies, (int Slot, ComparisonOperator Operator, string? Value)[] conditions,
+        int[][] traitConditions, int[][] triggerConditions)
     {
         private readonly int[] _json = [.. property.Where(p => p >= 0)];
 
         public PayloadExtractor Extractor { get; } = extractor;
 
+        /// <summary>Gets, per trait, the slot of the property it reads (-1: none).</summary>
         public int[] Property { get; } = property;
 
-        public int[][] Where { get; } = where;
+        /// <summary>Gets the traits (by index) whose filter may match an event of the type.</summary>
+        public int[] Applies { get; } = applies;
 
-        public int[][] TriggerWhere { get; } = triggerWhere;
+        /// <summary>Gets the distinct property conditions of the type's filters: the slot read, the operator, the value.</summary>
+        public (int Slot, ComparisonOperator Operator, string? Value)[] Conditions { get; } = conditions;
+
+        /// <summary>Gets, per trait, its filter's conditions (indexes into <see cref="Conditions"/>).</summary>
+        public int[][] TraitConditions { get; } = traitConditions;
+
+        /// <summary>Gets, per event trigger, its filter's conditions (indexes into <see cref="Conditions"/>).</summary>
+        public int[][] TriggerConditions { get; } = triggerConditions;
 
         /// <summary>
         /// Whether the record was read by this extractor and every value a trait keeps as text has its text in the

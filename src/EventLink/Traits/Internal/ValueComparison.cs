@@ -88,6 +88,31 @@ internal static class ValueComparison
         _ => null,
     };
 
+    /// <summary>Whether <see cref="RawText"/> would give <paramref name="text"/> (compared without making the string).</summary>
+    public static bool IsRawText(in SelectedValue value, ReadOnlySpan<byte> payload, string text)
+    {
+        var utf8 = value.Kind switch
+        {
+            JsonValueKind.String when value.Text is null && value.Error is null => payload.Slice(value.Start - 1, value.Length + 2),
+            JsonValueKind.Number => payload.Slice(value.Start, value.Length),
+            _ => default,
+        };
+        if (utf8.IsEmpty || utf8.Length != text.Length)
+        {
+            return false; // Only ASCII text is compared byte for char (any other is decoded).
+        }
+
+        for (var k = 0; k < utf8.Length; k++)
+        {
+            if (utf8[k] != text[k] || utf8[k] >= 0x80)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>A JSON number as <see cref="JsonElement.TryGetDecimal"/> reads it.</summary>
     private static bool TryDecimal(in SelectedValue value, ReadOnlySpan<byte> payload, out decimal number)
     {

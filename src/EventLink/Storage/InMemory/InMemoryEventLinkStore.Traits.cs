@@ -27,5 +27,6 @@ public sealed partial class InMemoryEventLinkStore
         WithTenantAsync<IReadOnlyList<TriggerRow>>(tenant, state => state.Triggers
             .Where(t => t.Sequence > afterSequence)
             .Take(Math.Max(0, limit))
+            .Select(t => t.Row.Sequence == t.Sequence ? t.Row : t.Row with { Sequence = t.Sequence })
             .ToList(), cancellationToken);
 }

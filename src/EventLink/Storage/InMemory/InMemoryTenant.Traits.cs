@@ -11,7 +11,11 @@ internal sealed partial class InMemoryTenant
     /// </summary>
     public SortedSet<(DateTimeOffset Due, Guid ProfileId)> DueIndex { get; } = [];
 
-    public List<TriggerRow> Triggers { get; } = [];
+    /// <summary>
+    /// Gets the trigger log: each entry as appended (its sequence as given, which the engine leaves zero) with the
+    /// sequence assigned, so that an append keeps the row rather than a copy; a read gives rows with their sequence.
+    /// </summary>
+    public List<(long Sequence, TriggerRow Row)> Triggers { get; } = [];
 
     public long NextTriggerSequence { get; set; } = 1;
 }

@@ -89,7 +89,7 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
             });
         }
 
-        _state.Triggers.Add(trigger with { Sequence = _state.NextTriggerSequence++ });
+        _state.Triggers.Add((_state.NextTriggerSequence++, trigger));
         return ValueTask.CompletedTask;
     }
 
@@ -140,7 +140,7 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
         }
 
         var before = _state.Triggers.ToList();
-        var removed = _state.Triggers.RemoveAll(t => closure.Contains(t.ProfileId));
+        var removed = _state.Triggers.RemoveAll(t => closure.Contains(t.Row.ProfileId));
         if (removed > 0)
         {
             _context.Push(() =>

@@ -475,13 +475,14 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
     private EventFacts Facts(EventRow row) =>
         Runtime.Evaluate(row.Id, row.RecordType, row.Source, row.RecordId, row.EventName, row.OccurredAt, () => JsonDocument.Parse(row.Utf8Payload));
 
-    private async ValueTask AppendTriggerAsync(Batch batch, TraitsBatch? changes, TriggerKind kind, string name, Guid profileId, long? eventId)
+    private static ValueTask AppendTriggerAsync(Batch batch, TraitsBatch? changes, TriggerKind kind, string name, Guid profileId, long? eventId)
     {
-        await batch.Session.AppendTriggerAsync(new TriggerRow(0, kind, name, profileId, eventId, batch.Now)).ConfigureAwait(false);
         if (changes is not null && kind != TriggerKind.EventMatched)
         {
             changes.Transitions++;
         }
+
+        return batch.Session.AppendTriggerAsync(new TriggerRow(0, kind, name, profileId, eventId, batch.Now));
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>

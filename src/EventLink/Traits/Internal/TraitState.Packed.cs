@@ -91,11 +91,12 @@ internal sealed partial class TraitState
             return;
         }
 
+        // The kind is tested first: a field the kind does not read is not touched (a state is several cache lines).
         var fields = (Overflow == true ? Fields.Overflow : 0)
-            | (Min is null || kind != TraitKind.Min ? 0 : Fields.Min)
-            | (Max is null || kind != TraitKind.Max ? 0 : Fields.Max)
-            | (FirstAt is null || kind != TraitKind.FirstOccurredAt ? 0 : Fields.FirstAt)
-            | (LastAt is null || kind != TraitKind.LastOccurredAt ? 0 : Fields.LastAt)
+            | (kind != TraitKind.Min || Min is null ? 0 : Fields.Min)
+            | (kind != TraitKind.Max || Max is null ? 0 : Fields.Max)
+            | (kind != TraitKind.FirstOccurredAt || FirstAt is null ? 0 : Fields.FirstAt)
+            | (kind != TraitKind.LastOccurredAt || LastAt is null ? 0 : Fields.LastAt)
             | (LastValue is null ? 0 : Fields.LastValue)
             | (Distinct is null ? 0 : Fields.Distinct);
         writer.Byte((byte)fields);

@@ -255,7 +255,6 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         ComputedEntry? cached = null)
     {
         var session = batch.Session;
-        var traits = Runtime.Traits;
         var entry = newEvents is null ? null : cached;
         var everything = false;
         if (entry is null)
@@ -280,6 +279,44 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             everything = true;
         }
 
+        IReadOnlyDictionary<string, JsonElement>? attributes = null;
+        if (Runtime.ReadsAttributesEveryTime)
+        {
+            // An audience evaluated every time reads merged attributes: they are read before the evaluation (which awaits nothing).
+            var records = await session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
+            attributes = AttributeMerger.Merge(core.Schema, records).ToDictionary(r => r.Name, r => JsonElement.Parse(r.ValueJson), StringComparer.Ordinal);
+        }
+
+        var transitions = changes?.Transitioned ?? [];
+        transitions.Clear();
+        var write = Evaluate(entry, changes, profileId, newEvents, everything, batch.Now, attributes, transitions);
+        foreach (var (audience, entered) in transitions)
+        {
+            await AppendTriggerAsync(batch, changes, entered ? TriggerKind.AudienceEntered : TriggerKind.AudienceExited, audience, profileId, null).ConfigureAwait(false);
+        }
+
+        if (write is { } state)
+        {
+            await session.UpdateComputedStateAsync(profileId, entry.Stored, state, cancellationToken).ConfigureAwait(false);
+            entry.Stored = state;
+            Array.Clear(entry.Changed);
+        }
+
+        return entry;
+    }
+
+    /// <summary>The audience context of the unit of work (or a new one without), which profiles are evaluated with one after the other.</summary>
+    private AudienceContext Context(TraitsBatch? changes) => changes is null ? new AudienceContext(Runtime.Traits) : changes.Context ??= new AudienceContext(Runtime.Traits);
+
+    /// <summary>
+    /// The synchronous part of <see cref="EvaluateProfileAsync"/>: applies <paramref name="newEvents"/>, expires windows,
+    /// evaluates the audiences whose inputs changed (the memberships that changed noted in <paramref name="transitions"/>),
+    /// and gives the row to write, or null when nothing changed.
+    /// </summary>
+    private ComputedStateRow? Evaluate(ComputedEntry entry, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, bool everything, DateTimeOffset now,
+        IReadOnlyDictionary<string, JsonElement>? attributes, List<(string Audience, bool Entered)> transitions)
+    {
+        var traits = Runtime.Traits;
         var states = entry.States;
         var changed = entry.Changed;
         foreach (var facts in newEvents ?? NoFacts)
@@ -288,7 +325,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             {
                 if (facts.Inputs[i] is { } input)
                 {
-                    states[i].Add(traits[i], input, batch.Now);
+                    states[i].Add(traits[i], input, now);
                     changed[i] = true;
                 }
             }
@@ -296,19 +333,20 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         DateTimeOffset? due = null;
         var anyChanged = everything;
-        for (var i = 0; i < states.Length; i++)
+        foreach (var i in Runtime.Windowed)
         {
-            if (traits[i].Window is not null)
-            {
-                changed[i] |= states[i].Expire(traits[i], batch.Now);
-                due = Earliest(due, states[i].DueAt(traits[i]));
-            }
-
-            anyChanged |= changed[i];
+            changed[i] |= states[i].Expire(traits[i], now);
+            due = Earliest(due, states[i].DueAt(traits[i]));
         }
 
-        var context = changes is null ? new AudienceContext(traits) : changes.Context ??= new AudienceContext(traits);
-        context.Reset(states, batch.Now);
+        foreach (var flag in changed)
+        {
+            anyChanged |= flag;
+        }
+
+        var context = Context(changes);
+        context.Reset(states, now);
+        context.Attributes = attributes;
         var membersChanged = false;
         var audiences = Runtime.Audiences;
         for (var a = 0; a < audiences.Count; a++)
@@ -319,40 +357,26 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
                 continue;
             }
 
-            if (audience.AlwaysEvaluated && Runtime.UsesAttributes && context.Attributes is null)
-            {
-                var records = await session.GetSourceRecordsAsync(profileId, cancellationToken).ConfigureAwait(false);
-                context.Attributes = AttributeMerger.Merge(core.Schema, records).ToDictionary(r => r.Name, r => JsonElement.Parse(r.ValueJson), StringComparer.Ordinal);
-            }
-
             var isIn = audience.Condition.Evaluate(context);
             var was = entry.Members[a];
             if (isIn != (was is not null))
             {
-                entry.Members[a] = isIn ? new AudienceMemberRow(audience.Name, profileId, batch.Now) : null;
+                entry.Members[a] = isIn ? new AudienceMemberRow(audience.Name, profileId, now) : null;
                 membersChanged = true;
-                await AppendTriggerAsync(batch, changes, isIn ? TriggerKind.AudienceEntered : TriggerKind.AudienceExited, audience.Name, profileId, null).ConfigureAwait(false);
+                transitions.Add((audience.Name, isIn));
             }
         }
 
         due = Earliest(due, context.DueAt);
         context.Reset(null, default);
         var written = entry.Stored;
-        if (anyChanged || membersChanged || due != written.DueAt)
+        if (!anyChanged && !membersChanged && due == written.DueAt)
         {
-            var members = written.Audiences;
-            if (membersChanged || everything)
-            {
-                members = Members(entry.Members);
-            }
-
-            var state = new ComputedStateRow([], members, due) { State = TraitState.Pack(states, traits, Runtime.StateDigest) };
-            await session.UpdateComputedStateAsync(profileId, written, state, cancellationToken).ConfigureAwait(false);
-            entry.Stored = state;
-            Array.Clear(changed);
+            return null;
         }
 
-        return entry;
+        var members = membersChanged || everything ? Members(entry.Members) : written.Audiences;
+        return new ComputedStateRow([], members, due) { State = TraitState.Pack(states, traits, Runtime.StateDigest) };
     }
 
     /// <summary>The memberships held, in audience order (none: the shared empty list).</summary>
@@ -512,6 +536,9 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         /// <summary>Gets or sets whether a profile was erased (its computed state deleted past the cache).</summary>
         public bool Erased { get; set; }
 
+        /// <summary>Gets, while a profile is evaluated, the audiences it entered (true) or left, in audience order.</summary>
+        public List<(string Audience, bool Entered)> Transitioned { get; } = [];
+
         /// <summary>Gets or sets the audience context the unit of work's profiles are evaluated with, one after the other.</summary>
         public AudienceContext? Context { get; set; }
 
@@ -539,6 +566,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             MergedAway.Clear();
             LeftQuarantine.Clear();
             Transitions = 0;
+            Transitioned.Clear();
             Cached = null;
             Taken.Clear();
             Erased = false;

@@ -33,6 +33,12 @@ internal sealed partial class TraitsRuntime
 
     public bool UsesAttributes { get; private set; }
 
+    /// <summary>Gets whether an audience evaluated every time reads merged attributes (then a profile's are read for every evaluation).</summary>
+    public bool ReadsAttributesEveryTime => UsesAttributes && _audiences.Exists(a => a.AlwaysEvaluated);
+
+    /// <summary>Gets the windowed traits (by index): the ones whose entries expire.</summary>
+    public int[] Windowed => field ??= [.. Enumerable.Range(0, _traits.Count).Where(i => _traits[i].Window is not null)];
+
     /// <summary>Gets a digest of every trait's name and definition, in order: states packed for other definitions are not read (<see cref="TraitState.Unpack"/>).</summary>
     public ulong StateDigest => field != 0 ? field : field = Digest(_traits);
 

@@ -335,6 +335,24 @@ internal static class SqliteMigrations
         INSERT INTO computed (tenant_key, profile_id, state, due_at) SELECT tenant_key, profile_id, NULL, due_at FROM computed_due;
         DROP TABLE computed_due;
         """,
+
+        // 8: audience memberships move into the profile's computed row (a JSON array of [audience, entered_at], ordered
+        // by audience), so that an update writes one row and not also a row and an index entry per membership that
+        // changed; and the trigger log loses its per-profile index, which every entry paid for with an insert at a
+        // random place and only an erasure read (an erasure now reads the tenant's log).
+        """
+        ALTER TABLE computed ADD COLUMN audiences TEXT;
+        -- (A file without the table, which step 5 made, migrates as one without memberships.)
+        CREATE TABLE IF NOT EXISTS audience_members (tenant_key INTEGER NOT NULL, audience TEXT NOT NULL, profile_id BLOB NOT NULL, entered_at INTEGER NOT NULL);
+        INSERT INTO computed (tenant_key, profile_id, state, due_at, audiences)
+            SELECT tenant_key, profile_id, NULL, NULL, json_group_array(json_array(audience, entered_at))
+            FROM (SELECT tenant_key, profile_id, audience, entered_at FROM audience_members ORDER BY tenant_key, profile_id, audience)
+            WHERE true
+            GROUP BY tenant_key, profile_id
+            ON CONFLICT (tenant_key, profile_id) DO UPDATE SET audiences = excluded.audiences;
+        DROP TABLE audience_members;
+        DROP INDEX IF EXISTS ix_triggers_profile;
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library knows.</summary>

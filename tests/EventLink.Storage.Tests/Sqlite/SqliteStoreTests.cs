@@ -85,6 +85,64 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
     }
 
     [Fact]
+    public async Task Memberships_stored_one_row_each_move_into_the_profiles_computed_rows()
+    {
+        const string Name = "membership-migration";
+        var packed = Guid.CreateVersion7();
+        var onlyMember = Guid.CreateVersion7();
+        var entered = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await using (var store = await Fixture.CreateStoreAsync(Name))
+        {
+            await using var session = await store.BeginAsync("default");
+            await session.CommitAsync();
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        {
+            // The file as version 7 left it: memberships one row each, the trigger log indexed by profile.
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                ALTER TABLE computed DROP COLUMN audiences;
+                CREATE TABLE audience_members (tenant_key INTEGER NOT NULL, audience TEXT NOT NULL, profile_id BLOB NOT NULL, entered_at INTEGER NOT NULL, PRIMARY KEY (tenant_key, audience, profile_id)) WITHOUT ROWID;
+                CREATE INDEX ix_audience_members_profile ON audience_members (tenant_key, profile_id);
+                CREATE INDEX ix_triggers_profile ON triggers (tenant_key, profile_id);
+                INSERT INTO computed (tenant_key, profile_id, state, due_at) SELECT tenant_key, $packed, x'0102', NULL FROM tenants WHERE name = 'default';
+                INSERT INTO audience_members SELECT tenant_key, 'vip', $packed, $entered FROM tenants WHERE name = 'default';
+                INSERT INTO audience_members SELECT tenant_key, 'active', $packed, $entered + 1 FROM tenants WHERE name = 'default';
+                INSERT INTO audience_members SELECT tenant_key, 'vip', $only, $entered FROM tenants WHERE name = 'default';
+                UPDATE meta SET value = 7 WHERE key = 'schema_version';
+                """;
+            command.Parameters.AddWithValue("$packed", packed.ToByteArray(bigEndian: true));
+            command.Parameters.AddWithValue("$only", onlyMember.ToByteArray(bigEndian: true));
+            command.Parameters.AddWithValue("$entered", (entered - DateTimeOffset.UnixEpoch).Ticks / 10);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var store = new SqliteEventLinkStore(Fixture.OptionsOf(Name)))
+        {
+            await store.InitializeAsync();
+            var state = await store.ReadComputedStateAsync("default", packed);
+            state.State.Should().Equal(1, 2);
+            state.Audiences.Should().Equal(
+                new AudienceMemberRow("active", packed, entered.AddTicks(10)),
+                new AudienceMemberRow("vip", packed, entered));
+            (await store.ReadComputedStateAsync("default", onlyMember)).Audiences.Should().Equal(new AudienceMemberRow("vip", onlyMember, entered));
+            var vip = await store.ReadAudienceMembersAsync("default", "vip").ToListAsync();
+            vip.Select(m => m.ProfileId).Should().BeEquivalentTo([packed, onlyMember]);
+            vip.Select(m => m.ProfileId).Should().BeInAscendingOrder(Comparer<Guid>.Create((a, b) => a.ToByteArray(bigEndian: true).AsSpan().SequenceCompareTo(b.ToByteArray(bigEndian: true))));
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name IN ('audience_members', 'ix_audience_members_profile', 'ix_triggers_profile');";
+            (await command.ExecuteScalarAsync()).Should().Be(0L, "the membership table and the log's profile index are gone");
+        }
+    }
+
+    [Fact]
     public async Task Initializing_again_and_from_several_instances_at_once_is_idempotent()
     {
         const string Name = "idempotent";

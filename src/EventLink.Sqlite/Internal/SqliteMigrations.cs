@@ -338,8 +338,10 @@ internal static class SqliteMigrations
 
         // 8: audience memberships move into the profile's computed row (a JSON array of [audience, entered_at], ordered
         // by audience), so that an update writes one row and not also a row and an index entry per membership that
-        // changed; and the trigger log loses its per-profile index, which every entry paid for with an insert at a
-        // random place and only an erasure read (an erasure now reads the tenant's log).
+        // changed; the trigger log's new entries go in as one row per session (trigger_batches, encoded by
+        // SqliteTriggerBatches, sequences from meta.trigger_seq, which continues the triggers table's), instead of a
+        // row and two index entries each, one at a random place (its per-profile index, which only an erasure read:
+        // an erasure now reads the tenant's log). Rows of the triggers table stay and are read first.
         """
         ALTER TABLE computed ADD COLUMN audiences TEXT;
         -- (A file without the table, which step 5 made, migrates as one without memberships.)
@@ -352,6 +354,13 @@ internal static class SqliteMigrations
             ON CONFLICT (tenant_key, profile_id) DO UPDATE SET audiences = excluded.audiences;
         DROP TABLE audience_members;
         DROP INDEX IF EXISTS ix_triggers_profile;
+        CREATE TABLE IF NOT EXISTS trigger_batches (
+            last_seq INTEGER PRIMARY KEY,
+            tenant_key INTEGER NOT NULL,
+            entries BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_trigger_batches_tenant ON trigger_batches (tenant_key, last_seq);
+        INSERT INTO meta (key, value) VALUES ('trigger_seq', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'triggers'), 0))
+            ON CONFLICT (key) DO NOTHING;
         """,
     ];
 

@@ -85,7 +85,7 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
     }
 
     [Fact]
-    public async Task Memberships_stored_one_row_each_move_into_the_profiles_computed_rows()
+    public async Task Memberships_stored_one_row_each_move_into_the_profiles_computed_rows_and_the_trigger_log_goes_on_from_its_rows()
     {
         const string Name = "membership-migration";
         var packed = Guid.CreateVersion7();
@@ -111,6 +111,10 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
                 INSERT INTO audience_members SELECT tenant_key, 'vip', $packed, $entered FROM tenants WHERE name = 'default';
                 INSERT INTO audience_members SELECT tenant_key, 'active', $packed, $entered + 1 FROM tenants WHERE name = 'default';
                 INSERT INTO audience_members SELECT tenant_key, 'vip', $only, $entered FROM tenants WHERE name = 'default';
+                DROP TABLE trigger_batches;
+                DELETE FROM meta WHERE key = 'trigger_seq';
+                INSERT INTO triggers (tenant_key, kind, name, profile_id, event_id, at) SELECT tenant_key, 0, 'vip', $packed, 7, $entered FROM tenants WHERE name = 'default';
+                INSERT INTO triggers (tenant_key, kind, name, profile_id, event_id, at) SELECT tenant_key, 0, 'vip', $only, NULL, $entered FROM tenants WHERE name = 'default';
                 UPDATE meta SET value = 7 WHERE key = 'schema_version';
                 """;
             command.Parameters.AddWithValue("$packed", packed.ToByteArray(bigEndian: true));
@@ -131,6 +135,30 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
             var vip = await store.ReadAudienceMembersAsync("default", "vip").ToListAsync();
             vip.Select(m => m.ProfileId).Should().BeEquivalentTo([packed, onlyMember]);
             vip.Select(m => m.ProfileId).Should().BeInAscendingOrder(Comparer<Guid>.Create((a, b) => a.ToByteArray(bigEndian: true).AsSpan().SequenceCompareTo(b.ToByteArray(bigEndian: true))));
+
+            // Entries appended now take sequences after the rows', and are read after them; an erasure takes a
+            // profile's entries out of both.
+            await using (var session = await store.BeginAsync("default"))
+            {
+                await session.AppendTriggerAsync(new TriggerRow(0, TriggerKind.AudienceExited, "vip", packed, null, entered.AddDays(1)));
+                await session.AppendTriggerAsync(new TriggerRow(0, TriggerKind.AudienceEntered, "active", onlyMember, 9, entered.AddDays(2)));
+                await session.CommitAsync();
+            }
+
+            var log = await store.ReadTriggersAsync("default", 0, 10);
+            log.Select(t => (t.Sequence, t.Kind, t.Name, t.ProfileId, t.EventId, t.At)).Should().Equal(
+                (1L, TriggerKind.AudienceEntered, "vip", packed, 7L, entered),
+                (2L, TriggerKind.AudienceEntered, "vip", onlyMember, (long?)null, entered),
+                (3L, TriggerKind.AudienceExited, "vip", packed, (long?)null, entered.AddDays(1)),
+                (4L, TriggerKind.AudienceEntered, "active", onlyMember, 9L, entered.AddDays(2)));
+            (await store.ReadTriggersAsync("default", 2, 1)).Select(t => t.Sequence).Should().Equal(3L);
+            await using (var session = await store.BeginAsync("default"))
+            {
+                (await session.ForgetComputedAsync(packed)).Should().Be(2);
+                await session.CommitAsync();
+            }
+
+            (await store.ReadTriggersAsync("default", 0, 10)).Select(t => (t.Sequence, t.ProfileId)).Should().Equal((2L, onlyMember), (4L, onlyMember));
         }
 
         await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))

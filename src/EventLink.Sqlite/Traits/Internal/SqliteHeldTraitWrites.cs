@@ -11,7 +11,8 @@ namespace EventLink.Sqlite.Traits.Internal;
 /// multi-row statements bound by position (a statement per 16 rows of each kind instead of one a row). As
 /// <see cref="SqliteDeferredWrites"/>, they are written before any other statement of the session runs (every one
 /// goes through <see cref="SqliteSessionContext.Command"/> or <see cref="SqliteSessionContext.Statement"/>) and
-/// before commit, so no read sees the tables without them.
+/// before commit, so no read sees the tables without them. A session's trigger-log entries go in as one row
+/// (<see cref="SqliteTriggerBatches"/>).
 /// </summary>
 /// <remarks>
 /// A profile is held at most once: a second write of it writes what is held first, so rows reach the tables as if
@@ -33,12 +34,8 @@ internal sealed class SqliteHeldTraitWrites(SqliteSessionContext context)
         [],
         ["$profile"]);
 
-    private static readonly SqliteMultiRow AppendTriggers = new(
-        "INSERT INTO triggers (tenant_key, kind, name, profile_id, event_id, at) VALUES",
-        "($t, $kind{0}, $name{0}, $profile{0}, $event{0}, $at{0})",
-        ";",
-        [],
-        ["$kind", "$name", "$profile", "$event", "$at"]);
+    private static readonly string[] AllocateParameters = ["$count"];
+    private static readonly string[] InsertParameters = ["$t", "$last", "$entries"];
 
     private readonly HashSet<Guid> _profiles = [];
     private readonly List<(byte[] Profile, byte[]? State, long? Due, string? Audiences)> _upserts = [];
@@ -67,6 +64,33 @@ internal sealed class SqliteHeldTraitWrites(SqliteSessionContext context)
     /// <summary>Holds a trigger-log entry.</summary>
     public void Trigger(TriggerRow trigger) => _triggers.Add(trigger);
 
+    /// <summary>Appends the held trigger-log entries as one row, with sequences handed out together (<see cref="SqliteTriggerBatches"/>).</summary>
+    private int AppendTriggers()
+    {
+        if (_triggers.Count == 0)
+        {
+            return 0;
+        }
+
+        var allocate = context.Writer.GetStatement(SqliteTriggerBatches.Allocate, AllocateParameters);
+        allocate.Set(0, _triggers.Count);
+        long last;
+        using (var reader = allocate.Query())
+        {
+            if (!reader.Read())
+            {
+                throw new InvalidOperationException("The database has no trigger sequence (meta.trigger_seq): it was not migrated to version 8.");
+            }
+
+            last = reader.GetInt64(0);
+        }
+
+        var insert = context.Statement(SqliteTriggerBatches.Insert, InsertParameters);
+        insert.Set(1, last);
+        insert.Set(2, SqliteTriggerBatches.Encode(_triggers, last - _triggers.Count + 1));
+        return insert.Execute();
+    }
+
     /// <summary>Writes what is held. Statements run through the session, whose flush of this finds it flushing and returns.</summary>
     public void Flush()
     {
@@ -86,14 +110,7 @@ internal sealed class SqliteHeldTraitWrites(SqliteSessionContext context)
                 s.Set(at + 3, row.Audiences);
             });
             changed += DeleteComputed.RunPositional(context, CollectionsMarshal.AsSpan(_deletes), static (s, at, profile) => s.Set(at, profile));
-            changed += AppendTriggers.RunPositional(context, CollectionsMarshal.AsSpan(_triggers), static (s, at, trigger) =>
-            {
-                s.Set(at, (long)trigger.Kind);
-                s.Set(at + 1, trigger.Name);
-                s.Set(at + 2, ToBlob(trigger.ProfileId));
-                s.Set(at + 3, trigger.EventId);
-                s.Set(at + 4, ToMicros(trigger.At));
-            });
+            changed += AppendTriggers();
             if (changed > 0)
             {
                 context.MarkDirty();

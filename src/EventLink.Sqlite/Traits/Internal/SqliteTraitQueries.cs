@@ -74,14 +74,34 @@ internal sealed class SqliteTraitQueries(SqliteEventLinkStore store)
             return [];
         }
 
-        using var command = scope.Command("SELECT seq, kind, name, profile_id, event_id, at FROM triggers WHERE tenant_key = $t AND seq > $after ORDER BY seq LIMIT $limit;");
+        limit = Math.Max(0, limit);
+        using var command = scope.Command(SqliteTraitWrites.TraitsSql.ReadTriggerRows);
         command.Parameters.AddWithValue("$after", afterSequence);
-        command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+        command.Parameters.AddWithValue("$limit", limit);
         var rows = new List<TriggerRow>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        using (var reader = command.ExecuteReader())
         {
-            rows.Add(new TriggerRow(reader.GetInt64(0), (TriggerKind)reader.GetInt32(1), reader.GetString(2), ToGuid(reader, 3), reader.IsDBNull(4) ? null : reader.GetInt64(4), ToTime(reader, 5)));
+            while (reader.Read())
+            {
+                rows.Add(new TriggerRow(reader.GetInt64(0), (TriggerKind)reader.GetInt32(1), reader.GetString(2), ToGuid(reader, 3), reader.IsDBNull(4) ? null : reader.GetInt64(4), ToTime(reader, 5)));
+            }
+        }
+
+        // Entries since migration step 8, one row per session: after the rows above, whose sequences are all smaller.
+        using var batches = scope.Command(SqliteTraitWrites.TraitsSql.ReadTriggerBatches);
+        batches.Parameters.AddWithValue("$after", afterSequence);
+        using (var reader = batches.ExecuteReader())
+        {
+            while (rows.Count < limit && reader.Read())
+            {
+                foreach (var entry in SqliteTriggerBatches.Decode(reader.GetFieldValue<byte[]>(0)))
+                {
+                    if (entry.Sequence > afterSequence && rows.Count < limit)
+                    {
+                        rows.Add(entry);
+                    }
+                }
+            }
         }
 
         return rows;

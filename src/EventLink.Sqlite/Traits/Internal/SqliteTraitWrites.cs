@@ -182,14 +182,47 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
             context.Delete(TraitsSql.DeleteComputed, id);
         }
 
-        // The log has no index by profile (migration step 8): a statement reads the tenant's log once per 16 profiles.
-        var triggers = DeleteTriggers.Run(context, CollectionsMarshal.AsSpan(closure), static (p, at, id) => p[at].Value = id);
+        // The log has no index by profile (migration step 8): the tenant's log is read, rows of the triggers table once
+        // per 16 profiles, and the session rows of trigger_batches once.
+        long triggers = DeleteTriggers.Run(context, CollectionsMarshal.AsSpan(closure), static (p, at, id) => p[at].Value = id);
+        triggers += ForgetTriggerBatches(closure);
         if (triggers > 0)
         {
             context.MarkDirty();
         }
 
-        return ValueTask.FromResult((long)triggers);
+        return ValueTask.FromResult(triggers);
+    }
+
+    /// <summary>Takes the entries of <paramref name="closure"/> out of the tenant's trigger_batches rows; returns how many.</summary>
+    private int ForgetTriggerBatches(List<byte[]> closure)
+    {
+        var profiles = closure.Select(id => new Guid(id, bigEndian: true)).ToHashSet();
+        var changes = new List<(long LastSequence, byte[]? Entries)>();
+        var removed = 0;
+        using (var reader = context.Command(TraitsSql.ReadAllTriggerBatches).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var entries = SqliteTriggerBatches.Decode(reader.GetFieldValue<byte[]>(1));
+                var kept = SqliteTriggerBatches.Without(entries, profiles, out var count);
+                if (count > 0)
+                {
+                    removed += count;
+                    changes.Add((reader.GetInt64(0), kept));
+                }
+            }
+        }
+
+        foreach (var (last, kept) in changes)
+        {
+            var command = context.Command(kept is null ? TraitsSql.DeleteTriggerBatch : TraitsSql.UpdateTriggerBatch, "$last", "$entries");
+            command.Parameters[1].Value = last;
+            command.Parameters[2].Value = kept is null ? DBNull.Value : kept;
+            command.ExecuteNonQuery();
+        }
+
+        return removed;
     }
 
     public ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
@@ -212,6 +245,12 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
             ON CONFLICT (tenant_key, profile_id) DO UPDATE SET state = excluded.state, due_at = excluded.due_at, audiences = excluded.audiences;
             """;
         public const string ReadDueProfiles = "SELECT profile_id FROM computed WHERE tenant_key = $t AND due_at <= $now ORDER BY due_at, profile_id LIMIT $limit;";
+        public const string ReadTriggerRows = "SELECT seq, kind, name, profile_id, event_id, at FROM triggers WHERE tenant_key = $t AND seq > $after ORDER BY seq LIMIT $limit;";
+        public const string ReadTriggerBatches = "SELECT entries FROM trigger_batches WHERE tenant_key = $t AND last_seq > $after ORDER BY last_seq;";
+        public const string ReadAllTriggerBatches = "SELECT last_seq, entries FROM trigger_batches WHERE tenant_key = $t ORDER BY last_seq;";
+        // $entries is bound (to NULL) in the delete too, as the two share their parameters.
+        public const string DeleteTriggerBatch = "DELETE FROM trigger_batches WHERE tenant_key = $t AND last_seq = $last AND $entries IS NULL;";
+        public const string UpdateTriggerBatch = "UPDATE trigger_batches SET entries = $entries WHERE tenant_key = $t AND last_seq = $last;";
         public const string EventProfile = "SELECT profile_id FROM events WHERE tenant_key = $t AND id = $event;";
     }
 }

@@ -11,8 +11,8 @@ namespace EventLink.Sqlite.Traits.Internal;
 /// multi-row statements bound by position (a statement per 16 rows of each kind instead of one a row). As
 /// <see cref="SqliteDeferredWrites"/>, they are written before any other statement of the session runs (every one
 /// goes through <see cref="SqliteSessionContext.Command"/> or <see cref="SqliteSessionContext.Statement"/>) and
-/// before commit, so no read sees the tables without them. A session's trigger-log entries go in as one row
-/// (<see cref="SqliteTriggerBatches"/>).
+/// before commit, so no read sees the tables without them. A session's trigger-log entries are held until its commit
+/// (or an erasure) and go in as one row (<see cref="SqliteTriggerBatches"/>).
 /// </summary>
 /// <remarks>
 /// A profile is held at most once: a second write of it writes what is held first, so rows reach the tables as if
@@ -91,10 +91,15 @@ internal sealed class SqliteHeldTraitWrites(SqliteSessionContext context)
         return insert.Execute();
     }
 
-    /// <summary>Writes what is held. Statements run through the session, whose flush of this finds it flushing and returns.</summary>
-    public void Flush()
+    /// <summary>
+    /// Writes the held rows, and with <paramref name="withTriggers"/> the held trigger-log entries too: no statement
+    /// of a session reads the log but an erasure's (which asks for them), so they wait for the commit and go in as one
+    /// row however many statements ran in between. Statements run through the session, whose flush of this finds it
+    /// flushing and returns.
+    /// </summary>
+    public void Flush(bool withTriggers = false)
     {
-        if (_flushing || (_profiles.Count == 0 && _triggers.Count == 0))
+        if (_flushing || (_profiles.Count == 0 && (!withTriggers || _triggers.Count == 0)))
         {
             return;
         }
@@ -110,18 +115,27 @@ internal sealed class SqliteHeldTraitWrites(SqliteSessionContext context)
                 s.Set(at + 3, row.Audiences);
             });
             changed += DeleteComputed.RunPositional(context, CollectionsMarshal.AsSpan(_deletes), static (s, at, profile) => s.Set(at, profile));
-            changed += AppendTriggers();
+            if (withTriggers)
+            {
+                changed += AppendTriggers();
+                _triggers.Clear();
+            }
+
             if (changed > 0)
             {
                 context.MarkDirty();
             }
+        }
+        catch
+        {
+            _triggers.Clear();
+            throw;
         }
         finally
         {
             _profiles.Clear();
             _upserts.Clear();
             _deletes.Clear();
-            _triggers.Clear();
             _flushing = false;
         }
     }

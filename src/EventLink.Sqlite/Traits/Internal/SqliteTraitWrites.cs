@@ -174,6 +174,7 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
     public ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        context.FlushDeferred();
         var closure = new List<byte[]> { ToBlob(profileId) };
         context.AddMergedProfiles(closure);
         foreach (var id in closure)

@@ -40,16 +40,9 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
         const string Name = "packed-migration";
         var profile = Guid.CreateVersion7();
         var due = new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
-        await using (var store = await Fixture.CreateStoreAsync(Name))
-        {
-            await using var session = await store.BeginAsync("default");
-            await session.CommitAsync();
-        }
-
-        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        await using (var connection = await FileWithDefaultTenantAsync(Name))
         {
             // The file as version 6 left it: a due time in computed_due, and trait states one row each.
-            await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 DROP TABLE computed;
@@ -91,16 +84,9 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
         var packed = Guid.CreateVersion7();
         var onlyMember = Guid.CreateVersion7();
         var entered = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
-        await using (var store = await Fixture.CreateStoreAsync(Name))
-        {
-            await using var session = await store.BeginAsync("default");
-            await session.CommitAsync();
-        }
-
-        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        await using (var connection = await FileWithDefaultTenantAsync(Name))
         {
             // The file as version 7 left it: memberships one row each, the trigger log indexed by profile.
-            await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 ALTER TABLE computed DROP COLUMN audiences;
@@ -168,6 +154,20 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
             command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name IN ('audience_members', 'ix_audience_members_profile', 'ix_triggers_profile');";
             (await command.ExecuteScalarAsync()).Should().Be(0L, "the membership table and the log's profile index are gone");
         }
+    }
+
+    /// <summary>Creates the store's file with the tenant <c>default</c>, and opens a plain connection to it (to rewind it to an older layout).</summary>
+    private async Task<SqliteConnection> FileWithDefaultTenantAsync(string name)
+    {
+        await using (var store = await Fixture.CreateStoreAsync(name))
+        {
+            await using var session = await store.BeginAsync("default");
+            await session.CommitAsync();
+        }
+
+        var connection = new SqliteConnection($"Data Source={Fixture.PathOf(name)};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal sealed class SqliteDeferredWrites(SqliteSessionContext context)
         ["$event"]);
 
     // An event stored by an earlier commit whose row holds no profile is linked by a row of event_links (see
-    // migration 8): its own row and index entry stay as they are, in pages that earlier commit wrote.
+    // migration 9): its own row and index entry stay as they are, in pages that earlier commit wrote.
     private static readonly SqliteMultiRow LinkStoredEvents = new(
         "INSERT INTO event_links (tenant_key, event_id, profile_id, link_index) SELECT $t, id, $profile, $index FROM events WHERE +tenant_key = $t AND profile_id IS NULL AND id IN (",
         "$event{0}",

@@ -1,7 +1,7 @@
 namespace EventLink.Sqlite.Internal;
 
 /// <summary>
-/// How reads see late links (migration 8): an event stored quarantined by an earlier commit and linked later keeps
+/// How reads see late links (migration 9): an event stored quarantined by an earlier commit and linked later keeps
 /// its row as stored (no profile, its quarantine reason) and has a row in <c>event_links</c> with its profile and
 /// link index. An event has a link row only while its own row holds no profile, so an event's profile is the link
 /// row's, else its own; one with a link row is not quarantined.

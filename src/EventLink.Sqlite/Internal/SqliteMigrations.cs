@@ -336,7 +336,34 @@ internal static class SqliteMigrations
         DROP TABLE computed_due;
         """,
 
-        // 8: late links. An event stored quarantined (no profile) by an earlier commit, then linked, keeps its row as
+        // 8: audience memberships move into the profile's computed row (a JSON array of [audience, entered_at], ordered
+        // by audience), so that an update writes one row and not also a row and an index entry per membership that
+        // changed; the trigger log's new entries go in as one row per session (trigger_batches, encoded by
+        // SqliteTriggerBatches, sequences from meta.trigger_seq, which continues the triggers table's), instead of a
+        // row and two index entries each, one at a random place (its per-profile index, which only an erasure read:
+        // an erasure now reads the tenant's log). Rows of the triggers table stay and are read first.
+        """
+        ALTER TABLE computed ADD COLUMN audiences TEXT;
+        -- (A file without the table, which step 5 made, migrates as one without memberships.)
+        CREATE TABLE IF NOT EXISTS audience_members (tenant_key INTEGER NOT NULL, audience TEXT NOT NULL, profile_id BLOB NOT NULL, entered_at INTEGER NOT NULL);
+        INSERT INTO computed (tenant_key, profile_id, state, due_at, audiences)
+            SELECT tenant_key, profile_id, NULL, NULL, json_group_array(json_array(audience, entered_at))
+            FROM (SELECT tenant_key, profile_id, audience, entered_at FROM audience_members ORDER BY tenant_key, profile_id, audience)
+            WHERE true
+            GROUP BY tenant_key, profile_id
+            ON CONFLICT (tenant_key, profile_id) DO UPDATE SET audiences = excluded.audiences;
+        DROP TABLE audience_members;
+        DROP INDEX IF EXISTS ix_triggers_profile;
+        CREATE TABLE IF NOT EXISTS trigger_batches (
+            last_seq INTEGER PRIMARY KEY,
+            tenant_key INTEGER NOT NULL,
+            entries BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_trigger_batches_tenant ON trigger_batches (tenant_key, last_seq);
+        INSERT INTO meta (key, value) VALUES ('trigger_seq', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'triggers'), 0))
+            ON CONFLICT (key) DO NOTHING;
+        """,
+
+        // 9: late links. An event stored quarantined (no profile) by an earlier commit, then linked, keeps its row as
         // stored and gets a row here instead: rewriting the event row would rewrite its page (a few events' payloads)
         // and its index entry, pages an earlier commit wrote, for every such event. Invariant: an event has a row
         // here only while its own row holds no profile; reads take the profile, link index and an empty quarantine

@@ -43,6 +43,9 @@ internal sealed class SqliteRawStatement : IDisposable
 
     public void Set(int parameter, long value) => Check(raw.sqlite3_bind_int64(_statement, _positions[parameter], value));
 
+    public void Set(int parameter, long? value) =>
+        Check(value is { } number ? raw.sqlite3_bind_int64(_statement, _positions[parameter], number) : raw.sqlite3_bind_null(_statement, _positions[parameter]));
+
     public void Set(int parameter, string? value) =>
         Check(value is null ? raw.sqlite3_bind_null(_statement, _positions[parameter]) : raw.sqlite3_bind_text(_statement, _positions[parameter], value));
 

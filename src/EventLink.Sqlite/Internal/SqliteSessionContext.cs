@@ -57,11 +57,11 @@ internal sealed class SqliteSessionContext
     /// <summary>The computed-state writes the session holds until its next statement (see <see cref="SqliteHeldTraitWrites"/>).</summary>
     public SqliteHeldTraitWrites HeldTraits => _heldTraits ??= new SqliteHeldTraitWrites(this);
 
-    /// <summary>Writes the held waits, links and computed state, before a statement that does not go through <see cref="Command"/> (a commit, a tenant's erasure).</summary>
+    /// <summary>Writes the held waits, links, computed state and trigger-log entries, before a statement that does not go through <see cref="Command"/> (a commit, a tenant's erasure) or one that reads the trigger log.</summary>
     public void FlushDeferred()
     {
         _deferred?.Flush();
-        _heldTraits?.Flush();
+        _heldTraits?.Flush(withTriggers: true);
     }
 
     /// <summary>The identity log if the session has used it; one it has not used has logged no removals, so has nothing to compact.</summary>

@@ -40,16 +40,9 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
         const string Name = "packed-migration";
         var profile = Guid.CreateVersion7();
         var due = new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
-        await using (var store = await Fixture.CreateStoreAsync(Name))
-        {
-            await using var session = await store.BeginAsync("default");
-            await session.CommitAsync();
-        }
-
-        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        await using (var connection = await FileWithDefaultTenantAsync(Name))
         {
             // The file as version 6 left it: a due time in computed_due, and trait states one row each.
-            await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = """
                 DROP TABLE computed;
@@ -85,6 +78,99 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
     }
 
     [Fact]
+    public async Task Memberships_stored_one_row_each_move_into_the_profiles_computed_rows_and_the_trigger_log_goes_on_from_its_rows()
+    {
+        const string Name = "membership-migration";
+        var packed = Guid.CreateVersion7();
+        var onlyMember = Guid.CreateVersion7();
+        var entered = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await using (var connection = await FileWithDefaultTenantAsync(Name))
+        {
+            // The file as version 7 left it: memberships one row each, the trigger log indexed by profile.
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                ALTER TABLE computed DROP COLUMN audiences;
+                CREATE TABLE audience_members (tenant_key INTEGER NOT NULL, audience TEXT NOT NULL, profile_id BLOB NOT NULL, entered_at INTEGER NOT NULL, PRIMARY KEY (tenant_key, audience, profile_id)) WITHOUT ROWID;
+                CREATE INDEX ix_audience_members_profile ON audience_members (tenant_key, profile_id);
+                CREATE INDEX ix_triggers_profile ON triggers (tenant_key, profile_id);
+                INSERT INTO computed (tenant_key, profile_id, state, due_at) SELECT tenant_key, $packed, x'0102', NULL FROM tenants WHERE name = 'default';
+                INSERT INTO audience_members SELECT tenant_key, 'vip', $packed, $entered FROM tenants WHERE name = 'default';
+                INSERT INTO audience_members SELECT tenant_key, 'active', $packed, $entered + 1 FROM tenants WHERE name = 'default';
+                INSERT INTO audience_members SELECT tenant_key, 'vip', $only, $entered FROM tenants WHERE name = 'default';
+                DROP TABLE trigger_batches;
+                DELETE FROM meta WHERE key = 'trigger_seq';
+                INSERT INTO triggers (tenant_key, kind, name, profile_id, event_id, at) SELECT tenant_key, 0, 'vip', $packed, 7, $entered FROM tenants WHERE name = 'default';
+                INSERT INTO triggers (tenant_key, kind, name, profile_id, event_id, at) SELECT tenant_key, 0, 'vip', $only, NULL, $entered FROM tenants WHERE name = 'default';
+                UPDATE meta SET value = 7 WHERE key = 'schema_version';
+                """;
+            command.Parameters.AddWithValue("$packed", packed.ToByteArray(bigEndian: true));
+            command.Parameters.AddWithValue("$only", onlyMember.ToByteArray(bigEndian: true));
+            command.Parameters.AddWithValue("$entered", (entered - DateTimeOffset.UnixEpoch).Ticks / 10);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var store = new SqliteEventLinkStore(Fixture.OptionsOf(Name)))
+        {
+            await store.InitializeAsync();
+            var state = await store.ReadComputedStateAsync("default", packed);
+            state.State.Should().Equal(1, 2);
+            state.Audiences.Should().Equal(
+                new AudienceMemberRow("active", packed, entered.AddTicks(10)),
+                new AudienceMemberRow("vip", packed, entered));
+            (await store.ReadComputedStateAsync("default", onlyMember)).Audiences.Should().Equal(new AudienceMemberRow("vip", onlyMember, entered));
+            var vip = await store.ReadAudienceMembersAsync("default", "vip").ToListAsync();
+            vip.Select(m => m.ProfileId).Should().BeEquivalentTo([packed, onlyMember]);
+            vip.Select(m => m.ProfileId).Should().BeInAscendingOrder(Comparer<Guid>.Create((a, b) => a.ToByteArray(bigEndian: true).AsSpan().SequenceCompareTo(b.ToByteArray(bigEndian: true))));
+
+            // Entries appended now take sequences after the rows', and are read after them; an erasure takes a
+            // profile's entries out of both.
+            await using (var session = await store.BeginAsync("default"))
+            {
+                await session.AppendTriggerAsync(new TriggerRow(0, TriggerKind.AudienceExited, "vip", packed, null, entered.AddDays(1)));
+                await session.AppendTriggerAsync(new TriggerRow(0, TriggerKind.AudienceEntered, "active", onlyMember, 9, entered.AddDays(2)));
+                await session.CommitAsync();
+            }
+
+            var log = await store.ReadTriggersAsync("default", 0, 10);
+            log.Select(t => (t.Sequence, t.Kind, t.Name, t.ProfileId, t.EventId, t.At)).Should().Equal(
+                (1L, TriggerKind.AudienceEntered, "vip", packed, 7L, entered),
+                (2L, TriggerKind.AudienceEntered, "vip", onlyMember, (long?)null, entered),
+                (3L, TriggerKind.AudienceExited, "vip", packed, (long?)null, entered.AddDays(1)),
+                (4L, TriggerKind.AudienceEntered, "active", onlyMember, 9L, entered.AddDays(2)));
+            (await store.ReadTriggersAsync("default", 2, 1)).Select(t => t.Sequence).Should().Equal(3L);
+            await using (var session = await store.BeginAsync("default"))
+            {
+                (await session.ForgetComputedAsync(packed)).Should().Be(2);
+                await session.CommitAsync();
+            }
+
+            (await store.ReadTriggersAsync("default", 0, 10)).Select(t => (t.Sequence, t.ProfileId)).Should().Equal((2L, onlyMember), (4L, onlyMember));
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT count(*) FROM sqlite_master WHERE name IN ('audience_members', 'ix_audience_members_profile', 'ix_triggers_profile');";
+            (await command.ExecuteScalarAsync()).Should().Be(0L, "the membership table and the log's profile index are gone");
+        }
+    }
+
+    /// <summary>Creates the store's file with the tenant <c>default</c>, and opens a plain connection to it (to rewind it to an older layout).</summary>
+    private async Task<SqliteConnection> FileWithDefaultTenantAsync(string name)
+    {
+        await using (var store = await Fixture.CreateStoreAsync(name))
+        {
+            await using var session = await store.BeginAsync("default");
+            await session.CommitAsync();
+        }
+
+        var connection = new SqliteConnection($"Data Source={Fixture.PathOf(name)};Pooling=False");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    [Fact]
     public async Task A_file_from_before_late_link_rows_migrates_and_links_its_waiting_events_through_them()
     {
         const string Name = "late-link-migration";
@@ -98,10 +184,10 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
 
         await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
         {
-            // The file as version 7 left it: no link rows.
+            // The file as version 8 left it: no link rows.
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE event_links; UPDATE meta SET value = 7 WHERE key = 'schema_version';";
+            command.CommandText = "DROP TABLE event_links; UPDATE meta SET value = 8 WHERE key = 'schema_version';";
             await command.ExecuteNonQueryAsync();
         }
 

@@ -7,10 +7,12 @@ namespace EventLink.Sqlite.Traits.Internal;
 
 /// <summary>
 /// The computed-state writes of a session, held and written together: the engine updates profiles one at a time
-/// before commit, and here their packed states and due times, their membership changes and their trigger-log entries
-/// go in as multi-row statements (a statement per 16 rows of each kind instead of one a row). As
+/// before commit, and here their rows (packed state, due time, memberships) and their trigger-log entries go in as
+/// multi-row statements bound by position (a statement per 16 rows of each kind instead of one a row). As
 /// <see cref="SqliteDeferredWrites"/>, they are written before any other statement of the session runs (every one
-/// goes through <see cref="SqliteSessionContext.Command"/>) and before commit, so no read sees the tables without them.
+/// goes through <see cref="SqliteSessionContext.Command"/> or <see cref="SqliteSessionContext.Statement"/>) and
+/// before commit, so no read sees the tables without them. A session's trigger-log entries are held until its commit
+/// (or an erasure) and go in as one row (<see cref="SqliteTriggerBatches"/>).
 /// </summary>
 /// <remarks>
 /// A profile is held at most once: a second write of it writes what is held first, so rows reach the tables as if
@@ -19,11 +21,11 @@ namespace EventLink.Sqlite.Traits.Internal;
 internal sealed class SqliteHeldTraitWrites(SqliteSessionContext context)
 {
     private static readonly SqliteMultiRow UpsertComputed = new(
-        "INSERT INTO computed (tenant_key, profile_id, state, due_at) VALUES",
-        "($t, $profile{0}, $state{0}, $due{0})",
-        "ON CONFLICT (tenant_key, profile_id) DO UPDATE SET state = excluded.state, due_at = excluded.due_at;",
+        "INSERT INTO computed (tenant_key, profile_id, state, due_at, audiences) VALUES",
+        "($t, $profile{0}, $state{0}, $due{0}, $audiences{0})",
+        "ON CONFLICT (tenant_key, profile_id) DO UPDATE SET state = excluded.state, due_at = excluded.due_at, audiences = excluded.audiences;",
         [],
-        ["$profile", "$state", "$due"]);
+        ["$profile", "$state", "$due", "$audiences"]);
 
     private static readonly SqliteMultiRow DeleteComputed = new(
         "DELETE FROM computed WHERE tenant_key = $t AND profile_id IN (",
@@ -32,87 +34,72 @@ internal sealed class SqliteHeldTraitWrites(SqliteSessionContext context)
         [],
         ["$profile"]);
 
-    private static readonly SqliteMultiRow UpsertMembers = new(
-        "INSERT INTO audience_members (tenant_key, audience, profile_id, entered_at) VALUES",
-        "($t, $audience{0}, $profile{0}, $entered{0})",
-        "ON CONFLICT (tenant_key, audience, profile_id) DO UPDATE SET entered_at = excluded.entered_at;",
-        [],
-        ["$audience", "$profile", "$entered"]);
-
-    // Per audience (a disjunction of pairs, or an IN list of row values, would have SQLite scan the tenant's memberships).
-    private static readonly SqliteMultiRow DeleteMembers = new(
-        "DELETE FROM audience_members WHERE tenant_key = $t AND audience = $audience AND profile_id IN (",
-        "$profile{0}",
-        ");",
-        ["$audience"],
-        ["$profile"]);
-
-    private static readonly SqliteMultiRow AppendTriggers = new(
-        "INSERT INTO triggers (tenant_key, kind, name, profile_id, event_id, at) VALUES",
-        "($t, $kind{0}, $name{0}, $profile{0}, $event{0}, $at{0})",
-        ";",
-        [],
-        ["$kind", "$name", "$profile", "$event", "$at"]);
+    private static readonly string[] AllocateParameters = ["$count"];
+    private static readonly string[] InsertParameters = ["$t", "$last", "$entries"];
 
     private readonly HashSet<Guid> _profiles = [];
-    private readonly List<(byte[] Profile, object State, object Due)> _upserts = [];
+    private readonly List<(byte[] Profile, byte[]? State, long? Due, string? Audiences)> _upserts = [];
     private readonly List<byte[]> _deletes = [];
-    private readonly List<(string Audience, byte[] Profile, long EnteredAt)> _joins = [];
-    private readonly List<(string Audience, byte[] Profile)> _leaves = [];
     private readonly List<TriggerRow> _triggers = [];
     private bool _flushing;
 
     /// <summary>Whether writes of <paramref name="profileId"/> are held (a new write of it flushes them first).</summary>
     public bool Holds(Guid profileId) => _profiles.Contains(profileId);
 
-    /// <summary>Holds the profile's packed state and due time (deleted when it has neither).</summary>
+    /// <summary>Holds the profile's row: its packed state, due time and memberships (deleted when it has none of them).</summary>
     public void Computed(Guid profileId, byte[] profile, ComputedStateRow state)
     {
         _profiles.Add(profileId);
-        if (state.State is null && state.DueAt is null)
+        var audiences = SqliteMemberships.Encode(state.Audiences);
+        if (state.State is null && state.DueAt is null && audiences is null)
         {
             _deletes.Add(profile);
         }
         else
         {
-            _upserts.Add((profile, state.State is { } packed ? packed : DBNull.Value, state.DueAt is { } due ? ToMicros(due) : DBNull.Value));
+            _upserts.Add((profile, state.State, state.DueAt is { } due ? ToMicros(due) : null, audiences));
         }
     }
-
-    /// <summary>Holds a membership that began (or began again, at another time).</summary>
-    public void Joined(byte[] profile, AudienceMemberRow member) => _joins.Add((member.Audience, profile, ToMicros(member.EnteredAt)));
-
-    /// <summary>Holds a membership that ended.</summary>
-    public void Left(byte[] profile, string audience) => _leaves.Add((audience, profile));
 
     /// <summary>Holds a trigger-log entry.</summary>
     public void Trigger(TriggerRow trigger) => _triggers.Add(trigger);
 
-    /// <summary>Deletes the memberships that ended, a statement per audience and 16 profiles.</summary>
-    private int DeleteLeaves()
+    /// <summary>Appends the held trigger-log entries as one row, with sequences handed out together (<see cref="SqliteTriggerBatches"/>).</summary>
+    private int AppendTriggers()
     {
-        var leaves = CollectionsMarshal.AsSpan(_leaves);
-        leaves.Sort(static (a, b) => string.CompareOrdinal(a.Audience, b.Audience));
-        var changed = 0;
-        for (var start = 0; start < leaves.Length;)
+        if (_triggers.Count == 0)
         {
-            var end = start + 1;
-            while (end < leaves.Length && leaves[end].Audience == leaves[start].Audience)
-            {
-                end++;
-            }
-
-            changed += DeleteMembers.Run(context, leaves[start..end], static (p, at, row) => p[at].Value = row.Profile, static (p, at, row) => p[at].Value = row.Audience);
-            start = end;
+            return 0;
         }
 
-        return changed;
+        var allocate = context.Writer.GetStatement(SqliteTriggerBatches.Allocate, AllocateParameters);
+        allocate.Set(0, _triggers.Count);
+        long last;
+        using (var reader = allocate.Query())
+        {
+            if (!reader.Read())
+            {
+                throw new InvalidOperationException("The database has no trigger sequence (meta.trigger_seq): it was not migrated to version 8.");
+            }
+
+            last = reader.GetInt64(0);
+        }
+
+        var insert = context.Statement(SqliteTriggerBatches.Insert, InsertParameters);
+        insert.Set(1, last);
+        insert.Set(2, SqliteTriggerBatches.Encode(_triggers, last - _triggers.Count + 1));
+        return insert.Execute();
     }
 
-    /// <summary>Writes what is held. Statements run through the session, whose flush of this finds it flushing and returns.</summary>
-    public void Flush()
+    /// <summary>
+    /// Writes the held rows, and with <paramref name="withTriggers"/> the held trigger-log entries too: no statement
+    /// of a session reads the log but an erasure's (which asks for them), so they wait for the commit and go in as one
+    /// row however many statements ran in between. Statements run through the session, whose flush of this finds it
+    /// flushing and returns.
+    /// </summary>
+    public void Flush(bool withTriggers = false)
     {
-        if (_flushing || (_profiles.Count == 0 && _triggers.Count == 0))
+        if (_flushing || (_profiles.Count == 0 && (!withTriggers || _triggers.Count == 0)))
         {
             return;
         }
@@ -120,41 +107,35 @@ internal sealed class SqliteHeldTraitWrites(SqliteSessionContext context)
         _flushing = true;
         try
         {
-            var changed = UpsertComputed.Run(context, CollectionsMarshal.AsSpan(_upserts), static (p, at, row) =>
+            var changed = UpsertComputed.RunPositional(context, CollectionsMarshal.AsSpan(_upserts), static (s, at, row) =>
             {
-                p[at].Value = row.Profile;
-                p[at + 1].Value = row.State;
-                p[at + 2].Value = row.Due;
+                s.Set(at, row.Profile);
+                s.Set(at + 1, row.State);
+                s.Set(at + 2, row.Due);
+                s.Set(at + 3, row.Audiences);
             });
-            changed += DeleteComputed.Run(context, CollectionsMarshal.AsSpan(_deletes), static (p, at, profile) => p[at].Value = profile);
-            changed += DeleteLeaves();
-            changed += UpsertMembers.Run(context, CollectionsMarshal.AsSpan(_joins), static (p, at, row) =>
+            changed += DeleteComputed.RunPositional(context, CollectionsMarshal.AsSpan(_deletes), static (s, at, profile) => s.Set(at, profile));
+            if (withTriggers)
             {
-                p[at].Value = row.Audience;
-                p[at + 1].Value = row.Profile;
-                p[at + 2].Value = row.EnteredAt;
-            });
-            changed += AppendTriggers.Run(context, CollectionsMarshal.AsSpan(_triggers), static (p, at, trigger) =>
-            {
-                p[at].Value = (int)trigger.Kind;
-                p[at + 1].Value = trigger.Name;
-                p[at + 2].Value = ToBlob(trigger.ProfileId);
-                p[at + 3].Value = trigger.EventId is { } id ? id : DBNull.Value;
-                p[at + 4].Value = ToMicros(trigger.At);
-            });
+                changed += AppendTriggers();
+                _triggers.Clear();
+            }
+
             if (changed > 0)
             {
                 context.MarkDirty();
             }
+        }
+        catch
+        {
+            _triggers.Clear();
+            throw;
         }
         finally
         {
             _profiles.Clear();
             _upserts.Clear();
             _deletes.Clear();
-            _joins.Clear();
-            _leaves.Clear();
-            _triggers.Clear();
             _flushing = false;
         }
     }

@@ -18,15 +18,22 @@ internal sealed class SqliteTraitQueries(SqliteEventLinkStore store)
         }
 
         var blob = ToBlob(profileId);
-        using var states = scope.Command(SqliteTraitWrites.TraitsSql.ReadStates);
-        using var memberships = scope.Command(SqliteTraitWrites.TraitsSql.ReadMemberships);
         using var computed = scope.Command(SqliteTraitWrites.TraitsSql.ReadComputed);
-        foreach (var command in (ReadOnlySpan<SqliteCommand>)[states, memberships, computed])
+        computed.Parameters.AddWithValue("$profile", blob);
+        SqliteCommand? states = null;
+        try
         {
-            command.Parameters.AddWithValue("$profile", blob);
+            return SqliteTraitWrites.ReadComputed(computed, () =>
+            {
+                states = scope.Command(SqliteTraitWrites.TraitsSql.ReadStates);
+                states.Parameters.AddWithValue("$profile", blob);
+                return states;
+            }, profileId);
         }
-
-        return SqliteTraitWrites.ReadComputed(states, memberships, computed, profileId);
+        finally
+        {
+            states?.Dispose();
+        }
     }
 
     public async IAsyncEnumerable<AudienceMemberRow> ReadAudienceMembersAsync(string tenant, string audience, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -39,7 +46,12 @@ internal sealed class SqliteTraitQueries(SqliteEventLinkStore store)
                 yield break;
             }
 
-            using var command = scope.Command("SELECT profile_id, entered_at FROM audience_members WHERE tenant_key = $t AND audience = $audience ORDER BY profile_id;");
+            // Memberships are in the profiles' rows (migration step 8): the tenant's rows are read in profile order.
+            using var command = scope.Command("""
+                SELECT c.profile_id, m.value ->> 1 FROM computed c, json_each(c.audiences) m
+                WHERE c.tenant_key = $t AND c.audiences IS NOT NULL AND m.value ->> 0 = $audience
+                ORDER BY c.profile_id;
+                """);
             command.Parameters.AddWithValue("$audience", audience);
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -62,14 +74,34 @@ internal sealed class SqliteTraitQueries(SqliteEventLinkStore store)
             return [];
         }
 
-        using var command = scope.Command("SELECT seq, kind, name, profile_id, event_id, at FROM triggers WHERE tenant_key = $t AND seq > $after ORDER BY seq LIMIT $limit;");
+        limit = Math.Max(0, limit);
+        using var command = scope.Command(SqliteTraitWrites.TraitsSql.ReadTriggerRows);
         command.Parameters.AddWithValue("$after", afterSequence);
-        command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+        command.Parameters.AddWithValue("$limit", limit);
         var rows = new List<TriggerRow>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        using (var reader = command.ExecuteReader())
         {
-            rows.Add(new TriggerRow(reader.GetInt64(0), (TriggerKind)reader.GetInt32(1), reader.GetString(2), ToGuid(reader, 3), reader.IsDBNull(4) ? null : reader.GetInt64(4), ToTime(reader, 5)));
+            while (reader.Read())
+            {
+                rows.Add(new TriggerRow(reader.GetInt64(0), (TriggerKind)reader.GetInt32(1), reader.GetString(2), ToGuid(reader, 3), reader.IsDBNull(4) ? null : reader.GetInt64(4), ToTime(reader, 5)));
+            }
+        }
+
+        // Entries since migration step 8, one row per session: after the rows above, whose sequences are all smaller.
+        using var batches = scope.Command(SqliteTraitWrites.TraitsSql.ReadTriggerBatches);
+        batches.Parameters.AddWithValue("$after", afterSequence);
+        using (var reader = batches.ExecuteReader())
+        {
+            while (rows.Count < limit && reader.Read())
+            {
+                foreach (var entry in SqliteTriggerBatches.Decode(reader.GetFieldValue<byte[]>(0)))
+                {
+                    if (entry.Sequence > afterSequence && rows.Count < limit)
+                    {
+                        rows.Add(entry);
+                    }
+                }
+            }
         }
 
         return rows;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EventLink.Sqlite.Internal;
 using EventLink.Storage;
 using Microsoft.Data.Sqlite;
@@ -8,48 +9,51 @@ namespace EventLink.Sqlite.Traits.Internal;
 /// <summary>Computed traits, audience memberships and the trigger log, in the session's transaction.</summary>
 internal sealed class SqliteTraitWrites(SqliteSessionContext context)
 {
+    private static readonly SqliteMultiRow DeleteTriggers = new(
+        "DELETE FROM triggers WHERE tenant_key = $t AND profile_id IN (",
+        "$profile{0}",
+        ");",
+        [],
+        ["$profile"]);
+
     public ValueTask<ComputedStateRow> GetComputedStateAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var blob = ToBlob(profileId);
-        return ValueTask.FromResult(ReadComputed(
-            Bound(TraitsSql.ReadStates, blob), Bound(TraitsSql.ReadMemberships, blob), Bound(TraitsSql.ReadComputed, blob), profileId));
+        return ValueTask.FromResult(ReadComputed(Bound(TraitsSql.ReadComputed, blob), () => Bound(TraitsSql.ReadStates, blob), profileId));
     }
 
-    /// <summary>Reads a profile's computed state from the three statements, each bound to it (shared with the store's reads).</summary>
-    internal static ComputedStateRow ReadComputed(SqliteCommand states, SqliteCommand memberships, SqliteCommand computed, Guid profileId)
+    /// <summary>
+    /// Reads a profile's computed state: its row (packed state, due time, memberships) and, only when the row holds no
+    /// packed state, the trait rows an earlier version stored one per trait (shared with the store's reads).
+    /// </summary>
+    internal static ComputedStateRow ReadComputed(SqliteCommand computed, Func<SqliteCommand> states, Guid profileId)
     {
-        var traits = new List<TraitStateRow>();
-        using (var reader = states.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                traits.Add(new TraitStateRow(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
-            }
-        }
-
-        var audiences = new List<AudienceMemberRow>();
-        using (var reader = memberships.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                audiences.Add(new AudienceMemberRow(reader.GetString(0), profileId, ToTime(reader, 1)));
-            }
-        }
-
         byte[]? state = null;
         DateTimeOffset? due = null;
+        AudienceMemberRow[] audiences = [];
         using (var reader = computed.ExecuteReader())
         {
             if (reader.Read())
             {
                 state = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
                 due = reader.IsDBNull(1) ? null : ToTime(reader, 1);
+                audiences = SqliteMemberships.Decode(reader.IsDBNull(2) ? null : reader.GetString(2), profileId);
             }
         }
 
         // Packed states replace the rows of the traits (a profile has rows only until its first update is packed).
-        var row = new ComputedStateRow(state is null ? traits : [], audiences, due) { State = state };
+        var traits = new List<TraitStateRow>();
+        if (state is null)
+        {
+            using var reader = states().ExecuteReader();
+            while (reader.Read())
+            {
+                traits.Add(new TraitStateRow(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+        }
+
+        var row = new ComputedStateRow(traits, audiences, due) { State = state };
         return row.IsEmpty ? ComputedStateRow.Empty : row;
     }
 
@@ -59,16 +63,14 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
         cancellationToken.ThrowIfCancellationRequested();
         var blob = ToBlob(profileId);
         context.Delete(TraitsSql.DeleteStates, blob);
-        context.Delete(TraitsSql.DeleteMemberships, blob);
         InsertStates(blob, state.Traits);
-        InsertMemberships(blob, state.Audiences);
         WriteComputed(blob, state);
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Writes what differs from <paramref name="previous"/>: the packed state and due time (one row), and only the
-    /// memberships that changed, held to go in with the other profiles' (<see cref="SqliteHeldTraitWrites"/>).
+    /// Writes the profile's one row (packed state, due time, memberships), held to go in with the other profiles'
+    /// (<see cref="SqliteHeldTraitWrites"/>), and deletes the trait rows of <paramref name="previous"/> if it had any.
     /// </summary>
     public ValueTask UpdateComputedStateAsync(Guid profileId, ComputedStateRow previous, ComputedStateRow state, CancellationToken cancellationToken = default)
     {
@@ -93,40 +95,8 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
             context.Delete(TraitsSql.DeleteStates, blob);
         }
 
-        if (!ReferenceEquals(previous.Audiences, state.Audiences))
-        {
-            foreach (var was in previous.Audiences)
-            {
-                if (!Contains(state.Audiences, was, sameEntry: false))
-                {
-                    held.Left(blob, was.Audience);
-                }
-            }
-
-            foreach (var member in state.Audiences)
-            {
-                if (!Contains(previous.Audiences, member, sameEntry: true))
-                {
-                    held.Joined(blob, member);
-                }
-            }
-        }
-
         held.Computed(profileId, blob, state);
         return ValueTask.CompletedTask;
-    }
-
-    private static bool Contains(IReadOnlyList<AudienceMemberRow> members, AudienceMemberRow member, bool sameEntry)
-    {
-        foreach (var candidate in members)
-        {
-            if (candidate.Audience == member.Audience)
-            {
-                return !sameEntry || candidate.EnteredAt == member.EnteredAt;
-            }
-        }
-
-        return false;
     }
 
     private SqliteCommand Bound(string sql, byte[] blob)
@@ -154,26 +124,11 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
         }
     }
 
-    private void InsertMemberships(byte[] blob, IReadOnlyList<AudienceMemberRow> audiences)
-    {
-        if (audiences.Count > 0)
-        {
-            var insert = context.Command(TraitsSql.InsertMembership, "$audience", "$profile", "$entered");
-            foreach (var member in audiences)
-            {
-                var p = insert.Parameters;
-                p[1].Value = member.Audience;
-                p[2].Value = blob;
-                p[3].Value = ToMicros(member.EnteredAt);
-                context.Write(insert);
-            }
-        }
-    }
-
-    /// <summary>The profile's one row of packed state and due time: upserted, or deleted when it has neither.</summary>
+    /// <summary>The profile's one row of packed state, due time and memberships: upserted, or deleted when it has none of them.</summary>
     private void WriteComputed(byte[] blob, ComputedStateRow state)
     {
-        if (state.State is null && state.DueAt is null)
+        var audiences = SqliteMemberships.Encode(state.Audiences);
+        if (state.State is null && state.DueAt is null && audiences is null)
         {
             if (context.Delete(TraitsSql.DeleteComputed, blob) > 0)
             {
@@ -183,10 +138,11 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
             return;
         }
 
-        var upsert = context.Command(TraitsSql.UpsertComputed, "$profile", "$state", "$due");
+        var upsert = context.Command(TraitsSql.UpsertComputed, "$profile", "$state", "$due", "$audiences");
         upsert.Parameters[1].Value = blob;
         upsert.Parameters[2].Value = state.State is { } packed ? packed : DBNull.Value;
         upsert.Parameters[3].Value = state.DueAt is { } due ? ToMicros(due) : DBNull.Value;
+        upsert.Parameters[4].Value = audiences is null ? DBNull.Value : audiences;
         context.Write(upsert);
     }
 
@@ -218,19 +174,56 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
     public ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        context.FlushDeferred();
         var closure = new List<byte[]> { ToBlob(profileId) };
         context.AddMergedProfiles(closure);
-
-        long triggers = 0;
         foreach (var id in closure)
         {
             context.Delete(TraitsSql.DeleteStates, id);
-            context.Delete(TraitsSql.DeleteMemberships, id);
             context.Delete(TraitsSql.DeleteComputed, id);
-            triggers += context.Delete(TraitsSql.DeleteTriggers, id);
+        }
+
+        // The log has no index by profile (migration step 8): the tenant's log is read, rows of the triggers table once
+        // per 16 profiles, and the session rows of trigger_batches once.
+        long triggers = DeleteTriggers.Run(context, CollectionsMarshal.AsSpan(closure), static (p, at, id) => p[at].Value = id);
+        triggers += ForgetTriggerBatches(closure);
+        if (triggers > 0)
+        {
+            context.MarkDirty();
         }
 
         return ValueTask.FromResult(triggers);
+    }
+
+    /// <summary>Takes the entries of <paramref name="closure"/> out of the tenant's trigger_batches rows; returns how many.</summary>
+    private int ForgetTriggerBatches(List<byte[]> closure)
+    {
+        var profiles = closure.Select(id => new Guid(id, bigEndian: true)).ToHashSet();
+        var changes = new List<(long LastSequence, byte[]? Entries)>();
+        var removed = 0;
+        using (var reader = context.Command(TraitsSql.ReadAllTriggerBatches).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var entries = SqliteTriggerBatches.Decode(reader.GetFieldValue<byte[]>(1));
+                var kept = SqliteTriggerBatches.Without(entries, profiles, out var count);
+                if (count > 0)
+                {
+                    removed += count;
+                    changes.Add((reader.GetInt64(0), kept));
+                }
+            }
+        }
+
+        foreach (var (last, kept) in changes)
+        {
+            var command = context.Command(kept is null ? TraitsSql.DeleteTriggerBatch : TraitsSql.UpdateTriggerBatch, "$last", "$entries");
+            command.Parameters[1].Value = last;
+            command.Parameters[2].Value = kept is null ? DBNull.Value : kept;
+            command.ExecuteNonQuery();
+        }
+
+        return removed;
     }
 
     public ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
@@ -244,21 +237,21 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
     internal static class TraitsSql
     {
         public const string ReadStates = "SELECT name, value, state FROM trait_states WHERE tenant_key = $t AND profile_id = $profile ORDER BY ordinal;";
-        // Without statistics SQLite's planner reads the members by the primary key's tenant prefix (every membership of
-        // the tenant, as entered_at is not in the profile index): the index is named.
-        public const string ReadMemberships = "SELECT audience, entered_at FROM audience_members INDEXED BY ix_audience_members_profile WHERE tenant_key = $t AND profile_id = $profile ORDER BY audience;";
-        public const string ReadComputed = "SELECT state, due_at FROM computed WHERE tenant_key = $t AND profile_id = $profile;";
+        public const string ReadComputed = "SELECT state, due_at, audiences FROM computed WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteStates = "DELETE FROM trait_states WHERE tenant_key = $t AND profile_id = $profile;";
-        public const string DeleteMemberships = "DELETE FROM audience_members WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteComputed = "DELETE FROM computed WHERE tenant_key = $t AND profile_id = $profile;";
-        public const string DeleteTriggers = "DELETE FROM triggers WHERE tenant_key = $t AND profile_id = $profile;";
         public const string InsertState = "INSERT INTO trait_states (tenant_key, profile_id, ordinal, name, value, state) VALUES ($t, $profile, $ordinal, $name, $value, $state);";
-        public const string InsertMembership = "INSERT INTO audience_members (tenant_key, audience, profile_id, entered_at) VALUES ($t, $audience, $profile, $entered);";
         public const string UpsertComputed = """
-            INSERT INTO computed (tenant_key, profile_id, state, due_at) VALUES ($t, $profile, $state, $due)
-            ON CONFLICT (tenant_key, profile_id) DO UPDATE SET state = excluded.state, due_at = excluded.due_at;
+            INSERT INTO computed (tenant_key, profile_id, state, due_at, audiences) VALUES ($t, $profile, $state, $due, $audiences)
+            ON CONFLICT (tenant_key, profile_id) DO UPDATE SET state = excluded.state, due_at = excluded.due_at, audiences = excluded.audiences;
             """;
         public const string ReadDueProfiles = "SELECT profile_id FROM computed WHERE tenant_key = $t AND due_at <= $now ORDER BY due_at, profile_id LIMIT $limit;";
+        public const string ReadTriggerRows = "SELECT seq, kind, name, profile_id, event_id, at FROM triggers WHERE tenant_key = $t AND seq > $after ORDER BY seq LIMIT $limit;";
+        public const string ReadTriggerBatches = "SELECT entries FROM trigger_batches WHERE tenant_key = $t AND last_seq > $after ORDER BY last_seq;";
+        public const string ReadAllTriggerBatches = "SELECT last_seq, entries FROM trigger_batches WHERE tenant_key = $t ORDER BY last_seq;";
+        // $entries is bound (to NULL) in the delete too, as the two share their parameters.
+        public const string DeleteTriggerBatch = "DELETE FROM trigger_batches WHERE tenant_key = $t AND last_seq = $last AND $entries IS NULL;";
+        public const string UpdateTriggerBatch = "UPDATE trigger_batches SET entries = $entries WHERE tenant_key = $t AND last_seq = $last;";
         public const string EventProfile = "SELECT profile_id FROM events WHERE tenant_key = $t AND id = $event;";
     }
 }

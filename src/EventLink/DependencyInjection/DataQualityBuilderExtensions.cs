@@ -26,26 +26,7 @@ public static class DataQualityBuilderExtensions
     internal static void Register(IServiceCollection services)
     {
         services.AddOptions<DataQualityOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataQualityOptions>, DataQualityOptionsValidator>());
-    }
-
-    private sealed class DataQualityOptionsValidator(IOptions<EventLinkSchemaOptions> schema) : IValidateOptions<DataQualityOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, DataQualityOptions options)
-        {
-            EventLinkSchema compiled;
-            try
-            {
-                compiled = EventLinkSchema.Create(schema.Value);
-            }
-            catch (Exception ex) when (ex is SchemaValidationException or OptionsValidationException)
-            {
-                // The schema's own validator reports it.
-                return ValidateOptionsResult.Skip;
-            }
-
-            var errors = DataQualityRuntime.Validate(compiled, options);
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataQualityOptions>, SchemaBoundOptionsValidator<DataQualityOptions>>(provider =>
+            new SchemaBoundOptionsValidator<DataQualityOptions>(provider.GetRequiredService<IOptions<EventLinkSchemaOptions>>(), DataQualityRuntime.Validate)));
     }
 }

@@ -26,26 +26,7 @@ public static class TraitsBuilderExtensions
     internal static void Register(IServiceCollection services)
     {
         services.AddOptions<TraitsOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TraitsOptions>, TraitsOptionsValidator>());
-    }
-
-    private sealed class TraitsOptionsValidator(IOptions<EventLinkSchemaOptions> schema) : IValidateOptions<TraitsOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, TraitsOptions options)
-        {
-            EventLinkSchema compiled;
-            try
-            {
-                compiled = EventLinkSchema.Create(schema.Value);
-            }
-            catch (Exception ex) when (ex is SchemaValidationException or OptionsValidationException)
-            {
-                // The schema's own validator reports it.
-                return ValidateOptionsResult.Skip;
-            }
-
-            var errors = TraitsRuntime.Validate(compiled, options);
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TraitsOptions>, SchemaBoundOptionsValidator<TraitsOptions>>(provider =>
+            new SchemaBoundOptionsValidator<TraitsOptions>(provider.GetRequiredService<IOptions<EventLinkSchemaOptions>>(), TraitsRuntime.Validate)));
     }
 }

@@ -110,6 +110,27 @@ public abstract class ErasureContractTests<TFixture>(TFixture fixture) : Destina
     }
 
     [StoreFact]
+    public virtual async Task Forgetting_a_profile_erases_the_events_linked_to_it_after_they_waited_in_quarantine()
+    {
+        var link = Open(await NewStoreAsync(), _ => { });
+        (await link.IngestAsync([Charge("ch_1", "ada@example.com"), Charge("ch_2", "ada@example.com")]))
+            .Select(r => r.Outcome).Should().AllBeEquivalentTo(IngestOutcome.Quarantined);
+        var ada = (await link.IngestAsync([Customer("cus_a", "ada@example.com")]))[0].ProfileId!.Value;
+        (await link.IngestAsync([Customer("cus_bob", "bob@example.com"), Charge("ch_bob", "bob@example.com")]))[1].Outcome.Should().Be(IngestOutcome.Linked);
+        (await link.GetTimelineAsync(ada).ToListAsync()).Select(e => e.RecordId).Should().Equal("ch_1", "ch_2");
+
+        var erased = await link.ForgetAsync(ada);
+        erased.Should().BeEquivalentTo(new { ProfileId = ada, Profiles = 1L, Events = 2L, QuarantinedEvents = 0L });
+        (await link.GetTimelineAsync(ada).ToListAsync()).Should().BeEmpty();
+        (await link.GetQuarantineAsync().ToListAsync()).Should().BeEmpty();
+        var charges = (await link.GetCoverageAsync()).RecordTypes.Single(c => c.RecordType == "charge");
+        charges.Should().BeEquivalentTo(new { Linked = 1L, Quarantined = 0L });
+        var export = await link.ExportTenantAsync().ToListAsync();
+        export.Should().NotContain(l => l.Contains("ch_1", StringComparison.Ordinal) || l.Contains("ch_2", StringComparison.Ordinal));
+        export.Should().ContainSingle(l => l.Contains("ch_bob", StringComparison.Ordinal));
+    }
+
+    [StoreFact]
     public virtual async Task Tombstones_are_keyed_with_the_secret_and_without_it_erasure_and_ingest_refuse_to_run()
     {
         var link = Open(await NewStoreAsync(), _ => { });

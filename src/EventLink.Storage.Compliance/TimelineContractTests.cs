@@ -67,6 +67,48 @@ public abstract class TimelineContractTests<TFixture>(TFixture fixture) : Contra
     }
 
     [StoreFact]
+    public virtual async Task Events_linked_after_waiting_in_quarantine_are_in_their_place_through_filters_paging_and_export()
+    {
+        // Each batch its own commit: the events wait in quarantine in one, their profile arrives in the next.
+        var link = await CreateAsync();
+        (await link.IngestAsync([
+            StripeCharge("ch_q2", "ada@example.com", Day(2026, 3, 1), 100),
+            ZendeskTicket("zd-q", "ada@example.com", Day(2026, 1, 10)),
+            StripeCharge("ch_q1", "ada@example.com", Day(2026, 2, 1), 100),
+        ])).Select(r => r.Outcome).Should().AllBeEquivalentTo(IngestOutcome.Quarantined);
+        var profile = (await link.IngestAsync(StripeCustomer("cus_1", "ada@example.com", Day(2026, 1, 1)))).ProfileId!.Value;
+        (await link.IngestAsync(StripeCharge("ch_n", "ada@example.com", Day(2026, 2, 15), 100))).Outcome.Should().Be(IngestOutcome.Linked);
+
+        var timeline = await link.GetTimelineAsync(profile).ToListAsync();
+        timeline.Select(e => e.RecordId).Should().Equal("zd-q", "ch_q1", "ch_n", "ch_q2");
+        timeline.Should().AllSatisfy(e => e.ProfileId.Should().Be(profile));
+        (await link.GetTimelineAsync(profile, new TimelineQuery { From = Day(2026, 2, 1), To = Day(2026, 3, 1) }).ToListAsync())
+            .Select(e => e.RecordId).Should().Equal("ch_q1", "ch_n");
+        (await link.GetTimelineAsync(profile, new TimelineQuery { RecordTypes = ["charge"], Limit = 2 }).ToListAsync())
+            .Select(e => e.RecordId).Should().Equal("ch_q1", "ch_n");
+
+        var paged = new List<string>();
+        TimelineCursor? after = null;
+        for (var page = 0; page < 10; page++)
+        {
+            var rows = await link.GetTimelineAsync(profile, new TimelineQuery { Limit = 1, After = after }).ToListAsync();
+            if (rows.Count == 0)
+            {
+                break;
+            }
+
+            paged.Add(rows[0].RecordId);
+            after = rows[0].Cursor;
+        }
+
+        paged.Should().Equal("zd-q", "ch_q1", "ch_n", "ch_q2");
+        (await link.GetQuarantineAsync().ToListAsync()).Should().BeEmpty();
+        var export = await link.ExportTenantAsync().ToListAsync();
+        export.Where(l => l.Contains("\"type\":\"event\"", StringComparison.Ordinal)).Should().HaveCount(4)
+            .And.AllSatisfy(l => l.Should().Contain(profile.ToString()));
+    }
+
+    [StoreFact]
     public virtual async Task Timestamps_in_seconds_milliseconds_and_ISO_8601_with_offsets_are_normalised_to_UTC()
     {
         var link = await CreateAsync();

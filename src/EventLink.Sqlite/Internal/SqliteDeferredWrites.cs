@@ -31,6 +31,23 @@ internal sealed class SqliteDeferredWrites(SqliteSessionContext context)
         ["$profile", "$index"],
         ["$event"]);
 
+    // An event stored by an earlier commit whose row holds no profile is linked by a row of event_links (see
+    // migration 9): its own row and index entry stay as they are, in pages that earlier commit wrote.
+    private static readonly SqliteMultiRow LinkStoredEvents = new(
+        "INSERT INTO event_links (tenant_key, event_id, profile_id, link_index) SELECT $t, id, $profile, $index FROM events WHERE +tenant_key = $t AND profile_id IS NULL AND id IN (",
+        "$event{0}",
+        ") ON CONFLICT (tenant_key, event_id) DO UPDATE SET profile_id = excluded.profile_id, link_index = excluded.link_index;",
+        ["$profile", "$index"],
+        ["$event"]);
+
+    // The rest of them (rare: an event relinked through an earlier relation field) hold a profile in their own row.
+    private static readonly SqliteMultiRow RelinkStoredEvents = new(
+        "UPDATE events SET profile_id = $profile, link_index = $index, quarantine_reason = 0, quarantine_message = NULL WHERE +tenant_key = $t AND profile_id IS NOT NULL AND id IN (",
+        "$event{0}",
+        ");",
+        ["$profile", "$index"],
+        ["$event"]);
+
     private static readonly SqliteMultiRow DropWaitsFrom = new(
         "DELETE FROM waits WHERE tenant_key = $t AND relation_index >= $index AND event_id IN (",
         "$event{0}",
@@ -110,20 +127,54 @@ internal sealed class SqliteDeferredWrites(SqliteSessionContext context)
 
     private void FlushLinks(long[] events, byte[] profile, int relationIndex)
     {
+        // This session's events are in pages it writes anyway: their rows take the link. Older ones get a link row.
+        var firstNew = context.Session.FirstNewEventId;
+        Array.Sort(events);
+        var stored = 0;
+        while (stored < events.Length && events[stored] < firstNew)
+        {
+            stored++;
+        }
+
+        for (var start = 0; start < stored; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, stored - start);
+            if (Link(LinkStoredEvents, rows, events, start, profile, relationIndex) < rows)
+            {
+                Link(RelinkStoredEvents, rows, events, start, profile, relationIndex);
+            }
+        }
+
+        for (var start = stored; start < events.Length; start += SqliteMultiRow.MaxRows)
+        {
+            var rows = Math.Min(SqliteMultiRow.MaxRows, events.Length - start);
+            Link(LinkEvents, rows, events, start, profile, relationIndex);
+        }
+
         for (var start = 0; start < events.Length; start += SqliteMultiRow.MaxRows)
         {
             var rows = Math.Min(SqliteMultiRow.MaxRows, events.Length - start);
-            var link = LinkEvents.Statement(context, rows);
-            link.Set(1, profile);
-            link.Set(2, relationIndex);
-            Bind(link, LinkEvents.FirstRowParameter, events, start, rows);
-            context.Write(link);
-
             var drop = DropWaitsFrom.Statement(context, rows);
             drop.Set(1, relationIndex);
             Bind(drop, DropWaitsFrom.FirstRowParameter, events, start, rows);
             drop.Execute();
         }
+    }
+
+    /// <summary>Runs one of the link statements for <paramref name="rows"/> events from <paramref name="start"/>; returns the rows it changed.</summary>
+    private int Link(SqliteMultiRow statement, int rows, long[] events, int start, byte[] profile, int relationIndex)
+    {
+        var link = statement.Statement(context, rows);
+        link.Set(1, profile);
+        link.Set(2, relationIndex);
+        Bind(link, statement.FirstRowParameter, events, start, rows);
+        var changed = link.Execute();
+        if (changed > 0)
+        {
+            context.MarkDirty();
+        }
+
+        return changed;
     }
 
     private static void Bind(SqliteRawStatement statement, int first, long[] events, int start, int rows)

@@ -362,6 +362,21 @@ internal static class SqliteMigrations
         INSERT INTO meta (key, value) VALUES ('trigger_seq', coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'triggers'), 0))
             ON CONFLICT (key) DO NOTHING;
         """,
+
+        // 9: late links. An event stored quarantined (no profile) by an earlier commit, then linked, keeps its row as
+        // stored and gets a row here instead: rewriting the event row would rewrite its page (a few events' payloads)
+        // and its index entry, pages an earlier commit wrote, for every such event. Invariant: an event has a row
+        // here only while its own row holds no profile; reads take the profile, link index and an empty quarantine
+        // from here (see SqliteEventLinks). Existing files have no such events, so nothing moves.
+        """
+        CREATE TABLE IF NOT EXISTS event_links (
+            tenant_key INTEGER NOT NULL,
+            event_id INTEGER NOT NULL,
+            profile_id BLOB NOT NULL,
+            link_index INTEGER NOT NULL,
+            PRIMARY KEY (tenant_key, event_id)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS ix_event_links_profile ON event_links (tenant_key, profile_id);
+        """,
     ];
 
     /// <summary>Gets the newest schema version this library knows.</summary>

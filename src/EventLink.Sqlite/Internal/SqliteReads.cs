@@ -16,7 +16,7 @@ internal static class SqliteReads
     public const string MergedInto = "SELECT merged_into FROM profiles WHERE tenant_key = $t AND id = $id;";
 
     /// <summary>A timeline without filters, the usual call: a constant text, so its prepared statement is reused.</summary>
-    public const string Timeline = "SELECT " + EventColumns + " FROM events WHERE tenant_key = $t AND profile_id = $profile ORDER BY occurred_at, source, record_id;";
+    public const string Timeline = SqliteEventLinks.OfProfile + " ORDER BY occurred_at, source, record_id;";
 
     public const string LiveProfiles = "SELECT id, entity, created_at, merged_into FROM profiles WHERE tenant_key = $t AND merged_into IS NULL ORDER BY id;";
 
@@ -48,7 +48,7 @@ internal static class SqliteReads
     public const string EventColumns =
         "id, source, record_id, record_type, event_name, occurred_at, ingested_at, profile_id, link_index, quarantine_reason, quarantine_message, payload";
 
-    public const string Events = "SELECT " + EventColumns + " FROM events WHERE tenant_key = $t ORDER BY source, record_id;";
+    public const string Events = "SELECT " + SqliteEventLinks.Columns + " FROM events e" + SqliteEventLinks.Join + " WHERE e.tenant_key = $t ORDER BY e.source, e.record_id;";
 
     public const string Rejections = """
         SELECT source, record_type, key, reason, message, rejected_at
@@ -57,7 +57,8 @@ internal static class SqliteReads
 
     public const string Coverage = """
         SELECT record_type, SUM(profile_id IS NOT NULL), SUM(profile_id IS NULL), COUNT(DISTINCT profile_id)
-        FROM (SELECT record_type, profile_id FROM events WHERE tenant_key = $t
+        FROM (SELECT e.record_type, COALESCE(l.profile_id, e.profile_id) AS profile_id FROM events e
+              LEFT JOIN event_links l ON l.tenant_key = e.tenant_key AND l.event_id = e.id WHERE e.tenant_key = $t
               UNION ALL
               SELECT record_type, profile_id FROM source_records WHERE tenant_key = $t)
         GROUP BY record_type;
@@ -70,7 +71,7 @@ internal static class SqliteReads
         var filter = byType ? " AND record_type = $type" : string.Empty;
         return $"""
             SELECT id, source, record_type, record_id, occurred_at, ingested_at, quarantine_reason, quarantine_message, payload
-            FROM events WHERE tenant_key = $t AND profile_id IS NULL{filter}
+            FROM events e WHERE tenant_key = $t AND profile_id IS NULL AND {SqliteEventLinks.NotLinkedLate}{filter}
             UNION ALL
             SELECT NULL, source, record_type, record_id, occurred_at, ingested_at, quarantine_reason, quarantine_message, payload
             FROM source_records WHERE tenant_key = $t AND profile_id IS NULL{filter}

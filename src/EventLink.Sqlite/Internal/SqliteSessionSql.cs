@@ -60,11 +60,12 @@ internal static class SqliteSessionSql
 
     /// <summary>The waits of several identities (<c>k.column1</c> is the identity's index in the call), each one search of <c>ix_waits_identity</c>.</summary>
     public static readonly SqliteMultiRow GetWaitsOfIdentities = new(
-        "SELECT k.column1, w.event_id, w.relation_index, e.link_index FROM (VALUES",
+        "SELECT k.column1, w.event_id, w.relation_index, COALESCE(l.link_index, e.link_index) FROM (VALUES",
         "({0}, $kind{0}, $value{0})",
         """
         ) AS k CROSS JOIN waits w ON w.tenant_key = $t AND w.kind = k.column2 AND w.value = k.column3
-        JOIN events e ON e.id = w.event_id;
+        JOIN events e ON e.id = w.event_id
+        LEFT JOIN event_links l ON l.tenant_key = w.tenant_key AND l.event_id = w.event_id;
         """,
         [],
         ["$kind", "$value"]);
@@ -93,8 +94,9 @@ internal static class SqliteSessionSql
 
     public const string DeleteWaits = "DELETE FROM waits WHERE tenant_key = $t AND event_id = $event;";
     public const string GetWaits = """
-        SELECT w.event_id, w.relation_index, e.link_index
+        SELECT w.event_id, w.relation_index, COALESCE(l.link_index, e.link_index)
         FROM waits w JOIN events e ON e.id = w.event_id
+        LEFT JOIN event_links l ON l.tenant_key = w.tenant_key AND l.event_id = w.event_id
         WHERE w.tenant_key = $t AND w.kind = $kind AND w.value = $value
         ORDER BY w.event_id, w.relation_index;
         """;
@@ -106,6 +108,7 @@ internal static class SqliteSessionSql
     [
         "UPDATE source_records SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
         "UPDATE events SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
+        "UPDATE event_links INDEXED BY ix_event_links_profile SET profile_id = $survivor WHERE tenant_key = $t AND profile_id = $loser;",
         "UPDATE profiles SET merged_into = $survivor WHERE tenant_key = $t AND id = $loser;",
         "UPDATE merges SET root = $survivor WHERE tenant_key = $t AND root = $loser;",
     ];

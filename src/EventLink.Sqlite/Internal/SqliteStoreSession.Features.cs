@@ -138,6 +138,12 @@ internal sealed partial class SqliteStoreSession
     public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default) =>
         Traits.ForgetComputedAsync(profileId, cancellationToken);
 
-    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default) =>
-        Traits.GetEventProfileAsync(eventId, cancellationToken);
+    // The event's row or its late link (see SqliteEventLinks), not the traits' own read of the row.
+    public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var command = _context.Command(SqliteEventLinks.ProfileOfEvent, "$event");
+        command.Parameters[1].Value = eventId;
+        return ValueTask.FromResult(command.ExecuteScalar() is byte[] blob ? new Guid(blob, bigEndian: true) : (Guid?)null);
+    }
 }

@@ -425,6 +425,9 @@ internal sealed partial class SqliteStoreSession : EventLinkStoreSession
         return id;
     }
 
+    /// <summary>Events from this id up were inserted by this session (<see cref="long.MaxValue"/> when it inserted none).</summary>
+    internal long FirstNewEventId => _firstNewEventId;
+
     internal byte[] ProfileBlob(Guid profileId)
     {
         if (_lastProfileBlob is null || profileId != _lastProfile)

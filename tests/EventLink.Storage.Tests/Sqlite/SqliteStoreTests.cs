@@ -171,6 +171,44 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : ContractTestBase<S
     }
 
     [Fact]
+    public async Task A_file_from_before_late_link_rows_migrates_and_links_its_waiting_events_through_them()
+    {
+        const string Name = "late-link-migration";
+        Fixture.DeleteFiles(Name);
+        Guid bob;
+        await using (var link = Build(await Fixture.CreateStoreAsync(Name), null, null))
+        {
+            bob = (await link.IngestAsync([StripeCustomer("cus_b", "bob@example.com", Day(2026, 1, 1)), StripeCharge("ch_b", "bob@example.com", Day(2026, 1, 5), 100)]))[0].ProfileId!.Value;
+            (await link.IngestAsync(StripeCharge("ch_a", "ada@example.com", Day(2026, 1, 6), 100))).Outcome.Should().Be(IngestOutcome.Quarantined);
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        {
+            // The file as version 8 left it: no link rows.
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE event_links; UPDATE meta SET value = 8 WHERE key = 'schema_version';";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var link = Build(new SqliteEventLinkStore(Fixture.OptionsOf(Name)), null, null))
+        {
+            var ada = (await link.IngestAsync(StripeCustomer("cus_a", "ada@example.com", Day(2026, 1, 2)))).ProfileId!.Value;
+            (await link.GetTimelineAsync(ada).ToListAsync()).Select(e => e.RecordId).Should().Equal("ch_a");
+            (await link.GetTimelineAsync(bob).ToListAsync()).Select(e => e.RecordId).Should().Equal("ch_b");
+            (await link.GetQuarantineAsync().ToListAsync()).Should().BeEmpty();
+        }
+
+        await using (var connection = new SqliteConnection($"Data Source={Fixture.PathOf(Name)};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT (SELECT value FROM meta WHERE key = 'schema_version') || '/' || (SELECT count(*) FROM event_links) || '/' || (SELECT count(*) FROM events WHERE profile_id IS NULL);";
+            (await command.ExecuteScalarAsync()).Should().Be($"{SqliteEventLinkStore.SchemaVersion}/1/1", "the charge stored quarantined keeps its row and is linked by a link row");
+        }
+    }
+
+    [Fact]
     public async Task Initializing_again_and_from_several_instances_at_once_is_idempotent()
     {
         const string Name = "idempotent";

@@ -34,11 +34,12 @@ internal static class SqliteGraphSql
     /// <summary>A claim with its current profile: a record's from its source record, an event's (and its id) from the event row.</summary>
     public const string GetClaim = """
         SELECT c.id, c.record_type, c.first_occurred_at,
-            CASE c.kind WHEN 0 THEN r.profile_id ELSE e.profile_id END,
+            CASE c.kind WHEN 0 THEN r.profile_id ELSE COALESCE(l.profile_id, e.profile_id) END,
             CASE c.kind WHEN 1 THEN e.id END
         FROM claims c
         LEFT JOIN source_records r ON c.kind = 0 AND r.tenant_key = c.tenant_key AND r.source = c.source AND r.record_id = c.record_id
         LEFT JOIN events e ON c.kind = 1 AND e.tenant_key = c.tenant_key AND e.source = c.source AND e.record_id = c.record_id
+        LEFT JOIN event_links l ON c.kind = 1 AND l.tenant_key = c.tenant_key AND l.event_id = e.id
         WHERE c.tenant_key = $t AND c.source = $source AND c.record_id = $record AND c.kind = $kind;
         """;
 
@@ -106,9 +107,9 @@ internal static class SqliteGraphSql
 
     public const string RemoveIdentity = "DELETE FROM identities WHERE tenant_key = $t AND kind = $kind AND value = $value;";
 
-    public const string GetEventsOfProfile = "SELECT " + SqliteReads.EventColumns + " FROM events WHERE tenant_key = $t AND profile_id = $profile ORDER BY id;";
+    public const string GetEventsOfProfile = SqliteEventLinks.OfProfile + " ORDER BY id;";
 
-    public const string GetEvent = "SELECT " + SqliteReads.EventColumns + " FROM events WHERE tenant_key = $t AND source = $source AND record_id = $record;";
+    public const string GetEvent = "SELECT " + SqliteEventLinks.Columns + " FROM events e" + SqliteEventLinks.Join + " WHERE e.tenant_key = $t AND e.source = $source AND e.record_id = $record;";
 
     public const string GetSourceRecord = """
         SELECT source, record_id, record_type, profile_id, occurred_at, ingested_at, content_hash, payload, quarantine_reason, quarantine_message
@@ -118,6 +119,7 @@ internal static class SqliteGraphSql
     public const string UnlinkEvent = """
         UPDATE events SET profile_id = NULL, link_index = -1, quarantine_reason = $reason, quarantine_message = $message
         WHERE tenant_key = $t AND id = $event;
+        DELETE FROM event_links WHERE tenant_key = $t AND event_id = $event;
         """;
 
     public const string DeleteConflicts = "DELETE FROM conflicts WHERE tenant_key = $t AND source = $source AND record_id = $record AND claim_kind = $kind;";

@@ -53,7 +53,8 @@ internal sealed class SqlitePrivacyWrites(SqliteSessionContext context)
             records += context.Delete(PrivacySql.DeleteSourceRecords, id);
             context.Delete(PrivacySql.DeleteAttributes, id);
             context.Delete(PrivacySql.DeleteProfileWaits, id);
-            events += context.Delete(PrivacySql.DeleteEvents, id);
+            events += context.Delete(PrivacySql.DeleteEvents, id) + context.Delete(PrivacySql.DeleteLateLinkedEvents, id);
+            context.Delete(PrivacySql.DeleteLateLinks, id);
             context.Delete(PrivacySql.DeleteMerges, id);
             profiles += context.Delete(PrivacySql.DeleteProfile, id);
             outbox += context.Delete(PrivacySql.DeleteChanges, id) + context.Delete(PrivacySql.DeleteDeadLetters, id);
@@ -119,15 +120,25 @@ internal sealed class SqlitePrivacyWrites(SqliteSessionContext context)
         public const string DeleteIdentities = "DELETE FROM identities INDEXED BY ix_identities_profile WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteSourceRecords = "DELETE FROM source_records WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteAttributes = "DELETE FROM attributes WHERE tenant_key = $t AND profile_id = $profile;";
-        public const string DeleteProfileWaits = "DELETE FROM waits WHERE tenant_key = $t AND event_id IN (SELECT id FROM events WHERE tenant_key = $t AND profile_id = $profile);";
+        public const string DeleteProfileWaits = """
+            DELETE FROM waits WHERE tenant_key = $t AND event_id IN (
+                SELECT id FROM events WHERE tenant_key = $t AND profile_id = $profile
+                UNION ALL SELECT event_id FROM event_links INDEXED BY ix_event_links_profile WHERE tenant_key = $t AND profile_id = $profile);
+            """;
+
         public const string DeleteEvents = "DELETE FROM events WHERE tenant_key = $t AND profile_id = $profile;";
+
+        // "+tenant_key": by rowid, not by ix_events_profile (see SqliteDeferredWrites).
+        public const string DeleteLateLinkedEvents = "DELETE FROM events WHERE +tenant_key = $t AND id IN (SELECT event_id FROM event_links INDEXED BY ix_event_links_profile WHERE tenant_key = $t AND profile_id = $profile);";
+        public const string DeleteLateLinks = "DELETE FROM event_links INDEXED BY ix_event_links_profile WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteMerges = "DELETE FROM merges WHERE tenant_key = $t AND (root = $profile OR survivor_id = $profile OR merged_id = $profile);";
         public const string DeleteProfile = "DELETE FROM profiles WHERE tenant_key = $t AND id = $profile;";
         public const string DeleteChanges = "DELETE FROM changes WHERE tenant_key = $t AND profile_id = $profile;";
         public const string DeleteDeadLetters = "DELETE FROM dead_letters WHERE tenant_key = $t AND profile_id = $profile;";
         public const string QuarantinedWaiting = """
             SELECT DISTINCT w.event_id FROM waits w JOIN events e ON e.id = w.event_id
-            WHERE w.tenant_key = $t AND w.kind = $kind AND w.value = $value AND e.profile_id IS NULL;
+            WHERE w.tenant_key = $t AND w.kind = $kind AND w.value = $value AND e.profile_id IS NULL
+                AND NOT EXISTS (SELECT 1 FROM event_links l WHERE l.tenant_key = $t AND l.event_id = e.id);
             """;
 
         public const string DeleteEvent = "DELETE FROM events WHERE tenant_key = $t AND id = $event;";

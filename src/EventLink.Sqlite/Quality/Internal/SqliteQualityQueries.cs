@@ -82,9 +82,10 @@ internal sealed class SqliteQualityQueries(SqliteEventLinkStore store)
         }
 
         using var command = scope.Command("""
-            SELECT record_type, event_name, count(profile_id), count(*) - count(profile_id) FROM events
-            WHERE tenant_key = $t AND ($before IS NULL OR occurred_at < $before)
-            GROUP BY record_type, event_name ORDER BY record_type, event_name;
+            SELECT e.record_type, e.event_name, count(COALESCE(l.profile_id, e.profile_id)), count(*) - count(COALESCE(l.profile_id, e.profile_id))
+            FROM events e LEFT JOIN event_links l ON l.tenant_key = e.tenant_key AND l.event_id = e.id
+            WHERE e.tenant_key = $t AND ($before IS NULL OR e.occurred_at < $before)
+            GROUP BY e.record_type, e.event_name ORDER BY e.record_type, e.event_name;
             """);
         command.Parameters.AddWithValue("$before", occurredBefore is { } before ? CeilingMicros(before) : DBNull.Value);
         using var reader = command.ExecuteReader();

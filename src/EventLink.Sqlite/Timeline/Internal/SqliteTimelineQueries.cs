@@ -34,8 +34,9 @@ internal sealed class SqliteTimelineQueries(SqliteEventLinkStore store)
         }
 
         using var command = scope.Command(string.Empty);
-        var sql = new StringBuilder("SELECT ").Append(SqliteReads.EventColumns)
-            .Append(" FROM events WHERE tenant_key = $t AND profile_id = $profile");
+        // The filters go into both arms of the read by profile (see SqliteEventLinks), so each arm keeps its index
+        // order and the LIMIT stops the merge of the two early.
+        var sql = new StringBuilder();
         command.Parameters.AddWithValue("$profile", ToBlob(profileId));
         if (query.From is { } from)
         {
@@ -61,7 +62,10 @@ internal sealed class SqliteTimelineQueries(SqliteEventLinkStore store)
 
         AppendIn(sql, command, "record_type", "$type", query.RecordTypes);
         AppendIn(sql, command, "source", "$source", query.Sources);
-        sql.Append(" ORDER BY occurred_at, source, record_id");
+        var filters = sql.ToString();
+        sql.Clear().Append(SqliteEventLinks.RowsOfProfile).Append(filters)
+            .Append(" UNION ALL ").Append(SqliteEventLinks.LateLinkedToProfile).Append(filters)
+            .Append(" ORDER BY occurred_at, source, record_id");
         if (query.Limit is { } limit)
         {
             sql.Append(" LIMIT $limit");

@@ -138,7 +138,7 @@ internal sealed partial class SqliteStoreSession
     public override ValueTask<long> ForgetComputedAsync(Guid profileId, CancellationToken cancellationToken = default) =>
         Traits.ForgetComputedAsync(profileId, cancellationToken);
 
-    // The event's row or its late link (see SqliteEventLinks), not the traits' own read of the row.
+    // The event's row or its late link (see SqliteEventLinks).
     public override ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -226,14 +226,6 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
         return removed;
     }
 
-    public ValueTask<Guid?> GetEventProfileAsync(long eventId, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var command = context.Command(TraitsSql.EventProfile, "$event");
-        command.Parameters[1].Value = eventId;
-        return ValueTask.FromResult(command.ExecuteScalar() is byte[] blob ? new Guid(blob, bigEndian: true) : (Guid?)null);
-    }
-
     internal static class TraitsSql
     {
         public const string ReadStates = "SELECT name, value, state FROM trait_states WHERE tenant_key = $t AND profile_id = $profile ORDER BY ordinal;";
@@ -252,6 +244,5 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
         // $entries is bound (to NULL) in the delete too, as the two share their parameters.
         public const string DeleteTriggerBatch = "DELETE FROM trigger_batches WHERE tenant_key = $t AND last_seq = $last AND $entries IS NULL;";
         public const string UpdateTriggerBatch = "UPDATE trigger_batches SET entries = $entries WHERE tenant_key = $t AND last_seq = $last;";
-        public const string EventProfile = "SELECT profile_id FROM events WHERE tenant_key = $t AND id = $event;";
     }
 }

@@ -217,9 +217,15 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
 
         foreach (var (last, kept) in changes)
         {
-            var command = context.Command(kept is null ? TraitsSql.DeleteTriggerBatch : TraitsSql.UpdateTriggerBatch, "$last", "$entries");
+            var command = kept is null
+                ? context.Command(TraitsSql.DeleteTriggerBatch, "$last")
+                : context.Command(TraitsSql.UpdateTriggerBatch, "$last", "$entries");
             command.Parameters[1].Value = last;
-            command.Parameters[2].Value = kept is null ? DBNull.Value : kept;
+            if (kept is not null)
+            {
+                command.Parameters[2].Value = kept;
+            }
+
             command.ExecuteNonQuery();
         }
 
@@ -241,8 +247,7 @@ internal sealed class SqliteTraitWrites(SqliteSessionContext context)
         public const string ReadTriggerRows = "SELECT seq, kind, name, profile_id, event_id, at FROM triggers WHERE tenant_key = $t AND seq > $after ORDER BY seq LIMIT $limit;";
         public const string ReadTriggerBatches = "SELECT entries FROM trigger_batches WHERE tenant_key = $t AND last_seq > $after ORDER BY last_seq;";
         public const string ReadAllTriggerBatches = "SELECT last_seq, entries FROM trigger_batches WHERE tenant_key = $t ORDER BY last_seq;";
-        // $entries is bound (to NULL) in the delete too, as the two share their parameters.
-        public const string DeleteTriggerBatch = "DELETE FROM trigger_batches WHERE tenant_key = $t AND last_seq = $last AND $entries IS NULL;";
+        public const string DeleteTriggerBatch = "DELETE FROM trigger_batches WHERE tenant_key = $t AND last_seq = $last;";
         public const string UpdateTriggerBatch = "UPDATE trigger_batches SET entries = $entries WHERE tenant_key = $t AND last_seq = $last;";
     }
 }

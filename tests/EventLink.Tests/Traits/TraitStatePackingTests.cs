@@ -12,12 +12,13 @@ public sealed class TraitStatePackingTests
 {
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
+    private static EventLinkSchema Schema() => new SchemaBuilder()
+        .Merged("customer", t => t.RecordId("id").OccurredAt("created").Identity("email", IdentityKinds.Email))
+        .AppendOnly("charge", t => t.RecordId("id").OccurredAt("created").EventName("type").RelatesTo("email", "customer"))
+        .Build();
+
     private static TraitsRuntime Runtime(Action<TraitsOptions>? more = null)
     {
-        var schema = new SchemaBuilder()
-            .Merged("customer", t => t.RecordId("id").OccurredAt("created").Identity("email", IdentityKinds.Email))
-            .AppendOnly("charge", t => t.RecordId("id").OccurredAt("created").EventName("type").RelatesTo("email", "customer"))
-            .Build();
         var options = new TraitsOptions();
         var charge = new EventFilterOptions { RecordType = "charge" };
         foreach (var kind in Enum.GetValues<TraitKind>())
@@ -28,7 +29,7 @@ public sealed class TraitStatePackingTests
         }
 
         more?.Invoke(options);
-        return TraitsRuntime.Create(schema, options);
+        return TraitsRuntime.Create(Schema(), options);
     }
 
     private static EventFacts Charge(TraitsRuntime runtime, int i, decimal amount, string country, DateTimeOffset at) =>
@@ -104,15 +105,11 @@ public sealed class TraitStatePackingTests
     [Fact]
     public void A_state_packed_by_version_3_with_every_count_and_sum_is_still_read()
     {
-        var schema = new SchemaBuilder()
-            .Merged("customer", t => t.RecordId("id").OccurredAt("created").Identity("email", IdentityKinds.Email))
-            .AppendOnly("charge", t => t.RecordId("id").OccurredAt("created").EventName("type").RelatesTo("email", "customer"))
-            .Build();
         var options = new TraitsOptions();
         var charge = new EventFilterOptions { RecordType = "charge" };
         options.Traits.Add(new ComputedTraitOptions { Name = "charges", Kind = TraitKind.Count, Filter = charge });
         options.Traits.Add(new ComputedTraitOptions { Name = "spend", Kind = TraitKind.Sum, Property = "amount", Filter = charge });
-        var runtime = TraitsRuntime.Create(schema, options);
+        var runtime = TraitsRuntime.Create(Schema(), options);
 
         // Version 3: version, digest, trait count; then per state its flags, its count and its sum (scale 1, mantissa 125).
         var v3 = new List<byte> { 3 };

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace EventLink.Storage.InMemory;
 
 /// <summary>Computed traits, audience memberships and the trigger log, each write undone when the session ends uncommitted.</summary>
@@ -15,16 +17,21 @@ internal sealed class InMemoryTraitsOperations(InMemorySessionContext context)
     public ValueTask SaveComputedStateAsync(Guid profileId, ComputedStateRow state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var had = _state.Computed.TryGetValue(profileId, out var previous);
+        bool had;
+        ComputedStateRow? previous;
         if (state.IsEmpty)
         {
-            _state.Computed.Remove(profileId);
+            had = _state.Computed.Remove(profileId, out previous);
         }
         else
         {
+            // One lookup: the row's slot, added when the profile had none.
+            ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_state.Computed, profileId, out had);
+            previous = slot;
+
             // Lists are copied (a caller may reuse its own), but not arrays: the engine passes its memberships as an
             // array it never changes, kept as the next update's previous state. The packed state is the engine's, written once.
-            _state.Computed[profileId] = state.Traits is TraitStateRow[] && state.Audiences is AudienceMemberRow[]
+            slot = state.Traits is TraitStateRow[] && state.Audiences is AudienceMemberRow[]
                 ? state
                 : state with
                 {

@@ -22,13 +22,19 @@ internal sealed class ComputedEntry(TraitState[] states, AudienceMemberRow?[] me
     /// while no packed state replaced them): the next write's <c>previous</c>, so that a store writes only what differs.
     /// </summary>
     public ComputedStateRow Stored { get; set; } = stored.State is not null && stored.Traits.Count > 0 ? stored with { Traits = [] } : stored;
+
+    /// <summary>
+    /// Gets or sets the unit of work that updates the entry in place and has not committed yet (null: none). The entry
+    /// stays in the cache meanwhile; one held by a unit of work that never committed is wrong and is dropped when next met.
+    /// </summary>
+    public object? Holder { get; set; }
 }
 
 /// <summary>
 /// The decoded computed state of recently updated profiles, per tenant, across units of work. As the identity index,
 /// it is valid for one store version: a commit by anyone else (another process, a refresh, an erasure) moves the
-/// version and empties it. A unit of work takes out the entries it updates and puts them back only once it has
-/// committed, so a rolled-back one leaves nothing behind.
+/// version and empties it. A unit of work holds the entries it updates in place (<see cref="ComputedEntry.Holder"/>)
+/// and lets go of them once it has committed, so an entry a rolled-back one updated is never used again.
 /// </summary>
 internal sealed class ComputedCache(int capacity)
 {
@@ -46,18 +52,35 @@ internal sealed class ComputedCache(int capacity)
         return entries;
     }
 
-    /// <summary>After a commit at <paramref name="version"/>: keeps what the unit of work computed.</summary>
-    public void Keep(string tenant, long version, List<(Guid ProfileId, ComputedEntry Entry)> computed)
+    /// <summary>
+    /// After a commit at <paramref name="version"/>: keeps what the unit of work (<paramref name="holder"/>) computed,
+    /// and lets go of the entries it held (those it computed are still in the cache: only additions trim it).
+    /// </summary>
+    public void Keep(string tenant, long version, object holder, List<(Guid ProfileId, ComputedEntry Entry)> computed, List<(Guid ProfileId, ComputedEntry Entry)> held)
     {
         var entries = _tenants.GetOrAdd(tenant, static _ => new TenantEntries());
         foreach (var (profileId, entry) in computed)
         {
+            if (entry.Holder == holder)
+            {
+                entry.Holder = null;
+                continue;
+            }
+
             if (entries.Count >= capacity)
             {
                 entries.Trim(capacity / 4);
             }
 
             entries[profileId] = entry;
+        }
+
+        foreach (var (_, entry) in held)
+        {
+            if (entry.Holder == holder)
+            {
+                entry.Holder = null; // Held but not computed again (replaced by a recomputation, or its profile merged away).
+            }
         }
 
         entries.Version = version;
@@ -75,6 +98,33 @@ internal sealed class ComputedCache(int capacity)
     internal sealed class TenantEntries : Dictionary<Guid, ComputedEntry>
     {
         public long Version { get; set; } = -1;
+
+        /// <summary>
+        /// The cached entry of <paramref name="profileId"/> for <paramref name="holder"/> to update in place (noted in
+        /// <paramref name="held"/> when first held), or null when none is usable.
+        /// </summary>
+        public ComputedEntry? Hold(Guid profileId, object holder, List<(Guid ProfileId, ComputedEntry Entry)> held)
+        {
+            if (!TryGetValue(profileId, out var entry))
+            {
+                return null;
+            }
+
+            if (entry.Holder is null)
+            {
+                entry.Holder = holder;
+                held.Add((profileId, entry));
+                return entry;
+            }
+
+            if (entry.Holder == holder)
+            {
+                return entry;
+            }
+
+            Remove(profileId); // Updated by a unit of work that rolled back.
+            return null;
+        }
 
         public new void Clear()
         {

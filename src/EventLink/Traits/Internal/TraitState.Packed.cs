@@ -78,14 +78,15 @@ internal sealed partial class TraitState
 
     private void PackTo(ref PackedTraitWriter writer, TraitKind kind)
     {
-        if (Entries is { } entries)
+        if (IsWindowed)
         {
             // A windowed trait: its entries are its state (the aggregates are computed from them when unpacked).
             writer.Byte((byte)Fields.Entries);
-            writer.Varint((ulong)entries.Count);
-            foreach (var entry in entries)
+            var entries = Entries;
+            writer.Varint((ulong)(entries?.Count ?? 0));
+            for (var i = 0; i < entries?.Count; i++)
             {
-                writer.Entry(entry, kind == TraitKind.LastValue);
+                writer.Entry(entries[i], kind == TraitKind.LastValue);
             }
 
             return;
@@ -183,10 +184,14 @@ internal sealed partial class TraitState
         if ((fields & Fields.Entries) != 0)
         {
             var count = reader.Count();
-            state.Entries = new List<TraitEntry>(count);
-            for (var i = 0; i < count; i++)
+            state._has |= Has.Windowed;
+            if (count > 0)
             {
-                state.Entries.Add(reader.Entry());
+                state.Entries = new List<TraitEntry>(count);
+                for (var i = 0; i < count; i++)
+                {
+                    state.Entries.Add(reader.Entry());
+                }
             }
 
             if (windowed)

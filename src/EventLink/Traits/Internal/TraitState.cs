@@ -15,33 +15,123 @@ internal readonly record struct TraitInput(DateTimeOffset At, string Source, str
 /// </summary>
 internal sealed partial class TraitState
 {
-    [JsonPropertyName("f")] public string Fingerprint { get; set; } = "";
+    private string _fingerprint = "";
+    private object? _extra;
+    private List<TraitEntry>? _entries;
+    private long _count;
+    private decimal _sum;
+    private decimal _extreme;
+    private DateTimeOffset _at;
+    private Has _has;
 
-    [JsonPropertyName("c")] public long Count { get; set; }
+    /// <summary>Which of the fields sharing storage hold a value (a state's kind reads only some of them).</summary>
+    [Flags]
+    private enum Has : byte
+    {
+        None = 0,
+        Overflow = 1,
+        Min = 2,
+        Max = 4,
+        FirstAt = 8,
+        LastAt = 16,
+        Windowed = 32,
+    }
 
-    [JsonPropertyName("s")] public decimal Sum { get; set; }
+    // The fields a kind does not read share storage with the ones it does: the minimum and the maximum one decimal,
+    // the first and the last time one time, the last value and the distinct set one reference. A state is about 100
+    // bytes, not 250: an update touches a profile's dozen states, at random among many profiles, so their size is
+    // most of its cost (cache misses), not the arithmetic.
+    [JsonPropertyName("f")] public string Fingerprint { get => _fingerprint; set => _fingerprint = value; }
 
-    [JsonPropertyName("o")] public bool? Overflow { get; set; }
+    [JsonPropertyName("c")] public long Count { get => _count; set => _count = value; }
 
-    [JsonPropertyName("mn")] public decimal? Min { get; set; }
+    [JsonPropertyName("s")] public decimal Sum { get => _sum; set => _sum = value; }
 
-    [JsonPropertyName("mx")] public decimal? Max { get; set; }
+    [JsonPropertyName("o")] public bool? Overflow { get => (_has & Has.Overflow) != 0 ? true : null; set => Set(Has.Overflow, value == true); }
 
-    [JsonPropertyName("fa")] public DateTimeOffset? FirstAt { get; set; }
+    [JsonPropertyName("mn")]
+    public decimal? Min
+    {
+        get => (_has & Has.Min) != 0 ? _extreme : null;
+        set => _extreme = Set(Has.Min, value is not null) ? value!.Value : _extreme;
+    }
 
-    [JsonPropertyName("la")] public DateTimeOffset? LastAt { get; set; }
+    [JsonPropertyName("mx")]
+    public decimal? Max
+    {
+        get => (_has & Has.Max) != 0 ? _extreme : null;
+        set => _extreme = Set(Has.Max, value is not null) ? value!.Value : _extreme;
+    }
 
-    [JsonPropertyName("lv")] public TraitEntry? LastValue { get; set; }
+    [JsonPropertyName("fa")]
+    public DateTimeOffset? FirstAt
+    {
+        get => (_has & Has.FirstAt) != 0 ? _at : null;
+        set => _at = Set(Has.FirstAt, value is not null) ? value!.Value : _at;
+    }
 
-    [JsonPropertyName("d")] public HashSet<string>? Distinct { get; set; }
+    [JsonPropertyName("la")]
+    public DateTimeOffset? LastAt
+    {
+        get => (_has & Has.LastAt) != 0 ? _at : null;
+        set => _at = Set(Has.LastAt, value is not null) ? value!.Value : _at;
+    }
 
-    [JsonPropertyName("e")] public List<TraitEntry>? Entries { get; set; }
+    [JsonPropertyName("lv")]
+    public TraitEntry? LastValue
+    {
+        get => _extra is LastValueBox box ? box.Entry : null;
+        set
+        {
+            if (value is { } entry)
+            {
+                SetLastValue(entry);
+            }
+            else if (_extra is LastValueBox)
+            {
+                _extra = null;
+            }
+        }
+    }
+
+    /// <summary>Gets the last value's JSON text, without copying its entry.</summary>
+    [JsonIgnore]
+    public string? LastJson => (_extra as LastValueBox)?.Entry.Json;
+
+    [JsonPropertyName("d")]
+    public HashSet<string>? Distinct
+    {
+        get => _extra as HashSet<string>;
+        set
+        {
+            if (value is not null)
+            {
+                _extra = value;
+            }
+            else if (_extra is HashSet<string>)
+            {
+                _extra = null;
+            }
+        }
+    }
+
+    /// <summary>Gets or sets a windowed trait's entries (none until one is in its window: most profiles have none).</summary>
+    [JsonPropertyName("e")]
+    public List<TraitEntry>? Entries
+    {
+        get => _entries;
+        set => _entries = Set(Has.Windowed, value is not null) ? value : null;
+    }
+
+    /// <summary>Gets whether the state is a windowed trait's: its entries are its state.</summary>
+    [JsonIgnore]
+    public bool IsWindowed => (_has & Has.Windowed) != 0;
 
     public static TraitState New(CompiledTrait trait) => new()
     {
         Fingerprint = trait.Key,
         Distinct = trait.Kind == TraitKind.DistinctCount && trait.Window is null ? new HashSet<string>(StringComparer.Ordinal) : null,
-        Entries = trait.Window is null ? null : [],
+        _has = trait.Window is null ? Has.None : Has.Windowed,
     };
 
     /// <summary>Reads a stored state: the compact encoding, or the JSON one that states were stored in before it.</summary>
@@ -68,17 +158,18 @@ internal sealed partial class TraitState
     /// <summary>Adds an event's contribution; a windowed trait keeps only events after <c>now - window</c>.</summary>
     public void Add(CompiledTrait trait, TraitInput input, DateTimeOffset now)
     {
-        if (Entries is not null)
+        if (IsWindowed)
         {
             if (input.At > now - trait.Window!.Value)
             {
-                if (Entries.Count == Entries.Capacity && Entries.Capacity < 2)
+                var entries = _entries ??= new List<TraitEntry>(1);
+                if (entries.Count == entries.Capacity && entries.Capacity < 2)
                 {
                     // Most profiles hold an entry or two: room for four (the list's first growth) would mostly stay empty.
-                    Entries.Capacity++;
+                    entries.Capacity++;
                 }
 
-                Entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
+                entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
                 if (trait.Kind == TraitKind.DistinctCount && Distinct is null)
                 {
                     Aggregate(trait); // Its distinct set is built from the entries once.
@@ -176,7 +267,7 @@ internal sealed partial class TraitState
             TraitKind.Average => Count == 0 ? "null" : Number(Sum / Count),
             TraitKind.FirstOccurredAt => Time(FirstAt),
             TraitKind.LastOccurredAt => Time(LastAt),
-            TraitKind.LastValue => LastValue?.Json ?? "null",
+            TraitKind.LastValue => LastJson ?? "null",
             _ => (Distinct?.Count ?? 0).ToString(CultureInfo.InvariantCulture),
         };
     }
@@ -194,8 +285,9 @@ internal sealed partial class TraitState
         FirstAt = LastAt = null;
         LastValue = null;
         Distinct = trait.Kind == TraitKind.DistinctCount ? new HashSet<string>(StringComparer.Ordinal) : null;
-        foreach (var entry in Entries!)
+        for (var i = 0; i < _entries?.Count; i++)
         {
+            var entry = _entries[i];
             Accumulate(trait, entry.At, entry.Source, entry.RecordId, entry.Number, entry.Json);
         }
 
@@ -236,9 +328,9 @@ internal sealed partial class TraitState
                 LastAt = LastAt is { } last && last >= at ? last : at;
                 break;
             case TraitKind.LastValue when json is not null:
-                if (LastValue is not { } previous || Later(at, source, recordId, previous))
+                if (_extra is not LastValueBox box || Later(at, source, recordId, in box.Entry))
                 {
-                    LastValue = new TraitEntry { At = at, Source = source, RecordId = recordId, Json = json };
+                    SetLastValue(new TraitEntry { At = at, Source = source, RecordId = recordId, Json = json });
                 }
 
                 break;
@@ -248,8 +340,34 @@ internal sealed partial class TraitState
         }
     }
 
+    /// <summary>Sets or clears a presence flag; returns <paramref name="present"/>.</summary>
+    private bool Set(Has flag, bool present)
+    {
+        _has = present ? _has | flag : _has & ~flag;
+        return present;
+    }
+
+    /// <summary>Keeps <paramref name="entry"/> as the last value, in the state's own box once it has one.</summary>
+    private void SetLastValue(TraitEntry entry)
+    {
+        if (_extra is LastValueBox box)
+        {
+            box.Entry = entry;
+        }
+        else
+        {
+            _extra = new LastValueBox { Entry = entry };
+        }
+    }
+
+    /// <summary>The last value's entry, kept by reference: most states have none, so it takes no room in them.</summary>
+    private sealed class LastValueBox
+    {
+        public TraitEntry Entry;
+    }
+
     /// <summary>Timeline order: occurred-at, then source, then record id.</summary>
-    private static bool Later(DateTimeOffset at, string source, string recordId, TraitEntry than)
+    private static bool Later(DateTimeOffset at, string source, string recordId, in TraitEntry than)
     {
         var byTime = at.CompareTo(than.At);
         if (byTime != 0)

@@ -52,10 +52,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         // A profile whose decoded state is at hand (kept since an earlier unit of work) is updated in place now.
         var changes = Changes(batch);
         changes.Cached ??= _cache.For(batch.Tenant, batch.Index.Version);
-        if (!changes.Taken.TryGetValue(profileId, out var entry) && changes.Cached.Remove(profileId, out entry))
-        {
-            changes.Taken[profileId] = entry;
-        }
+        var entry = changes.Cached.Hold(profileId, changes, changes.Taken);
 
         // A profile whose state took the event in place is among the taken ones (evaluated before commit even without other facts).
         var facts = Runtime.Evaluate(record, eventId, entry, batch.Now);
@@ -183,7 +180,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             list.Add(facts);
         }
 
-        foreach (var id in changes.Taken.Keys.Concat(changes.Touched).Concat(recompute))
+        foreach (var id in changes.Taken.Select(t => t.ProfileId).Concat(changes.Touched).Concat(recompute))
         {
             var survivor = checkSurvival || recompute.Contains(id) ? await MergeChain.SurvivorAsync(session, id, survivors, cancellationToken).ConfigureAwait(false) : id;
             if (!incremental.ContainsKey(survivor))
@@ -195,10 +192,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         foreach (var profileId in order)
         {
-            if (!changes.Taken.Remove(profileId, out var entry))
-            {
-                cached.Remove(profileId, out entry);
-            }
+            var entry = cached.Hold(profileId, changes, changes.Taken);
 
             if ((checkSurvival || recompute.Contains(profileId))
                 && await session.GetProfileAsync(profileId, cancellationToken).ConfigureAwait(false) is not { MergedInto: null })
@@ -236,7 +230,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             return;
         }
 
-        _cache.Keep(batch.Tenant, batch.Index.Version, changes.Computed);
+        _cache.Keep(batch.Tenant, batch.Index.Version, changes, changes.Computed, changes.Taken);
         if (changes.Computed.Count <= PooledProfiles && _pool.Count < PooledBatches)
         {
             changes.Clear();
@@ -530,8 +524,8 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         /// <summary>Gets or sets the tenant's cached states, checked against the store version when first used in the unit of work.</summary>
         public ComputedCache.TenantEntries? Cached { get; set; }
 
-        /// <summary>Gets the decoded states taken from the cache and updated in place by this unit of work's events (each evaluated before commit, even without other facts).</summary>
-        public Dictionary<Guid, ComputedEntry> Taken { get; } = [];
+        /// <summary>Gets the cached decoded states this unit of work holds and updates in place, in the order first held (each evaluated before commit, even without other facts).</summary>
+        public List<(Guid ProfileId, ComputedEntry Entry)> Taken { get; } = [];
 
         /// <summary>Gets or sets whether a profile was erased (its computed state deleted past the cache).</summary>
         public bool Erased { get; set; }

@@ -139,7 +139,7 @@ internal sealed partial class TraitsRuntime
                 if (trait.ReadsJson)
                 {
                     // The value kept last time, when the same text (a country), is kept again rather than decoded anew.
-                    var kept = target?.States[i].LastValue?.Json;
+                    var kept = target?.States[i].LastJson;
                     json = kept is not null && ValueComparison.IsRawText(value, payload, kept) ? kept : ValueComparison.RawText(value, payload);
                 }
                 else

@@ -184,7 +184,7 @@ internal sealed partial class TraitState
         if ((fields & Fields.Entries) != 0)
         {
             var count = reader.Count();
-            state._has |= Has.Windowed;
+            state._has |= Fields.Entries;
             if (count > 0)
             {
                 state.Entries = new List<TraitEntry>(count);

@@ -22,20 +22,7 @@ internal sealed partial class TraitState
     private decimal _sum;
     private decimal _extreme;
     private DateTimeOffset _at;
-    private Has _has;
-
-    /// <summary>Which of the fields sharing storage hold a value (a state's kind reads only some of them).</summary>
-    [Flags]
-    private enum Has : byte
-    {
-        None = 0,
-        Overflow = 1,
-        Min = 2,
-        Max = 4,
-        FirstAt = 8,
-        LastAt = 16,
-        Windowed = 32,
-    }
+    private Fields _has; // Which fields sharing storage hold a value (the packed encoding's flags; Entries: windowed).
 
     // The fields a kind does not read share storage with the ones it does: the minimum and the maximum one decimal,
     // the first and the last time one time, the last value and the distinct set one reference. A state is about 100
@@ -47,34 +34,34 @@ internal sealed partial class TraitState
 
     [JsonPropertyName("s")] public decimal Sum { get => _sum; set => _sum = value; }
 
-    [JsonPropertyName("o")] public bool? Overflow { get => (_has & Has.Overflow) != 0 ? true : null; set => Set(Has.Overflow, value == true); }
+    [JsonPropertyName("o")] public bool? Overflow { get => (_has & Fields.Overflow) != 0 ? true : null; set => Set(Fields.Overflow, value == true); }
 
     [JsonPropertyName("mn")]
     public decimal? Min
     {
-        get => (_has & Has.Min) != 0 ? _extreme : null;
-        set => _extreme = Set(Has.Min, value is not null) ? value!.Value : _extreme;
+        get => (_has & Fields.Min) != 0 ? _extreme : null;
+        set => _extreme = Set(Fields.Min, value is not null) ? value!.Value : _extreme;
     }
 
     [JsonPropertyName("mx")]
     public decimal? Max
     {
-        get => (_has & Has.Max) != 0 ? _extreme : null;
-        set => _extreme = Set(Has.Max, value is not null) ? value!.Value : _extreme;
+        get => (_has & Fields.Max) != 0 ? _extreme : null;
+        set => _extreme = Set(Fields.Max, value is not null) ? value!.Value : _extreme;
     }
 
     [JsonPropertyName("fa")]
     public DateTimeOffset? FirstAt
     {
-        get => (_has & Has.FirstAt) != 0 ? _at : null;
-        set => _at = Set(Has.FirstAt, value is not null) ? value!.Value : _at;
+        get => (_has & Fields.FirstAt) != 0 ? _at : null;
+        set => _at = Set(Fields.FirstAt, value is not null) ? value!.Value : _at;
     }
 
     [JsonPropertyName("la")]
     public DateTimeOffset? LastAt
     {
-        get => (_has & Has.LastAt) != 0 ? _at : null;
-        set => _at = Set(Has.LastAt, value is not null) ? value!.Value : _at;
+        get => (_has & Fields.LastAt) != 0 ? _at : null;
+        set => _at = Set(Fields.LastAt, value is not null) ? value!.Value : _at;
     }
 
     [JsonPropertyName("lv")]
@@ -120,18 +107,18 @@ internal sealed partial class TraitState
     public List<TraitEntry>? Entries
     {
         get => _entries;
-        set => _entries = Set(Has.Windowed, value is not null) ? value : null;
+        set => _entries = Set(Fields.Entries, value is not null) ? value : null;
     }
 
     /// <summary>Gets whether the state is a windowed trait's: its entries are its state.</summary>
     [JsonIgnore]
-    public bool IsWindowed => (_has & Has.Windowed) != 0;
+    public bool IsWindowed => (_has & Fields.Entries) != 0;
 
     public static TraitState New(CompiledTrait trait) => new()
     {
         Fingerprint = trait.Key,
         Distinct = trait.Kind == TraitKind.DistinctCount && trait.Window is null ? new HashSet<string>(StringComparer.Ordinal) : null,
-        _has = trait.Window is null ? Has.None : Has.Windowed,
+        _has = trait.Window is null ? Fields.None : Fields.Entries,
     };
 
     /// <summary>Reads a stored state: the compact encoding, or the JSON one that states were stored in before it.</summary>
@@ -341,7 +328,7 @@ internal sealed partial class TraitState
     }
 
     /// <summary>Sets or clears a presence flag; returns <paramref name="present"/>.</summary>
-    private bool Set(Has flag, bool present)
+    private bool Set(Fields flag, bool present)
     {
         _has = present ? _has | flag : _has & ~flag;
         return present;

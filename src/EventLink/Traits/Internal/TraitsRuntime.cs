@@ -82,19 +82,19 @@ internal sealed partial class TraitsRuntime
     /// state in place (the traits it changes marked) and the facts are returned only when the event matches a trigger.
     /// </summary>
     public EventFacts? Evaluate(ParsedRecord record, long eventId, ComputedEntry? target, DateTimeOffset now) =>
-        Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt, record, null, target, now);
+        record.RelationValues is { } values && _reads.TryGetValue(record.Type, out var reads) && reads.CanRead(values, record.Type)
+            ? EvaluateSelected(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt, values, record.Utf8Payload.Span, reads, target, now)
+            : Evaluate(eventId, record.Type.Name, record.Source, record.RecordId, record.EventName, record.OccurredAt, record, null, target, now);
 
-    /// <summary>The payload is the record's (its document, or its bytes parsed here) or else what <paramref name="open"/> parses.</summary>
+    /// <summary>
+    /// The payload is the record's (its document, or its bytes parsed here) or else what <paramref name="open"/> parses;
+    /// a record whose extractor read every value is evaluated from them instead (<see cref="EvaluateSelected"/>).
+    /// </summary>
     private EventFacts? Evaluate(long eventId, string recordType, string source, string recordId, string eventName, DateTimeOffset occurredAt, ParsedRecord? record,
         Func<JsonDocument>? open, ComputedEntry? target, DateTimeOffset now)
     {
         var inputs = target is null ? new TraitInput?[_traits.Count] : null;
         List<string>? triggers = null;
-        if (record is { RelationValues: { } values } && _reads.TryGetValue(record.Type, out var reads) && reads.CanRead(values, record.Type))
-        {
-            return EvaluateSelected(eventId, recordType, source, recordId, eventName, occurredAt, values, record.Utf8Payload.Span, reads, target, now);
-        }
-
         JsonDocument? document = null;
         JsonDocument Open() => document ??= record is null ? open!() : record.Document ?? JsonDocument.Parse(record.Utf8Payload);
         try

@@ -23,6 +23,9 @@ internal static class SqliteMemberships
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>Encodes <paramref name="members"/>; <see langword="null"/> when there are none.</summary>
     public static string? Encode(IReadOnlyList<AudienceMemberRow> members)
     {
@@ -31,29 +34,36 @@ internal static class SqliteMemberships
             return null;
         }
 
-        var ordered = new (string Audience, long EnteredAt)[members.Count];
-        for (var i = 0; i < ordered.Length; i++)
+        // Ordered by audience without copying the rows: their positions, sorted (a profile is in a few audiences).
+        Span<int> order = members.Count <= 32 ? stackalloc int[members.Count] : new int[members.Count];
+        for (var i = 0; i < order.Length; i++)
         {
-            ordered[i] = (members[i].Audience, ToMicros(members[i].EnteredAt));
-        }
-
-        Array.Sort(ordered, static (a, b) => string.CompareOrdinal(a.Audience, b.Audience));
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
-        buffer.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var (audience, enteredAt) in ordered)
+            var at = i;
+            while (at > 0 && string.CompareOrdinal(members[order[at - 1]].Audience, members[i].Audience) > 0)
             {
-                writer.WriteStartArray();
-                writer.WriteStringValue(audience);
-                writer.WriteNumberValue(enteredAt);
-                writer.WriteEndArray();
+                order[at] = order[at - 1];
+                at--;
             }
 
+            order[at] = i;
+        }
+
+        // One writer and buffer a thread, reset for each row (an update writes a row per profile).
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        foreach (var i in order)
+        {
+            writer.WriteStartArray();
+            writer.WriteStringValue(members[i].Audience);
+            writer.WriteNumberValue(ToMicros(members[i].EnteredAt));
             writer.WriteEndArray();
         }
 
+        writer.WriteEndArray();
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

@@ -36,7 +36,7 @@ internal static class SqliteTriggerBatches
         var previous = 0L;
         for (var i = 0; i < entries.Count; i++)
         {
-            Write(buffer, entries[i] with { Sequence = first + i }, ref previous);
+            Write(buffer, entries[i], first + i, ref previous);
         }
 
         return buffer.WrittenSpan.ToArray();
@@ -83,19 +83,20 @@ internal static class SqliteTriggerBatches
         var previous = 0L;
         foreach (var entry in kept)
         {
-            Write(buffer, entry, ref previous);
+            Write(buffer, entry, entry.Sequence, ref previous);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void Write(ArrayBufferWriter<byte> buffer, TriggerRow entry, ref long previous)
+    /// <summary>Writes <paramref name="entry"/> with <paramref name="sequence"/> (an appended entry's row holds none yet).</summary>
+    private static void Write(ArrayBufferWriter<byte> buffer, TriggerRow entry, long sequence, ref long previous)
     {
         var name = Encoding.UTF8.GetByteCount(entry.Name);
         var span = buffer.GetSpan(10 + 1 + 5 + name + 16 + 10 + 8);
         var at = 0;
-        WriteVarint(span, ref at, (ulong)(entry.Sequence - previous));
-        previous = entry.Sequence;
+        WriteVarint(span, ref at, (ulong)(sequence - previous));
+        previous = sequence;
         span[at++] = (byte)entry.Kind;
         WriteVarint(span, ref at, (ulong)name);
         at += Encoding.UTF8.GetBytes(entry.Name, span[at..]);

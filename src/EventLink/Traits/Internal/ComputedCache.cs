@@ -28,6 +28,19 @@ internal sealed class ComputedEntry(TraitState[] states, AudienceMemberRow?[] me
     /// stays in the cache meanwhile; one held by a unit of work that never committed is wrong and is dropped when next met.
     /// </summary>
     public object? Holder { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the unit of work holding the entry evaluated it as its events were linked, while its state
+    /// was at hand (<see cref="PreparedRow"/> and <see cref="PreparedMembers"/> are then what it writes, unless
+    /// something else changes the profile before commit).
+    /// </summary>
+    public bool Prepared { get; set; }
+
+    /// <summary>Gets or sets the row the last evaluation gives to write, or null when nothing changed.</summary>
+    public ComputedStateRow? PreparedRow { get; set; }
+
+    /// <summary>Gets or sets the memberships by audience the last evaluation gives (the stored ones are <see cref="Members"/> until written).</summary>
+    public AudienceMemberRow?[]? PreparedMembers { get; set; }
 }
 
 /// <summary>
@@ -113,6 +126,7 @@ internal sealed class ComputedCache(int capacity)
             if (entry.Holder is null)
             {
                 entry.Holder = holder;
+                entry.Prepared = false;
                 held.Add((profileId, entry));
                 return entry;
             }

@@ -60,6 +60,14 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         {
             changes.Linked.Add((profileId, facts)); // With a state at hand, only its triggers: its inputs are applied already.
         }
+
+        if (entry is not null && !Runtime.ReadsAttributesEveryTime)
+        {
+            // Its audiences and packed state are evaluated now, while the state is in the processor's cache: the commit
+            // then only writes them (evaluating again would read the profile's states a second time, from memory).
+            entry.PreparedRow = Prepare(entry, changes, profileId, null, everything: false, batch.Now, null);
+            entry.Prepared = true;
+        }
     }
 
     /// <summary>Hook: an event left quarantine or moved between profiles; the profiles involved are recomputed from history.</summary>
@@ -158,6 +166,21 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             }
         }
 
+        var checkSurvival = changes.MergedAway.Count > 0 || changes.Erased;
+        if (!checkSurvival && changes.Recompute.Count == 0 && changes.Touched.Count == 0 && changes.Linked.Count == 0)
+        {
+            // Only events linked to profiles whose state was at hand (as most units of work): each is written as prepared.
+            foreach (var (profileId, held) in changes.Taken)
+            {
+                var entry = held.Prepared
+                    ? await WriteAsync(batch, changes, profileId, held, held.PreparedRow, cancellationToken).ConfigureAwait(false)
+                    : await EvaluateProfileAsync(batch, changes, profileId, NoFacts, cancellationToken, held).ConfigureAwait(false);
+                changes.Computed.Add((profileId, entry));
+            }
+
+            return;
+        }
+
         var recompute = changes.RecomputeSurvivors;
         foreach (var id in changes.Recompute)
         {
@@ -165,7 +188,6 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         }
 
         // Without a merge or an erasure in this unit of work, a profile events were linked to (or that changed) survives.
-        var checkSurvival = changes.MergedAway.Count > 0 || changes.Erased;
         var incremental = changes.Incremental;
         var order = changes.Order;
         foreach (var (profileId, facts) in changes.Linked)
@@ -202,7 +224,9 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
             var facts = incremental[profileId];
             var full = recompute.Contains(profileId);
-            entry = await EvaluateProfileAsync(batch, changes, profileId, full ? null : facts, cancellationToken, full ? null : entry).ConfigureAwait(false);
+            entry = entry is { Prepared: true } && !full && !checkSurvival && !changes.Touched.Contains(profileId)
+                ? await WriteAsync(batch, changes, profileId, entry, entry.PreparedRow, cancellationToken).ConfigureAwait(false)
+                : await EvaluateProfileAsync(batch, changes, profileId, full ? null : facts, cancellationToken, full ? null : entry).ConfigureAwait(false);
             changes.Computed.Add((profileId, entry));
 
             // "Event matched" triggers: once per event, when it is first linked (its trait input was read at ingest).
@@ -281,22 +305,48 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             attributes = AttributeMerger.Merge(core.Schema, records).ToDictionary(r => r.Name, r => JsonElement.Parse(r.ValueJson), StringComparer.Ordinal);
         }
 
-        var transitions = changes?.Transitioned ?? [];
-        transitions.Clear();
-        var write = Evaluate(entry, changes, profileId, newEvents, everything, batch.Now, attributes, transitions);
-        foreach (var (audience, entered) in transitions)
+        var write = Prepare(entry, changes, profileId, newEvents, everything, batch.Now, attributes);
+        return await WriteAsync(batch, changes, profileId, entry, write, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes what an evaluation of the entry gave: the trigger-log entries of the audiences entered and left (in
+    /// audience order), then the row when something changed; the prepared memberships become the entry's own.
+    /// </summary>
+    private async ValueTask<ComputedEntry> WriteAsync(Batch batch, TraitsBatch? changes, Guid profileId, ComputedEntry entry, ComputedStateRow? write, CancellationToken cancellationToken)
+    {
+        var members = entry.Members;
+        var prepared = entry.PreparedMembers!;
+        var audiences = Runtime.Audiences;
+        for (var a = 0; a < members.Length; a++)
         {
-            await AppendTriggerAsync(batch, changes, entered ? TriggerKind.AudienceEntered : TriggerKind.AudienceExited, audience, profileId, null).ConfigureAwait(false);
+            if ((members[a] is null) != (prepared[a] is null))
+            {
+                members[a] = prepared[a];
+                var kind = prepared[a] is null ? TriggerKind.AudienceExited : TriggerKind.AudienceEntered;
+                await AppendTriggerAsync(batch, changes, kind, audiences[a].Name, profileId, null).ConfigureAwait(false);
+            }
         }
 
         if (write is { } state)
         {
-            await session.UpdateComputedStateAsync(profileId, entry.Stored, state, cancellationToken).ConfigureAwait(false);
+            await batch.Session.UpdateComputedStateAsync(profileId, entry.Stored, state, cancellationToken).ConfigureAwait(false);
             entry.Stored = state;
             Array.Clear(entry.Changed);
         }
 
+        entry.Prepared = false;
+        entry.PreparedRow = null;
         return entry;
+    }
+
+    /// <summary>Evaluates the entry from its memberships as stored into <see cref="ComputedEntry.PreparedMembers"/>, giving the row to write (or null).</summary>
+    private ComputedStateRow? Prepare(ComputedEntry entry, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, bool everything, DateTimeOffset now,
+        IReadOnlyDictionary<string, JsonElement>? attributes)
+    {
+        var members = entry.PreparedMembers ??= new AudienceMemberRow?[entry.Members.Length];
+        Array.Copy(entry.Members, members, members.Length);
+        return Evaluate(entry, changes, profileId, newEvents, everything, now, attributes, members);
     }
 
     /// <summary>The audience context of the unit of work (or a new one without), which profiles are evaluated with one after the other.</summary>
@@ -304,11 +354,11 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
     /// <summary>
     /// The synchronous part of <see cref="EvaluateProfileAsync"/>: applies <paramref name="newEvents"/>, expires windows,
-    /// evaluates the audiences whose inputs changed (the memberships that changed noted in <paramref name="transitions"/>),
+    /// evaluates the audiences whose inputs changed into <paramref name="members"/> (the stored memberships, copied),
     /// and gives the row to write, or null when nothing changed.
     /// </summary>
     private ComputedStateRow? Evaluate(ComputedEntry entry, TraitsBatch? changes, Guid profileId, List<EventFacts>? newEvents, bool everything, DateTimeOffset now,
-        IReadOnlyDictionary<string, JsonElement>? attributes, List<(string Audience, bool Entered)> transitions)
+        IReadOnlyDictionary<string, JsonElement>? attributes, AudienceMemberRow?[] members)
     {
         var traits = Runtime.Traits;
         var states = entry.States;
@@ -352,12 +402,10 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             }
 
             var isIn = audience.Condition.Evaluate(context);
-            var was = entry.Members[a];
-            if (isIn != (was is not null))
+            if (isIn != (members[a] is not null))
             {
-                entry.Members[a] = isIn ? new AudienceMemberRow(audience.Name, profileId, now) : null;
+                members[a] = isIn ? new AudienceMemberRow(audience.Name, profileId, now) : null;
                 membersChanged = true;
-                transitions.Add((audience.Name, isIn));
             }
         }
 
@@ -369,8 +417,8 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             return null;
         }
 
-        var members = membersChanged || everything ? Members(entry.Members) : written.Audiences;
-        return new ComputedStateRow([], members, due) { State = TraitState.Pack(states, traits, Runtime.StateDigest) };
+        var rows = membersChanged || everything ? Members(members) : written.Audiences;
+        return new ComputedStateRow([], rows, due) { State = TraitState.Pack(states, traits, Runtime.StateDigest) };
     }
 
     /// <summary>The memberships held, in audience order (none: the shared empty list).</summary>
@@ -530,9 +578,6 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         /// <summary>Gets or sets whether a profile was erased (its computed state deleted past the cache).</summary>
         public bool Erased { get; set; }
 
-        /// <summary>Gets, while a profile is evaluated, the audiences it entered (true) or left, in audience order.</summary>
-        public List<(string Audience, bool Entered)> Transitioned { get; } = [];
-
         /// <summary>Gets or sets the audience context the unit of work's profiles are evaluated with, one after the other.</summary>
         public AudienceContext? Context { get; set; }
 
@@ -560,7 +605,6 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             MergedAway.Clear();
             LeftQuarantine.Clear();
             Transitions = 0;
-            Transitioned.Clear();
             Cached = null;
             Taken.Clear();
             Erased = false;

@@ -80,7 +80,7 @@ internal ref struct PackedTraitWriter(byte[] buffer)
     }
 
     /// <summary>An entry: its time, a byte saying what follows (a number, the source and record id, JSON), then those.</summary>
-    public void Entry(TraitEntry entry, bool ordered)
+    public void Entry(in TraitEntry entry, bool ordered)
     {
         Fixed((ulong)entry.At.UtcTicks);
         Byte((byte)((entry.Number is null ? 0 : 1) | (ordered ? 2 : 0) | (entry.Json is null ? 0 : 4)));

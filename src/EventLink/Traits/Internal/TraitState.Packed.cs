@@ -92,53 +92,44 @@ internal sealed partial class TraitState
             return;
         }
 
-        // The kind is tested first: a field the kind does not read is not touched (a state is several cache lines).
-        var fields = (Overflow == true ? Fields.Overflow : 0)
-            | (kind != TraitKind.Min || Min is null ? 0 : Fields.Min)
-            | (kind != TraitKind.Max || Max is null ? 0 : Fields.Max)
-            | (kind != TraitKind.FirstOccurredAt || FirstAt is null ? 0 : Fields.FirstAt)
-            | (kind != TraitKind.LastOccurredAt || LastAt is null ? 0 : Fields.LastAt)
-            | (LastValue is null ? 0 : Fields.LastValue)
-            | (Distinct is null ? 0 : Fields.Distinct);
+        // Only the fields the kind reads: the others are not packed, whatever they hold.
+        var fields = (_has & Fields.Overflow)
+            | (kind switch
+            {
+                TraitKind.Min => _has & Fields.Min,
+                TraitKind.Max => _has & Fields.Max,
+                TraitKind.FirstOccurredAt => _has & Fields.FirstAt,
+                TraitKind.LastOccurredAt => _has & Fields.LastAt,
+                _ => Fields.None,
+            })
+            | (_extra is LastValueBox ? Fields.LastValue : _extra is HashSet<string> ? Fields.Distinct : Fields.None);
         writer.Byte((byte)fields);
         if (ReadsCount(kind))
         {
-            writer.Varint((ulong)Count);
+            writer.Varint((ulong)_count);
         }
 
         if (ReadsSum(kind))
         {
-            writer.Decimal(Sum);
+            writer.Decimal(_sum);
         }
 
-        if ((fields & Fields.Min) != 0)
+        if ((fields & (Fields.Min | Fields.Max)) != 0)
         {
-            writer.Decimal(Min!.Value);
+            writer.Decimal(_extreme);
         }
 
-        if ((fields & Fields.Max) != 0)
+        if ((fields & (Fields.FirstAt | Fields.LastAt)) != 0)
         {
-            writer.Decimal(Max!.Value);
-        }
-
-        if ((fields & Fields.FirstAt) != 0)
-        {
-            writer.Fixed((ulong)FirstAt!.Value.UtcTicks);
-        }
-
-        if ((fields & Fields.LastAt) != 0)
-        {
-            writer.Fixed((ulong)LastAt!.Value.UtcTicks);
+            writer.Fixed((ulong)_at.UtcTicks);
         }
 
         // Only the last value's ordering reads an entry's source and record id (ties in time).
-        var ordered = kind == TraitKind.LastValue;
-        if (LastValue is { } lastValue)
+        if (_extra is LastValueBox box)
         {
-            writer.Entry(lastValue, ordered);
+            writer.Entry(in box.Entry, kind == TraitKind.LastValue);
         }
-
-        if (Distinct is { } distinct)
+        else if (_extra is HashSet<string> distinct)
         {
             writer.Varint((ulong)distinct.Count);
             foreach (var value in distinct)
@@ -146,7 +137,6 @@ internal sealed partial class TraitState
                 writer.String(value);
             }
         }
-
     }
 
     /// <summary>Whether an all-time trait's value reads the count (the count of events, or the divisor of an average).</summary>

@@ -143,39 +143,43 @@ internal sealed partial class TraitState
     public bool IsFor(CompiledTrait trait) => Fingerprint == trait.Key || Fingerprint == trait.Fingerprint;
 
     /// <summary>Adds an event's contribution; a windowed trait keeps only events after <c>now - window</c>.</summary>
-    public void Add(CompiledTrait trait, TraitInput input, DateTimeOffset now)
+    /// <returns>Whether the state took the event (a windowed trait does not take one already out of its window).</returns>
+    public bool Add(CompiledTrait trait, in TraitInput input, DateTimeOffset now)
     {
         if (IsWindowed)
         {
-            if (input.At > now - trait.Window!.Value)
+            if (input.At <= now - trait.Window!.Value)
             {
-                var entries = _entries ??= new List<TraitEntry>(1);
-                if (entries.Count == entries.Capacity && entries.Capacity < 2)
-                {
-                    // Most profiles hold an entry or two: room for four (the list's first growth) would mostly stay empty.
-                    entries.Capacity++;
-                }
+                return false;
+            }
 
-                entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
-                if (trait.Kind == TraitKind.DistinctCount && Distinct is null)
+            var entries = _entries ??= new List<TraitEntry>(1);
+            if (entries.Count == entries.Capacity && entries.Capacity < 2)
+            {
+                // Most profiles hold an entry or two: room for four (the list's first growth) would mostly stay empty.
+                entries.Capacity++;
+            }
+
+            entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
+            if (trait.Kind == TraitKind.DistinctCount && Distinct is null)
+            {
+                Aggregate(trait); // Its distinct set is built from the entries once.
+            }
+            else
+            {
+                // The aggregates fold the entries in any order: one more entry is one more step (no pass over all).
+                Accumulate(trait, input.At, input.Source, input.RecordId, input.Number, input.Json);
+                if (trait.Kind == TraitKind.DistinctCount)
                 {
-                    Aggregate(trait); // Its distinct set is built from the entries once.
-                }
-                else
-                {
-                    // The aggregates fold the entries in any order: one more entry is one more step (no pass over all).
-                    Accumulate(trait, input.At, input.Source, input.RecordId, input.Number, input.Json);
-                    if (trait.Kind == TraitKind.DistinctCount)
-                    {
-                        Count = Distinct!.Count;
-                    }
+                    Count = Distinct!.Count;
                 }
             }
 
-            return;
+            return true;
         }
 
         Accumulate(trait, input.At, input.Source, input.RecordId, input.Number, input.Json);
+        return true;
     }
 
     /// <summary>Drops the entries of a windowed trait that fell out of its window.</summary>

@@ -367,9 +367,8 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         {
             for (var i = 0; i < states.Length; i++)
             {
-                if (facts.Inputs[i] is { } input)
+                if (facts.Inputs[i] is { } input && states[i].Add(traits[i], input, now))
                 {
-                    states[i].Add(traits[i], input, now);
                     changed[i] = true;
                 }
             }

@@ -70,7 +70,7 @@ internal sealed partial class TraitsRuntime
             {
                 var (conditions, ids) = Conditions([.. _traits.Select((t, i) => (t.Filter, where[i])), .. _triggers.Select((t, k) => (t.Filter, triggerWhere[k]))]);
                 _reads[type] = new TypeReads(PayloadExtractor.Create(type, paths), type.Relations.Count + paths.Count, property, [.. applies], conditions,
-                    ids[.._traits.Count], ids[_traits.Count..]);
+                    ids[.._traits.Count], ids[_traits.Count..], _traits);
             }
         }
     }
@@ -118,17 +118,19 @@ internal sealed partial class TraitsRuntime
         Span<byte> held = stackalloc byte[reads.Conditions.Length];
         parsed.Clear();
         held.Clear();
-        foreach (var i in reads.Applies)
+        foreach (ref readonly var step in reads.Steps.AsSpan())
         {
-            var trait = _traits[i];
-            if ((!trait.Filter.MatchesAnySourceAndName && !trait.Filter.MatchesHeader(recordType, source, eventName)) || !Matches(reads, reads.TraitConditions[i], values, payload, held))
+            var i = step.Index;
+            var trait = step.Trait;
+            if ((step.ChecksHeader && !trait.Filter.MatchesHeader(recordType, source, eventName))
+                || (step.Conditions.Length > 0 && !Matches(reads, step.Conditions, values, payload, held)))
             {
                 continue;
             }
 
             decimal? number = null;
             string? json = null;
-            if (reads.Property[i] is var slot and >= 0)
+            if (step.Slot is var slot and >= 0)
             {
                 ref readonly var value = ref values[slot];
                 if (value.Kind == JsonValueKind.Undefined)
@@ -136,7 +138,7 @@ internal sealed partial class TraitsRuntime
                     continue;
                 }
 
-                if (trait.ReadsJson)
+                if (step.ReadsJson)
                 {
                     // The value kept last time, when the same text (a country), is kept again rather than decoded anew.
                     var kept = target?.States[i].LastJson;
@@ -165,9 +167,8 @@ internal sealed partial class TraitsRuntime
             {
                 inputs![i] = input;
             }
-            else
+            else if (target.States[i].Add(trait, input, now))
             {
-                target.States[i].Add(trait, input, now);
                 target.Changed[i] = true;
             }
         }
@@ -204,25 +205,25 @@ internal sealed partial class TraitsRuntime
         return true;
     }
 
+    /// <summary>
+    /// One trait as an event of a type is evaluated for it: its index and definition, whether its filter names a source
+    /// or an event name, its filter's conditions, the slot of the value it reads (-1: none) and whether it keeps it as text.
+    /// </summary>
+    private readonly record struct Step(int Index, CompiledTrait Trait, bool ChecksHeader, int[] Conditions, int Slot, bool ReadsJson);
+
     /// <summary>Where the values traits read from one record type are, after its relations.</summary>
     private sealed class TypeReads(PayloadExtractor extractor, int length, int[] property, int[] applies, (int Slot, ComparisonOperator Operator, string? Value)[] conditions,
-        int[][] traitConditions, int[][] triggerConditions)
+        int[][] traitConditions, int[][] triggerConditions, IReadOnlyList<CompiledTrait> traits)
     {
         private readonly int[] _json = [.. property.Where(p => p >= 0)];
 
+        /// <summary>Gets, for each trait whose filter may match an event of the type, what evaluating it reads, in trait order.</summary>
+        public Step[] Steps { get; } = [.. applies.Select(i => new Step(i, traits[i], !traits[i].Filter.MatchesAnySourceAndName, traitConditions[i], property[i], traits[i].ReadsJson))];
+
         public PayloadExtractor Extractor { get; } = extractor;
-
-        /// <summary>Gets, per trait, the slot of the property it reads (-1: none).</summary>
-        public int[] Property { get; } = property;
-
-        /// <summary>Gets the traits (by index) whose filter may match an event of the type.</summary>
-        public int[] Applies { get; } = applies;
 
         /// <summary>Gets the distinct property conditions of the type's filters: the slot read, the operator, the value.</summary>
         public (int Slot, ComparisonOperator Operator, string? Value)[] Conditions { get; } = conditions;
-
-        /// <summary>Gets, per trait, its filter's conditions (indexes into <see cref="Conditions"/>).</summary>
-        public int[][] TraitConditions { get; } = traitConditions;
 
         /// <summary>Gets, per event trigger, its filter's conditions (indexes into <see cref="Conditions"/>).</summary>
         public int[][] TriggerConditions { get; } = triggerConditions;

@@ -122,9 +122,8 @@ internal sealed partial class TraitsRuntime
                 {
                     inputs![i] = input;
                 }
-                else if (input is { } value)
+                else if (input is { } value && target.States[i].Add(trait, value, now))
                 {
-                    target.States[i].Add(trait, value, now);
                     target.Changed[i] = true;
                 }
             }

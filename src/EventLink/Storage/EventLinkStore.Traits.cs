@@ -58,7 +58,11 @@ public abstract partial class EventLinkStoreSession
     /// no longer the trait rows of <paramref name="previous"/> once the state is packed (<see cref="ComputedStateRow.State"/>).
     /// </summary>
     /// <param name="profileId">The profile.</param>
-    /// <param name="previous">What is stored for the profile now, as the caller read or last wrote it in a committed unit of work.</param>
+    /// <param name="previous">
+    /// What is stored for the profile now, as the caller read or last wrote it in a committed unit of work: its trait
+    /// rows, memberships and due time. The engine does not keep the packed state it wrote (opaque to stores), so
+    /// <see cref="ComputedStateRow.State"/> of <paramref name="previous"/> is <see langword="null"/>.
+    /// </param>
     /// <param name="state">The new state.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task.</returns>

@@ -87,6 +87,28 @@ public sealed class TraitStatePackingTests
     }
 
     [Fact]
+    public void A_windowed_entry_keeps_the_events_source_and_record_id_only_for_a_last_value()
+    {
+        // As packed: a decoded state held in the cache for the window's length keeps no string of every event in it.
+        var runtime = Runtime();
+        var states = runtime.Traits.Select(TraitState.New).ToArray();
+        Add(runtime, states, Charge(runtime, 7, 10m, "GB", Now.AddHours(-1)));
+        for (var i = 0; i < states.Length; i++)
+        {
+            var trait = runtime.Traits[i];
+            if (trait.Window is null)
+            {
+                continue;
+            }
+
+            var entry = states[i].Entries.Should().ContainSingle().Subject;
+            (entry.Source, entry.RecordId).Should().Be(trait.Kind == TraitKind.LastValue ? ("stripe", "ch_7") : ("", ""), trait.Name);
+            entry.Json.Should().Be(trait.ReadsJson ? "\"GB\"" : null, trait.Name);
+            entry.Number.Should().Be(trait.ReadsProperty && !trait.ReadsJson ? 10m : null, trait.Name);
+        }
+    }
+
+    [Fact]
     public void A_state_packed_for_other_definitions_or_damaged_is_not_read()
     {
         var runtime = Runtime();

@@ -8,20 +8,46 @@ namespace EventLink.Traits.Internal;
 /// audience memberships by audience index, and what is stored (the memberships, any trait rows of the unpacked form,
 /// the due time), so that an update writes only what differs.
 /// </summary>
-internal sealed class ComputedEntry(TraitState[] states, AudienceMemberRow?[] members, ComputedStateRow stored)
+internal sealed class ComputedEntry
 {
-    public TraitState[] States { get; } = states;
+    /// <summary>Initializes an entry from decoded states, memberships by audience, and what is stored.</summary>
+    public ComputedEntry(TraitState[] states, AudienceMemberRow?[] members, ComputedStateRow stored)
+    {
+        States = states;
+        Changed = new bool[states.Length];
+        Members = members;
+        Written(stored);
+    }
+
+    public TraitState[] States { get; }
 
     /// <summary>Gets, per trait, whether its state changed since it was stored (the audiences reading it are evaluated, the state written).</summary>
-    public bool[] Changed { get; } = new bool[states.Length];
+    public bool[] Changed { get; }
 
-    public AudienceMemberRow?[] Members { get; } = members;
+    public AudienceMemberRow?[] Members { get; }
+
+    /// <summary>Gets the memberships as stored (the same list while they do not change).</summary>
+    public IReadOnlyList<AudienceMemberRow> StoredAudiences { get; private set; } = [];
+
+    /// <summary>Gets the due time as stored.</summary>
+    public DateTimeOffset? StoredDueAt { get; private set; }
+
+    /// <summary>Gets the trait rows of the unpacked form as stored (none once a packed state replaced them).</summary>
+    public IReadOnlyList<TraitStateRow> StoredTraits { get; private set; } = [];
 
     /// <summary>
-    /// Gets or sets what is stored for the profile, as read or last written (the trait rows of the unpacked form only
-    /// while no packed state replaced them): the next write's <c>previous</c>, so that a store writes only what differs.
+    /// Gets what is stored for the profile, as read or last written, for the next write's <c>previous</c> (so that a
+    /// store writes only what differs): the memberships, the due time and any trait rows of the unpacked form, not the
+    /// packed state (opaque to stores).
     /// </summary>
-    public ComputedStateRow Stored { get; set; } = stored.State is not null && stored.Traits.Count > 0 ? stored with { Traits = [] } : stored;
+    /// <remarks>
+    /// The entry keeps those fields, not the row: a cached entry lives long (it is in the oldest generation), and a row
+    /// it kept would be a new object it points to after each write, which every young collection would then have to
+    /// find (through the entry's card) and promote. The row is made when a write needs it and dies young.
+    /// </remarks>
+    public ComputedStateRow Previous => StoredTraits.Count == 0 && StoredAudiences.Count == 0 && StoredDueAt is null
+        ? ComputedStateRow.Empty
+        : new ComputedStateRow(StoredTraits, StoredAudiences, StoredDueAt);
 
     /// <summary>
     /// Gets or sets the unit of work that updates the entry in place and has not committed yet (null: none). The entry
@@ -29,18 +55,39 @@ internal sealed class ComputedEntry(TraitState[] states, AudienceMemberRow?[] me
     /// </summary>
     public object? Holder { get; set; }
 
+    /// <summary>Gets or sets where the entry is among its holder's held entries (where the row it prepared is kept).</summary>
+    public int HeldAt { get; set; }
+
     /// <summary>
     /// Gets or sets whether the unit of work holding the entry evaluated it as its events were linked, while its state
-    /// was at hand (<see cref="PreparedRow"/> and <see cref="PreparedMembers"/> are then what it writes, unless
+    /// was at hand (the row it keeps for the entry and <see cref="PreparedMembers"/> are then what it writes, unless
     /// something else changes the profile before commit).
     /// </summary>
     public bool Prepared { get; set; }
 
-    /// <summary>Gets or sets the row the last evaluation gives to write, or null when nothing changed.</summary>
-    public ComputedStateRow? PreparedRow { get; set; }
-
     /// <summary>Gets or sets the memberships by audience the last evaluation gives (the stored ones are <see cref="Members"/> until written).</summary>
     public AudienceMemberRow?[]? PreparedMembers { get; set; }
+
+    /// <summary>Notes <paramref name="row"/> as what is stored for the profile now.</summary>
+    public void Written(ComputedStateRow row)
+    {
+        StoredTraits = row.State is not null ? [] : row.Traits;
+        StoredAudiences = row.Audiences;
+        StoredDueAt = row.DueAt;
+    }
+}
+
+/// <summary>
+/// A cached entry a unit of work holds, with the row its evaluation at link time gave to write (null: nothing
+/// changed, or not evaluated yet): the row is kept here, with the unit of work, rather than by the long-lived entry.
+/// </summary>
+internal struct HeldEntry(Guid profileId, ComputedEntry entry)
+{
+    public readonly Guid ProfileId = profileId;
+
+    public readonly ComputedEntry Entry = entry;
+
+    public ComputedStateRow? PreparedRow;
 }
 
 /// <summary>
@@ -69,7 +116,7 @@ internal sealed class ComputedCache(int capacity)
     /// After a commit at <paramref name="version"/>: keeps what the unit of work (<paramref name="holder"/>) computed,
     /// and lets go of the entries it held (those it computed are still in the cache: only additions trim it).
     /// </summary>
-    public void Keep(string tenant, long version, object holder, List<(Guid ProfileId, ComputedEntry Entry)> computed, List<(Guid ProfileId, ComputedEntry Entry)> held)
+    public void Keep(string tenant, long version, object holder, List<(Guid ProfileId, ComputedEntry Entry)> computed, List<HeldEntry> held)
     {
         var entries = _tenants.GetOrAdd(tenant, static _ => new TenantEntries());
         foreach (var (profileId, entry) in computed)
@@ -88,8 +135,9 @@ internal sealed class ComputedCache(int capacity)
             entries[profileId] = entry;
         }
 
-        foreach (var (_, entry) in held)
+        foreach (var taken in held)
         {
+            var entry = taken.Entry;
             if (entry.Holder == holder)
             {
                 entry.Holder = null; // Held but not computed again (replaced by a recomputation, or its profile merged away).
@@ -116,7 +164,7 @@ internal sealed class ComputedCache(int capacity)
         /// The cached entry of <paramref name="profileId"/> for <paramref name="holder"/> to update in place (noted in
         /// <paramref name="held"/> when first held), or null when none is usable.
         /// </summary>
-        public ComputedEntry? Hold(Guid profileId, object holder, List<(Guid ProfileId, ComputedEntry Entry)> held)
+        public ComputedEntry? Hold(Guid profileId, object holder, List<HeldEntry> held)
         {
             if (!TryGetValue(profileId, out var entry))
             {
@@ -127,7 +175,8 @@ internal sealed class ComputedCache(int capacity)
             {
                 entry.Holder = holder;
                 entry.Prepared = false;
-                held.Add((profileId, entry));
+                entry.HeldAt = held.Count;
+                held.Add(new HeldEntry(profileId, entry));
                 return entry;
             }
 

@@ -160,7 +160,14 @@ internal sealed partial class TraitState
                 entries.Capacity++;
             }
 
-            entries.Add(new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Number = input.Number, Json = input.Json });
+            // An entry keeps what its kind reads: the event's source and record id only order last values (they would
+            // otherwise be strings of every event in the window, kept and packed for nothing), the text only values.
+            entries.Add(trait.Kind switch
+            {
+                TraitKind.LastValue => new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Json = input.Json },
+                TraitKind.DistinctCount => new TraitEntry { At = input.At, Json = input.Json },
+                _ => new TraitEntry { At = input.At, Number = input.Number },
+            });
             if (trait.Kind == TraitKind.DistinctCount && Distinct is null)
             {
                 Aggregate(trait); // Its distinct set is built from the entries once.

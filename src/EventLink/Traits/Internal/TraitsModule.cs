@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EventLink.IdentityGraph.Internal;
 using EventLink.Internal;
@@ -65,7 +66,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         {
             // Its audiences and packed state are evaluated now, while the state is in the processor's cache: the commit
             // then only writes them (evaluating again would read the profile's states a second time, from memory).
-            entry.PreparedRow = Prepare(entry, changes, profileId, null, everything: false, batch.Now, null);
+            CollectionsMarshal.AsSpan(changes.Taken)[entry.HeldAt].PreparedRow = Prepare(entry, changes, profileId, null, everything: false, batch.Now, null);
             entry.Prepared = true;
         }
     }
@@ -170,10 +171,11 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         if (!checkSurvival && changes.Recompute.Count == 0 && changes.Touched.Count == 0 && changes.Linked.Count == 0)
         {
             // Only events linked to profiles whose state was at hand (as most units of work): each is written as prepared.
-            foreach (var (profileId, held) in changes.Taken)
+            for (var i = 0; i < changes.Taken.Count; i++)
             {
+                var (profileId, held, row) = (changes.Taken[i].ProfileId, changes.Taken[i].Entry, changes.Taken[i].PreparedRow);
                 var entry = held.Prepared
-                    ? await WriteAsync(batch, changes, profileId, held, held.PreparedRow, cancellationToken).ConfigureAwait(false)
+                    ? await WriteAsync(batch, changes, profileId, held, row, cancellationToken).ConfigureAwait(false)
                     : await EvaluateProfileAsync(batch, changes, profileId, NoFacts, cancellationToken, held).ConfigureAwait(false);
                 changes.Computed.Add((profileId, entry));
             }
@@ -225,7 +227,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
             var facts = incremental[profileId];
             var full = recompute.Contains(profileId);
             entry = entry is { Prepared: true } && !full && !checkSurvival && !changes.Touched.Contains(profileId)
-                ? await WriteAsync(batch, changes, profileId, entry, entry.PreparedRow, cancellationToken).ConfigureAwait(false)
+                ? await WriteAsync(batch, changes, profileId, entry, changes.Taken[entry.HeldAt].PreparedRow, cancellationToken).ConfigureAwait(false)
                 : await EvaluateProfileAsync(batch, changes, profileId, full ? null : facts, cancellationToken, full ? null : entry).ConfigureAwait(false);
             changes.Computed.Add((profileId, entry));
 
@@ -330,13 +332,12 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         if (write is { } state)
         {
-            await batch.Session.UpdateComputedStateAsync(profileId, entry.Stored, state, cancellationToken).ConfigureAwait(false);
-            entry.Stored = state;
+            await batch.Session.UpdateComputedStateAsync(profileId, entry.Previous, state, cancellationToken).ConfigureAwait(false);
+            entry.Written(state);
             Array.Clear(entry.Changed);
         }
 
         entry.Prepared = false;
-        entry.PreparedRow = null;
         return entry;
     }
 
@@ -410,13 +411,12 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
 
         due = Earliest(due, context.DueAt);
         context.Reset(null, default);
-        var written = entry.Stored;
-        if (!anyChanged && !membersChanged && due == written.DueAt)
+        if (!anyChanged && !membersChanged && due == entry.StoredDueAt)
         {
             return null;
         }
 
-        var rows = membersChanged || everything ? Members(members) : written.Audiences;
+        var rows = membersChanged || everything ? Members(members) : entry.StoredAudiences;
         return new ComputedStateRow([], rows, due) { State = TraitState.Pack(states, traits, Runtime.StateDigest) };
     }
 
@@ -572,7 +572,7 @@ internal sealed class TraitsModule(EventLinkCore core, TraitsRuntime runtime) : 
         public ComputedCache.TenantEntries? Cached { get; set; }
 
         /// <summary>Gets the cached decoded states this unit of work holds and updates in place, in the order first held (each evaluated before commit, even without other facts).</summary>
-        public List<(Guid ProfileId, ComputedEntry Entry)> Taken { get; } = [];
+        public List<HeldEntry> Taken { get; } = [];
 
         /// <summary>Gets or sets whether a profile was erased (its computed state deleted past the cache).</summary>
         public bool Erased { get; set; }

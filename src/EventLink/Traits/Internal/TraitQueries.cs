@@ -91,7 +91,7 @@ internal sealed class TraitQueries(EventLinkCore core)
         {
             var (count, made, more) = await core.WriteAsync(tenant, async batch =>
             {
-                var changes = new TraitsModule.TraitsBatch();
+                var changes = new TraitsBatch();
                 var due = await batch.Session.GetDueProfilesAsync(batch.Now, core.Traits.Runtime.Options.RefreshBatchSize, cancellationToken).ConfigureAwait(false);
                 var done = 0;
                 foreach (var profileId in due)

@@ -160,8 +160,9 @@ internal sealed partial class TraitState
                 entries.Capacity++;
             }
 
-            // An entry keeps what its kind reads: the event's source and record id only order last values (they would
-            // otherwise be strings of every event in the window, kept and packed for nothing), the text only values.
+            // An entry keeps what its kind reads, as its packed form does: the event's source and record id only order
+            // last values (else a cached state would keep every event's strings alive for the window's length), and
+            // the text only serves values.
             entries.Add(trait.Kind switch
             {
                 TraitKind.LastValue => new TraitEntry { At = input.At, Source = input.Source, RecordId = input.RecordId, Json = input.Json },

@@ -172,11 +172,11 @@ internal sealed partial class TraitsModule(EventLinkCore core, TraitsRuntime run
             // Only events linked to profiles whose state was at hand (as most units of work): each is written as prepared.
             for (var i = 0; i < changes.Taken.Count; i++)
             {
-                var (profileId, held, row) = (changes.Taken[i].ProfileId, changes.Taken[i].Entry, changes.Taken[i].PreparedRow);
-                var entry = held.Prepared
-                    ? await WriteAsync(batch, changes, profileId, held, row, cancellationToken).ConfigureAwait(false)
-                    : await EvaluateProfileAsync(batch, changes, profileId, NoFacts, cancellationToken, held).ConfigureAwait(false);
-                changes.Computed.Add((profileId, entry));
+                var held = changes.Taken[i];
+                var entry = held.Entry.Prepared
+                    ? await WriteAsync(batch, changes, held.ProfileId, held.Entry, held.PreparedRow, cancellationToken).ConfigureAwait(false)
+                    : await EvaluateProfileAsync(batch, changes, held.ProfileId, NoFacts, cancellationToken, held.Entry).ConfigureAwait(false);
+                changes.Computed.Add((held.ProfileId, entry));
             }
 
             return;
